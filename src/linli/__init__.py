@@ -1,0 +1,1 @@
+"""Linli (邻里): a city's urban-rural community service platform."""

@@ -1,0 +1,100 @@
+"""Log-in tokens and the current user."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from ninja import Field, Router, Schema
+
+from linli.accounts.selectors import posting_list, token_list
+from linli.accounts.services import login_check, token_issue, token_revoke
+from linli.core.api import ErrorOut, Page
+from linli.core.middleware import client_address
+from ninja.pagination import paginate
+
+router = Router(tags=["auth"])
+
+
+class TokenIn(Schema):
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=256)
+    name: str = Field("", max_length=80)
+
+
+class TokenOut(Schema):
+    id: UUID = Field(alias="public_id")
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class IssuedTokenOut(TokenOut):
+    token: str
+
+
+class PostingOut(Schema):
+    role: str
+    role_label: str
+    place: str
+    place_code: str
+    scope_path: str
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    roles: list[str]
+    permissions: list[str]
+    postings: list[PostingOut]
+    scope_paths: list[str]
+    citywide: bool
+
+
+@router.post("/auth/token", auth=None, response={201: IssuedTokenOut, 401: ErrorOut, 429: ErrorOut})
+def token_create(request, payload: TokenIn):
+    """Exchange a username and password for a bearer token (shown once)."""
+    address = client_address(request)
+    user = login_check(username=payload.username, password=payload.password, client_address=address)
+    token, raw = token_issue(user=user, client_address=address, name=payload.name)
+    return 201, {**TokenOut.from_orm(token).dict(), "id": token.public_id, "token": raw}
+
+
+@router.get("/auth/tokens", response=list[TokenOut])
+@paginate(Page)
+def tokens(request):
+    return token_list(actor=request.actor)
+
+
+@router.delete("/auth/tokens/{token_id}", response={200: TokenOut, 404: ErrorOut})
+def token_delete(request, token_id: UUID):
+    """Revoke one of your tokens; it stops working at once."""
+    return token_revoke(actor=request.actor, public_id=token_id)
+
+
+@router.get("/me", response=MeOut, tags=["me"])
+def me(request):
+    """Who you are: roles, postings and data scope."""
+    actor = request.actor
+    postings = [
+        {
+            "role": p.role,
+            "role_label": str(p.get_role_display()),
+            "place": str(p.org_unit or p.grid or p.department),
+            "place_code": (p.org_unit or p.grid or p.department).code,
+            "scope_path": p.scope_path,
+        }
+        for p in posting_list(actor=actor)
+    ]
+    return {
+        "username": actor.username,
+        "display_name": actor.display_name,
+        "roles": sorted(actor.roles),
+        "permissions": sorted(actor.permissions),
+        "postings": postings,
+        "scope_paths": list(actor.scope_paths),
+        "citywide": actor.citywide,
+    }

@@ -1,0 +1,74 @@
+"""Roles and what each may do. Permissions are plain strings checked through the Actor, so the
+shared kernel never needs to know the role names."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", _("Resident")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    COMMUNITY_WORKER = "community_worker", _("Community worker")
+    STREET_OFFICER = "street_officer", _("Street officer")
+    DEPARTMENT_OFFICER = "department_officer", _("Department officer")
+    DISTRICT_ADMIN = "district_admin", _("District administrator")
+    CITY_ADMIN = "city_admin", _("City administrator")
+    AUDITOR = "auditor", _("Auditor")
+    OPERATOR = "operator", _("Operator")
+
+
+STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
+
+# Where a posting of each role may be held: an org unit of these kinds, a grid or a department.
+POSTING_TARGET = {
+    Role.RESIDENT: "org_unit",
+    Role.GRID_WORKER: "grid",
+    Role.COMMUNITY_WORKER: "org_unit",
+    Role.STREET_OFFICER: "org_unit",
+    Role.DEPARTMENT_OFFICER: "department",
+    Role.DISTRICT_ADMIN: "org_unit",
+    Role.CITY_ADMIN: "org_unit",
+    Role.AUDITOR: "org_unit",
+    Role.OPERATOR: "org_unit",
+}
+POSTING_UNIT_KINDS = {
+    Role.RESIDENT: {"community", "village"},
+    Role.COMMUNITY_WORKER: {"community", "village"},
+    Role.STREET_OFFICER: {"street"},
+    Role.DISTRICT_ADMIN: {"district"},
+    Role.CITY_ADMIN: {"city"},
+    Role.AUDITOR: {"city", "district"},
+    Role.OPERATOR: {"city"},
+}
+
+ORGTREE_VIEW = "orgtree.view"
+AUDIT_SEARCH = "audit.search"
+OPS_VIEW = "ops.view"
+ACCOUNTS_MANAGE = "accounts.manage"
+DIVISIONS_IMPORT = "divisions.import"
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.RESIDENT: frozenset(),
+    Role.GRID_WORKER: frozenset({ORGTREE_VIEW}),
+    Role.COMMUNITY_WORKER: frozenset({ORGTREE_VIEW}),
+    Role.STREET_OFFICER: frozenset({ORGTREE_VIEW}),
+    Role.DEPARTMENT_OFFICER: frozenset({ORGTREE_VIEW}),
+    Role.DISTRICT_ADMIN: frozenset({ORGTREE_VIEW, ACCOUNTS_MANAGE}),
+    Role.CITY_ADMIN: frozenset({ORGTREE_VIEW, ACCOUNTS_MANAGE, DIVISIONS_IMPORT}),
+    Role.AUDITOR: frozenset({ORGTREE_VIEW, AUDIT_SEARCH}),
+    Role.OPERATOR: frozenset({ORGTREE_VIEW, OPS_VIEW, DIVISIONS_IMPORT}),
+}
+
+
+def permissions_for(roles: set[str]) -> frozenset[str]:
+    granted: set[str] = set()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(granted)
+
+
+def role_gives_data_scope(role: str) -> bool:
+    """A resident's posting names their community but grants no view of other people."""
+    return role != Role.RESIDENT

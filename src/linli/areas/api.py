@@ -1,0 +1,58 @@
+"""The org tree: a unit by code, its children, search by name."""
+
+from __future__ import annotations
+
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from linli.areas.selectors import (
+    org_unit_ancestors,
+    org_unit_children,
+    org_unit_get,
+    org_unit_search,
+    org_unit_top,
+)
+from linli.core.api import ErrorOut, Page
+
+router = Router(tags=["org tree"])
+UNIT_FIELDS = ("code", "path", "name", "kind", "unit_type", "depth", "urban_rural", "urban_rural_derived")
+
+
+class OrgUnitOut(Schema):
+    code: str
+    path: str
+    name: str
+    kind: str
+    unit_type: str
+    depth: int
+    urban_rural: str
+    urban_rural_derived: bool
+
+
+class OrgUnitDetailOut(OrgUnitOut):
+    ancestors: list[OrgUnitOut]
+
+
+class SearchIn(Schema):
+    q: str = Field("", max_length=50, description="Part of a name; empty lists the top of your scope")
+
+
+@router.get("/org-units", response=list[OrgUnitOut])
+@paginate(Page)
+def org_units(request, q: str = ""):
+    """Units of your scope whose name contains `q`; without `q`, the units your postings are at."""
+    units = org_unit_search(actor=request.actor, q=q[:50]) if q else org_unit_top(actor=request.actor)
+    return units.values(*UNIT_FIELDS)
+
+
+@router.get("/org-units/{code}", response={200: OrgUnitDetailOut, 404: ErrorOut})
+def org_unit(request, code: str):
+    unit = org_unit_get(actor=request.actor, code=code)
+    unit.ancestors = org_unit_ancestors(unit)
+    return unit
+
+
+@router.get("/org-units/{code}/children", response={200: list[OrgUnitOut], 404: ErrorOut})
+@paginate(Page)
+def org_unit_children_list(request, code: str):
+    return org_unit_children(actor=request.actor, code=code).values(*UNIT_FIELDS)

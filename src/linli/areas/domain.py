@@ -1,0 +1,197 @@
+"""Vocabulary and rules of the org tree, with no ORM: kinds, NBS code structure, the divisions
+CSV format and its validation."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.errors import Msg
+
+
+class OrgKind(models.TextChoices):
+    CITY = "city", _("City")
+    DISTRICT = "district", _("District or county")
+    STREET = "street", _("Street or town")
+    COMMUNITY = "community", _("Community")
+    VILLAGE = "village", _("Village")
+
+
+class UrbanRural(models.TextChoices):
+    URBAN = "urban", _("Urban")
+    RURAL = "rural", _("Rural")
+
+
+class DepartmentKind(models.TextChoices):
+    URBAN_MANAGEMENT = "urban_management", _("Urban management")
+    HOUSING = "housing", _("Housing and urban-rural development")
+    POLICE = "police", _("Public security")
+    CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs")
+    HUMAN_RESOURCES = "human_resources", _("Human resources and social security")
+    HEALTH = "health", _("Health")
+    EDUCATION = "education", _("Education")
+    MARKET_REGULATION = "market_regulation", _("Market regulation")
+    ECOLOGY = "ecology", _("Ecology and environment")
+    TRANSPORT = "transport", _("Transport")
+    WATER = "water", _("Water")
+    JUSTICE = "justice", _("Justice")
+
+
+# The Chinese name of a department is its area's name followed by this suffix.
+DEPARTMENT_NAME_SUFFIX = {
+    DepartmentKind.URBAN_MANAGEMENT: "城市管理局",
+    DepartmentKind.HOUSING: "住房和城乡建设局",
+    DepartmentKind.POLICE: "公安局",
+    DepartmentKind.CIVIL_AFFAIRS: "民政局",
+    DepartmentKind.HUMAN_RESOURCES: "人力资源和社会保障局",
+    DepartmentKind.HEALTH: "卫生健康局",
+    DepartmentKind.EDUCATION: "教育局",
+    DepartmentKind.MARKET_REGULATION: "市场监督管理局",
+    DepartmentKind.ECOLOGY: "生态环境局",
+    DepartmentKind.TRANSPORT: "交通运输局",
+    DepartmentKind.WATER: "水务局",
+    DepartmentKind.JUSTICE: "司法局",
+}
+
+# NBS 12-digit code = province 2 + city 2 + county 2 + township 3 + village 3.
+PATH_LENGTH = {"city": 4, "district": 6, "street": 9, "community": 12}
+LEVEL_UNIT_TYPES = {
+    "city": {"prefecture_city"},
+    "district": {"district", "county", "county_level_city"},
+    "street": {"street", "town", "township", "special_zone"},
+    "community": {"community", "village", "virtual_community"},
+}
+DIVISION_COLUMNS = ["code", "name", "level", "unit_type", "parent_code", "district_code", "district_name"]
+GRID_SUFFIX_LENGTH = 3
+BUILDING_SUFFIX_LENGTH = 3
+
+
+def kind_for(level: str, unit_type: str) -> OrgKind:
+    if level == "community":
+        return OrgKind.VILLAGE if unit_type == "village" else OrgKind.COMMUNITY
+    return OrgKind(level)
+
+
+def urban_rural_for(unit_type: str) -> UrbanRural:
+    """Derived, not official: 村委会 → rural, everything else (居委会, virtual) → urban."""
+    return UrbanRural.RURAL if unit_type == "village" else UrbanRural.URBAN
+
+
+def path_for(code: str, level: str) -> str:
+    return code[: PATH_LENGTH[level]]
+
+
+@dataclass(frozen=True)
+class DivisionRow:
+    line: int
+    code: str
+    name: str
+    level: str
+    unit_type: str
+    parent_code: str
+
+    @property
+    def path(self) -> str:
+        return path_for(self.code, self.level)
+
+    @property
+    def kind(self) -> OrgKind:
+        return kind_for(self.level, self.unit_type)
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    message: Msg
+
+    def __str__(self) -> str:
+        return f"line {self.line} (第 {self.line} 行): {self.message.both()}"
+
+
+def parse_divisions(text: str, known_paths: Iterable[str] = ()) -> tuple[list[DivisionRow], list[LineError]]:
+    """Parse and check an NBS divisions CSV. Returns rows ordered parents-first and every error;
+    callers must refuse the whole file when there is any error."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = next(reader, None)
+    if header is None:
+        return [], [LineError(1, Msg("文件为空", "The file is empty"))]
+    if [h.strip() for h in header] != DIVISION_COLUMNS:
+        expected = ",".join(DIVISION_COLUMNS)
+        return [], [LineError(1, Msg(f"表头应为 {expected}", f"the header must be {expected}"))]
+    rows: list[DivisionRow] = []
+    errors: list[LineError] = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        row, problem = _division_row(number, cells)
+        if problem:
+            errors.append(LineError(number, problem))
+        else:
+            rows.append(row)
+    errors += _tree_errors(rows, set(known_paths))
+    order = list(PATH_LENGTH)
+    rows.sort(key=lambda r: (order.index(r.level), r.code))
+    return rows, sorted(errors, key=lambda e: e.line)
+
+
+def _division_row(number: int, cells: list[str]) -> tuple[DivisionRow | None, Msg | None]:
+    if len(cells) != len(DIVISION_COLUMNS):
+        return None, Msg(f"应有 {len(DIVISION_COLUMNS)} 列，实有 {len(cells)} 列",
+                         f"expected {len(DIVISION_COLUMNS)} columns, found {len(cells)}")
+    code, name, level, unit_type, parent_code = (c.strip() for c in cells[:5])
+    if not (len(code) == 12 and code.isdigit()):
+        return None, Msg(f"code「{code}」应为 12 位数字", f"code '{code}' must be 12 digits")
+    if level not in PATH_LENGTH:
+        return None, Msg(f"level「{level}」无效，应为 {'/'.join(PATH_LENGTH)}",
+                         f"level '{level}' must be one of {'/'.join(PATH_LENGTH)}")
+    if unit_type not in LEVEL_UNIT_TYPES[level]:
+        allowed = "/".join(sorted(LEVEL_UNIT_TYPES[level]))
+        return None, Msg(f"unit_type「{unit_type}」与 level 不符，应为 {allowed}",
+                         f"unit_type '{unit_type}' does not fit level {level}; use {allowed}")
+    if code[PATH_LENGTH[level]:].strip("0"):
+        return None, Msg(f"code「{code}」与层级 {level} 不符（末尾应补零）",
+                         f"code '{code}' does not fit level {level} (it must end in zeros)")
+    if not name:
+        return None, Msg("name 不能为空", "name is empty")
+    if not (len(parent_code) == 12 and parent_code.isdigit()):
+        return None, Msg(f"parent_code「{parent_code}」应为 12 位数字", f"parent_code '{parent_code}' must be 12 digits")
+    return DivisionRow(number, code, name[:100], level, unit_type, parent_code), None
+
+
+def _tree_errors(rows: list[DivisionRow], known_paths: set[str]) -> list[LineError]:
+    errors: list[LineError] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        if row.code in seen:
+            errors.append(LineError(row.line, Msg(f"code {row.code} 与第 {seen[row.code]} 行重复",
+                                                  f"code {row.code} repeats line {seen[row.code]}")))
+        seen.setdefault(row.code, row.line)
+    levels = list(PATH_LENGTH)
+    by_code = {row.code: row for row in rows}
+    for row in rows:
+        if row.level == "city":
+            continue
+        parent_level = levels[levels.index(row.level) - 1]
+        parent_path = path_for(row.parent_code, parent_level)
+        parent = by_code.get(row.parent_code)
+        parent_known = (parent is not None and parent.level == parent_level) or parent_path in known_paths
+        if not parent_known:
+            errors.append(LineError(row.line, Msg(f"上级 {row.parent_code} 不在文件或数据库中",
+                                                  f"parent {row.parent_code} is neither in the file nor loaded")))
+        elif not row.path.startswith(parent_path):
+            errors.append(LineError(row.line, Msg(f"code {row.code} 不在上级 {row.parent_code} 之下",
+                                                  f"code {row.code} does not extend its parent {row.parent_code}")))
+    return errors
+
+
+def grid_code(community_path: str, number: int) -> str:
+    return f"{community_path}{number:0{GRID_SUFFIX_LENGTH}d}"
+
+
+def building_code(grid_path: str, number: int) -> str:
+    return f"{grid_path}{number:0{BUILDING_SUFFIX_LENGTH}d}"

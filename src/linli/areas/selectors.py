@@ -1,0 +1,85 @@
+"""Reads of the org tree, always through the actor's data scope (outside it: not found)."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from linli.areas.domain import PATH_LENGTH
+from linli.areas.models import Building, Department, Grid, OrgUnit
+from linli.core.actor import Actor
+from linli.core.errors import not_found
+from linli.core.paths import subtree_counts
+
+CHILD_PATH_LENGTH = {0: 6, 1: 9, 2: 12, 3: 15}  # by parent depth: district, street, community, grid
+
+
+def org_unit_list(*, actor: Actor) -> QuerySet[OrgUnit]:
+    return actor.scoped(OrgUnit.objects.all())
+
+
+def org_unit_get(*, actor: Actor, code: str) -> OrgUnit:
+    unit = org_unit_list(actor=actor).filter(code=code).first()
+    if unit is None:
+        raise not_found("单位", "Org unit")
+    return unit
+
+
+def org_unit_top(*, actor: Actor) -> QuerySet[OrgUnit]:
+    """The units at the top of the actor's scope (the roots of their postings)."""
+    return OrgUnit.objects.filter(path__in=actor.scope_paths) if actor.scope_paths else OrgUnit.objects.none()
+
+
+def org_unit_children(*, actor: Actor, code: str) -> QuerySet[OrgUnit]:
+    parent = org_unit_get(actor=actor, code=code)
+    return OrgUnit.objects.filter(parent=parent).order_by("path")
+
+
+def org_unit_search(*, actor: Actor, q: str) -> QuerySet[OrgUnit]:
+    q = q.strip()
+    if not q:
+        return OrgUnit.objects.none()
+    return org_unit_list(actor=actor).filter(name__contains=q).order_by("depth", "path")
+
+
+def org_unit_ancestors(unit: OrgUnit) -> list[OrgUnit]:
+    """The chain from the city down to `unit` (for breadcrumbs); names only, one query."""
+    paths = [unit.path[:n] for n in PATH_LENGTH.values() if n < len(unit.path)]
+    return list(OrgUnit.objects.filter(path__in=paths).order_by("depth"))
+
+
+def org_unit_is_under(unit_path: str, ancestor_path: str) -> bool:
+    return unit_path.startswith(ancestor_path)
+
+
+def areas_counts_under(*, parent_path: str, child_length: int) -> dict[str, dict[str, int]]:
+    """For each child path of `parent_path`: how many grids and buildings lie under it."""
+    return {
+        "grids": subtree_counts(model=Grid, parent_path=parent_path, child_length=child_length),
+        "buildings": subtree_counts(model=Building, parent_path=parent_path, child_length=child_length),
+    }
+
+
+def grid_list(*, actor: Actor, community: OrgUnit | None = None) -> QuerySet[Grid]:
+    grids = actor.scoped(Grid.objects.select_related("community"))
+    return grids.filter(community=community) if community else grids
+
+
+def grid_get(*, actor: Actor, code: str) -> Grid:
+    grid = grid_list(actor=actor).filter(code=code).first()
+    if grid is None:
+        raise not_found("网格", "Grid")
+    return grid
+
+
+def building_list(*, actor: Actor, grid: Grid | None = None) -> QuerySet[Building]:
+    buildings = actor.scoped(Building.objects.all())
+    return buildings.filter(grid=grid) if grid else buildings
+
+
+def department_list(*, actor: Actor) -> QuerySet[Department]:
+    """Departments inside the actor's scope and those serving it from above (the district's and
+    the city's), since every community answers to them."""
+    if not actor.scope_paths:
+        return Department.objects.none()
+    serving = {scope[:n] for scope in actor.scope_paths for n in PATH_LENGTH.values() if n <= len(scope)}
+    return Department.objects.filter(actor.scope_q("path") | Q(path__in=serving)).select_related("org_unit")

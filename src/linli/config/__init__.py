@@ -1,0 +1,1 @@
+"""Project wiring: settings, URLs, the NinjaAPI, WSGI and the `linli` command entry."""

@@ -1,0 +1,22 @@
+"""The one NinjaAPI, mounted at /api/v1/. Each app contributes a router."""
+
+from ninja import NinjaAPI
+
+from linli.accounts.api import router as accounts_router
+from linli.accounts.auth import API_AUTH
+from linli.areas.api import router as areas_router
+from linli.core.api import install_error_handlers
+from linli.core.audit_api import router as audit_router
+
+api = NinjaAPI(
+    title="Linli API",
+    version="1",
+    description="Linli (邻里) community service platform. Errors share one shape: "
+    '{"error": {"code", "message", "fields": [{"field", "message"}]}}; messages follow Accept-Language.',
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("", areas_router)
+api.add_router("", audit_router)

@@ -1,0 +1,128 @@
+"""The one typed settings object, read from ``LINLI_*`` environment variables once.
+
+Every value is validated here so that a bad deployment fails at start-up with the name of the
+variable and the reason, not with a confusing error on the first request.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# A development-only key: usable for the demo and tests, refused by `check --deploy`.
+DEV_SECRET_KEY = "linli-insecure-development-key-change-me-0123456789abcdef"
+DEV_DATA_KEY = base64.b64encode(b"linli-dev-data-key-not-for-prod!").decode()
+DEV_INDEX_KEY = base64.b64encode(b"linli-dev-index-key-not-for-prod").decode()
+
+
+class LinliSettings(BaseSettings):
+    """All settings an operator can change. Keep `.env.example` in sync (a test checks)."""
+
+    model_config = SettingsConfigDict(env_prefix="LINLI_", extra="ignore", frozen=True)
+
+    debug: bool = False
+    data_dir: Path = Field(default=Path("var"))
+    database_url: str = ""
+    secret_key: str = DEV_SECRET_KEY
+    data_keys: str = Field(default=f"1:{DEV_DATA_KEY}")
+    data_key_id: int = 1
+    index_key: str = DEV_INDEX_KEY
+    redis_url: str = ""
+    allowed_hosts: str = "127.0.0.1,localhost"
+    csrf_trusted_origins: str = ""
+    secure_https: bool = False
+    task_backend: Literal["immediate", "database", "redis"] = "database"
+    log_format: Literal["json", "text"] = "json"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    language: Literal["zh-hans", "en"] = "zh-hans"
+    token_ttl_hours: int = Field(default=24 * 7, ge=1, le=24 * 365)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in {"sqlite", "postgres", "postgresql"}:
+            raise ValueError("must start with sqlite:// or postgres:// (须为 sqlite:// 或 postgres://)")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
+            raise ValueError("must start with redis:// (须为 redis://)")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key(cls, value: str) -> str:
+        if len(value) < 32:
+            raise ValueError("must be at least 32 characters (至少 32 个字符)")
+        return value
+
+    @field_validator("data_keys")
+    @classmethod
+    def _data_keys(cls, value: str) -> str:
+        parse_data_keys(value)
+        return value
+
+    @field_validator("index_key")
+    @classmethod
+    def _index_key(cls, value: str) -> str:
+        parse_data_keys(f"0:{value}")
+        return value
+
+    def keyring(self) -> dict[int, bytes]:
+        return parse_data_keys(self.data_keys)
+
+    def index_key_bytes(self) -> bytes:
+        return parse_data_keys(f"0:{self.index_key}")[0]
+
+    def host_list(self) -> list[str]:
+        return [h.strip() for h in self.allowed_hosts.split(",") if h.strip()]
+
+
+def parse_data_keys(value: str) -> dict[int, bytes]:
+    """Parse ``id:base64key,id:base64key`` into a keyring of 256-bit AES keys."""
+    keys: dict[int, bytes] = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        key_id, sep, encoded = part.partition(":")
+        if not sep or not key_id.isdigit():
+            raise ValueError(f"'{part[:8]}…' is not id:base64key (格式应为 编号:base64密钥)")
+        try:
+            raw = base64.b64decode(encoded, validate=True)
+        except binascii.Error as exc:
+            raise ValueError(f"key {key_id} is not valid base64 (密钥 {key_id} 不是有效的 base64)") from exc
+        if len(raw) != 32:
+            raise ValueError(f"key {key_id} must decode to 32 bytes (密钥 {key_id} 须为 32 字节)")
+        keys[int(key_id)] = raw
+    if not keys:
+        raise ValueError("at least one key is required (至少需要一个密钥)")
+    return keys
+
+
+class ConfigurationError(SystemExit):
+    """Raised at start-up; exits with a readable list of the bad variables."""
+
+
+@lru_cache(maxsize=1)
+def load() -> LinliSettings:
+    try:
+        settings = LinliSettings()
+    except ValidationError as exc:
+        lines = [
+            f"  LINLI_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        raise ConfigurationError("Invalid configuration (配置有误):\n" + "\n".join(lines)) from None
+    if settings.data_key_id not in settings.keyring():
+        raise ConfigurationError(
+            f"Invalid configuration (配置有误):\n  LINLI_DATA_KEY_ID: {settings.data_key_id} "
+            "is not in LINLI_DATA_KEYS (不在密钥环中)"
+        )
+    return settings

@@ -1,0 +1,142 @@
+"""API plumbing shared by every router: the error shape, pagination and error translation.
+
+Business code never imports this module; only api.py files and config do.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+from ninja import Field, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import PaginationBase
+
+from linli.core.errors import DomainError, FieldError, Msg, not_found, validation_failed
+
+logger = logging.getLogger("linli.api")
+
+PYDANTIC_MESSAGES = {
+    "missing": Msg("必填", "This field is required"),
+    "string_too_short": Msg("太短", "Too short"),
+    "string_too_long": Msg("太长", "Too long"),
+    "int_parsing": Msg("应为整数", "Must be a whole number"),
+    "int_type": Msg("应为整数", "Must be a whole number"),
+    "string_type": Msg("应为文本", "Must be text"),
+    "bool_parsing": Msg("应为 true 或 false", "Must be true or false"),
+    "greater_than_equal": Msg("数值太小", "Value too small"),
+    "less_than_equal": Msg("数值太大", "Value too large"),
+    "json_invalid": Msg("JSON 格式错误", "Malformed JSON"),
+    "model_attributes_type": Msg("应为 JSON 对象", "Must be a JSON object"),
+    "dict_type": Msg("应为 JSON 对象", "Must be a JSON object"),
+    "uuid_parsing": Msg("应为 UUID", "Must be a UUID"),
+}
+
+
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    fields: list[FieldErrorOut] = []
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+def error_payload(error: DomainError) -> dict[str, Any]:
+    language = translation.get_language()
+    return {
+        "error": {
+            "code": error.code,
+            "message": error.message.for_language(language),
+            "fields": [{"field": f.field, "message": f.message.for_language(language)} for f in error.fields],
+        }
+    }
+
+
+def error_response(error: DomainError) -> JsonResponse:
+    return JsonResponse(error_payload(error), status=error.status, json_dumps_params={"ensure_ascii": False})
+
+
+def _field_name(loc: list[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] == "body" and len(parts) > 2:
+        parts = parts[2:]
+    elif parts and parts[0] in {"body", "query", "path", "header", "cookie", "form", "file"}:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def from_validation_error(exc: ValidationError) -> DomainError:
+    fields = []
+    for err in exc.errors:
+        message = PYDANTIC_MESSAGES.get(err.get("type", ""), Msg(f"格式不正确：{err.get('msg', '')}", err.get("msg", "")))
+        fields.append(FieldError(_field_name(err.get("loc", [])), message))
+    return validation_failed(fields)
+
+
+def install_error_handlers(api) -> None:
+    """Every failure under /api/v1 answers in the one error shape, never an HTML page or a 500."""
+
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return error_response(exc)
+
+    @api.exception_handler(ValidationError)
+    def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return error_response(from_validation_error(exc))
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return error_response(
+            DomainError(Msg("请先登录或提供有效令牌", "Log in or send a valid bearer token"),
+                        code="not_authenticated", status=401)
+        )
+
+    @api.exception_handler(Http404)
+    def missing(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return error_response(not_found())
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return error_response(DomainError(Msg(str(exc), str(exc)), code="http_error", status=exc.status_code))
+
+    @api.exception_handler(Exception)
+    def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("unhandled API error", extra={"path": request.path})
+        return error_response(
+            DomainError(Msg("服务器内部错误，已记录，请稍后再试", "Internal error; it has been logged"),
+                        code="internal_error", status=500)
+        )
+
+
+class Page(PaginationBase):
+    """`?limit=&offset=` on every list; answers with items, count, limit and offset."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0)
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        limit: int
+        offset: int
+
+    items_attribute = "items"
+
+    def paginate_queryset(self, queryset, pagination: Input, **params):
+        start, stop = pagination.offset, pagination.offset + pagination.limit
+        return {
+            "items": list(queryset[start:stop]),
+            "count": queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset),
+            "limit": pagination.limit,
+            "offset": pagination.offset,
+        }

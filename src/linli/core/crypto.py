@@ -1,0 +1,72 @@
+"""Encryption at rest for sensitive personal fields (AES-256-GCM with key ids) and HMAC blind
+indexes for exact lookup without decrypting.
+
+A sealed value is ``v1.<key id>.<base64url(nonce || ciphertext+tag)>``; the key id lets
+`rotate-data-key` re-encrypt rows in batches while both keys stay readable. The blind-index key
+is separate from the data keys so that rotating data keys never invalidates the indexes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+PREFIX = "v1"
+
+
+class DecryptionError(Exception):
+    """A sealed value that no configured key opens (wrong key ring or tampered data)."""
+
+
+def seal(plaintext: str, *, context: str) -> str:
+    """Encrypt `plaintext`; `context` (e.g. "resident.id_number") is bound as associated data,
+    so a ciphertext copied into another column does not decrypt."""
+    if plaintext == "":
+        return ""
+    key_id = settings.LINLI_DATA_KEY_ID
+    nonce = os.urandom(12)
+    body = AESGCM(settings.LINLI_DATA_KEYS[key_id]).encrypt(nonce, plaintext.encode(), context.encode())
+    return f"{PREFIX}.{key_id}.{base64.urlsafe_b64encode(nonce + body).decode()}"
+
+
+def unseal(sealed: str, *, context: str) -> str:
+    if sealed == "":
+        return ""
+    try:
+        prefix, key_id, encoded = sealed.split(".", 2)
+        key = settings.LINLI_DATA_KEYS[int(key_id)]
+        raw = base64.urlsafe_b64decode(encoded)
+        return AESGCM(key).decrypt(raw[:12], raw[12:], context.encode()).decode()
+    except (ValueError, KeyError, InvalidTag) as exc:
+        raise DecryptionError(f"cannot open sealed {context}") from exc
+
+
+def sealed_key_id(sealed: str) -> int | None:
+    return int(sealed.split(".", 2)[1]) if sealed else None
+
+
+def blind_index(value: str, *, context: str) -> str:
+    """Deterministic keyed hash for exact-match lookup; empty input gives an empty index."""
+    if value == "":
+        return ""
+    return hmac.new(settings.LINLI_INDEX_KEY, f"{context}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def mask_id_number(value: str) -> str:
+    """`210102199001011234` → `210102********1234` (keeps area code and last four)."""
+    if len(value) < 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """`13812345678` → `138****5678`."""
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]

@@ -1,0 +1,37 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One append-only line of the audit log. Database triggers refuse UPDATE and DELETE."""
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor_user_id = models.BigIntegerField(_("actor id"), null=True, blank=True, db_index=True)
+    actor_name = models.CharField(_("actor"), max_length=150)
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=80, blank=True)
+    object_id = models.CharField(_("object id"), max_length=80, blank=True)
+    org_path = models.CharField(_("org unit path"), max_length=40, blank=True, db_index=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    client_address = models.CharField(_("client address"), max_length=64, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_type}:{self.object_id}"
+
+
+class Heartbeat(models.Model):
+    """When each periodic job last ran; read by /healthz to tell a stalled scheduler."""
+
+    name = models.CharField(max_length=80, unique=True)
+    last_run_at = models.DateTimeField()
+    last_result = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_run_at:%Y-%m-%d %H:%M}"

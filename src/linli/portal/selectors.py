@@ -1,0 +1,63 @@
+"""Reads that combine several apps for the shell pages (portal sits above them all)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from linli.areas.models import OrgUnit
+from linli.areas.selectors import CHILD_PATH_LENGTH, areas_counts_under, grid_list, org_unit_children, org_unit_top
+from linli.core.actor import Actor
+from linli.residents.selectors import household_counts_under, resident_counts_under, resident_total
+
+
+@dataclass
+class OrgRow:
+    code: str
+    path: str
+    name: str
+    kind: str
+    kind_label: str
+    grids: int
+    buildings: int
+    households: int
+    residents: int
+    browsable: bool
+
+
+def org_children_with_counts(*, actor: Actor, unit: OrgUnit | None) -> list[OrgRow]:
+    """Children of `unit` (or the top of the scope) with grid, building, household and resident
+    counts under each: four GROUP BY queries whatever the number of children."""
+    if unit is None:
+        units = list(org_unit_top(actor=actor))
+        return [_row(u, _counts_for(u.path, len(u.path))) for u in units]
+    if unit.kind in {"community", "village"}:
+        return []
+    children = list(org_unit_children(actor=actor, code=unit.code))
+    counts = _counts_for(unit.path, CHILD_PATH_LENGTH[unit.depth])
+    return [_row(child, counts) for child in children]
+
+
+def _counts_for(parent_path: str, child_length: int) -> dict[str, dict[str, int]]:
+    return {
+        **areas_counts_under(parent_path=parent_path, child_length=child_length),
+        "households": household_counts_under(parent_path=parent_path, child_length=child_length),
+        "residents": resident_counts_under(parent_path=parent_path, child_length=child_length),
+    }
+
+
+def _row(unit: OrgUnit, counts: dict[str, dict[str, int]]) -> OrgRow:
+    return OrgRow(
+        code=unit.code, path=unit.path, name=unit.name, kind=unit.kind, kind_label=str(unit.get_kind_display()),
+        grids=counts["grids"].get(unit.path, 0), buildings=counts["buildings"].get(unit.path, 0),
+        households=counts["households"].get(unit.path, 0), residents=counts["residents"].get(unit.path, 0),
+        browsable=unit.kind not in {"community", "village"},
+    )
+
+
+def scope_summary(*, actor: Actor) -> dict:
+    return {
+        "units": list(org_unit_top(actor=actor)),
+        "grids": grid_list(actor=actor).count(),
+        "residents": resident_total(actor=actor),
+    }
+

@@ -1,0 +1,97 @@
+"""The demo city: real divisions, synthetic grids, buildings and residents, one account per role.
+
+Every step is idempotent, so `linli demo` can be run again and reuses what is there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from linli.accounts.domain import Role
+from linli.accounts.models import User
+from linli.accounts.services import posting_add
+from linli.areas.management.commands.import_divisions import SHIPPED
+from linli.areas.models import Department, Grid, OrgUnit
+from linli.areas.services import demo_layout_generate, departments_ensure, divisions_import
+from linli.core.actor import Actor
+from linli.residents.services import demo_population_generate, resident_account_link
+
+DEMO = Actor.system("demo")
+
+
+@dataclass
+class DemoAccount:
+    username: str
+    password: str
+    role: str
+    place: str
+
+
+def demo_city_prepare(*, residents: int, log=print) -> None:
+    if not OrgUnit.objects.exists():
+        result = divisions_import(actor=DEMO, text=SHIPPED.read_text(encoding="utf-8"), source=SHIPPED.name)
+        log(f"区划 divisions: {result.created}")
+    departments_ensure(actor=DEMO)
+    grids, buildings = demo_layout_generate(actor=DEMO)
+    if grids:
+        log(f"网格 grids: {grids}, 楼院 buildings: {buildings}")
+    added = demo_population_generate(actor=Actor.system("demo", root_path=_city().path), residents=residents)
+    if added:
+        log(f"居民 residents: +{added}")
+
+
+def _city() -> OrgUnit:
+    return OrgUnit.objects.get(kind="city")
+
+
+def _showcase() -> dict[str, object]:
+    """The places the demo accounts are posted at: the first community of the first district."""
+    community = OrgUnit.objects.filter(kind="community", grids__isnull=False).order_by("path").first()
+    street = community.parent
+    district = street.parent
+    return {
+        Role.RESIDENT: community,
+        Role.GRID_WORKER: Grid.objects.filter(community=community).order_by("path").first(),
+        Role.COMMUNITY_WORKER: community,
+        Role.STREET_OFFICER: street,
+        Role.DEPARTMENT_OFFICER: Department.objects.get(org_unit=district, kind="civil_affairs"),
+        Role.DISTRICT_ADMIN: district,
+        Role.CITY_ADMIN: _city(),
+        Role.AUDITOR: _city(),
+        Role.OPERATOR: _city(),
+    }
+
+
+@transaction.atomic
+def demo_accounts_ensure(*, data_dir: Path) -> list[DemoAccount]:
+    """One account per role; passwords are made once and kept in the data folder (mode 600)."""
+    secrets_file = data_dir / "demo-accounts.json"
+    known = json.loads(secrets_file.read_text()) if secrets_file.exists() else {}
+    accounts = []
+    for role, place in _showcase().items():
+        username = f"demo_{role}"
+        password = known.get(username) or secrets.token_urlsafe(9)
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(username=username, password=password, display_name=_display(role, place))
+            posting_add(actor=DEMO, user=user, role=role, place=place)
+        elif username not in known:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        if role == Role.RESIDENT:
+            resident_account_link(user=user, community_path=place.path)
+        known[username] = password
+        accounts.append(DemoAccount(username, password, str(Role(role).label), str(place)))
+    secrets_file.write_text(json.dumps(known, ensure_ascii=False, indent=1))
+    os.chmod(secrets_file, 0o600)
+    return accounts
+
+
+def _display(role: str, place) -> str:
+    return f"{place}·{Role(role).label}"

@@ -1,0 +1,25 @@
+"""Template context shared by every page: elder mode and the role-aware navigation."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+ELDER_COOKIE = "linli_elder"
+
+STAFF_NAV = [
+    # (permission or "" for everyone with a posting, url name, label)
+    ("", "portal:staff-home", _("Home")),
+    ("orgtree.view", "portal:staff-org", _("Org tree")),
+    ("audit.search", "portal:staff-audit", _("Audit log")),
+]
+
+
+def shell(request):
+    actor = getattr(request, "actor", None)
+    nav = []
+    if actor is not None and request.path.startswith("/staff/") and actor.is_authenticated:
+        nav = [
+            {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
+            for permission, name, label in STAFF_NAV
+            if not permission or actor.has_perm(permission)
+        ]
+    return {"elder_mode": request.COOKIES.get(ELDER_COOKIE) == "1", "staff_nav": nav}

@@ -1,0 +1,25 @@
+"""Resident portal pages."""
+
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from linli.portal.web.context import ELDER_COOKIE
+
+
+def home(request):
+    return render(request, "portal/resident/home.html")
+
+
+@require_POST
+def elder_mode(request):
+    """Toggle elder mode (larger type, higher contrast); remembered for a year in a cookie."""
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = redirect(target)
+    if request.COOKIES.get(ELDER_COOKIE) == "1":
+        response.delete_cookie(ELDER_COOKIE)
+    else:
+        response.set_cookie(ELDER_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response

@@ -1,0 +1,66 @@
+"""Staff workbench pages: log-in, home, org tree browser, audit search."""
+
+from __future__ import annotations
+
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from linli.accounts.selectors import posting_list
+from linli.accounts.services import login_check
+from linli.areas.selectors import org_unit_ancestors, org_unit_get
+from linli.core.errors import DomainError
+from linli.core.selectors import audit_list
+from linli.portal.selectors import org_children_with_counts, scope_summary
+from linli.portal.web.forms import LoginForm
+
+
+def staff_login(request):
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = login_check(client_address=request.actor.client_address, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            login(request, user)
+            return redirect(request.GET.get("next") or "portal:staff-home")
+    return render(request, "portal/staff/login.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_POST
+def staff_logout(request):
+    logout(request)
+    return redirect("portal:staff-login")
+
+
+@login_required
+def staff_home(request):
+    actor = request.actor
+    return render(request, "portal/staff/home.html", {
+        "postings": posting_list(actor=actor),
+        "summary": scope_summary(actor=actor),
+    })
+
+
+@login_required
+def staff_org(request, code: str = ""):
+    actor = request.actor
+    if not code:
+        return render(request, "portal/staff/org_tree.html", {"rows": org_children_with_counts(actor=actor, unit=None),
+                                                               "unit": None, "ancestors": []})
+    unit = org_unit_get(actor=actor, code=code)
+    return render(request, "portal/staff/org_tree.html", {
+        "unit": unit,
+        "ancestors": [a for a in org_unit_ancestors(unit) if actor.sees_path(a.path)],
+        "rows": org_children_with_counts(actor=actor, unit=unit),
+    })
+
+
+@login_required
+def staff_audit(request):
+    entries = audit_list(actor=request.actor, action=request.GET.get("action", "")[:80],
+                         actor_name=request.GET.get("actor", "")[:150])[:200]
+    return render(request, "portal/staff/audit.html", {"entries": entries})
+
