@@ -6,12 +6,12 @@ from datetime import datetime
 from uuid import UUID
 
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 
 from linli.accounts.selectors import posting_list, token_list
 from linli.accounts.services import login_check, token_issue, token_revoke
-from linli.core.api import ErrorOut, Page
-from linli.core.middleware import client_address
-from ninja.pagination import paginate
+from linli.core.apitools import ErrorOut, Page
+from linli.core.net import client_address
 
 router = Router(tags=["auth"])
 

@@ -6,7 +6,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from linli.accounts.selectors import actor_for_user, token_user
 from linli.accounts.services import token_touch
-from linli.core.middleware import client_address
+from linli.core.net import client_address
 
 
 class BearerToken(HttpBearer):

@@ -3,7 +3,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from linli.accounts.selectors import actor_for_user
-from linli.core.middleware import client_address
+from linli.core.net import client_address
 
 
 class ActorMiddleware:

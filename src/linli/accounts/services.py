@@ -48,8 +48,12 @@ def posting_add(*, actor: Actor, user: User, role: str, place) -> Posting:
         **{target: place},
     )
     audit_record(
-        actor=actor, action="posting.add", object_type="user", object_id=user.public_id,
-        org_path=place.path, details={"role": role},
+        actor=actor,
+        action="posting.add",
+        object_type="user",
+        object_id=user.public_id,
+        org_path=place.path,
+        details={"role": role},
     )
     return posting
 
@@ -68,9 +72,7 @@ def login_check(*, username: str, password: str, client_address: str) -> User:
     if user is None:
         cache.set(throttle_key, cache.get(throttle_key, 0) + 1, LOGIN_FAILURE_WINDOW)
         audit_record(actor=anonymous, action="login.failed", details={"username": username[:150]})
-        raise DomainError(
-            Msg("用户名或密码不正确", "Wrong username or password"), code="bad_credentials", status=401
-        )
+        raise DomainError(Msg("用户名或密码不正确", "Wrong username or password"), code="bad_credentials", status=401)
     cache.delete(throttle_key)
     audit_record(
         actor=Actor(user_id=user.pk, username=user.username, client_address=client_address),
@@ -91,7 +93,9 @@ def token_issue(*, user: User, client_address: str, name: str = "") -> tuple[Api
     )
     audit_record(
         actor=Actor(user_id=user.pk, username=user.username, client_address=client_address),
-        action="token.issue", object_type="api_token", object_id=token.public_id,
+        action="token.issue",
+        object_type="api_token",
+        object_id=token.public_id,
     )
     return token, raw
 

@@ -12,7 +12,7 @@ from linli.areas.selectors import (
     org_unit_search,
     org_unit_top,
 )
-from linli.core.api import ErrorOut, Page
+from linli.core.apitools import ErrorOut, Page
 
 router = Router(tags=["org tree"])
 UNIT_FIELDS = ("code", "path", "name", "kind", "unit_type", "depth", "urban_rural", "urban_rural_derived")

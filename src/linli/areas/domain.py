@@ -141,25 +141,35 @@ def parse_divisions(text: str, known_paths: Iterable[str] = ()) -> tuple[list[Di
 
 def _division_row(number: int, cells: list[str]) -> tuple[DivisionRow | None, Msg | None]:
     if len(cells) != len(DIVISION_COLUMNS):
-        return None, Msg(f"应有 {len(DIVISION_COLUMNS)} 列，实有 {len(cells)} 列",
-                         f"expected {len(DIVISION_COLUMNS)} columns, found {len(cells)}")
+        return None, Msg(
+            f"应有 {len(DIVISION_COLUMNS)} 列，实有 {len(cells)} 列",
+            f"expected {len(DIVISION_COLUMNS)} columns, found {len(cells)}",
+        )
     code, name, level, unit_type, parent_code = (c.strip() for c in cells[:5])
     if not (len(code) == 12 and code.isdigit()):
         return None, Msg(f"code「{code}」应为 12 位数字", f"code '{code}' must be 12 digits")
     if level not in PATH_LENGTH:
-        return None, Msg(f"level「{level}」无效，应为 {'/'.join(PATH_LENGTH)}",
-                         f"level '{level}' must be one of {'/'.join(PATH_LENGTH)}")
+        return None, Msg(
+            f"level「{level}」无效，应为 {'/'.join(PATH_LENGTH)}",
+            f"level '{level}' must be one of {'/'.join(PATH_LENGTH)}",
+        )
     if unit_type not in LEVEL_UNIT_TYPES[level]:
         allowed = "/".join(sorted(LEVEL_UNIT_TYPES[level]))
-        return None, Msg(f"unit_type「{unit_type}」与 level 不符，应为 {allowed}",
-                         f"unit_type '{unit_type}' does not fit level {level}; use {allowed}")
-    if code[PATH_LENGTH[level]:].strip("0"):
-        return None, Msg(f"code「{code}」与层级 {level} 不符（末尾应补零）",
-                         f"code '{code}' does not fit level {level} (it must end in zeros)")
+        return None, Msg(
+            f"unit_type「{unit_type}」与 level 不符，应为 {allowed}",
+            f"unit_type '{unit_type}' does not fit level {level}; use {allowed}",
+        )
+    if code[PATH_LENGTH[level] :].strip("0"):
+        return None, Msg(
+            f"code「{code}」与层级 {level} 不符（末尾应补零）",
+            f"code '{code}' does not fit level {level} (it must end in zeros)",
+        )
     if not name:
         return None, Msg("name 不能为空", "name is empty")
     if not (len(parent_code) == 12 and parent_code.isdigit()):
-        return None, Msg(f"parent_code「{parent_code}」应为 12 位数字", f"parent_code '{parent_code}' must be 12 digits")
+        return None, Msg(
+            f"parent_code「{parent_code}」应为 12 位数字", f"parent_code '{parent_code}' must be 12 digits"
+        )
     return DivisionRow(number, code, name[:100], level, unit_type, parent_code), None
 
 
@@ -168,8 +178,15 @@ def _tree_errors(rows: list[DivisionRow], known_paths: set[str]) -> list[LineErr
     seen: dict[str, int] = {}
     for row in rows:
         if row.code in seen:
-            errors.append(LineError(row.line, Msg(f"code {row.code} 与第 {seen[row.code]} 行重复",
-                                                  f"code {row.code} repeats line {seen[row.code]}")))
+            errors.append(
+                LineError(
+                    row.line,
+                    Msg(
+                        f"code {row.code} 与第 {seen[row.code]} 行重复",
+                        f"code {row.code} repeats line {seen[row.code]}",
+                    ),
+                )
+            )
         seen.setdefault(row.code, row.line)
     levels = list(PATH_LENGTH)
     by_code = {row.code: row for row in rows}
@@ -181,11 +198,25 @@ def _tree_errors(rows: list[DivisionRow], known_paths: set[str]) -> list[LineErr
         parent = by_code.get(row.parent_code)
         parent_known = (parent is not None and parent.level == parent_level) or parent_path in known_paths
         if not parent_known:
-            errors.append(LineError(row.line, Msg(f"上级 {row.parent_code} 不在文件或数据库中",
-                                                  f"parent {row.parent_code} is neither in the file nor loaded")))
+            errors.append(
+                LineError(
+                    row.line,
+                    Msg(
+                        f"上级 {row.parent_code} 不在文件或数据库中",
+                        f"parent {row.parent_code} is neither in the file nor loaded",
+                    ),
+                )
+            )
         elif not row.path.startswith(parent_path):
-            errors.append(LineError(row.line, Msg(f"code {row.code} 不在上级 {row.parent_code} 之下",
-                                                  f"code {row.code} does not extend its parent {row.parent_code}")))
+            errors.append(
+                LineError(
+                    row.line,
+                    Msg(
+                        f"code {row.code} 不在上级 {row.parent_code} 之下",
+                        f"code {row.code} does not extend its parent {row.parent_code}",
+                    ),
+                )
+            )
     return errors
 
 

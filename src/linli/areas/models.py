@@ -18,7 +18,8 @@ class OrgUnit(models.Model):
     urban_rural = models.CharField(_("urban or rural"), max_length=8, choices=UrbanRural.choices, blank=True)
     urban_rural_code = models.CharField(_("NBS urban-rural code"), max_length=3, blank=True)
     urban_rural_derived = models.BooleanField(
-        _("urban/rural derived from unit type"), default=True,
+        _("urban/rural derived from unit type"),
+        default=True,
         help_text=_("True when urban/rural was inferred from the unit type, not taken from an NBS code."),
     )
     is_active = models.BooleanField(_("active"), default=True)

@@ -33,7 +33,7 @@ class DivisionImportResult:
     unchanged: int = 0
 
 
-class DivisionFileRejected(DomainError):
+class DivisionFileRejectedError(DomainError):
     def __init__(self, errors: list[LineError]):
         super().__init__(
             Msg(f"区划文件有 {len(errors)} 处错误，未导入任何数据", f"{len(errors)} errors; nothing was imported"),
@@ -48,7 +48,7 @@ def divisions_import(*, actor: Actor, text: str, source: str = "") -> DivisionIm
     existing = {unit.code: unit for unit in OrgUnit.objects.all()}
     rows, errors = parse_divisions(text, known_paths=(u.path for u in existing.values()))
     if errors:
-        raise DivisionFileRejected(errors)
+        raise DivisionFileRejectedError(errors)
     result = DivisionImportResult()
     by_code = dict(existing)
     for row in rows:  # parents come first, so every parent id is known when its children arrive
@@ -74,7 +74,10 @@ def divisions_import(*, actor: Actor, text: str, source: str = "") -> DivisionIm
         else:
             result.unchanged += 1
     audit_record(
-        actor=actor, action="divisions.import", object_type="divisions", object_id=source[:80],
+        actor=actor,
+        action="divisions.import",
+        object_type="divisions",
+        object_id=source[:80],
         details={"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
     )
     return result

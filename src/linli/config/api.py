@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 from linli.accounts.api import router as accounts_router
 from linli.accounts.auth import API_AUTH
 from linli.areas.api import router as areas_router
-from linli.core.api import install_error_handlers
+from linli.core.apitools import install_error_handlers
 from linli.core.audit_api import router as audit_router
 
 api = NinjaAPI(

@@ -17,7 +17,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # A development-only key: usable for the demo and tests, refused by `check --deploy`.
-DEV_SECRET_KEY = "linli-insecure-development-key-change-me-0123456789abcdef"
+DEV_SECRET_KEY = "linli-insecure-development-key-change-me-0123456789abcdef"  # noqa: S105 (refused by check --deploy)
 DEV_DATA_KEY = base64.b64encode(b"linli-dev-data-key-not-for-prod!").decode()
 DEV_INDEX_KEY = base64.b64encode(b"linli-dev-index-key-not-for-prod").decode()
 
@@ -115,10 +115,7 @@ def load() -> LinliSettings:
     try:
         settings = LinliSettings()
     except ValidationError as exc:
-        lines = [
-            f"  LINLI_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
-            for err in exc.errors()
-        ]
+        lines = [f"  LINLI_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()]
         raise ConfigurationError("Invalid configuration (配置有误):\n" + "\n".join(lines)) from None
     if settings.data_key_id not in settings.keyring():
         raise ConfigurationError(

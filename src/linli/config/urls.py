@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from linli.config.api import api
-from linli.core.api import error_payload
+from linli.core.apitools import error_payload
 from linli.core.errors import DomainError, Msg, not_found
 from linli.core.ops import healthz, metrics_view
 
@@ -32,6 +32,9 @@ def handler404(request, exception=None):
 
 
 def handler500(request):
-    error = DomainError(Msg("服务器内部错误，已记录，请稍后再试", "Internal error; it has been logged"),
-                        code="internal_error", status=500)
+    error = DomainError(
+        Msg("服务器内部错误，已记录，请稍后再试", "Internal error; it has been logged"),
+        code="internal_error",
+        status=500,
+    )
     return _api_or_page(request, error, "portal/error.html", 500)

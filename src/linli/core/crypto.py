@@ -39,7 +39,7 @@ def unseal(sealed: str, *, context: str) -> str:
     if sealed == "":
         return ""
     try:
-        prefix, key_id, encoded = sealed.split(".", 2)
+        _prefix, key_id, encoded = sealed.split(".", 2)
         key = settings.LINLI_DATA_KEYS[int(key_id)]
         raw = base64.urlsafe_b64decode(encoded)
         return AESGCM(key).decrypt(raw[:12], raw[12:], context.encode()).decode()

@@ -42,8 +42,12 @@ def render(gauges: dict[str, float]) -> str:
             for bound, count in zip((*BUCKETS, float("inf")), counts, strict=True):
                 running += count
                 le = "+Inf" if bound == float("inf") else repr(bound)
-                lines.append(f'linli_http_request_duration_seconds_bucket{{route="{_label(route)}",le="{le}"}} {running}')
-            lines.append(f'linli_http_request_duration_seconds_sum{{route="{_label(route)}"}} {_duration_sum[route]:.6f}')
+                lines.append(
+                    f'linli_http_request_duration_seconds_bucket{{route="{_label(route)}",le="{le}"}} {running}'
+                )
+            lines.append(
+                f'linli_http_request_duration_seconds_sum{{route="{_label(route)}"}} {_duration_sum[route]:.6f}'
+            )
             lines.append(f'linli_http_request_duration_seconds_count{{route="{_label(route)}"}} {running}')
     for name, value in sorted(gauges.items()):
         lines.append(f"# TYPE {name} gauge")

@@ -10,12 +10,6 @@ from linli.core import metrics
 logger = logging.getLogger("linli.request")
 
 
-def client_address(request) -> str:
-    """The client address; behind a proxy the operator sets X-Forwarded-For at the proxy."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", ""))[:64]
-
-
 class RequestLogMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -29,7 +23,11 @@ class RequestLogMiddleware:
         if response.status_code >= 500 or elapsed > 1.0:
             logger.warning(
                 "slow or failed request",
-                extra={"method": request.method, "route": route, "status": response.status_code,
-                       "ms": round(elapsed * 1000, 1)},
+                extra={
+                    "method": request.method,
+                    "route": route,
+                    "status": response.status_code,
+                    "ms": round(elapsed * 1000, 1),
+                },
             )
         return response

@@ -13,7 +13,7 @@ from django.tasks import task_backends
 from django.utils import timezone
 
 from linli.core import metrics
-from linli.core.middleware import client_address
+from linli.core.net import client_address
 from linli.core.selectors import heartbeat_list
 
 OPS_VIEW = "ops.view"
@@ -70,5 +70,7 @@ def metrics_view(request):
     now = timezone.now()
     gauges = {"linli_up": 1.0, "linli_debug": float(settings.DEBUG)}
     for beat in heartbeat_list():
-        gauges[f'linli_job_last_run_age_seconds{{job="{beat.name}"}}'] = round((now - beat.last_run_at).total_seconds(), 1)
+        gauges[f'linli_job_last_run_age_seconds{{job="{beat.name}"}}'] = round(
+            (now - beat.last_run_at).total_seconds(), 1
+        )
     return HttpResponse(metrics.render(gauges), content_type="text/plain; version=0.0.4; charset=utf-8")

@@ -42,9 +42,7 @@ def audit_record(
 
 
 def heartbeat_record(*, name: str, result: str = "") -> None:
-    Heartbeat.objects.update_or_create(
-        name=name, defaults={"last_run_at": timezone.now(), "last_result": result[:200]}
-    )
+    Heartbeat.objects.update_or_create(name=name, defaults={"last_run_at": timezone.now(), "last_result": result[:200]})
 
 
 def sessions_clear() -> str:

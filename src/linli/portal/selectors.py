@@ -47,9 +47,15 @@ def _counts_for(parent_path: str, child_length: int) -> dict[str, dict[str, int]
 
 def _row(unit: OrgUnit, counts: dict[str, dict[str, int]]) -> OrgRow:
     return OrgRow(
-        code=unit.code, path=unit.path, name=unit.name, kind=unit.kind, kind_label=str(unit.get_kind_display()),
-        grids=counts["grids"].get(unit.path, 0), buildings=counts["buildings"].get(unit.path, 0),
-        households=counts["households"].get(unit.path, 0), residents=counts["residents"].get(unit.path, 0),
+        code=unit.code,
+        path=unit.path,
+        name=unit.name,
+        kind=unit.kind,
+        kind_label=str(unit.get_kind_display()),
+        grids=counts["grids"].get(unit.path, 0),
+        buildings=counts["buildings"].get(unit.path, 0),
+        households=counts["households"].get(unit.path, 0),
+        residents=counts["residents"].get(unit.path, 0),
         browsable=unit.kind not in {"community", "village"},
     )
 
@@ -60,4 +66,3 @@ def scope_summary(*, actor: Actor) -> dict:
         "grids": grid_list(actor=actor).count(),
         "residents": resident_total(actor=actor),
     }
-

@@ -17,8 +17,19 @@ from linli.residents.models import Household, Resident
 
 # Relative sizes of the county-level units (registered population, 2018; see shared reference).
 DISTRICT_WEIGHT = {
-    "和平区": 714, "沈河区": 713, "大东区": 648, "皇姑区": 836, "铁西区": 935, "苏家屯区": 424,
-    "浑南区": 398, "沈北新区": 327, "于洪区": 472, "辽中区": 515, "康平县": 342, "法库县": 439, "新民市": 667,
+    "和平区": 714,
+    "沈河区": 713,
+    "大东区": 648,
+    "皇姑区": 836,
+    "铁西区": 935,
+    "苏家屯区": 424,
+    "浑南区": 398,
+    "沈北新区": 327,
+    "于洪区": 472,
+    "辽中区": 515,
+    "康平县": 342,
+    "法库县": 439,
+    "新民市": 667,
 }
 HOUSEHOLD_SIZES = (1, 2, 2, 2, 3, 3, 4)  # mean ≈ 2.4, close to the census 2.18 plus collective
 
@@ -76,7 +87,9 @@ def _households_chunk(rng, fake, buildings, weights, used_rooms, size, today):
             continue
         used_rooms.add((building.pk, room))
         household = Household(
-            building=building, room=room, path=building.path,
+            building=building,
+            room=room,
+            path=building.path,
             residence_type=rng.choices(list(ResidenceType), (70, 20, 10))[0],
         )
         households.append(household)
@@ -92,8 +105,13 @@ def _person(rng, fake, household, building, is_head, today) -> Resident:
     id_number = id_number_make(building.path[:6], birth, rng.randint(0, 999), gender)
     name = fake.name_male() if gender == Gender.MALE else fake.name_female()
     return Resident(
-        household=household, name=name, gender=gender, birth_date=birth, is_head=is_head,
-        path=building.path, **sealed_identity(id_number, fake.phone_number()),
+        household=household,
+        name=name,
+        gender=gender,
+        birth_date=birth,
+        is_head=is_head,
+        path=building.path,
+        **sealed_identity(id_number, fake.phone_number()),
     )
 
 

@@ -4,42 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Heartbeat',
+            name="Heartbeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('last_run_at', models.DateTimeField()),
-                ('last_result', models.CharField(blank=True, max_length=200)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("last_run_at", models.DateTimeField()),
+                ("last_result", models.CharField(blank=True, max_length=200)),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='time')),
-                ('actor_user_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='actor id')),
-                ('actor_name', models.CharField(max_length=150, verbose_name='actor')),
-                ('action', models.CharField(db_index=True, max_length=80, verbose_name='action')),
-                ('object_type', models.CharField(blank=True, max_length=80, verbose_name='object type')),
-                ('object_id', models.CharField(blank=True, max_length=80, verbose_name='object id')),
-                ('org_path', models.CharField(blank=True, db_index=True, max_length=40, verbose_name='org unit path')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='reason')),
-                ('client_address', models.CharField(blank=True, max_length=64, verbose_name='client address')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(db_index=True, verbose_name="time")),
+                (
+                    "actor_user_id",
+                    models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name="actor id"),
+                ),
+                ("actor_name", models.CharField(max_length=150, verbose_name="actor")),
+                ("action", models.CharField(db_index=True, max_length=80, verbose_name="action")),
+                ("object_type", models.CharField(blank=True, max_length=80, verbose_name="object type")),
+                ("object_id", models.CharField(blank=True, max_length=80, verbose_name="object id")),
+                ("org_path", models.CharField(blank=True, db_index=True, max_length=40, verbose_name="org unit path")),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="reason")),
+                ("client_address", models.CharField(blank=True, max_length=64, verbose_name="client address")),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit log',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='core_audite_object__83eb8a_idx')],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit log",
+                "ordering": ["-at", "-id"],
+                "indexes": [models.Index(fields=["object_type", "object_id"], name="core_audite_object__83eb8a_idx")],
             },
         ),
     ]

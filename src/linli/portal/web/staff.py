@@ -38,29 +38,40 @@ def staff_logout(request):
 @login_required
 def staff_home(request):
     actor = request.actor
-    return render(request, "portal/staff/home.html", {
-        "postings": posting_list(actor=actor),
-        "summary": scope_summary(actor=actor),
-    })
+    return render(
+        request,
+        "portal/staff/home.html",
+        {
+            "postings": posting_list(actor=actor),
+            "summary": scope_summary(actor=actor),
+        },
+    )
 
 
 @login_required
 def staff_org(request, code: str = ""):
     actor = request.actor
     if not code:
-        return render(request, "portal/staff/org_tree.html", {"rows": org_children_with_counts(actor=actor, unit=None),
-                                                               "unit": None, "ancestors": []})
+        return render(
+            request,
+            "portal/staff/org_tree.html",
+            {"rows": org_children_with_counts(actor=actor, unit=None), "unit": None, "ancestors": []},
+        )
     unit = org_unit_get(actor=actor, code=code)
-    return render(request, "portal/staff/org_tree.html", {
-        "unit": unit,
-        "ancestors": [a for a in org_unit_ancestors(unit) if actor.sees_path(a.path)],
-        "rows": org_children_with_counts(actor=actor, unit=unit),
-    })
+    return render(
+        request,
+        "portal/staff/org_tree.html",
+        {
+            "unit": unit,
+            "ancestors": [a for a in org_unit_ancestors(unit) if actor.sees_path(a.path)],
+            "rows": org_children_with_counts(actor=actor, unit=unit),
+        },
+    )
 
 
 @login_required
 def staff_audit(request):
-    entries = audit_list(actor=request.actor, action=request.GET.get("action", "")[:80],
-                         actor_name=request.GET.get("actor", "")[:150])[:200]
+    entries = audit_list(
+        actor=request.actor, action=request.GET.get("action", "")[:80], actor_name=request.GET.get("actor", "")[:150]
+    )[:200]
     return render(request, "portal/staff/audit.html", {"entries": entries})
-

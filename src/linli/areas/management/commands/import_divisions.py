@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from linli.areas.services import DivisionFileRejected, divisions_import
+from linli.areas.services import DivisionFileRejectedError, divisions_import
 from linli.core.actor import Actor
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "shenyang_divisions.csv"
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             raise CommandError(f"文件不是 UTF-8 编码 (file is not UTF-8): {path}, byte {exc.start}") from None
         try:
             result = divisions_import(actor=Actor.system("import-divisions"), text=text, source=path.name)
-        except DivisionFileRejected as exc:
+        except DivisionFileRejectedError as exc:
             for error in exc.line_errors:
                 self.stderr.write(f"{path.name}: {error}")
             raise CommandError(str(exc)) from None

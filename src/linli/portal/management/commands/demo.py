@@ -69,11 +69,25 @@ class Command(BaseCommand):
         """Run granian (WSGI) and the database task worker as children; tick every minute."""
         cores = os.cpu_count() or 2
         linli = shutil.which("linli") or sys.argv[0]
-        server = subprocess.Popen([
-            sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
-            "--workers", "1", "--blocking-threads", str(max(2, cores * 2)), "--no-ws",
-            "linli.config.wsgi:application",
-        ])
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "granian",
+                "--interface",
+                "wsgi",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+                "--blocking-threads",
+                str(max(2, cores * 2)),
+                "--no-ws",
+                "linli.config.wsgi:application",
+            ]
+        )
         worker = subprocess.Popen([linli, "worker"])
         children = [server, worker]
         try:

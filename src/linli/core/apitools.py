@@ -77,7 +77,9 @@ def _field_name(loc: list[Any]) -> str:
 def from_validation_error(exc: ValidationError) -> DomainError:
     fields = []
     for err in exc.errors:
-        message = PYDANTIC_MESSAGES.get(err.get("type", ""), Msg(f"格式不正确：{err.get('msg', '')}", err.get("msg", "")))
+        message = PYDANTIC_MESSAGES.get(
+            err.get("type", ""), Msg(f"格式不正确：{err.get('msg', '')}", err.get("msg", ""))
+        )
         fields.append(FieldError(_field_name(err.get("loc", [])), message))
     return validation_failed(fields)
 
@@ -96,8 +98,11 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return error_response(
-            DomainError(Msg("请先登录或提供有效令牌", "Log in or send a valid bearer token"),
-                        code="not_authenticated", status=401)
+            DomainError(
+                Msg("请先登录或提供有效令牌", "Log in or send a valid bearer token"),
+                code="not_authenticated",
+                status=401,
+            )
         )
 
     @api.exception_handler(Http404)
@@ -112,8 +117,11 @@ def install_error_handlers(api) -> None:
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("unhandled API error", extra={"path": request.path})
         return error_response(
-            DomainError(Msg("服务器内部错误，已记录，请稍后再试", "Internal error; it has been logged"),
-                        code="internal_error", status=500)
+            DomainError(
+                Msg("服务器内部错误，已记录，请稍后再试", "Internal error; it has been logged"),
+                code="internal_error",
+                status=500,
+            )
         )
 
 
@@ -136,7 +144,9 @@ class Page(PaginationBase):
         start, stop = pagination.offset, pagination.offset + pagination.limit
         return {
             "items": list(queryset[start:stop]),
-            "count": queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset),
+            "count": queryset.count()
+            if hasattr(queryset, "count") and not isinstance(queryset, list)
+            else len(queryset),
             "limit": pagination.limit,
             "offset": pagination.offset,
         }
