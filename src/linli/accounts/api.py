@@ -1,11 +1,9 @@
 """Log-in tokens and the current user."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from uuid import UUID
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from linli.accounts.selectors import posting_list, token_list
@@ -23,13 +21,17 @@ class TokenIn(Schema):
 
 
 class TokenOut(Schema):
-    id: UUID = Field(alias="public_id")
+    id: UUID
     name: str
     prefix: str
     created_at: datetime
     expires_at: datetime
     revoked_at: datetime | None
     last_used_at: datetime | None
+
+    @staticmethod
+    def resolve_id(token) -> UUID:
+        return token.public_id
 
 
 class IssuedTokenOut(TokenOut):
@@ -60,7 +62,8 @@ def token_create(request, payload: TokenIn):
     address = client_address(request)
     user = login_check(username=payload.username, password=payload.password, client_address=address)
     token, raw = token_issue(user=user, client_address=address, name=payload.name)
-    return 201, {**TokenOut.from_orm(token).dict(), "id": token.public_id, "token": raw}
+    token.token = raw
+    return Status(201, token)
 
 
 @router.get("/auth/tokens", response=list[TokenOut])

@@ -1,7 +1,5 @@
 """The org tree: a unit by code, its children, search by name."""
 
-from __future__ import annotations
-
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 

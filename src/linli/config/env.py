@@ -38,6 +38,7 @@ class LinliSettings(BaseSettings):
     allowed_hosts: str = "127.0.0.1,localhost"
     csrf_trusted_origins: str = ""
     secure_https: bool = False
+    trust_x_forwarded_for: bool = False
     task_backend: Literal["immediate", "database", "redis"] = "database"
     log_format: Literal["json", "text"] = "json"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

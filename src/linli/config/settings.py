@@ -178,6 +178,7 @@ LINLI_DATA_KEYS = ENV.keyring()
 LINLI_DATA_KEY_ID = ENV.data_key_id
 LINLI_INDEX_KEY = ENV.index_key_bytes()
 LINLI_TOKEN_TTL_HOURS = ENV.token_ttl_hours
+LINLI_TRUST_X_FORWARDED_FOR = ENV.trust_x_forwarded_for
 LINLI_DEV_SECRETS = {"secret_key": DEV_SECRET_KEY, "data_key": DEV_DATA_KEY, "index_key": DEV_INDEX_KEY}
 
 LOGGING = {

@@ -1,7 +1,5 @@
 """Search of the audit log (auditor role). Read-only: the log has no write endpoint."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from ninja import Router, Schema

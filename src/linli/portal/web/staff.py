@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from linli.accounts.selectors import posting_list
@@ -25,8 +28,31 @@ def staff_login(request):
             form.add_error(None, str(exc.message))
         else:
             login(request, user)
-            return redirect(request.GET.get("next") or "portal:staff-home")
+            return redirect(_safe_next(request) or "portal:staff-home")
     return render(request, "portal/staff/login.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _safe_next(request) -> str:
+    """The `next` parameter only when it points back into this site (no open redirect)."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def domain_errors(view):
+    """Render a DomainError (not found, permission denied) as the error page with its status, never a 500."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as exc:
+            return render(request, "portal/error.html", {"error": exc}, status=exc.status)
+
+    return wrapper
 
 
 @require_POST
@@ -49,6 +75,7 @@ def staff_home(request):
 
 
 @login_required
+@domain_errors
 def staff_org(request, code: str = ""):
     actor = request.actor
     if not code:
@@ -70,6 +97,7 @@ def staff_org(request, code: str = ""):
 
 
 @login_required
+@domain_errors
 def staff_audit(request):
     entries = audit_list(
         actor=request.actor, action=request.GET.get("action", "")[:80], actor_name=request.GET.get("actor", "")[:150]

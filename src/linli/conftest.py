@@ -1,0 +1,94 @@
+"""Shared fixtures: a small real-shaped org tree and one actor per permission case.
+
+The tree (codes follow the NBS structure; names are Shenyang's):
+  沈阳市 2101
+    和平区 210102
+      浑河湾街道 210102001 → 水源地社区 210102001002 (grids 001, 002), 浑河湾社区 210102001003
+      集贤街道 210102002 → 集贤社区 210102002001
+    沈河区 210103
+      滨河街道 210103001 → 滨河社区 210103001001
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from linli.accounts.domain import Role
+from linli.accounts.selectors import actor_for_user
+from linli.accounts.services import posting_add, user_create
+from linli.areas.services import departments_ensure, divisions_import
+from linli.core.actor import Actor
+
+HEADER = "code,name,level,unit_type,parent_code,district_code,district_name\n"
+SMALL_TREE = (
+    HEADER
+    + "\n".join(
+        [
+            "210100000000,沈阳市,city,prefecture_city,210000000000,,",
+            "210102000000,和平区,district,district,210100000000,210102,和平区",
+            "210103000000,沈河区,district,district,210100000000,210103,沈河区",
+            "210102001000,浑河湾街道,street,street,210102000000,210102,和平区",
+            "210102002000,集贤街道,street,street,210102000000,210102,和平区",
+            "210103001000,滨河街道,street,street,210103000000,210103,沈河区",
+            "210102001002,水源地社区,community,community,210102001000,210102,和平区",
+            "210102001003,浑河湾社区,community,community,210102001000,210102,和平区",
+            "210102002001,集贤社区,community,community,210102002000,210102,和平区",
+            "210103001001,滨河社区,community,community,210103001000,210103,沈河区",
+            "210103001201,前进村委会,community,village,210103001000,210103,沈河区",
+        ]
+    )
+    + "\n"
+)
+
+SYSTEM = Actor.system("tests", permissions=frozenset({"audit.search", "divisions.import"}), root_path="2101")
+
+
+@pytest.fixture
+def tree(db):
+    """The small tree, its grids and buildings, and the city's and districts' departments."""
+    from linli.areas.models import Building, Grid, OrgUnit
+
+    divisions_import(actor=SYSTEM, text=SMALL_TREE, source="fixture")
+    departments_ensure(actor=SYSTEM)
+    for community in OrgUnit.objects.filter(kind__in=["community", "village"]):
+        for n in (1, 2):
+            grid = Grid.objects.create(
+                code=f"{community.path}{n:03d}", path=f"{community.path}{n:03d}", name=f"第{n}网格", community=community
+            )
+            Building.objects.create(code=f"{grid.path}001", path=f"{grid.path}001", name="1号楼", grid=grid)
+    return {unit.code: unit for unit in OrgUnit.objects.all()}
+
+
+def make_user(username: str, role: str | None, place) -> object:
+    user = user_create(username=username, password="correct-horse-battery", display_name=username)
+    if role:
+        posting_add(actor=SYSTEM, user=user, role=role, place=place)
+    return user
+
+
+@pytest.fixture
+def people(tree):
+    """One account per permission case, keyed by the name the tests use."""
+    from linli.areas.models import Department, Grid
+
+    shuiyuandi = tree["210102001002"]
+    return {
+        "grid_worker": make_user("grid_worker", Role.GRID_WORKER, Grid.objects.get(path="210102001002001")),
+        "community_worker": make_user("community_worker", Role.COMMUNITY_WORKER, shuiyuandi),
+        "other_community_worker": make_user("other_community_worker", Role.COMMUNITY_WORKER, tree["210102001003"]),
+        "street_officer": make_user("street_officer", Role.STREET_OFFICER, tree["210102001000"]),
+        "department_officer": make_user(
+            "department_officer", Role.DEPARTMENT_OFFICER, Department.objects.get(path="210102", kind="civil_affairs")
+        ),
+        "district_admin": make_user("district_admin", Role.DISTRICT_ADMIN, tree["210102000000"]),
+        "other_district_admin": make_user("other_district_admin", Role.DISTRICT_ADMIN, tree["210103000000"]),
+        "city_admin": make_user("city_admin", Role.CITY_ADMIN, tree["210100000000"]),
+        "auditor": make_user("auditor", Role.AUDITOR, tree["210100000000"]),
+        "resident": make_user("resident", Role.RESIDENT, shuiyuandi),
+        "no_posting": make_user("no_posting", None, None),
+    }
+
+
+@pytest.fixture
+def actors(people):
+    return {name: actor_for_user(user) for name, user in people.items()} | {"anonymous": Actor.anonymous()}
