@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "linli.portal.web.errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "linli.config.urls"

@@ -8,7 +8,7 @@ from linli.areas.domain import parse_divisions
 from linli.areas.management.commands.import_divisions import SHIPPED
 from linli.areas.models import OrgUnit
 from linli.areas.services import DivisionFileRejectedError, divisions_import
-from linli.conftest import HEADER, SMALL_TREE, SYSTEM
+from linli.testing import HEADER, SMALL_TREE, SYSTEM
 
 
 @pytest.fixture

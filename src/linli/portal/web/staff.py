@@ -20,7 +20,7 @@ from linli.portal.web.forms import LoginForm
 
 
 def staff_login(request):
-    form = LoginForm(request.POST or None)
+    form = LoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user = login_check(client_address=request.actor.client_address, **form.cleaned_data)

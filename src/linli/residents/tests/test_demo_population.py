@@ -2,7 +2,7 @@ from datetime import date
 
 from django.db import connection
 
-from linli.conftest import SYSTEM
+from linli.testing import SYSTEM
 from linli.core.crypto import blind_index, unseal
 from linli.residents.domain import id_number_make, id_number_valid
 from linli.residents.models import Household, Resident
