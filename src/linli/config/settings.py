@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -97,6 +98,9 @@ def database_from_url(url: str, data_dir: Path) -> dict:
 
 
 def sqlite_database(path: Path) -> dict:
+    # The embedded database is the zero-set-up default: make its folder on first use.
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
@@ -144,6 +148,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "uploads"
+# Until `collectstatic` has run, WhiteNoise serves from the app folders and would warn about
+# the empty STATIC_ROOT on every start.
+warnings.filterwarnings("ignore", message="No directory at")
 # Serve straight from the app folders so a fresh clone needs no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

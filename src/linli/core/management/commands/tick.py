@@ -10,9 +10,10 @@ from linli.core.services import heartbeat_record
 class Command(BaseCommand):
     help = "Run periodic jobs once (定时任务)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, verbosity: int = 1, **options):
         for dotted in settings.LINLI_TICK_JOBS:
             job = import_string(dotted)
             result = job() or "ok"
             heartbeat_record(name=dotted.rsplit(".", 1)[-1], result=str(result))
-            self.stdout.write(f"{dotted}: {result}")
+            if verbosity:
+                self.stdout.write(f"{dotted}: {result}")

@@ -90,6 +90,8 @@ class Command(BaseCommand):
         )
         worker = subprocess.Popen([linli, "worker"])
         children = [server, worker]
+        # Stop the children on `kill` as well as on Ctrl-C, so no orphan keeps the port.
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             while all(child.poll() is None for child in children):
                 call_command("tick", verbosity=0)
@@ -111,3 +113,7 @@ class Command(BaseCommand):
         failed = [c.args[2] if len(c.args) > 2 else c.args for c in children if c.returncode not in (0, -15, None)]
         if failed:
             raise CommandError(f"子进程异常退出 (a child process failed): {failed}")
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
