@@ -40,6 +40,7 @@ SMALL_TREE = (
     + "\n"
 )
 
+TEST_PASSWORD = "correct-horse-battery"  # noqa: S105 (test accounts only)
 SYSTEM = Actor.system("tests", permissions=frozenset({"audit.search", "divisions.import"}), root_path="2101")
 
 
@@ -60,7 +61,7 @@ def tree(db):
 
 
 def make_user(username: str, role: str | None, place) -> object:
-    user = user_create(username=username, password="correct-horse-battery", display_name=username)
+    user = user_create(username=username, password=TEST_PASSWORD, display_name=username)
     if role:
         posting_add(actor=SYSTEM, user=user, role=role, place=place)
     return user

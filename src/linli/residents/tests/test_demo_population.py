@@ -2,11 +2,11 @@ from datetime import date
 
 from django.db import connection
 
-from linli.testing import SYSTEM
 from linli.core.crypto import blind_index, unseal
 from linli.residents.domain import id_number_make, id_number_valid
 from linli.residents.models import Household, Resident
 from linli.residents.services import demo_population_generate
+from linli.testing import SYSTEM
 
 
 def test_id_numbers_follow_gb_11643():
