@@ -1,0 +1,68 @@
+"""`linli demo --no-serve`: the real division tree, a synthetic population, one account per role,
+idempotent on a second run; each demo account sees only its own part of the city."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from linli.accounts.domain import Role
+from linli.areas.selectors import org_unit_list
+from linli.core.actor import Actor
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    call_command("demo", no_serve=True, residents=120, verbosity=0)
+    return json.loads((tmp_path / "demo-accounts.json").read_text())
+
+
+def _counts():
+    from linli.areas.models import Building, Grid, OrgUnit
+    from linli.testing import resident_count
+
+    return OrgUnit.objects.count(), Grid.objects.count(), Building.objects.count(), resident_count()
+
+
+def check_idempotent(demo, settings, capsys):
+    units, grids, buildings, residents = _counts()
+    assert (units, residents) == (2907, 120)
+    assert grids > 2703 and buildings > grids
+    call_command("demo", no_serve=True, residents=120)
+    assert _counts() == (units, grids, buildings, residents)
+    assert json.loads((settings.DATA_DIR / "demo-accounts.json").read_text()) == demo
+    printed = capsys.readouterr().out
+    assert all(f"demo_{role}" in printed and demo[f"demo_{role}"] in printed for role in Role)
+
+
+EXPECTED_TOP = {
+    Role.RESIDENT: [],
+    Role.GRID_WORKER: [],
+    Role.COMMUNITY_WORKER: ["水源地社区"],
+    Role.STREET_OFFICER: ["浑河湾街道"],
+    Role.DEPARTMENT_OFFICER: ["和平区"],
+    Role.DISTRICT_ADMIN: ["和平区"],
+    Role.CITY_ADMIN: ["沈阳市"],
+    Role.AUDITOR: ["沈阳市"],
+    Role.OPERATOR: ["沈阳市"],
+}
+
+
+def test_each_demo_account_sees_only_its_part_of_the_city(client, demo, settings, capsys):
+    # one demo build for every check: building the city is the slow part
+    check_idempotent(demo, settings, capsys)
+    for role in Role:
+        response = client.post(
+            "/api/v1/auth/token",
+            {"username": f"demo_{role}", "password": demo[f"demo_{role}"]},
+            content_type="application/json",
+        )
+        assert response.status_code == 201, role
+        auth = {"Authorization": f"Bearer {response.json()['token']}"}
+        top = client.get("/api/v1/org-units", headers=auth).json()["items"]
+        assert [u["name"] for u in top] == EXPECTED_TOP[role], role
+        me = client.get("/api/v1/me", headers=auth).json()
+        assert me["roles"] == [role]
+        visible = org_unit_list(actor=Actor(user_id=1, scope_paths=tuple(me["scope_paths"])))
+        assert all(unit.path.startswith(tuple(me["scope_paths"])) for unit in visible)
