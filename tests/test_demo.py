@@ -20,9 +20,10 @@ def demo(db, settings, tmp_path):
 
 def _counts():
     from linli.areas.models import Building, Grid, OrgUnit
-    from linli.testing import resident_count
+    from linli.residents.selectors import resident_total
+    from linli.testing import SYSTEM
 
-    return OrgUnit.objects.count(), Grid.objects.count(), Building.objects.count(), resident_count()
+    return OrgUnit.objects.count(), Grid.objects.count(), Building.objects.count(), resident_total(actor=SYSTEM)
 
 
 def check_idempotent(demo, settings, capsys):

@@ -93,10 +93,3 @@ def people(tree):
 @pytest.fixture
 def actors(people):
     return {name: actor_for_user(user) for name, user in people.items()} | {"anonymous": Actor.anonymous()}
-
-
-def resident_count() -> int:
-    """Residents in the pool, for tests outside the residents app (its models are private)."""
-    from linli.residents.selectors import resident_total
-
-    return resident_total(actor=SYSTEM)

@@ -2,6 +2,7 @@
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from pydantic import BaseModel, ConfigDict
 
 from linli.areas.selectors import (
     org_unit_ancestors,
@@ -16,7 +17,12 @@ router = Router(tags=["org tree"])
 UNIT_FIELDS = ("code", "path", "name", "kind", "unit_type", "depth", "urban_rural", "urban_rural_derived")
 
 
-class OrgUnitOut(Schema):
+class OrgUnitOut(BaseModel):
+    """A plain pydantic model, not a ninja `Schema`: lists return up to 500 of these, and ninja's
+    per-row attribute wrapper cost more than the query (see docs/benchmarks.md)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     code: str
     path: str
     name: str

@@ -37,10 +37,3 @@ def test_inactive_user_is_anonymous(people):
     user.is_active = False
     user.save(update_fields=["is_active"])
     assert not actor_for_user(user).is_authenticated
-
-
-def test_empty_scope_filters_to_nothing(actors, tree):
-    from linli.areas.selectors import org_unit_list
-
-    assert org_unit_list(actor=actors["no_posting"]).count() == 0
-    assert org_unit_list(actor=actors["city_admin"]).count() == len(tree)

@@ -3,6 +3,7 @@ from linli.areas.selectors import (
     department_list,
     org_unit_ancestors,
     org_unit_is_under,
+    org_unit_list,
     org_unit_search,
 )
 
@@ -39,3 +40,8 @@ def test_departments_serving_a_community_include_district_and_city(actors):
     assert "和平区民政局" in names and "沈阳市民政局" in names
     assert "沈河区民政局" not in names
     assert department_list(actor=actors["resident"]).count() == 0
+
+
+def test_empty_scope_filters_to_nothing(actors, tree):
+    assert org_unit_list(actor=actors["no_posting"]).count() == 0
+    assert org_unit_list(actor=actors["city_admin"]).count() == len(tree)
