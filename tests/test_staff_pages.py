@@ -38,13 +38,16 @@ def test_staff_pages_need_login(client, tree):
     assert response.status_code == 302 and response["Location"].startswith("/staff/login/")
 
 
-@pytest.mark.parametrize(("who", "code", "status"), [
-    ("street_officer", "210102001000", 200),
-    ("street_officer", "210102000000", 404),
-    ("street_officer", "210103001000", 404),
-    ("city_admin", "210103001000", 200),
-    ("resident", "210102001002", 404),
-])
+@pytest.mark.parametrize(
+    ("who", "code", "status"),
+    [
+        ("street_officer", "210102001000", 200),
+        ("street_officer", "210102000000", 404),
+        ("street_officer", "210103001000", 404),
+        ("city_admin", "210103001000", 200),
+        ("resident", "210102001002", 404),
+    ],
+)
 def test_org_tree_page_follows_scope(client, people, who, code, status):
     client.force_login(people[who])
     assert client.get(f"/staff/org/{code}/").status_code == status

@@ -17,10 +17,9 @@ router = Router(tags=["org tree"])
 UNIT_FIELDS = ("code", "path", "name", "kind", "unit_type", "depth", "urban_rural", "urban_rural_derived")
 
 
+# A plain pydantic model, not a ninja `Schema`: lists return up to 500 of these, and ninja's per-row
+# attribute wrapper (DjangoGetter) cost more than the SQL itself (see docs/benchmarks.md). Same JSON.
 class OrgUnitOut(BaseModel):
-    """A plain pydantic model, not a ninja `Schema`: lists return up to 500 of these, and ninja's
-    per-row attribute wrapper cost more than the query (see docs/benchmarks.md)."""
-
     model_config = ConfigDict(from_attributes=True)
 
     code: str

@@ -41,7 +41,9 @@ def demo_city_prepare(*, residents: int, log=print) -> None:
     grids, buildings = demo_layout_generate(actor=DEMO)
     if grids:
         log(f"网格 grids: {grids}, 楼院 buildings: {buildings}")
-    added = demo_population_generate(actor=Actor.system("demo", root_path=_city().path), residents=residents)
+    added = demo_population_generate(
+        actor=Actor.system("demo", root_path=_city().path), residents=residents, focus_path=_showcase_street().path
+    )
     if added:
         log(f"居民 residents: +{added}")
 
@@ -50,9 +52,17 @@ def _city() -> OrgUnit:
     return OrgUnit.objects.get(kind="city")
 
 
+def _showcase_community() -> OrgUnit:
+    return OrgUnit.objects.filter(kind="community", grids__isnull=False).order_by("path").first()
+
+
+def _showcase_street() -> OrgUnit:
+    return _showcase_community().parent
+
+
 def _showcase() -> dict[str, object]:
     """The places the demo accounts are posted at: the first community of the first district."""
-    community = OrgUnit.objects.filter(kind="community", grids__isnull=False).order_by("path").first()
+    community = _showcase_community()
     street = community.parent
     district = street.parent
     return {

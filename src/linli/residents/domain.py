@@ -17,9 +17,9 @@ class Gender(models.TextChoices):
 
 
 class ResidenceType(models.TextChoices):
-    REGISTERED = "registered", _("Registered (户籍)")
-    PERMANENT = "permanent", _("Permanent (常住)")
-    FLOATING = "floating", _("Floating (流动)")
+    REGISTERED = "registered", _("Registered resident")
+    PERMANENT = "permanent", _("Permanent resident")
+    FLOATING = "floating", _("Floating resident")
 
 
 def id_check_char(first17: str) -> str:

@@ -47,12 +47,15 @@ def sealed_identity(id_number: str, phone: str) -> dict[str, str]:
 
 
 @transaction.atomic
-def demo_population_generate(*, actor: Actor, residents: int, seed: int = 20261125) -> int:
+def demo_population_generate(
+    *, actor: Actor, residents: int, seed: int = 20261125, focus_path: str = "", focus_share: float = 0.1
+) -> int:
     """Add synthetic households and residents until the pool holds `residents` people.
 
     Names and phones from Faker zh_CN; ID numbers valid (GB 11643) with the district's area code
     and the resident's birth date. Deterministic for a seed and idempotent: an existing pool of
-    the requested size is left alone.
+    the requested size is left alone. `focus_share` of the people live under `focus_path` (the
+    demo accounts' area), so a small demo still shows them a populated neighbourhood.
     """
     missing = residents - Resident.objects.count()
     if missing <= 0:
@@ -62,6 +65,8 @@ def demo_population_generate(*, actor: Actor, residents: int, seed: int = 202611
     fake.seed_instance(seed + missing)
     buildings = list(building_list(actor=actor).select_related("grid__community__parent__parent"))
     weights = [DISTRICT_WEIGHT.get(b.grid.community.parent.parent.name, 400) for b in buildings]
+    if focus_path:
+        weights = _focused(weights, [b.path.startswith(focus_path) for b in buildings], focus_share)
     used_rooms = set(Household.objects.values_list("building_id", "room"))
     created = 0
     today = date.today()
@@ -77,12 +82,23 @@ def demo_population_generate(*, actor: Actor, residents: int, seed: int = 202611
     return created
 
 
+def _focused(weights: list[float], in_focus: list[bool], share: float) -> list[float]:
+    """Scale the weights inside the focus area so that it draws `share` of all people."""
+    focus = sum(w for w, f in zip(weights, in_focus, strict=True) if f)
+    rest = sum(weights) - focus
+    if not focus or not rest:
+        return weights
+    factor = share * rest / ((1 - share) * focus)
+    return [w * factor if f else w for w, f in zip(weights, in_focus, strict=True)]
+
+
 def _households_chunk(rng, fake, buildings, weights, used_rooms, size, today):
     households: list[Household] = []
     people: list[Resident] = []
     while len(people) < size:
         building = rng.choices(buildings, weights)[0]
-        room = f"{rng.randint(1, 6)}-{rng.randint(1, building.floors or 1)}0{rng.randint(1, 4)}"
+        # unit-floor+door, e.g. 2-1103; 99 doors a floor leaves room even in one-storey courtyards
+        room = f"{rng.randint(1, 6)}-{rng.randint(1, building.floors or 1)}{rng.randint(1, 99):02d}"
         if (building.pk, room) in used_rooms:
             continue
         used_rooms.add((building.pk, room))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -42,19 +40,6 @@ def _safe_next(request) -> str:
     return ""
 
 
-def domain_errors(view):
-    """Render a DomainError (not found, permission denied) as the error page with its status, never a 500."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            return render(request, "portal/error.html", {"error": exc}, status=exc.status)
-
-    return wrapper
-
-
 @require_POST
 def staff_logout(request):
     logout(request)
@@ -75,7 +60,6 @@ def staff_home(request):
 
 
 @login_required
-@domain_errors
 def staff_org(request, code: str = ""):
     actor = request.actor
     if not code:
@@ -97,7 +81,6 @@ def staff_org(request, code: str = ""):
 
 
 @login_required
-@domain_errors
 def staff_audit(request):
     entries = audit_list(
         actor=request.actor, action=request.GET.get("action", "")[:80], actor_name=request.GET.get("actor", "")[:150]

@@ -42,3 +42,10 @@ def test_the_database_holds_no_plaintext_id_numbers_or_phones(tree):
         dump = repr(cursor.fetchall())
     for id_number, phone in secrets:
         assert id_number not in dump and phone not in dump
+
+
+def test_focus_area_draws_its_share_of_the_people(tree):
+    # 集贤街道 has 2 of the tree's 10 grids: about a fifth of the people without a focus
+    demo_population_generate(actor=SYSTEM, residents=400, focus_path="210102002", focus_share=0.75)
+    in_focus = Resident.objects.filter(path__startswith="210102002").count()
+    assert 240 < in_focus < 360  # three quarters of 400, give or take household sizes and the dice
