@@ -15,7 +15,7 @@ def test_immediate_backend_runs_at_once(db):
     assert Heartbeat.objects.filter(name="immediate").exists()
 
 
-def test_database_worker_runs_queued_tasks(db):
+def test_database_worker_runs_queued_tasks(transactional_db):  # the worker closes its connection
     with override_settings(TASKS=DATABASE_BACKEND):
         result = worker_probe.enqueue("queued")
         assert not Heartbeat.objects.filter(name="queued").exists()
