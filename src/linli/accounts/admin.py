@@ -5,10 +5,22 @@ from linli.accounts.models import ApiToken, Posting, User
 
 
 class PostingInline(admin.TabularInline):
+    """View-only: postings are made with `linli grant` (the `posting_add` service), which derives
+    the scope path from the place; an admin form could save a posting with no scope check."""
+
     model = Posting
     extra = 0
-    raw_id_fields = ("org_unit", "grid", "department")
-    readonly_fields = ("scope_path", "citywide", "started_at")
+    fields = ("role", "org_unit", "grid", "department", "scope_path", "citywide", "started_at", "ended_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)

@@ -44,7 +44,9 @@ class Posting(models.Model):
                     | Q(org_unit__isnull=True, grid__isnull=False, department__isnull=True)
                     | Q(org_unit__isnull=True, grid__isnull=True, department__isnull=False)
                 ),
-            )
+            ),
+            # An empty prefix would match every row in the city: never allow one.
+            models.CheckConstraint(name="posting_scope_path_not_empty", condition=~Q(scope_path="")),
         ]
 
     def __str__(self) -> str:

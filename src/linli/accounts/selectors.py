@@ -63,3 +63,7 @@ def posting_list(*, actor: Actor) -> QuerySet[Posting]:
     if actor.user_id is None:
         return Posting.objects.none()
     return active_postings(actor.user_id).select_related("org_unit", "grid", "department").order_by("scope_path")
+
+
+def user_by_username(username: str) -> User | None:
+    return User.objects.filter(username=username).first()

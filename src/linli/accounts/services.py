@@ -58,6 +58,42 @@ def posting_add(*, actor: Actor, user: User, role: str, place) -> Posting:
     return posting
 
 
+@transaction.atomic
+def account_grant(
+    *, actor: Actor, username: str, role: str, place, create: bool = False, display_name: str = ""
+) -> tuple[User, str]:
+    """Grant `role` at `place`, creating the account first if asked. All or nothing: a refused
+    posting leaves no new account behind. Returns the user and the new password ("" if none)."""
+    user = User.objects.filter(username=username).first()
+    password = ""
+    if user is None:
+        if not create:
+            raise validation_failed([FieldError("username", Msg(f"账号「{username}」不存在", "No such account"))])
+        password = secrets.token_urlsafe(12)
+        user = user_create(username=username, password=password, display_name=display_name)
+    posting_add(actor=actor, user=user, role=role, place=place)
+    return user, password
+
+
+@transaction.atomic
+def posting_end(*, actor: Actor, user: User, role: str, place) -> int:
+    """End the user's active postings of `role` at `place`; returns how many ended."""
+    target = POSTING_TARGET[Role(role)]
+    ended = Posting.objects.filter(user=user, role=role, ended_at__isnull=True, **{target: place}).update(
+        ended_at=timezone.now()
+    )
+    if ended:
+        audit_record(
+            actor=actor,
+            action="posting.end",
+            object_type="user",
+            object_id=user.public_id,
+            org_path=place.path,
+            details={"role": role},
+        )
+    return ended
+
+
 def login_check(*, username: str, password: str, client_address: str) -> User:
     """Authenticate, with a per-account and per-address limit on failures."""
     throttle_key = f"login-failures:{username.lower()}:{client_address}"
@@ -70,7 +106,9 @@ def login_check(*, username: str, password: str, client_address: str) -> User:
     user = authenticate(username=username, password=password)
     anonymous = Actor.anonymous(client_address)
     if user is None:
-        cache.set(throttle_key, cache.get(throttle_key, 0) + 1, LOGIN_FAILURE_WINDOW)
+        # add-then-incr is atomic on Redis; with the local-memory cache the limit is per process
+        cache.add(throttle_key, 0, LOGIN_FAILURE_WINDOW)
+        cache.incr(throttle_key)
         audit_record(actor=anonymous, action="login.failed", details={"username": username[:150]})
         raise DomainError(Msg("用户名或密码不正确", "Wrong username or password"), code="bad_credentials", status=401)
     cache.delete(throttle_key)

@@ -83,3 +83,12 @@ def department_list(*, actor: Actor) -> QuerySet[Department]:
         return Department.objects.none()
     serving = {scope[:n] for scope in actor.scope_paths for n in PATH_LENGTH.values() if n <= len(scope)}
     return Department.objects.filter(actor.scope_q("path") | Q(path__in=serving)).select_related("org_unit")
+
+
+def place_get(*, actor: Actor, code: str) -> OrgUnit | Grid | Department:
+    """An org unit, grid or department by its code, inside the actor's scope."""
+    for model in (OrgUnit, Grid, Department):
+        place = actor.scoped(model.objects.all()).filter(code=code).first()
+        if place is not None:
+            return place
+    raise not_found("单位、网格或部门", "Org unit, grid or department")

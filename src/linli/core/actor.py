@@ -16,7 +16,8 @@ from django.db.models import Q, QuerySet
 def normalise_paths(paths: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """Drop paths already covered by a shorter prefix, so filters stay small."""
     kept: list[str] = []
-    for path in sorted(set(paths), key=len):
+    # an empty path would be a prefix of everything; it is never a scope
+    for path in sorted(set(paths) - {""}, key=len):
         if not any(path.startswith(p) for p in kept):
             kept.append(path)
     return tuple(sorted(kept))

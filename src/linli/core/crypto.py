@@ -1,8 +1,9 @@
 """Encryption at rest for sensitive personal fields (AES-256-GCM with key ids) and HMAC blind
 indexes for exact lookup without decrypting.
 
-A sealed value is ``v1.<key id>.<base64url(nonce || ciphertext+tag)>``; the key id lets
-`rotate-data-key` re-encrypt rows in batches while both keys stay readable. The blind-index key
+A sealed value is ``v1.<key id>.<base64url(nonce || ciphertext+tag)>``; the key id lets a
+rotation re-encrypt rows in batches while old and new keys both stay readable (the
+`rotate-data-key` command comes with the resident pool). The blind-index key
 is separate from the data keys so that rotating data keys never invalidates the indexes.
 """
 

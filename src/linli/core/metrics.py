@@ -49,7 +49,11 @@ def render(gauges: dict[str, float]) -> str:
                 f'linli_http_request_duration_seconds_sum{{route="{_label(route)}"}} {_duration_sum[route]:.6f}'
             )
             lines.append(f'linli_http_request_duration_seconds_count{{route="{_label(route)}"}} {running}')
-    for name, value in sorted(gauges.items()):
-        lines.append(f"# TYPE {name} gauge")
-        lines.append(f"{name} {value}")
+    typed: set[str] = set()
+    for series, value in sorted(gauges.items()):
+        name = series.split("{", 1)[0]
+        if name not in typed:  # one TYPE line per metric name, never per labelled series
+            lines.append(f"# TYPE {name} gauge")
+            typed.add(name)
+        lines.append(f"{series} {value}")
     return "\n".join(lines) + "\n"

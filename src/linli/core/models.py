@@ -27,7 +27,8 @@ class AuditEntry(models.Model):
 
 
 class Heartbeat(models.Model):
-    """When each periodic job last ran; read by /healthz to tell a stalled scheduler."""
+    """When each periodic job last ran; /metrics exposes the age so alerts can tell a stalled
+    scheduler or worker."""
 
     name = models.CharField(max_length=80, unique=True)
     last_run_at = models.DateTimeField()

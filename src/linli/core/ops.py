@@ -17,7 +17,6 @@ from linli.core.net import client_address
 from linli.core.selectors import heartbeat_list
 
 OPS_VIEW = "ops.view"
-TICK_STALE_SECONDS = 10 * 60
 
 
 def _check_database() -> str:

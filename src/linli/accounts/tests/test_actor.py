@@ -37,3 +37,24 @@ def test_inactive_user_is_anonymous(people):
     user.is_active = False
     user.save(update_fields=["is_active"])
     assert not actor_for_user(user).is_authenticated
+
+
+def test_an_empty_scope_path_is_never_a_scope(people):
+    import pytest
+    from django.db import IntegrityError, transaction
+
+    assert normalise_paths(["", "210102"]) == ("210102",)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Posting.objects.filter(user=people["community_worker"]).update(scope_path="")
+
+
+def test_postings_cannot_be_edited_in_the_admin(rf, people):
+    from django.contrib.admin.sites import site
+
+    from linli.accounts.admin import PostingInline
+    from linli.accounts.models import User
+
+    inline = PostingInline(User, site)
+    request = rf.get("/")
+    request.user = people["city_admin"]
+    assert not inline.has_add_permission(request) and not inline.has_change_permission(request)

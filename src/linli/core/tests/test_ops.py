@@ -39,3 +39,13 @@ def test_forwarded_address_is_ignored_unless_a_proxy_is_trusted(client, db, sett
     settings.LINLI_TRUST_X_FORWARDED_FOR = True
     assert client.get("/metrics", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="8.8.8.8").status_code == 403
     assert client.get("/metrics", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="8.8.8.8, 10.0.0.7").status_code == 200
+
+
+def test_labelled_job_gauges_have_one_valid_type_line(client, db):
+    from django.core.management import call_command
+
+    call_command("tick", verbosity=0)
+    text = client.get("/metrics").content.decode()
+    assert text.count("# TYPE linli_job_last_run_age_seconds gauge") == 1
+    assert 'linli_job_last_run_age_seconds{job="tokens_prune"}' in text
+    assert not any(line.startswith("# TYPE") and "{" in line for line in text.splitlines())
