@@ -86,7 +86,7 @@ def demo_accounts_ensure(*, data_dir: Path) -> list[DemoAccount]:
     accounts = []
     for role, place in _showcase().items():
         username = f"demo_{role}"
-        password = known.get(username) or secrets.token_urlsafe(9)
+        password = known.get(username) or _demo_password()
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User.objects.create_user(username=username, password=password, display_name=_display(role, place))
@@ -101,6 +101,13 @@ def demo_accounts_ensure(*, data_dir: Path) -> list[DemoAccount]:
     secrets_file.write_text(json.dumps(known, ensure_ascii=False, indent=1))
     os.chmod(secrets_file, 0o600)
     return accounts
+
+
+def _demo_password() -> str:
+    """12 URL-safe characters that never start with '-', so they paste cleanly into a shell."""
+    while (password := secrets.token_urlsafe(9)).startswith("-"):
+        pass
+    return password
 
 
 def _display(role: str, place) -> str:
