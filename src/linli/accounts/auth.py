@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from ninja.security import HttpBearer, SessionAuth
 
-from linli.accounts.selectors import actor_for_user, token_user
+from linli.accounts.selectors import actor_for_token, user_by_id
 from linli.accounts.services import token_touch
 from linli.core.net import client_address
 
@@ -16,18 +17,17 @@ TOUCH_INTERVAL = timedelta(minutes=1)  # the interval token_touch enforces
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token: str):
-        found = token_user(token)
-        if found is None:
+        login = actor_for_token(token, client_address=client_address(request))
+        if login is None:
             return None
-        user, api_token = found
-        request.user = user
-        request.actor = actor_for_user(user, client_address=client_address(request), token_id=api_token.pk)
+        request.actor = login.actor
+        # the User row is loaded only if a view asks for it
+        request.user = SimpleLazyObject(lambda: user_by_id(login.actor.user_id))
         # token_touch writes at most once a minute; skip the call (two UPDATEs, and on SQLite the
         # database write lock) when the row we just read shows it was touched within that minute.
-        last_used = api_token.last_used_at
-        if last_used is None or last_used < timezone.now() - TOUCH_INTERVAL:
-            token_touch(api_token.pk)
-        return user
+        if login.last_used_at is None or login.last_used_at < timezone.now() - TOUCH_INTERVAL:
+            token_touch(login.token_id)
+        return login.actor
 
 
 class Session(SessionAuth):

@@ -104,6 +104,9 @@ def sqlite_database(path: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        # Keep connections: opening the file and running the PRAGMAs on every request cost
+        # more than the query (docs/benchmarks.md).
+        "CONN_MAX_AGE": None,
         "OPTIONS": {
             # WAL lets the web server read while the worker writes; IMMEDIATE makes writers
             # queue on the lock instead of failing half-way with "database is locked".

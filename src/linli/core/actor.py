@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from linli.core.paths import under_path
+
 
 def normalise_paths(paths: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """Drop paths already covered by a shorter prefix, so filters stay small."""
@@ -73,7 +75,7 @@ class Actor:
         """A filter for rows whose `field_name` lies in the scope; matches nothing when empty."""
         query = Q(pk__in=[])
         for prefix in self.scope_paths:
-            query |= Q(**{f"{field_name}__startswith": prefix})
+            query |= under_path(field_name, prefix)
         return query
 
     def scoped(self, queryset: QuerySet, field_name: str = "path") -> QuerySet:

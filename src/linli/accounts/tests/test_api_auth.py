@@ -161,3 +161,24 @@ def test_org_unit_list_query_count_is_fixed(client, people, django_assert_num_qu
     client.force_login(people["city_admin"])
     with django_assert_num_queries(5):  # session, user, actor, page, count
         assert client.get("/api/v1/org-units", {"q": "社区"}).status_code == 200
+
+
+def test_token_of_an_inactive_account_is_refused(client, people):
+    token = issue(client, "street_officer").json()["token"]
+    people["street_officer"].is_active = False
+    people["street_officer"].save(update_fields=["is_active"])
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_token_actor_ignores_ended_postings_and_costs_one_query(client, people, django_assert_num_queries):
+    from linli.accounts.models import Posting
+
+    user = people["community_worker"]
+    token = issue(client, "community_worker").json()["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    client.get("/api/v1/me", headers=auth)  # first use records last_used_at
+    with django_assert_num_queries(3):  # the token with its user and postings; the page; the count
+        top = client.get("/api/v1/org-units", headers=auth).json()["items"]
+    assert [u["name"] for u in top] == ["水源地社区"]
+    Posting.objects.filter(user=user).update(ended_at=timezone.now() - timedelta(seconds=1))
+    assert client.get("/api/v1/org-units", headers=auth).json()["items"] == []

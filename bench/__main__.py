@@ -1,0 +1,31 @@
+"""`python -m bench <name> [options]`: run one benchmark; `python -m bench --list` names them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bench import api
+
+BENCHMARKS = {
+    "api": (api, "/api/v1/me and a 50-row scoped org-unit list vs a bare JsonResponse (granian WSGI)"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--list", action="store_true", help="list the benchmarks")
+    subparsers = parser.add_subparsers(dest="name")
+    for name, (module, help_text) in BENCHMARKS.items():
+        module.add_arguments(subparsers.add_parser(name, help=help_text, description=module.__doc__))
+    args = parser.parse_args(argv)
+    if args.list or not args.name:
+        for name, (_, help_text) in BENCHMARKS.items():
+            print(f"{name:<8} {help_text}")
+        return 0 if args.list else 2
+    module, _ = BENCHMARKS[args.name]
+    return module.main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
