@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -34,38 +35,45 @@ class TokenLogin:
     last_used_at: datetime | None
 
 
+# Every API request runs this, so it is one hand-written statement: building the same join
+# through the ORM cost more CPU than executing it (docs/benchmarks.md). Expiry, revocation and
+# ended postings are checked in Python on the few rows the unique key_hash returns.
+ACTOR_BY_KEY_HASH_SQL = """
+SELECT t.id, t.last_used_at, t.expires_at, t.revoked_at, u.id, u.username, u.display_name, u.is_active,
+       p.role, p.scope_path, p.department_id, p.citywide, p.ended_at
+  FROM accounts_apitoken t
+  JOIN accounts_user u ON u.id = t.user_id
+  LEFT JOIN accounts_posting p ON p.user_id = u.id
+ WHERE t.key_hash = %s
+"""
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive UTC datetimes from a raw cursor; PostgreSQL aware ones."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value, UTC)
+    return value
+
+
 def actor_for_token(raw: str, *, client_address: str = "") -> TokenLogin | None:
-    """The Actor behind a bearer token in ONE query (token, user and postings joined), since
-    every API request pays for it. None for an unknown, expired or revoked token or an inactive
-    user."""
-    now = timezone.now()
-    rows = list(
-        ApiToken.objects.filter(
-            key_hash=token_hash(raw), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True
-        ).values_list(
-            "pk",
-            "last_used_at",
-            "user_id",
-            "user__username",
-            "user__display_name",
-            "user__postings__role",
-            "user__postings__scope_path",
-            "user__postings__department_id",
-            "user__postings__citywide",
-            "user__postings__ended_at",
-        )
-    )
+    """The Actor behind a bearer token in one query (token, user and postings joined). None for
+    an unknown, expired or revoked token or an inactive user."""
+    with connection.cursor() as cursor:
+        cursor.execute(ACTOR_BY_KEY_HASH_SQL, [token_hash(raw)])
+        rows = cursor.fetchall()
     if not rows:
         return None
-    token_id, last_used_at, user_id, username, display_name = rows[0][:5]
+    token_id, last_used_at, expires_at, revoked_at, user_id, username, display_name, is_active = rows[0][:8]
+    now = timezone.now()
+    if revoked_at is not None or _aware(expires_at) <= now or not is_active:
+        return None
     postings = [
-        (role, path, dept, citywide)
+        (role, path, dept, bool(citywide))
         for *_, role, path, dept, citywide, ended_at in rows
-        if role is not None and (ended_at is None or ended_at > now)
+        if role is not None and (ended_at is None or _aware(ended_at) > now)
     ]
-    return TokenLogin(
-        _actor(user_id, username, display_name, postings, client_address, token_id), token_id, last_used_at
-    )
+    actor = _actor(user_id, username, display_name, postings, client_address, token_id)
+    return TokenLogin(actor, token_id, _aware(last_used_at))
 
 
 def _actor(user_id, username, display_name, postings, client_address, token_id=None) -> Actor:

@@ -142,11 +142,11 @@ class Page(PaginationBase):
 
     def paginate_queryset(self, queryset, pagination: Input, **params):
         start, stop = pagination.offset, pagination.offset + pagination.limit
-        return {
-            "items": list(queryset[start:stop]),
-            "count": queryset.count()
-            if hasattr(queryset, "count") and not isinstance(queryset, list)
-            else len(queryset),
-            "limit": pagination.limit,
-            "offset": pagination.offset,
-        }
+        items = list(queryset[start:stop])
+        if start == 0 and len(items) < pagination.limit:
+            count = len(items)  # the whole list fits on this page: no COUNT query needed
+        elif isinstance(queryset, list):
+            count = len(queryset)
+        else:
+            count = queryset.count()
+        return {"items": items, "count": count, "limit": pagination.limit, "offset": pagination.offset}
