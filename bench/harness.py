@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from linli.core.server import granian_command
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LUA_SCRIPT = Path(__file__).resolve().parent / "wrk" / "bearer.lua"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -149,29 +151,12 @@ def process_group_cpu(pgid: int) -> float:
 def granian_server(env: dict[str, str], config: ServerConfig, *, ready_path: str = "/bench/bare") -> Iterator[Server]:
     """Serve `linli.config.wsgi:application` (with the bench settings) on a free loopback port."""
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "granian",
-        "--interface",
-        "wsgi",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(config.workers),
-        "--blocking-threads",
-        str(config.blocking_threads),
-        "--no-ws",
-        "--log-level",
-        "warning",
-        "--working-dir",
-        str(REPO_ROOT),
-    ]
+    extra = ("--log-level", "warning", "--working-dir", str(REPO_ROOT))
     if config.backpressure:
-        command += ["--backpressure", str(config.backpressure)]
-    command.append("linli.config.wsgi:application")
+        extra += ("--backpressure", str(config.backpressure))
+    command = granian_command(
+        host="127.0.0.1", port=port, workers=config.workers, blocking_threads=config.blocking_threads, extra=extra
+    )
     log(f"starting {config.describe()} on 127.0.0.1:{port}")
     server = subprocess.Popen(command, env=env, cwd=REPO_ROOT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"

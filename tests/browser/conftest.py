@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from linli.core.server import granian_command
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("LINLI_CHROMIUM", "/usr/bin/chromium")
@@ -102,20 +104,7 @@ def demo_site(tmp_path_factory) -> Iterator[DemoSite]:
     log = data_dir / "granian.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "granian",
-                "--interface",
-                "wsgi",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                "1",
-                "linli.config.wsgi:application",
-            ],
+            granian_command(host="127.0.0.1", port=port),
             env=env,
             cwd=ROOT,
             stdout=out,

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from linli.core.server import granian_command
 from linli.portal.services import demo_accounts_ensure, demo_city_prepare
 
 TICK_SECONDS = 60
@@ -69,25 +70,7 @@ class Command(BaseCommand):
         """Run granian (WSGI) and the database task worker as children; tick every minute."""
         cores = os.cpu_count() or 2
         linli = shutil.which("linli") or sys.argv[0]
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "granian",
-                "--interface",
-                "wsgi",
-                "--host",
-                host,
-                "--port",
-                str(port),
-                "--workers",
-                "1",
-                "--blocking-threads",
-                str(max(2, cores * 2)),
-                "--no-ws",
-                "linli.config.wsgi:application",
-            ]
-        )
+        server = subprocess.Popen(granian_command(host=host, port=port, workers=1, blocking_threads=max(2, cores * 2)))
         worker = subprocess.Popen([linli, "worker"])
         children = [server, worker]
         # Stop the children on `kill` as well as on Ctrl-C, so no orphan keeps the port.
