@@ -47,14 +47,7 @@ def posting_add(*, actor: Actor, user: User, role: str, place) -> Posting:
         citywide=getattr(place, "kind", "") == "city",
         **{target: place},
     )
-    audit_record(
-        actor=actor,
-        action="posting.add",
-        object_type="user",
-        object_id=user.public_id,
-        org_path=place.path,
-        details={"role": role},
-    )
+    _audit_posting(actor, "posting.add", user, role, place)
     return posting
 
 
@@ -83,15 +76,19 @@ def posting_end(*, actor: Actor, user: User, role: str, place) -> int:
         ended_at=timezone.now()
     )
     if ended:
-        audit_record(
-            actor=actor,
-            action="posting.end",
-            object_type="user",
-            object_id=user.public_id,
-            org_path=place.path,
-            details={"role": role},
-        )
+        _audit_posting(actor, "posting.end", user, role, place)
     return ended
+
+
+def _audit_posting(actor: Actor, action: str, user: User, role: str, place) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="user",
+        object_id=user.public_id,
+        org_path=place.path,
+        details={"role": role},
+    )
 
 
 def login_check(*, username: str, password: str, client_address: str) -> User:
