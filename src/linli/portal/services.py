@@ -20,7 +20,7 @@ from linli.areas.management.commands.import_divisions import SHIPPED
 from linli.areas.models import Department, Grid, OrgUnit
 from linli.areas.services import demo_layout_generate, departments_ensure, divisions_import
 from linli.core.actor import Actor
-from linli.residents.services import demo_population_generate, resident_account_link
+from linli.residents.services import demo_activity_generate, demo_population_generate, resident_account_link
 
 DEMO = Actor.system("demo")
 
@@ -99,6 +99,7 @@ def demo_accounts_ensure(*, data_dir: Path) -> list[DemoAccount]:
         known[username] = password
         accounts.append(DemoAccount(username, password, str(Role(role).label), str(place)))
     secrets_file.write_text(json.dumps(known, ensure_ascii=False, indent=1))
+    demo_activity_generate(visitor_id=User.objects.get(username=f"demo_{Role.COMMUNITY_WORKER}").pk)
     os.chmod(secrets_file, 0o600)
     return accounts
 

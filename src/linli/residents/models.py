@@ -1,16 +1,36 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.ids import uuid7
-from linli.residents.domain import Gender, ResidenceType
+from linli.residents.domain import (
+    CareKind,
+    ConsentMethod,
+    ConsentScope,
+    Disability,
+    Education,
+    Employment,
+    Gender,
+    MoveKind,
+    Relation,
+    ResidenceType,
+    ResidentStatus,
+)
 
 
 class Household(models.Model):
+    """A household (户) at a room of a building. `path` is the building's, for scoping."""
+
     public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
     building = models.ForeignKey("areas.Building", on_delete=models.PROTECT, related_name="households")
     room = models.CharField(_("room"), max_length=20)
     residence_type = models.CharField(_("residence type"), max_length=16, choices=ResidenceType.choices)
+    head = models.ForeignKey(
+        "Resident", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("head")
+    )
     path = models.CharField(_("path"), max_length=18, db_index=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("household")
@@ -22,26 +42,144 @@ class Household(models.Model):
 
 
 class Resident(models.Model):
+    """A person in the pool. ID number, phone and notes are sealed; masks are kept for display."""
+
     public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ResidentStatus.choices, default=ResidentStatus.ACTIVE, db_index=True
+    )
     name = models.CharField(_("name"), max_length=50, db_index=True)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
-    birth_date = models.DateField(_("birth date"))
+    birth_date = models.DateField(_("birth date"), db_index=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
     id_number_sealed = models.TextField(blank=True)
     id_number_index = models.CharField(max_length=32, blank=True, db_index=True)
     id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True)
     phone_sealed = models.TextField(blank=True)
     phone_index = models.CharField(max_length=32, blank=True, db_index=True)
     phone_masked = models.CharField(_("phone"), max_length=20, blank=True)
+    notes_sealed = models.TextField(blank=True)
+    relation = models.CharField(_("relation to head"), max_length=16, choices=Relation.choices, default=Relation.SELF)
     is_head = models.BooleanField(_("head of household"), default=False)
+    party_member = models.BooleanField(_("party member"), default=False)
+    education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
+    employment = models.CharField(_("employment"), max_length=16, choices=Employment.choices, blank=True)
+    disability = models.CharField(_("disability"), max_length=2, choices=Disability.choices, blank=True)
     path = models.CharField(_("path"), max_length=18, db_index=True)
     user = models.OneToOneField(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="resident"
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
+        constraints = [
+            # one living record per person: a second active row with the same ID number is refused
+            models.UniqueConstraint(
+                fields=["id_number_index"],
+                condition=Q(status="active") & ~Q(id_number_index=""),
+                name="resident_one_active_per_id_number",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class ResidenceChange(models.Model):
+    """One move of a resident (迁入/迁出/死亡/注销): the residence history, append-only."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="moves")
+    kind = models.CharField(_("kind"), max_length=16, choices=MoveKind.choices)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, null=True, blank=True, related_name="moves")
+    on = models.DateField(_("date"))
+    path = models.CharField(max_length=18, db_index=True)
+    recorded_by = models.CharField(_("recorded by"), max_length=150)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("residence change")
+        verbose_name_plural = _("residence changes")
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.resident} {self.kind} {self.on}"
+
+
+class CareVisitRule(models.Model):
+    """How often a member of a care group should be visited; editable per city."""
+
+    kind = models.CharField(_("care group"), max_length=32, choices=CareKind.choices, unique=True)
+    interval_days = models.PositiveSmallIntegerField(_("visit at least every (days)"))
+
+    class Meta:
+        verbose_name = _("visit rule")
+        verbose_name_plural = _("visit rules")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.interval_days}"
+
+
+class CareMembership(models.Model):
+    """A resident's membership of a special-care group (特殊群体), with its period and source."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="care_memberships")
+    kind = models.CharField(_("care group"), max_length=32, choices=CareKind.choices, db_index=True)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    path = models.CharField(max_length=18, db_index=True)
+
+    class Meta:
+        verbose_name = _("care group membership")
+        verbose_name_plural = _("care group memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident", "kind"], condition=Q(ended_on__isnull=True), name="care_one_open_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident} {self.kind}"
+
+
+class HomeVisit(models.Model):
+    """A door-to-door visit (走楼入户) to a household. Findings are sealed free text."""
+
+    public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="visits")
+    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    visited_at = models.DateTimeField(_("visited at"), db_index=True)
+    findings_sealed = models.TextField(blank=True)
+    follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)
+    # Filled when the follow-up becomes a grid event or a service case (those apps link back here).
+    follow_up_ref = models.CharField(_("follow-up reference"), max_length=40, blank=True)
+    path = models.CharField(max_length=18, db_index=True)
+
+    class Meta:
+        verbose_name = _("home visit")
+        verbose_name_plural = _("home visits")
+        indexes = [models.Index(fields=["household", "-visited_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.visited_at:%Y-%m-%d}"
+
+
+class Consent(models.Model):
+    """Separate consent to collect sensitive personal information (PIPL Art. 28–29)."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="consents")
+    scope = models.CharField(_("scope"), max_length=16, choices=ConsentScope.choices)
+    method = models.CharField(_("method"), max_length=16, choices=ConsentMethod.choices)
+    given_on = models.DateField(_("given on"))
+    recorded_by = models.CharField(_("recorded by"), max_length=150)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.resident} {self.scope}"

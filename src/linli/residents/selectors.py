@@ -1,16 +1,321 @@
-"""Reads of the resident pool: scoped, masked."""
+"""Reads of the resident pool: always scoped, always through the role's field set, masked.
+
+Nothing here returns a plaintext ID number, phone or note: revealing one is a service
+(`resident_reveal`) because it must be justified and audited.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
+from django.db.models import Case, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+
+from linli.accounts.domain import RESIDENTS_VIEW
 from linli.core.actor import Actor
-from linli.core.paths import subtree_counts
-from linli.residents.models import Household, Resident
+from linli.core.crypto import blind_index
+from linli.core.errors import not_found
+from linli.core.paths import subtree_counts, under_path
+from linli.residents.domain import (
+    AWARENESS_PERIOD_DAYS,
+    DEFAULT_VISIT_INTERVAL_DAYS,
+    ResidentStatus,
+    age_on,
+    fields_for,
+    id_number_normalise,
+    revealable_for,
+)
+from linli.residents.models import CareMembership, CareVisitRule, HomeVisit, Household, ResidenceChange, Resident
 
 
-def resident_list(*, actor: Actor) -> QuerySet[Resident]:
-    return actor.scoped(Resident.objects.all())
+def _can_view(actor: Actor) -> bool:
+    return actor.has_perm(RESIDENTS_VIEW) and bool(actor.scope_paths)
+
+
+def resident_list(*, actor: Actor, include_inactive: bool = False) -> QuerySet[Resident]:
+    if not _can_view(actor):
+        return Resident.objects.none()
+    residents = actor.scoped(Resident.objects.all())
+    return residents if include_inactive else residents.filter(status=ResidentStatus.ACTIVE)
+
+
+def resident_get(*, actor: Actor, public_id) -> Resident:
+    resident = resident_list(actor=actor, include_inactive=True).filter(public_id=public_id).first()
+    if resident is None:
+        raise not_found("居民", "Resident")
+    return resident
+
+
+def resident_find_by_id_number(*, actor: Actor, id_number: str) -> Resident | None:
+    index = blind_index(id_number_normalise(id_number), context="resident.id_number")
+    return resident_list(actor=actor).filter(id_number_index=index).first()
+
+
+def resident_search(*, actor: Actor, q: str) -> QuerySet[Resident]:
+    """By ID number or phone (exact, through the blind index), else by part of a name or address."""
+    q = q.strip()
+    residents = resident_list(actor=actor).select_related("household__building")
+    if not q:
+        return residents.none()
+    normalised = id_number_normalise(q)
+    if len(normalised) == 18 and normalised[:17].isdigit():
+        return residents.filter(id_number_index=blind_index(normalised, context="resident.id_number"))
+    digits = q.replace("-", "").replace(" ", "")
+    if digits.isdigit() and len(digits) >= 7:
+        return residents.filter(phone_index=blind_index(digits, context="resident.phone"))
+    return residents.filter(
+        Q(name__contains=q) | Q(household__building__address__contains=q) | Q(household__building__name=q)
+    ).order_by("path", "name")[:200]
+
+
+def household_list(*, actor: Actor, building_code: str = "", grid_code: str = "") -> QuerySet[Household]:
+    if not _can_view(actor):
+        return Household.objects.none()
+    households = actor.scoped(Household.objects.select_related("building", "head"))
+    if building_code:
+        households = households.filter(building__code=building_code)
+    if grid_code:
+        households = households.filter(under_path("path", grid_code))
+    return households.order_by("path", "room")
+
+
+def household_get(*, actor: Actor, public_id) -> Household:
+    household = household_list(actor=actor).filter(public_id=public_id).first()
+    if household is None:
+        raise not_found("户", "Household")
+    return household
+
+
+def household_members(household: Household) -> QuerySet[Resident]:
+    return household.members.filter(status=ResidentStatus.ACTIVE).order_by("-is_head", "birth_date")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime | date
+    kind: str
+    text: str
+
+
+def household_timeline(household: Household) -> list[TimelineEntry]:
+    """Moves and visits of a household, oldest first (findings stay sealed)."""
+    entries = [
+        TimelineEntry(m.on, m.kind, f"{m.resident.name} · {m.get_kind_display()}")
+        for m in ResidenceChange.objects.filter(household=household).select_related("resident")
+    ]
+    entries += [
+        TimelineEntry(v.visited_at.date(), "visit", str(v.visitor))
+        for v in HomeVisit.objects.filter(household=household).select_related("visitor")
+    ]
+    return sorted(entries, key=lambda e: (e.at, e.kind))
+
+
+@dataclass
+class ResidentCard:
+    """What one actor may see of one resident: absent fields are simply not there."""
+
+    public_id: str
+    fields: dict[str, object] = field(default_factory=dict)
+    revealable: frozenset[str] = frozenset()
+
+
+def resident_card(*, actor: Actor, resident: Resident, care_kinds: list[str] | None = None) -> ResidentCard:
+    visible = fields_for(actor.roles)
+    today = timezone.localdate()
+    values = {
+        "name": resident.name,
+        "gender": resident.get_gender_display(),
+        "birth_date": resident.birth_date,
+        "age": age_on(resident.birth_date, today),
+        "ethnicity": resident.ethnicity,
+        "id_number": resident.id_number_masked,
+        "phone": resident.phone_masked,
+        "relation": resident.get_relation_display(),
+        "party_member": resident.party_member,
+        "education": resident.get_education_display(),
+        "employment": resident.get_employment_display(),
+        "disability": resident.get_disability_display(),
+        "notes": "••••••" if resident.notes_sealed else "",
+        "status": resident.get_status_display(),
+        "address": _address(resident),
+    }
+    if "care_groups" in visible:
+        values["care_groups"] = care_kinds if care_kinds is not None else resident_care_kinds(resident)
+    return ResidentCard(
+        public_id=str(resident.public_id),
+        fields={k: v for k, v in values.items() if k in visible},
+        revealable=revealable_for(actor.roles),
+    )
+
+
+def _address(resident: Resident) -> str:
+    household = resident.household
+    if household is None:
+        return ""
+    return f"{household.building.address or household.building.name} {household.room}"
+
+
+def resident_care_kinds(resident: Resident) -> list[str]:
+    return list(resident.care_memberships.filter(ended_on__isnull=True).values_list("kind", flat=True))
+
+
+def visit_rules() -> dict[str, int]:
+    rules = {str(k): v for k, v in DEFAULT_VISIT_INTERVAL_DAYS.items()}
+    rules.update(dict(CareVisitRule.objects.values_list("kind", "interval_days")))
+    return rules
+
+
+def _last_visit_subquery():
+    return Subquery(
+        HomeVisit.objects.filter(household=OuterRef("household")).order_by("-visited_at").values("visited_at")[:1]
+    )
+
+
+def _strictest_interval(rules: dict[str, int]):
+    return Min(
+        Case(
+            *[When(care_memberships__kind=kind, then=Value(days)) for kind, days in rules.items()],
+            output_field=IntegerField(),
+        ),
+        filter=Q(care_memberships__ended_on__isnull=True),
+    )
+
+
+@dataclass(frozen=True)
+class CareRow:
+    resident: Resident
+    kinds: list[str]
+    interval_days: int
+    last_visit: datetime | None
+    due: date
+    overdue: bool
+
+
+def care_list(*, actor: Actor, kind: str = "", overdue_only: bool = False, today: date | None = None) -> list[CareRow]:
+    """Special-care residents in scope with their strictest visit rule, last visit and due date."""
+    today = today or timezone.localdate()
+    rules = visit_rules()
+    residents = resident_list(actor=actor).filter(care_memberships__ended_on__isnull=True)
+    if kind:
+        residents = residents.filter(care_memberships__kind=kind)
+    rows = (
+        residents.distinct()
+        .annotate(interval=_strictest_interval(rules), last_visit=_last_visit_subquery())
+        .select_related("household__building")
+        .order_by("path", "name")
+    )
+    kinds = _open_kinds([r.pk for r in rows])
+    result = []
+    for resident in rows:
+        last = resident.last_visit
+        due = (timezone.localdate(last) if last else today) + timedelta(days=resident.interval or 30)
+        overdue = last is None or due < today
+        if overdue or not overdue_only:
+            result.append(CareRow(resident, kinds.get(resident.pk, []), resident.interval, last, due, overdue))
+    return result
+
+
+def _open_kinds(resident_ids: list[int]) -> dict[int, list[str]]:
+    kinds: dict[int, list[str]] = {}
+    for resident_id, kind in CareMembership.objects.filter(
+        resident_id__in=resident_ids, ended_on__isnull=True
+    ).values_list("resident_id", "kind"):
+        kinds.setdefault(resident_id, []).append(kind)
+    return kinds
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    household: Household
+    reason: str  # "care" (a special-care member is due) or "awareness" (not visited within a year)
+    due: date
+    overdue: bool
+    residents: list[str]
+
+
+def visit_plan(*, actor: Actor, today: date | None = None, horizon_days: int = 7) -> list[PlanItem]:
+    """The households the actor should visit: special-care members due within `horizon_days`
+    (overdue first), then households nobody has visited within the awareness period."""
+    today = today or timezone.localdate()
+    items: dict[int, PlanItem] = {}
+    for row in care_list(actor=actor, today=today):
+        if row.due > today + timedelta(days=horizon_days) or row.resident.household is None:
+            continue
+        household = row.resident.household
+        current = items.get(household.pk)
+        names = ([*current.residents] if current else []) + [row.resident.name]
+        due = min(row.due, current.due) if current else row.due
+        items[household.pk] = PlanItem(household, "care", due, due < today, names)
+    cutoff = timezone.now() - timedelta(days=AWARENESS_PERIOD_DAYS)
+    unknown = (
+        household_list(actor=actor)
+        .annotate(last=Max("visits__visited_at"))
+        .filter(Q(last__isnull=True) | Q(last__lt=cutoff))
+        .exclude(pk__in=list(items))[:200]
+    )
+    for household in unknown:
+        items[household.pk] = PlanItem(household, "awareness", today, True, [])
+    return sorted(items.values(), key=lambda i: (i.reason != "care", i.due, i.household.path))
+
+
+@dataclass
+class PoolRates:
+    households: int
+    residents: int
+    households_visited: int
+    care_residents: int
+    care_visited: int
+    complete_records: int
+
+    @property
+    def awareness_rate(self) -> float | None:
+        return self.households_visited / self.households if self.households else None
+
+    @property
+    def care_awareness_rate(self) -> float | None:
+        return self.care_visited / self.care_residents if self.care_residents else None
+
+    @property
+    def electronic_record_rate(self) -> float | None:
+        return self.complete_records / self.residents if self.residents else None
+
+
+def pool_rates(*, actor: Actor, path: str, now: datetime | None = None) -> PoolRates:
+    """The plan's figures for everything under `path` (which must be inside the actor's scope):
+    百家情知晓率, special-care awareness, electronic record rate."""
+    if not _can_view(actor) or not actor.sees_path(path):
+        raise not_found("单位", "Org unit")
+    now = now or timezone.now()
+    under = under_path("path", path)
+    residents = Resident.objects.filter(under, status=ResidentStatus.ACTIVE)
+    cutoff = now - timedelta(days=AWARENESS_PERIOD_DAYS)
+    return PoolRates(
+        households=Household.objects.filter(under, members__status=ResidentStatus.ACTIVE).distinct().count(),
+        residents=residents.count(),
+        households_visited=HomeVisit.objects.filter(under, visited_at__gte=cutoff)
+        .values("household_id")
+        .distinct()
+        .count(),
+        care_residents=residents.filter(care_memberships__ended_on__isnull=True).distinct().count(),
+        care_visited=_care_visited(residents, now),
+        complete_records=residents.exclude(id_number_index="").exclude(household__isnull=True).count(),
+    )
+
+
+def _care_visited(residents: QuerySet[Resident], now: datetime) -> int:
+    """Special-care residents whose household was visited within their strictest interval: one
+    query per distinct interval (a handful), each a plain indexed comparison."""
+    rules = visit_rules()
+    annotated = (
+        residents.filter(care_memberships__ended_on__isnull=True)
+        .values("pk")
+        .annotate(interval=_strictest_interval(rules), last_visit=Max("household__visits__visited_at"))
+    )
+    return sum(
+        annotated.filter(interval=days, last_visit__gte=now - timedelta(days=days)).count()
+        for days in sorted(set(rules.values()))
+    )
 
 
 def resident_counts_under(*, parent_path: str, child_length: int) -> dict[str, int]:
@@ -22,4 +327,4 @@ def household_counts_under(*, parent_path: str, child_length: int) -> dict[str, 
 
 
 def resident_total(*, actor: Actor) -> int:
-    return resident_list(actor=actor).count()
+    return actor.scoped(Resident.objects.filter(status=ResidentStatus.ACTIVE)).count()

@@ -1,19 +1,419 @@
-"""Writes to the resident pool."""
+"""Writes to the resident pool: households, residents, moves, care groups, visits, consent,
+reveals and key rotation. Every write is scoped, validated, in one transaction and audited."""
 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from faker import Faker
 
+from linli.accounts.domain import RESIDENTS_EDIT, RESIDENTS_VISIT
 from linli.areas.selectors import building_list
 from linli.core.actor import Actor
-from linli.core.crypto import blind_index, mask_id_number, mask_phone, seal
+from linli.core.crypto import blind_index, mask_id_number, mask_phone, seal, sealed_key_id, unseal
+from linli.core.errors import FieldError, Msg, conflict, not_found, permission_denied, validation_failed
 from linli.core.services import audit_record
-from linli.residents.domain import Gender, ResidenceType, id_number_make
-from linli.residents.models import Household, Resident
+from linli.residents.domain import (
+    MOVE_STATUS,
+    CareKind,
+    ConsentScope,
+    Disability,
+    Gender,
+    MoveKind,
+    Relation,
+    ResidenceType,
+    ResidentStatus,
+    age_on,
+    id_number_make,
+    id_number_normalise,
+    id_number_problem,
+    phone_problem,
+    revealable_for,
+)
+from linli.residents.models import (
+    CareMembership,
+    Consent,
+    HomeVisit,
+    Household,
+    ResidenceChange,
+    Resident,
+)
+
+# --- households and residents -------------------------------------------------------------
+
+
+def _require(actor: Actor, permission: str, path: str) -> None:
+    """Fail closed: outside the scope is "not found", inside without the right is "denied"."""
+    if not actor.sees_path(path):
+        raise not_found()
+    if not actor.has_perm(permission):
+        raise permission_denied()
+
+
+@transaction.atomic
+def household_register(*, actor: Actor, building_code: str, room: str, residence_type: str) -> Household:
+    building = building_list(actor=actor).filter(code=building_code).first()
+    if building is None:
+        raise not_found("楼院", "Building")
+    _require(actor, RESIDENTS_EDIT, building.path)
+    problems = []
+    room = room.strip()
+    if not room or len(room) > 20:
+        problems.append(FieldError("room", Msg("房号必填，最多 20 个字符", "Room is required, at most 20 characters")))
+    if residence_type not in ResidenceType.values:
+        problems.append(FieldError("residence_type", Msg("居住类型无效", "Unknown residence type")))
+    if problems:
+        raise validation_failed(problems)
+    if Household.objects.filter(building=building, room=room).exists():
+        raise conflict(Msg(f"{building.name}{room} 已登记为一户", f"{building.name} {room} is already a household"))
+    household = Household.objects.create(
+        building=building, room=room, residence_type=residence_type, path=building.path
+    )
+    audit_record(
+        actor=actor,
+        action="household.register",
+        object_type="household",
+        object_id=household.public_id,
+        org_path=household.path,
+    )
+    return household
+
+
+@dataclass
+class ResidentInput:
+    """A person as a form, an API body or an import row gives it."""
+
+    name: str
+    gender: str
+    birth_date: date | None
+    id_number: str
+    phone: str = ""
+    ethnicity: str = ""
+    relation: str = Relation.SELF
+    party_member: bool = False
+    education: str = ""
+    employment: str = ""
+    disability: str = ""
+    notes: str = ""
+    sensitive_consent: str = ""  # ConsentMethod when disability/health data is collected
+
+
+def resident_input_problems(data: ResidentInput) -> list[FieldError]:
+    """Every reason the input cannot be stored, field by field (no database access)."""
+    problems: list[FieldError] = []
+
+    def add(field_name: str, zh: str, en: str) -> None:
+        problems.append(FieldError(field_name, Msg(zh, en)))
+
+    if not data.name.strip() or len(data.name) > 50:
+        add("name", "姓名必填，最多 50 个字符", "Name is required, at most 50 characters")
+    if data.gender not in Gender.values:
+        add("gender", "性别应为 male 或 female", "Gender must be male or female")
+    if data.birth_date is None:
+        add("birth_date", "出生日期必填", "Birth date is required")
+    if not data.id_number.strip():
+        add("id_number", "身份证号必填", "ID number is required")
+    else:
+        problem = id_number_problem(
+            data.id_number, data.birth_date, data.gender if data.gender in Gender.values else ""
+        )
+        if problem:
+            add("id_number", *problem)
+    if data.phone and (problem := phone_problem(data.phone)):
+        add("phone", *problem)
+    if data.relation not in Relation.values:
+        add("relation", "与户主关系无效", "Unknown relation to the head")
+    if data.disability not in Disability.values:
+        add("disability", "残疾等级应为 1–4 或留空", "Disability level must be 1–4 or empty")
+    if data.disability and not data.sensitive_consent:
+        add(
+            "sensitive_consent",
+            "采集残疾信息须先取得本人单独同意",
+            "Disability data needs the person's separate consent",
+        )
+    if len(data.notes) > 2000:
+        add("notes", "备注最多 2000 个字符", "Notes are at most 2000 characters")
+    return problems
+
+
+def _resident_values(data: ResidentInput) -> dict:
+    return {
+        "name": data.name.strip(),
+        "gender": data.gender,
+        "birth_date": data.birth_date,
+        "ethnicity": data.ethnicity.strip()[:20],
+        "relation": data.relation,
+        "is_head": data.relation == Relation.SELF,
+        "party_member": data.party_member,
+        "education": data.education,
+        "employment": data.employment,
+        "disability": data.disability,
+        "notes_sealed": seal(data.notes.strip(), context="resident.notes"),
+        **sealed_identity(data.id_number, data.phone),
+    }
+
+
+@transaction.atomic
+def resident_add(
+    *, actor: Actor, household: Household, data: ResidentInput, moved_in_on: date | None = None
+) -> Resident:
+    """Add a person to a household: validated, sealed, one active record per ID number, the
+    move-in on the timeline, consent recorded when sensitive data is collected."""
+    _require(actor, RESIDENTS_EDIT, household.path)
+    problems = resident_input_problems(data)
+    if problems:
+        raise validation_failed(problems)
+    values = _resident_values(data)
+    try:
+        with transaction.atomic():
+            resident = Resident.objects.create(household=household, path=household.path, **values)
+    except IntegrityError:
+        raise validation_failed(
+            [FieldError("id_number", Msg("此身份证号已登记在其他住户中", "This ID number is already registered"))]
+        ) from None
+    on = moved_in_on or timezone.localdate()
+    ResidenceChange.objects.create(
+        resident=resident,
+        kind=MoveKind.MOVE_IN,
+        household=household,
+        on=on,
+        path=household.path,
+        recorded_by=actor.username,
+    )
+    if resident.is_head or household.head_id is None:
+        Household.objects.filter(pk=household.pk).update(head=resident)
+    if data.disability:
+        Consent.objects.create(
+            resident=resident,
+            scope=ConsentScope.DISABILITY,
+            method=data.sensitive_consent,
+            given_on=on,
+            recorded_by=actor.username,
+        )
+    audit_record(
+        actor=actor, action="resident.add", object_type="resident", object_id=resident.public_id, org_path=resident.path
+    )
+    return resident
+
+
+@transaction.atomic
+def resident_move(
+    *, actor: Actor, resident: Resident, kind: str, on: date, to_household: Household | None = None
+) -> Resident:
+    """Record a move-in (to `to_household`), move-out, death or deregistration."""
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    _require(actor, RESIDENTS_EDIT, resident.path)
+    if kind not in MoveKind.values:
+        raise validation_failed([FieldError("kind", Msg("迁移类型无效", "Unknown kind of move"))])
+    if kind == MoveKind.MOVE_IN:
+        if to_household is None:
+            raise validation_failed([FieldError("household", Msg("迁入须指定住户", "A move-in needs a household"))])
+        _require(actor, RESIDENTS_EDIT, to_household.path)
+    elif resident.status != ResidentStatus.ACTIVE:
+        raise conflict(Msg("此居民已不在本地居住", "This resident no longer lives here"))
+    old_household = resident.household
+    resident.status = MOVE_STATUS[MoveKind(kind)]
+    resident.household = to_household if kind == MoveKind.MOVE_IN else None
+    resident.path = to_household.path if kind == MoveKind.MOVE_IN else resident.path
+    try:
+        with transaction.atomic():
+            resident.save(update_fields=["status", "household", "path", "updated_at"])
+    except IntegrityError:
+        raise conflict(Msg("此身份证号已有在住记录", "Another active record has this ID number")) from None
+    if old_household is not None and old_household.head_id == resident.pk and kind != MoveKind.MOVE_IN:
+        Household.objects.filter(pk=old_household.pk).update(head=None)
+    ResidenceChange.objects.create(
+        resident=resident,
+        kind=kind,
+        household=to_household or old_household,
+        on=on,
+        path=resident.path,
+        recorded_by=actor.username,
+    )
+    audit_record(
+        actor=actor,
+        action=f"resident.{kind}",
+        object_type="resident",
+        object_id=resident.public_id,
+        org_path=resident.path,
+    )
+    return resident
+
+
+@transaction.atomic
+def care_membership_add(
+    *, actor: Actor, resident: Resident, kind: str, started_on: date, source: str = "", consent_method: str = ""
+) -> CareMembership:
+    _require(actor, RESIDENTS_EDIT, resident.path)
+    if kind not in CareKind.values:
+        raise validation_failed([FieldError("kind", Msg("特殊群体类别无效", "Unknown care group"))])
+    needs_consent = (
+        kind == CareKind.DISABLED
+        and not resident.consents.filter(scope=ConsentScope.DISABILITY, withdrawn_on__isnull=True).exists()
+    )
+    if needs_consent and not consent_method:
+        raise validation_failed(
+            [
+                FieldError(
+                    "consent_method",
+                    Msg("残疾人群体信息须先取得本人单独同意", "Disability membership needs the person's consent"),
+                )
+            ]
+        )
+    if needs_consent:
+        Consent.objects.create(
+            resident=resident,
+            scope=ConsentScope.DISABILITY,
+            method=consent_method,
+            given_on=started_on,
+            recorded_by=actor.username,
+        )
+    try:
+        with transaction.atomic():
+            membership = CareMembership.objects.create(
+                resident=resident, kind=kind, started_on=started_on, source=source[:100], path=resident.path
+            )
+    except IntegrityError:
+        raise conflict(Msg("此居民已在该群体中", "The resident is already in this group")) from None
+    audit_record(
+        actor=actor,
+        action="care.add",
+        object_type="resident",
+        object_id=resident.public_id,
+        org_path=resident.path,
+        details={"kind": kind},
+    )
+    return membership
+
+
+@transaction.atomic
+def care_membership_end(*, actor: Actor, resident: Resident, kind: str, ended_on: date) -> int:
+    _require(actor, RESIDENTS_EDIT, resident.path)
+    ended = CareMembership.objects.filter(resident=resident, kind=kind, ended_on__isnull=True).update(ended_on=ended_on)
+    if ended:
+        audit_record(
+            actor=actor,
+            action="care.end",
+            object_type="resident",
+            object_id=resident.public_id,
+            org_path=resident.path,
+            details={"kind": kind},
+        )
+    return ended
+
+
+# Where a follow-up goes once the grid-event or service-desk app exists: they register a callable
+# here (household visit → their object's reference). Empty until then; the flag is kept.
+FOLLOW_UP_HANDLERS: list[Callable[[HomeVisit, Actor], str]] = []
+
+
+@transaction.atomic
+def home_visit_record(
+    *,
+    actor: Actor,
+    household: Household,
+    visited_at: datetime | None = None,
+    findings: str = "",
+    follow_up_needed: bool = False,
+) -> HomeVisit:
+    _require(actor, RESIDENTS_VISIT, household.path)
+    visited_at = visited_at or timezone.now()
+    if visited_at > timezone.now() + timedelta(minutes=5):
+        raise validation_failed(
+            [FieldError("visited_at", Msg("走访时间不能晚于现在", "A visit cannot be in the future"))]
+        )
+    if len(findings) > 4000:
+        raise validation_failed(
+            [FieldError("findings", Msg("走访情况最多 4000 字", "Findings are at most 4,000 characters"))]
+        )
+    visit = HomeVisit.objects.create(
+        household=household,
+        visitor_id=actor.user_id,
+        visited_at=visited_at,
+        follow_up_needed=follow_up_needed,
+        findings_sealed=seal(findings.strip(), context="visit.findings"),
+        path=household.path,
+    )
+    for handler in FOLLOW_UP_HANDLERS if follow_up_needed else []:
+        visit.follow_up_ref = handler(visit, actor)
+        visit.save(update_fields=["follow_up_ref"])
+    audit_record(
+        actor=actor,
+        action="visit.record",
+        object_type="household",
+        object_id=household.public_id,
+        org_path=household.path,
+    )
+    return visit
+
+
+def resident_reveal(*, actor: Actor, resident: Resident, field_name: str, reason: str) -> str:
+    """The plaintext of one sealed field of one resident, for a role with the need and a reason;
+    every reveal is audited (who, whom, which field, why, from where)."""
+    if not actor.sees_path(resident.path):
+        raise not_found("居民", "Resident")
+    if field_name not in revealable_for(actor.roles):
+        raise permission_denied()
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise validation_failed([FieldError("reason", Msg("请填写查看原因", "Give the reason for viewing"))])
+    audit_record(
+        actor=actor,
+        action="resident.reveal",
+        object_type="resident",
+        object_id=resident.public_id,
+        org_path=resident.path,
+        reason=reason,
+        details={"field": field_name},
+    )
+    return unseal(getattr(resident, f"{field_name}_sealed"), context=f"resident.{field_name}")
+
+
+# --- data-key rotation ----------------------------------------------------------------------
+
+SEALED_COLUMNS = {
+    Resident: ("id_number_sealed", "phone_sealed", "notes_sealed"),
+    HomeVisit: ("findings_sealed",),
+}
+
+
+def _context(model, column: str) -> str:
+    return ("visit." if model is HomeVisit else "resident.") + column.removesuffix("_sealed")
+
+
+def data_key_rotate(*, batch_size: int = 1000, log: Callable[[str], None] = lambda _: None) -> int:
+    """Re-seal every value not under the current key, batch by batch, each batch its own short
+    transaction. A row changed meanwhile is skipped by the compare-and-set update and picked up
+    by the next run, so the service keeps running while this works. Returns rows re-sealed."""
+    current = settings.LINLI_DATA_KEY_ID
+    done = 0
+    for model, columns in SEALED_COLUMNS.items():
+        last_pk = 0
+        while True:
+            rows = list(model.objects.filter(pk__gt=last_pk).order_by("pk").values("pk", *columns)[:batch_size])
+            if not rows:
+                break
+            last_pk = rows[-1]["pk"]
+            with transaction.atomic():
+                for row in rows:
+                    stale = {c: row[c] for c in columns if row[c] and sealed_key_id(row[c]) != current}
+                    if stale:
+                        fresh = {
+                            c: seal(unseal(v, context=_context(model, c)), context=_context(model, c))
+                            for c, v in stale.items()
+                        }
+                        done += model.objects.filter(pk=row["pk"], **stale).update(**fresh)
+            log(f"{model.__name__}: up to id {last_pk}, re-sealed {done}")
+    return done
+
+
+# --- demo population ------------------------------------------------------------------------
 
 # Relative sizes of the county-level units (registered population, 2018; see shared reference).
 DISTRICT_WEIGHT = {
@@ -36,6 +436,7 @@ HOUSEHOLD_SIZES = (1, 2, 2, 2, 3, 3, 4)  # mean ≈ 2.4, close to the census 2.1
 
 def sealed_identity(id_number: str, phone: str) -> dict[str, str]:
     """The stored form of an ID number and phone: ciphertext, blind index, display mask."""
+    id_number, phone = id_number_normalise(id_number), phone.replace("-", "").replace(" ", "")
     return {
         "id_number_sealed": seal(id_number, context="resident.id_number"),
         "id_number_index": blind_index(id_number, context="resident.id_number"),
@@ -114,9 +515,19 @@ def _households_chunk(rng, fake, buildings, weights, used_rooms, size, today):
     return households, people
 
 
+# Shenyang's registered population by age (2023 bulletin): 0–17 13.7 %, 18–34 15.7 %,
+# 35–59 41.3 %, 60+ 29.4 % — so a demo community looks like a real one.
+AGE_BANDS = ((0, 17, 137), (18, 34, 157), (35, 59, 413), (60, 95, 294))
+
+
+def _age(rng: random.Random, is_head: bool) -> int:
+    low, high, _ = rng.choices(AGE_BANDS, [w for *_, w in AGE_BANDS])[0]
+    return rng.randint(max(low, 25), high) if is_head and high >= 25 else rng.randint(low, high)
+
+
 def _person(rng, fake, household, building, is_head, today) -> Resident:
     gender = rng.choice(list(Gender))
-    age = rng.randint(25, 90) if is_head else rng.randint(0, 90)
+    age = _age(rng, is_head)
     birth = today - timedelta(days=age * 365 + rng.randint(0, 364))
     id_number = id_number_make(building.path[:6], birth, rng.randint(0, 999), gender)
     name = fake.name_male() if gender == Gender.MALE else fake.name_female()
@@ -126,9 +537,72 @@ def _person(rng, fake, household, building, is_head, today) -> Resident:
         gender=gender,
         birth_date=birth,
         is_head=is_head,
+        relation=Relation.SELF if is_head else rng.choice([Relation.SPOUSE, Relation.CHILD, Relation.PARENT]),
+        party_member=rng.random() < 0.08,
+        ethnicity=rng.choices(["汉族", "满族", "朝鲜族", "回族", "蒙古族"], [90, 6, 2, 1, 1])[0],
         path=building.path,
         **sealed_identity(id_number, fake.phone_number()),
     )
+
+
+@transaction.atomic
+def demo_activity_generate(*, visitor_id: int, seed: int = 20261125) -> tuple[int, int]:
+    """Care groups and visits for the demo pool, once: elderly living alone, 80+, a few percent
+    dibao, disabled and veterans; visits spread over the past 15 months, more often to care
+    households, so the awareness rates land between 0 % and 100 % as in real life."""
+    if CareMembership.objects.exists():
+        return 0, 0
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    memberships, care_households = [], set()
+    sizes = dict(Household.objects.annotate(n=models.Count("members")).values_list("pk", "n"))
+    for resident in Resident.objects.filter(status=ResidentStatus.ACTIVE).only(
+        "pk", "household_id", "birth_date", "path"
+    ):
+        for kind in _demo_kinds(rng, age_on(resident.birth_date, today), sizes.get(resident.household_id, 0)):
+            memberships.append(
+                CareMembership(
+                    resident=resident,
+                    kind=kind,
+                    path=resident.path,
+                    source="演示数据",
+                    started_on=today - timedelta(days=rng.randint(30, 900)),
+                )
+            )
+            care_households.add(resident.household_id)
+    CareMembership.objects.bulk_create(memberships, batch_size=2000)
+    visits = []
+    now = timezone.now()
+    for household_id, path in Household.objects.values_list("pk", "path"):
+        in_care = household_id in care_households
+        if rng.random() > (0.97 if in_care else 0.85):
+            continue
+        for _ in range(rng.randint(1, 4) if in_care else 1):
+            days_ago = rng.randint(0, 40) if in_care else rng.randint(0, 450)
+            visits.append(
+                HomeVisit(
+                    household_id=household_id,
+                    visitor_id=visitor_id,
+                    path=path,
+                    visited_at=now - timedelta(days=days_ago, minutes=rng.randint(0, 600)),
+                )
+            )
+    HomeVisit.objects.bulk_create(visits, batch_size=2000)
+    return len(memberships), len(visits)
+
+
+def _demo_kinds(rng: random.Random, age: int, household_size: int) -> list[str]:
+    kinds = []
+    if age >= 60 and household_size == 1:
+        kinds.append(CareKind.ELDERLY_ALONE)
+    if age >= 80:
+        kinds.append(CareKind.ADVANCED_AGE)
+    for kind, share in ((CareKind.DIBAO, 0.02), (CareKind.VETERAN, 0.01), (CareKind.TEKUN, 0.003)):
+        if rng.random() < share:
+            kinds.append(kind)
+    if age < 16 and rng.random() < 0.02:
+        kinds.append(CareKind.LEFT_BEHIND_CHILD)
+    return kinds
 
 
 def resident_account_link(*, user, community_path: str) -> None:
