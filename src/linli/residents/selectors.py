@@ -28,6 +28,10 @@ from linli.residents.domain import (
 )
 from linli.residents.models import CareMembership, CareVisitRule, HomeVisit, Household, ResidenceChange, Resident
 
+# In one filter() call both conditions apply to the same join row; `ended_on__isnull=True`
+# alone would also match residents with no membership at all (the LEFT JOIN's NULL).
+IN_OPEN_CARE_GROUP = Q(care_memberships__kind__isnull=False, care_memberships__ended_on__isnull=True)
+
 
 def _can_view(actor: Actor) -> bool:
     return actor.has_perm(RESIDENTS_VIEW) and bool(actor.scope_paths)
@@ -196,7 +200,7 @@ def care_list(*, actor: Actor, kind: str = "", overdue_only: bool = False, today
     """Special-care residents in scope with their strictest visit rule, last visit and due date."""
     today = today or timezone.localdate()
     rules = visit_rules()
-    residents = resident_list(actor=actor).filter(care_memberships__ended_on__isnull=True)
+    residents = resident_list(actor=actor).filter(IN_OPEN_CARE_GROUP)
     if kind:
         residents = residents.filter(care_memberships__kind=kind)
     rows = (
@@ -297,7 +301,7 @@ def pool_rates(*, actor: Actor, path: str, now: datetime | None = None) -> PoolR
         .values("household_id")
         .distinct()
         .count(),
-        care_residents=residents.filter(care_memberships__ended_on__isnull=True).distinct().count(),
+        care_residents=residents.filter(IN_OPEN_CARE_GROUP).distinct().count(),
         care_visited=_care_visited(residents, now),
         complete_records=residents.exclude(id_number_index="").exclude(household__isnull=True).count(),
     )
@@ -308,7 +312,7 @@ def _care_visited(residents: QuerySet[Resident], now: datetime) -> int:
     query per distinct interval (a handful), each a plain indexed comparison."""
     rules = visit_rules()
     annotated = (
-        residents.filter(care_memberships__ended_on__isnull=True)
+        residents.filter(IN_OPEN_CARE_GROUP)
         .values("pk")
         .annotate(interval=_strictest_interval(rules), last_visit=Max("household__visits__visited_at"))
     )
