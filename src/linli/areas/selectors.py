@@ -24,6 +24,11 @@ def org_unit_get(*, actor: Actor, code: str) -> OrgUnit:
     return unit
 
 
+def city_unit() -> OrgUnit | None:
+    """The city this deployment serves (the root of the loaded division tree)."""
+    return OrgUnit.objects.filter(kind="city").order_by("path").first()
+
+
 def org_unit_top(*, actor: Actor) -> QuerySet[OrgUnit]:
     """The units at the top of the actor's scope (the roots of their postings)."""
     return OrgUnit.objects.filter(path__in=actor.scope_paths) if actor.scope_paths else OrgUnit.objects.none()

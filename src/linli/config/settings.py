@@ -214,6 +214,7 @@ LOGGING = {
 LINLI_TICK_JOBS = [
     "linli.core.services.sessions_clear",
     "linli.accounts.services.tokens_prune",
+    "linli.residents.services.pool_stats_refresh",
 ]
 if ENV.task_backend == "redis":
     INSTALLED_APPS.append("django_rq")

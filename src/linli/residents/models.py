@@ -183,3 +183,59 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident} {self.scope}"
+
+
+class CommunityPoolStats(models.Model):
+    """The plan's pool figures for one community or village, computed by `linli tick`, so that
+    district and city rates are sums over ~2,700 rows instead of scans of millions."""
+
+    path = models.CharField(max_length=12, unique=True)
+    computed_at = models.DateTimeField()
+    households = models.PositiveIntegerField(default=0)
+    residents = models.PositiveIntegerField(default=0)
+    households_visited = models.PositiveIntegerField(default=0)
+    care_residents = models.PositiveIntegerField(default=0)
+    care_visited = models.PositiveIntegerField(default=0)
+    complete_records = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("community pool figures")
+        verbose_name_plural = _("community pool figures")
+
+    def __str__(self) -> str:
+        return f"{self.path} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class ImportJob(models.Model):
+    """One uploaded resident file imported in the background: its progress, counts and error file."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(_("file"), max_length=200)
+    stored_path = models.CharField(max_length=300)  # relative to MEDIA_ROOT
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    error_file = models.CharField(max_length=300, blank=True)  # relative to MEDIA_ROOT
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from linli.accounts.domain import RESIDENTS_VIEW
@@ -26,7 +27,15 @@ from linli.residents.domain import (
     id_number_normalise,
     revealable_for,
 )
-from linli.residents.models import CareMembership, CareVisitRule, HomeVisit, Household, ResidenceChange, Resident
+from linli.residents.models import (
+    CareMembership,
+    CareVisitRule,
+    CommunityPoolStats,
+    HomeVisit,
+    Household,
+    ResidenceChange,
+    Resident,
+)
 
 # In one filter() call both conditions apply to the same join row; `ended_on__isnull=True`
 # alone would also match residents with no membership at all (the LEFT JOIN's NULL).
@@ -263,14 +272,19 @@ def visit_plan(*, actor: Actor, today: date | None = None, horizon_days: int = 7
     return sorted(items.values(), key=lambda i: (i.reason != "care", i.due, i.household.path))
 
 
+FIGURES = ("households", "residents", "households_visited", "care_residents", "care_visited", "complete_records")
+COMMUNITY_PATH_LENGTH = 12
+
+
 @dataclass
 class PoolRates:
-    households: int
-    residents: int
-    households_visited: int
-    care_residents: int
-    care_visited: int
-    complete_records: int
+    households: int = 0
+    residents: int = 0
+    households_visited: int = 0
+    care_residents: int = 0
+    care_visited: int = 0
+    complete_records: int = 0
+    as_of: datetime | None = None  # None: computed live; else the time of the stored figures
 
     @property
     def awareness_rate(self) -> float | None:
@@ -284,42 +298,81 @@ class PoolRates:
     def electronic_record_rate(self) -> float | None:
         return self.complete_records / self.residents if self.residents else None
 
+    def add(self, other: PoolRates) -> None:
+        for name in FIGURES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
 
 def pool_rates(*, actor: Actor, path: str, now: datetime | None = None) -> PoolRates:
-    """The plan's figures for everything under `path` (which must be inside the actor's scope):
-    百家情知晓率, special-care awareness, electronic record rate."""
+    """The plan's figures for everything under `path` (inside the actor's scope): 百家情知晓率,
+    special-care awareness, electronic record rate. A community or anything below it is counted
+    live; a street, district or the city sums the per-community figures `linli tick` stores
+    (`as_of` says when), or counts live while none are stored yet."""
     if not _can_view(actor) or not actor.sees_path(path):
         raise not_found("单位", "Org unit")
+    if len(path) < COMMUNITY_PATH_LENGTH:
+        stored = CommunityPoolStats.objects.filter(under_path("path", path))
+        if stored.exists():
+            total = PoolRates()
+            for row in stored:
+                total.add(PoolRates(**{name: getattr(row, name) for name in FIGURES}))
+                total.as_of = min(filter(None, (total.as_of, row.computed_at)))
+            return total
+    total = PoolRates()
+    for figures in pool_figures_by_community(path=path, now=now).values():
+        total.add(figures)
+    return total
+
+
+def pool_figures_by_community(*, path: str, now: datetime | None = None) -> dict[str, PoolRates]:
+    """Live figures for every community under `path`, one GROUP BY per figure (and one pass in
+    Python over the special-care residents), whatever the number of communities."""
     now = now or timezone.now()
     under = under_path("path", path)
+    community = Substr("path", 1, COMMUNITY_PATH_LENGTH)
     residents = Resident.objects.filter(under, status=ResidentStatus.ACTIVE)
     cutoff = now - timedelta(days=AWARENESS_PERIOD_DAYS)
-    return PoolRates(
-        households=Household.objects.filter(under, members__status=ResidentStatus.ACTIVE).distinct().count(),
-        residents=residents.count(),
-        households_visited=HomeVisit.objects.filter(under, visited_at__gte=cutoff)
-        .values("household_id")
-        .distinct()
-        .count(),
-        care_residents=residents.filter(IN_OPEN_CARE_GROUP).distinct().count(),
-        care_visited=_care_visited(residents, now),
-        complete_records=residents.exclude(id_number_index="").exclude(household__isnull=True).count(),
-    )
+    counts = {
+        "households": Household.objects.filter(under, members__status=ResidentStatus.ACTIVE)
+        .annotate(c=community)
+        .values("c")
+        .annotate(n=Count("pk", distinct=True)),
+        "residents": residents.annotate(c=community).values("c").annotate(n=Count("pk")),
+        "households_visited": HomeVisit.objects.filter(under, visited_at__gte=cutoff)
+        .annotate(c=community)
+        .values("c")
+        .annotate(n=Count("household_id", distinct=True)),
+        "care_residents": residents.filter(IN_OPEN_CARE_GROUP)
+        .annotate(c=community)
+        .values("c")
+        .annotate(n=Count("pk", distinct=True)),
+        "complete_records": residents.exclude(id_number_index="")
+        .exclude(household__isnull=True)
+        .annotate(c=community)
+        .values("c")
+        .annotate(n=Count("pk")),
+    }
+    figures: dict[str, PoolRates] = {}
+    for name, rows in counts.items():
+        for row in rows:
+            setattr(figures.setdefault(row["c"], PoolRates()), name, row["n"])
+    for community_path in _care_visited_paths(residents, now):
+        figures.setdefault(community_path, PoolRates()).care_visited += 1
+    return figures
 
 
-def _care_visited(residents: QuerySet[Resident], now: datetime) -> int:
-    """Special-care residents whose household was visited within their strictest interval: one
-    query per distinct interval (a handful), each a plain indexed comparison."""
-    rules = visit_rules()
-    annotated = (
+def _care_visited_paths(residents: QuerySet[Resident], now: datetime):
+    """The community of each special-care resident whose household was visited within their
+    strictest interval (special-care residents are a few percent: read once, judged in Python)."""
+    rows = (
         residents.filter(IN_OPEN_CARE_GROUP)
-        .values("pk")
-        .annotate(interval=_strictest_interval(rules), last_visit=Max("household__visits__visited_at"))
+        .values("pk", "path")
+        .annotate(interval=_strictest_interval(visit_rules()), last_visit=Max("household__visits__visited_at"))
+        .values_list("path", "interval", "last_visit")
     )
-    return sum(
-        annotated.filter(interval=days, last_visit__gte=now - timedelta(days=days)).count()
-        for days in sorted(set(rules.values()))
-    )
+    for path, interval, last_visit in rows:
+        if last_visit is not None and last_visit >= now - timedelta(days=interval or 30):
+            yield path[:COMMUNITY_PATH_LENGTH]
 
 
 def resident_counts_under(*, parent_path: str, child_length: int) -> dict[str, int]:

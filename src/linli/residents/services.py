@@ -14,7 +14,7 @@ from django.utils import timezone
 from faker import Faker
 
 from linli.accounts.domain import RESIDENTS_EDIT, RESIDENTS_VISIT
-from linli.areas.selectors import building_list
+from linli.areas.selectors import building_list, city_unit
 from linli.core.actor import Actor
 from linli.core.crypto import blind_index, mask_id_number, mask_phone, seal, sealed_key_id, unseal
 from linli.core.errors import FieldError, Msg, conflict, not_found, permission_denied, validation_failed
@@ -38,12 +38,14 @@ from linli.residents.domain import (
 )
 from linli.residents.models import (
     CareMembership,
+    CommunityPoolStats,
     Consent,
     HomeVisit,
     Household,
     ResidenceChange,
     Resident,
 )
+from linli.residents.selectors import FIGURES, pool_figures_by_community
 
 # --- households and residents -------------------------------------------------------------
 
@@ -373,6 +375,25 @@ def resident_reveal(*, actor: Actor, resident: Resident, field_name: str, reason
         details={"field": field_name},
     )
     return unseal(getattr(resident, f"{field_name}_sealed"), context=f"resident.{field_name}")
+
+
+# --- stored figures ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pool_stats_refresh() -> str:
+    """Periodic job: recompute every community's pool figures (a few GROUP BY scans) and store
+    them, so that street, district and city rates are sums of stored rows."""
+    now = timezone.now()
+    city = city_unit()
+    figures = pool_figures_by_community(path=city.path, now=now) if city else {}
+    CommunityPoolStats.objects.all().delete()  # replaced whole, inside this transaction
+    rows = [
+        CommunityPoolStats(path=path, computed_at=now, **{name: getattr(f, name) for name in FIGURES})
+        for path, f in figures.items()
+    ]
+    CommunityPoolStats.objects.bulk_create(rows, batch_size=1000)
+    return f"pool figures for {len(rows)} communities"
 
 
 # --- data-key rotation ----------------------------------------------------------------------

@@ -307,3 +307,36 @@ def test_rotate_command_reports_and_audits(home, settings, capsys):
         call_command("rotate_data_key", "--batch-size", "10")
     assert "re-sealed 1 rows" in capsys.readouterr().out
     assert AuditEntry.objects.get(action="data_key.rotate").details == {"key_id": 3, "resealed": 1}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_street_and_city_rates_come_from_stored_figures(home, actors):
+    from linli.residents.models import CommunityPoolStats
+    from linli.residents.services import pool_stats_refresh
+
+    household, head = home
+    worker, city = actors["community_worker"], actors["city_admin"]
+    care_membership_add(actor=worker, resident=head, kind="elderly_alone", started_on=date(2026, 1, 1))
+    home_visit_record(actor=worker, household=household, visited_at=NOW - timedelta(days=1))
+    live = pool_rates(actor=city, path="2101")
+    assert live.as_of is None and (live.households, live.households_visited, live.care_visited) == (1, 1, 1)
+    assert pool_stats_refresh() == "pool figures for 1 communities"
+    stored = pool_rates(actor=city, path="2101")
+    assert stored.as_of == NOW
+    assert (
+        stored.households,
+        stored.residents,
+        stored.households_visited,
+        stored.care_residents,
+        stored.care_visited,
+    ) == (1, 1, 1, 1, 1)
+    # a new visit shows at once in the community, and in the city after the next refresh
+    second = household_register(
+        actor=worker, building_code=SHUIYUANDI_BUILDING, room="9-901", residence_type="floating"
+    )
+    resident_add(actor=worker, household=second, data=person(name="周涛", birth=date(1985, 2, 2), seq=50))
+    assert pool_rates(actor=worker, path="210102001002").households == 2
+    assert pool_rates(actor=city, path="210102").households == 1
+    pool_stats_refresh()
+    assert pool_rates(actor=city, path="210102").households == 2
+    assert CommunityPoolStats.objects.count() == 1
