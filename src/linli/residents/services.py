@@ -490,11 +490,12 @@ def demo_population_generate(
     if focus_path:
         weights = _focused(weights, [b.path.startswith(focus_path) for b in buildings], focus_share)
     used_rooms = set(Household.objects.values_list("building_id", "room"))
+    used_ids = set(Resident.objects.exclude(id_number_index="").values_list("id_number_index", flat=True))
     created = 0
     today = date.today()
     while created < missing:
         chunk = min(2000, missing - created)
-        households, people = _households_chunk(rng, fake, buildings, weights, used_rooms, chunk, today)
+        households, people = _households_chunk(rng, fake, buildings, weights, used_rooms, used_ids, chunk, today)
         Household.objects.bulk_create(households, batch_size=1000)
         for resident in people:
             resident.household_id = resident.household.pk
@@ -514,7 +515,7 @@ def _focused(weights: list[float], in_focus: list[bool], share: float) -> list[f
     return [w * factor if f else w for w, f in zip(weights, in_focus, strict=True)]
 
 
-def _households_chunk(rng, fake, buildings, weights, used_rooms, size, today):
+def _households_chunk(rng, fake, buildings, weights, used_rooms, used_ids, size, today):
     households: list[Household] = []
     people: list[Resident] = []
     while len(people) < size:
@@ -532,7 +533,7 @@ def _households_chunk(rng, fake, buildings, weights, used_rooms, size, today):
         )
         households.append(household)
         for position in range(min(rng.choice(HOUSEHOLD_SIZES), size - len(people))):
-            people.append(_person(rng, fake, household, building, position == 0, today))
+            people.append(_person(rng, fake, household, building, position == 0, today, used_ids))
     return households, people
 
 
@@ -546,11 +547,16 @@ def _age(rng: random.Random, is_head: bool) -> int:
     return rng.randint(max(low, 25), high) if is_head and high >= 25 else rng.randint(low, high)
 
 
-def _person(rng, fake, household, building, is_head, today) -> Resident:
+def _person(rng, fake, household, building, is_head, today, used_ids: set[str]) -> Resident:
     gender = rng.choice(list(Gender))
     age = _age(rng, is_head)
     birth = today - timedelta(days=age * 365 + rng.randint(0, 364))
-    id_number = id_number_make(building.path[:6], birth, rng.randint(0, 999), gender)
+    sequence = rng.randint(0, 999)
+    id_number = id_number_make(building.path[:6], birth, sequence, gender)
+    while blind_index(id_number, context="resident.id_number") in used_ids:  # two people, one number: next one
+        sequence += 2
+        id_number = id_number_make(building.path[:6], birth, sequence, gender)
+    used_ids.add(blind_index(id_number, context="resident.id_number"))
     name = fake.name_male() if gender == Gender.MALE else fake.name_female()
     return Resident(
         household=household,

@@ -49,3 +49,20 @@ def test_focus_area_draws_its_share_of_the_people(tree):
     demo_population_generate(actor=SYSTEM, residents=400, focus_path="210102002", focus_share=0.75)
     in_focus = Resident.objects.filter(path__startswith="210102002").count()
     assert 240 < in_focus < 360  # three quarters of 400, give or take household sizes and the dice
+
+
+def test_synthetic_people_never_share_an_id_number(tree):
+    import random
+
+    from faker import Faker
+
+    from linli.areas.models import Building
+    from linli.residents.services import _person
+
+    building = Building.objects.first()
+    used: set[str] = set()
+    twins = [
+        _person(random.Random(5), Faker("zh_CN"), None, building, True, date(2026, 11, 25), used) for _ in range(3)
+    ]  # the same dice three times: same birth date, same first sequence number
+    numbers = {unseal(p.id_number_sealed, context="resident.id_number") for p in twins}
+    assert len(numbers) == 3 and all(id_number_valid(n) for n in numbers)
