@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import api
+from bench import api, residents_import
 
 BENCHMARKS = {
     "api": (api, "/api/v1/me and a 50-row scoped org-unit list vs a bare JsonResponse (granian WSGI)"),
+    "residents-import": (
+        residents_import,
+        "N synthetic residents through the real import vs a raw COPY of the same CSV",
+    ),
 }
 
 

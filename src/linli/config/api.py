@@ -7,6 +7,7 @@ from linli.accounts.auth import API_AUTH
 from linli.areas.api import router as areas_router
 from linli.core.apitools import install_error_handlers
 from linli.core.audit_api import router as audit_router
+from linli.residents.api import router as residents_router
 
 api = NinjaAPI(
     title="Linli API",
@@ -20,3 +21,4 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", areas_router)
 api.add_router("", audit_router)
+api.add_router("/residents", residents_router)

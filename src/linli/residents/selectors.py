@@ -82,14 +82,14 @@ def resident_search(*, actor: Actor, q: str) -> QuerySet[Resident]:
     ).order_by("path", "name")[:200]
 
 
-def household_list(*, actor: Actor, building_code: str = "", grid_code: str = "") -> QuerySet[Household]:
+def household_list(*, actor: Actor, building_code: str = "", grid_path: str = "") -> QuerySet[Household]:
     if not _can_view(actor):
         return Household.objects.none()
     households = actor.scoped(Household.objects.select_related("building", "head"))
     if building_code:
         households = households.filter(building__code=building_code)
-    if grid_code:
-        households = households.filter(under_path("path", grid_code))
+    if grid_path:
+        households = households.filter(under_path("path", grid_path))
     return households.order_by("path", "room")
 
 
@@ -162,6 +162,13 @@ def resident_card(*, actor: Actor, resident: Resident, care_kinds: list[str] | N
     )
 
 
+def resident_cards(*, actor: Actor, residents) -> list[ResidentCard]:
+    """`resident_card` for many residents, with their care groups in one query for all."""
+    residents = list(residents)
+    kinds = _open_kinds([r.pk for r in residents]) if "care_groups" in fields_for(actor.roles) else {}
+    return [resident_card(actor=actor, resident=r, care_kinds=kinds.get(r.pk, [])) for r in residents]
+
+
 def _address(resident: Resident) -> str:
     household = resident.household
     if household is None:
@@ -222,7 +229,8 @@ def care_list(*, actor: Actor, kind: str = "", overdue_only: bool = False, today
     result = []
     for resident in rows:
         last = resident.last_visit
-        due = (timezone.localdate(last) if last else today) + timedelta(days=resident.interval or 30)
+        # never visited: due today; otherwise one interval after the last visit
+        due = timezone.localdate(last) + timedelta(days=resident.interval or 30) if last else today
         overdue = last is None or due < today
         if overdue or not overdue_only:
             result.append(CareRow(resident, kinds.get(resident.pk, []), resident.interval, last, due, overdue))
@@ -231,9 +239,13 @@ def care_list(*, actor: Actor, kind: str = "", overdue_only: bool = False, today
 
 def _open_kinds(resident_ids: list[int]) -> dict[int, list[str]]:
     kinds: dict[int, list[str]] = {}
-    for resident_id, kind in CareMembership.objects.filter(
-        resident_id__in=resident_ids, ended_on__isnull=True
-    ).values_list("resident_id", "kind"):
+    if not resident_ids:
+        return kinds
+    for resident_id, kind in (
+        CareMembership.objects.filter(resident_id__in=resident_ids, ended_on__isnull=True)
+        .order_by("resident_id", "kind")
+        .values_list("resident_id", "kind")
+    ):
         kinds.setdefault(resident_id, []).append(kind)
     return kinds
 
@@ -301,6 +313,8 @@ class PoolRates:
     def add(self, other: PoolRates) -> None:
         for name in FIGURES:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        if other.as_of is not None:  # the oldest stored figure dates the sum
+            self.as_of = min(self.as_of or other.as_of, other.as_of)
 
 
 def pool_rates(*, actor: Actor, path: str, now: datetime | None = None) -> PoolRates:
@@ -308,20 +322,30 @@ def pool_rates(*, actor: Actor, path: str, now: datetime | None = None) -> PoolR
     special-care awareness, electronic record rate. A community or anything below it is counted
     live; a street, district or the city sums the per-community figures `linli tick` stores
     (`as_of` says when), or counts live while none are stored yet."""
+    return pool_rates_by_child(actor=actor, path=path, child_length=len(path), now=now).get(path, PoolRates())
+
+
+def pool_rates_by_child(
+    *, actor: Actor, path: str, child_length: int, now: datetime | None = None
+) -> dict[str, PoolRates]:
+    """`pool_rates` for every child of `path` at once (children's paths have `child_length`
+    digits, at most a community's): the same few queries whatever the number of children."""
     if not _can_view(actor) or not actor.sees_path(path):
         raise not_found("单位", "Org unit")
-    if len(path) < COMMUNITY_PATH_LENGTH:
-        stored = CommunityPoolStats.objects.filter(under_path("path", path))
-        if stored.exists():
-            total = PoolRates()
-            for row in stored:
-                total.add(PoolRates(**{name: getattr(row, name) for name in FIGURES}))
-                total.as_of = min(filter(None, (total.as_of, row.computed_at)))
-            return total
-    total = PoolRates()
-    for figures in pool_figures_by_community(path=path, now=now).values():
-        total.add(figures)
-    return total
+    by_community = _stored_figures(path) if len(path) < COMMUNITY_PATH_LENGTH else None
+    if not by_community:
+        by_community = pool_figures_by_community(path=path, now=now)
+    children: dict[str, PoolRates] = {}
+    for community_path, figures in by_community.items():
+        children.setdefault(community_path[:child_length], PoolRates(as_of=figures.as_of)).add(figures)
+    return children
+
+
+def _stored_figures(path: str) -> dict[str, PoolRates]:
+    return {
+        row.path: PoolRates(as_of=row.computed_at, **{name: getattr(row, name) for name in FIGURES})
+        for row in CommunityPoolStats.objects.filter(under_path("path", path))
+    }
 
 
 def pool_figures_by_community(*, path: str, now: datetime | None = None) -> dict[str, PoolRates]:

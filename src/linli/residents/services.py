@@ -188,8 +188,11 @@ def resident_add(
         path=household.path,
         recorded_by=actor.username,
     )
-    if resident.is_head or household.head_id is None:
-        Household.objects.filter(pk=household.pk).update(head=resident)
+    # the head is whoever is "本人", else the first member; decided on the row, not on the
+    # caller's possibly stale copy of the household
+    heads = Household.objects.filter(pk=household.pk)
+    (heads if resident.is_head else heads.filter(head__isnull=True)).update(head=resident)
+    household.refresh_from_db(fields=["head"])
     if data.disability:
         Consent.objects.create(
             resident=resident,

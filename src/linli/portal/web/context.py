@@ -9,6 +9,11 @@ STAFF_NAV = [
     # (permission or "" for everyone with a posting, url name, label)
     ("", "portal:staff-home", _("Home")),
     ("orgtree.view", "portal:staff-org", _("Org tree")),
+    ("residents.view", "portal:residents:search", _("Residents")),
+    ("residents.view", "portal:residents:households", _("Households")),
+    ("residents.view", "portal:residents:care", _("Care lists")),
+    ("residents.visit", "portal:residents:plan", _("Visit plan")),
+    ("residents.view", "portal:residents:rates", _("Rates")),
     ("audit.search", "portal:staff-audit", _("Audit log")),
 ]
 

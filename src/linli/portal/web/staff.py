@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from linli.accounts.domain import RESIDENTS_VIEW
 from linli.accounts.selectors import posting_list
 from linli.accounts.services import login_check
 from linli.areas.selectors import org_unit_ancestors, org_unit_get
@@ -15,6 +16,7 @@ from linli.core.errors import DomainError
 from linli.core.selectors import audit_list
 from linli.portal.selectors import org_children_with_counts, scope_summary
 from linli.portal.web.forms import LoginForm
+from linli.residents.selectors import pool_rates_by_child
 
 
 def staff_login(request):
@@ -66,18 +68,37 @@ def staff_org(request, code: str = ""):
         return render(
             request,
             "portal/staff/org_tree.html",
-            {"rows": org_children_with_counts(actor=actor, unit=None), "unit": None, "ancestors": []},
+            {
+                "rows": org_children_with_counts(actor=actor, unit=None),
+                "unit": None,
+                "ancestors": [],
+                "show_rates": False,
+                "perms_residents": actor.has_perm(RESIDENTS_VIEW),
+            },
         )
     unit = org_unit_get(actor=actor, code=code)
+    rows = org_children_with_counts(actor=actor, unit=unit)
     return render(
         request,
         "portal/staff/org_tree.html",
         {
             "unit": unit,
             "ancestors": [a for a in org_unit_ancestors(unit) if actor.sees_path(a.path)],
-            "rows": org_children_with_counts(actor=actor, unit=unit),
+            "rows": _with_rates(actor, unit, rows),
+            "show_rates": unit.kind == "street" and actor.has_perm(RESIDENTS_VIEW),
+            "perms_residents": actor.has_perm(RESIDENTS_VIEW),
         },
     )
+
+
+def _with_rates(actor, unit, rows):
+    """Under a street, each community's resident-pool rates, all children in one go."""
+    if unit.kind != "street" or not actor.has_perm(RESIDENTS_VIEW):
+        return rows
+    by_child = pool_rates_by_child(actor=actor, path=unit.path, child_length=len(rows[0].path)) if rows else {}
+    for row in rows:
+        row.rates = by_child.get(row.path)
+    return rows
 
 
 @login_required

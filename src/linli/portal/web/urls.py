@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from linli.portal.web import resident, staff
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("staff/org/", staff.staff_org, name="staff-org"),
     path("staff/org/<str:code>/", staff.staff_org, name="staff-org-unit"),
     path("staff/audit/", staff.staff_audit, name="staff-audit"),
+    path("staff/residents/", include("linli.residents.web.urls")),
 ]

@@ -1,0 +1,120 @@
+"""Forms for the resident pool's staff pages. Their field names are the services' FieldError
+names, so a DomainError's field details land next to the right input."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.errors import DomainError
+from linli.residents.domain import (
+    CareKind,
+    ConsentMethod,
+    Disability,
+    Education,
+    Employment,
+    Gender,
+    MoveKind,
+    Relation,
+    ResidenceType,
+)
+
+# Service field names that have no input of the same name on the form they come from.
+FIELD_ALIASES = {"consent_method": "sensitive_consent", "household": "household", "visited_at": "visited_at"}
+
+
+def add_domain_errors(form: forms.Form, error: DomainError) -> None:
+    """Put each field error next to its input; the rest (or the message) at the top."""
+    if not error.fields:
+        form.add_error(None, str(error.message))
+    for problem in error.fields:
+        name = FIELD_ALIASES.get(problem.field, problem.field)
+        form.add_error(name if name in form.fields else None, str(problem.message))
+
+
+def _blank(choices) -> list[tuple[str, str]]:
+    return [("", "—"), *[(v, label) for v, label in choices if v]]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, ID number, phone or address"), max_length=50, required=False)
+
+
+class HouseholdForm(forms.Form):
+    building = forms.ChoiceField(label=_("Building"))
+    room = forms.CharField(label=_("Room"), max_length=20, help_text=_("Unit-floor and door, e.g. 2-1103"))
+    residence_type = forms.ChoiceField(label=_("Residence type"), choices=ResidenceType.choices)
+
+    def __init__(self, *args, buildings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].choices = [
+            ("", "—"),
+            *[(b.code, f"{b.name} · {b.address or b.code}") for b in buildings],
+        ]
+
+
+class ResidentForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    gender = forms.ChoiceField(label=_("Gender"), choices=_blank(Gender.choices))
+    birth_date = forms.DateField(label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"}))
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    ethnicity = forms.CharField(label=_("Ethnicity"), max_length=20, required=False)
+    relation = forms.ChoiceField(label=_("Relation to head"), choices=Relation.choices, initial=Relation.SELF)
+    party_member = forms.BooleanField(label=_("Party member"), required=False)
+    education = forms.ChoiceField(label=_("Education"), choices=_blank(Education.choices), required=False)
+    employment = forms.ChoiceField(label=_("Employment"), choices=_blank(Employment.choices), required=False)
+    disability = forms.ChoiceField(label=_("Disability level"), choices=Disability.choices, required=False)
+    sensitive_consent = forms.ChoiceField(
+        label=_("Consent to record disability"),
+        choices=_blank(ConsentMethod.choices),
+        required=False,
+        help_text=_("Required when a disability level is recorded (separate consent, PIPL art. 29)."),
+    )
+    notes = forms.CharField(label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VisitForm(forms.Form):
+    household = forms.ChoiceField(label=_("Household"))
+    findings = forms.CharField(
+        label=_("What you found"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    follow_up_needed = forms.BooleanField(label=_("Follow-up needed"), required=False)
+    visited_at = forms.DateTimeField(
+        label=_("Visited at"),
+        required=False,
+        help_text=_("Leave empty for now."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def __init__(self, *args, households=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].choices = [("", "—"), *households]
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need to see it?"),
+        max_length=500,
+        required=False,  # the service says what a reason needs, in the same words as the API
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class MoveForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What happened"), choices=[(k.value, k.label) for k in MoveKind if k != MoveKind.MOVE_IN]
+    )
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CareFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Care group"), choices=[("", _("All groups")), *CareKind.choices], required=False)
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
