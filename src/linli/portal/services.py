@@ -42,7 +42,7 @@ def demo_city_prepare(*, residents: int, log=print) -> None:
     if grids:
         log(f"网格 grids: {grids}, 楼院 buildings: {buildings}")
     added = demo_population_generate(
-        actor=Actor.system("demo", root_path=_city().path), residents=residents, focus_path=_showcase_street().path
+        actor=Actor.system("demo", root_path=_city().path), residents=residents, focus_path=_showcase_community().path
     )
     if added:
         log(f"居民 residents: +{added}")
@@ -54,10 +54,6 @@ def _city() -> OrgUnit:
 
 def _showcase_community() -> OrgUnit:
     return OrgUnit.objects.filter(kind="community", grids__isnull=False).order_by("path").first()
-
-
-def _showcase_street() -> OrgUnit:
-    return _showcase_community().parent
 
 
 def _showcase() -> dict[str, object]:

@@ -106,6 +106,10 @@ class ResidentInput:
     sensitive_consent: str = ""  # ConsentMethod when disability/health data is collected
 
 
+# Choices' `.values` is rebuilt on every access; an import checks millions of rows.
+GENDERS, RELATIONS, DISABILITIES = frozenset(Gender.values), frozenset(Relation.values), frozenset(Disability.values)
+
+
 def resident_input_problems(data: ResidentInput) -> list[FieldError]:
     """Every reason the input cannot be stored, field by field (no database access)."""
     problems: list[FieldError] = []
@@ -115,7 +119,7 @@ def resident_input_problems(data: ResidentInput) -> list[FieldError]:
 
     if not data.name.strip() or len(data.name) > 50:
         add("name", "姓名必填，最多 50 个字符", "Name is required, at most 50 characters")
-    if data.gender not in Gender.values:
+    if data.gender not in GENDERS:
         add("gender", "性别应为 male 或 female", "Gender must be male or female")
     if data.birth_date is None:
         add("birth_date", "出生日期必填", "Birth date is required")
@@ -123,15 +127,15 @@ def resident_input_problems(data: ResidentInput) -> list[FieldError]:
         add("id_number", "身份证号必填", "ID number is required")
     else:
         problem = id_number_problem(
-            data.id_number, data.birth_date, data.gender if data.gender in Gender.values else ""
+            data.id_number, data.birth_date, data.gender if data.gender in GENDERS else ""
         )
         if problem:
             add("id_number", *problem)
     if data.phone and (problem := phone_problem(data.phone)):
         add("phone", *problem)
-    if data.relation not in Relation.values:
+    if data.relation not in RELATIONS:
         add("relation", "与户主关系无效", "Unknown relation to the head")
-    if data.disability not in Disability.values:
+    if data.disability not in DISABILITIES:
         add("disability", "残疾等级应为 1–4 或留空", "Disability level must be 1–4 or empty")
     if data.disability and not data.sensitive_consent:
         add(
