@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import api, residents_import
+from bench import api, residents_import, residents_queries
 
 BENCHMARKS = {
     "api": (api, "/api/v1/me and a 50-row scoped org-unit list vs a bare JsonResponse (granian WSGI)"),
+    "residents-queries": (
+        residents_queries,
+        "lookup by ID number, a community roster and the city's awareness rates at N residents",
+    ),
     "residents-import": (
         residents_import,
         "N synthetic residents through the real import vs a raw COPY of the same CSV",

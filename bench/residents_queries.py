@@ -59,19 +59,14 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _measure(args: argparse.Namespace) -> int:
+    from django.core.paginator import Paginator
     from django.db import connection
 
     from linli.core.actor import Actor
     from linli.core.crypto import unseal
     from linli.residents.models import Resident
-    from linli.residents.selectors import (
-        household_list,
-        household_members,
-        pool_rates,
-        resident_card,
-        resident_find_by_id_number,
-        resident_list,
-    )
+    from linli.residents.selectors import household_list, pool_rates, resident_find_by_id_number, resident_list
+    from linli.residents.services import pool_stats_refresh
 
     perms = frozenset({"residents.view"})
     city = Actor(
@@ -107,15 +102,18 @@ def _measure(args: argparse.Namespace) -> int:
     )
 
     def roster():
-        households = list(household_list(actor=worker)[:50])
-        for household in households:
-            [resident_card(actor=worker, resident=m, care_kinds=[]) for m in household_members(household)]
+        """What the households page does for a whole community: the first page of 50 with heads."""
+        page = Paginator(household_list(actor=worker, grid_path=community_path), 50).get_page(1)
+        return [(h.room, h.head.name if h.head else "") for h in page]
 
     roster_ms = _timed(roster, 10)
     community_count_ms = _timed(lambda: resident_list(actor=worker).count(), 10)
-    rates_ms = _timed(lambda: pool_rates(actor=city, path="2101"), 3)
+    live_ms = _timed(lambda: pool_rates(actor=city, path="2101"), 1)
+    refresh_ms = _timed(pool_stats_refresh, 1)
+    rates_ms = _timed(lambda: pool_rates(actor=city, path="2101"), 5)
     count_ms = _timed(lambda: Resident.objects.count(), 3)
     rates = pool_rates(actor=city, path="2101")
+    assert rates.as_of is not None, "city rates should come from the stored figures"
 
     scale = CITY_RESIDENTS / total
     rows = [
@@ -133,8 +131,10 @@ def _measure(args: argparse.Namespace) -> int:
             statistics.median(rates_ms),
             statistics.median(count_ms),
             "COUNT(*) all",
-            statistics.median(rates_ms) * scale,
+            statistics.median(rates_ms),
         ),
+        ("refresh job", refresh_ms[0], statistics.median(count_ms), "COUNT(*) all", refresh_ms[0] * scale),
+        ("live rates", live_ms[0], statistics.median(count_ms), "COUNT(*) all", live_ms[0] * scale),
     ]
     print(
         f"\nresidents_queries — {connection.vendor}, {total:,} residents "
