@@ -126,9 +126,7 @@ def resident_input_problems(data: ResidentInput) -> list[FieldError]:
     if not data.id_number.strip():
         add("id_number", "身份证号必填", "ID number is required")
     else:
-        problem = id_number_problem(
-            data.id_number, data.birth_date, data.gender if data.gender in GENDERS else ""
-        )
+        problem = id_number_problem(data.id_number, data.birth_date, data.gender if data.gender in GENDERS else "")
         if problem:
             add("id_number", *problem)
     if data.phone and (problem := phone_problem(data.phone)):
