@@ -83,6 +83,18 @@ def divisions_import(*, actor: Actor, text: str, source: str = "") -> DivisionIm
     return result
 
 
+def building_create(*, actor: Actor, grid: Grid, number: int | str, name: str = "", address: str = "") -> Building:
+    """A building or courtyard in a grid the actor sees; its code extends the grid code."""
+    if not actor.sees_path(grid.path):
+        raise DomainError(Msg("网格不存在或无权访问", "Grid not found"), code="not_found", status=404)
+    code = building_code(grid.path, int(number))
+    building = Building.objects.create(
+        code=code, path=code, grid=grid, name=(name or f"{int(number)}号楼")[:60], address=address[:200]
+    )
+    audit_record(actor=actor, action="building.create", object_type="building", object_id=code, org_path=code)
+    return building
+
+
 @transaction.atomic
 def departments_ensure(*, actor: Actor, kinds: list[str] | None = None) -> int:
     """Give the city and every district one department of each kind; returns how many were new."""

@@ -44,6 +44,8 @@ class LinliSettings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     language: Literal["zh-hans", "en"] = "zh-hans"
     token_ttl_hours: int = Field(default=24 * 7, ge=1, le=24 * 365)
+    pool_stats_minutes: int = Field(default=5, ge=1, le=24 * 60)
+    import_retention_days: int = Field(default=7, ge=1, le=365)
 
     @field_validator("database_url")
     @classmethod

@@ -189,6 +189,8 @@ LINLI_DATA_KEYS = ENV.keyring()
 LINLI_DATA_KEY_ID = ENV.data_key_id
 LINLI_INDEX_KEY = ENV.index_key_bytes()
 LINLI_TOKEN_TTL_HOURS = ENV.token_ttl_hours
+LINLI_POOL_STATS_MINUTES = ENV.pool_stats_minutes
+LINLI_IMPORT_RETENTION_DAYS = ENV.import_retention_days
 LINLI_TRUST_X_FORWARDED_FOR = ENV.trust_x_forwarded_for
 LINLI_DEV_SECRETS = {"secret_key": DEV_SECRET_KEY, "data_key": DEV_DATA_KEY, "index_key": DEV_INDEX_KEY}
 
@@ -215,6 +217,7 @@ LINLI_TICK_JOBS = [
     "linli.core.services.sessions_clear",
     "linli.accounts.services.tokens_prune",
     "linli.residents.services.pool_stats_refresh",
+    "linli.residents.imports.import_files_prune",
 ]
 if ENV.task_backend == "redis":
     INSTALLED_APPS.append("django_rq")

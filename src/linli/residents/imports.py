@@ -27,8 +27,8 @@ from django.utils import timezone
 
 from linli.accounts.domain import RESIDENTS_IMPORT
 from linli.accounts.selectors import actor_for_user
-from linli.areas.models import Building
 from linli.areas.selectors import building_list, grid_list
+from linli.areas.services import building_create
 from linli.core.actor import Actor
 from linli.core.crypto import blind_index, unseal
 from linli.core.errors import DomainError, FieldError, Msg, not_found, permission_denied, validation_failed
@@ -792,11 +792,8 @@ class _Plan:
 
 
 def _building_create(actor: Actor, grid, code: str, name: str) -> int:
-    """A building named in the file whose grid exists in the actor's scope. The areas app has no
-    building service yet; this is the one place residents writes an areas row (audited)."""
-    building = Building.objects.create(code=code, path=code, grid=grid, name=(name or f"{code[-3:]}号楼")[:60])
-    audit_record(actor=actor, action="building.create", object_type="building", object_id=code, org_path=code)
-    return building.pk
+    """A building named in the file whose grid exists in the actor's scope."""
+    return building_create(actor=actor, grid=grid, number=code[-3:], name=name).pk
 
 
 def _apply(plan: _Plan, actor: Actor) -> None:
@@ -1035,6 +1032,20 @@ def import_job_error_file(*, actor: Actor, public_id) -> tuple[Path, str]:
     if not path.exists():
         raise not_found("错误文件", "Error file")
     return path, f"{Path(job.file_name).stem}-错误行{path.suffix}"
+
+
+def import_files_prune() -> str:
+    """Periodic job: delete uploaded spreadsheets and error files (personal data) of imports that
+    finished more than LINLI_IMPORT_RETENTION_DAYS ago; the job rows and their counts stay."""
+    cutoff = timezone.now() - timedelta(days=settings.LINLI_IMPORT_RETENTION_DAYS)
+    old = ImportJob.objects.filter(finished_at__lt=cutoff).exclude(stored_path="", error_file="")
+    removed = 0
+    for job in old:
+        for relative in filter(None, (job.stored_path, job.error_file)):
+            (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+            removed += 1
+        ImportJob.objects.filter(pk=job.pk).update(stored_path="", error_file="")
+    return f"import files removed: {removed}"
 
 
 # --- the downloadable template ----------------------------------------------------------------

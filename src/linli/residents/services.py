@@ -388,8 +388,12 @@ def resident_reveal(*, actor: Actor, resident: Resident, field_name: str, reason
 @transaction.atomic
 def pool_stats_refresh() -> str:
     """Periodic job: recompute every community's pool figures (a few GROUP BY scans) and store
-    them, so that street, district and city rates are sums of stored rows."""
+    them, so that street, district and city rates are sums of stored rows. Skipped while the
+    stored figures are younger than LINLI_POOL_STATS_MINUTES."""
     now = timezone.now()
+    newest = CommunityPoolStats.objects.aggregate(newest=models.Max("computed_at"))["newest"]
+    if newest and now - newest < timedelta(minutes=settings.LINLI_POOL_STATS_MINUTES):
+        return f"pool figures are fresh (computed {newest:%H:%M})"
     city = city_unit()
     figures = pool_figures_by_community(path=city.path, now=now) if city else {}
     CommunityPoolStats.objects.all().delete()  # replaced whole, inside this transaction

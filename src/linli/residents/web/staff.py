@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.accounts.domain import RESIDENTS_EDIT, RESIDENTS_VIEW, RESIDENTS_VISIT
@@ -53,7 +53,7 @@ from linli.residents.web.forms import (
 )
 
 FIELD_LABELS = {
-    "name": pgettext_lazy("person", "Name"),
+    "name": gettext_lazy("Full name"),
     "gender": gettext_lazy("Gender"),
     "birth_date": gettext_lazy("Birth date"),
     "age": gettext_lazy("Age"),
