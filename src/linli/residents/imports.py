@@ -48,7 +48,12 @@ from linli.residents.domain import (
     id_number_normalise,
 )
 from linli.residents.models import Consent, Household, ImportJob, ResidenceChange, Resident
-from linli.residents.services import ResidentInput, _resident_values, resident_input_problems
+from linli.residents.services import (
+    ResidentInput,
+    resident_input_problems,
+    resident_plain_values,
+    resident_stored_values,
+)
 
 # --- the template ---------------------------------------------------------------------------
 
@@ -751,18 +756,7 @@ class _Writer:
 
 def _changed(row: Row, current: dict) -> bool:
     data = row.data
-    plain = {
-        "name": data.name.strip(),
-        "gender": data.gender,
-        "birth_date": data.birth_date,
-        "ethnicity": data.ethnicity.strip()[:20],
-        "relation": data.relation,
-        "is_head": data.relation == Relation.SELF,
-        "party_member": data.party_member,
-        "education": data.education,
-        "employment": data.employment,
-        "disability": data.disability,
-    }
+    plain = resident_plain_values(data)
     if any(plain[k] != current[k] for k in COMPARED):
         return True
     if blind_index(data.phone, context="resident.phone") != current["phone_index"]:
@@ -806,7 +800,7 @@ def _apply(plan: _Plan, actor: Actor) -> None:
     household_ids = _allocate_ids(Household, len(plan.new_households))
     resident_rows = []
     for row, _ref, path in plan.creates:
-        values = _resident_values(row.data)
+        values = resident_stored_values(row.data)
         values.update(
             public_id=uuid7(),
             household_id=None,
@@ -879,7 +873,7 @@ def _apply(plan: _Plan, actor: Actor) -> None:
     if plan.updates:
         updated = []
         for row, pk in plan.updates:
-            updated.append(Resident(pk=pk, updated_at=now, **_resident_values(row.data)))
+            updated.append(Resident(pk=pk, updated_at=now, **resident_stored_values(row.data)))
             if row.data.disability:
                 consents.append(_consent(pk, row, today, actor))
         Resident.objects.bulk_update(updated, UPDATED_FIELDS, batch_size=500)

@@ -50,6 +50,20 @@ from linli.residents.selectors import FIGURES, pool_figures_by_community
 # --- households and residents -------------------------------------------------------------
 
 
+def _audit_resident(
+    actor: Actor, action: str, resident: Resident, details: dict | None = None, reason: str = ""
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="resident",
+        object_id=resident.public_id,
+        org_path=resident.path,
+        details=details,
+        reason=reason,
+    )
+
+
 def _require(actor: Actor, permission: str, path: str) -> None:
     """Fail closed: outside the scope is "not found", inside without the right is "denied"."""
     if not actor.sees_path(path):
@@ -146,7 +160,8 @@ def resident_input_problems(data: ResidentInput) -> list[FieldError]:
     return problems
 
 
-def _resident_values(data: ResidentInput) -> dict:
+def resident_plain_values(data: ResidentInput) -> dict:
+    """The unsealed columns of a resident as the input gives them (also what an import compares)."""
     return {
         "name": data.name.strip(),
         "gender": data.gender,
@@ -158,6 +173,12 @@ def _resident_values(data: ResidentInput) -> dict:
         "education": data.education,
         "employment": data.employment,
         "disability": data.disability,
+    }
+
+
+def resident_stored_values(data: ResidentInput) -> dict:
+    return {
+        **resident_plain_values(data),
         "notes_sealed": seal(data.notes.strip(), context="resident.notes"),
         **sealed_identity(data.id_number, data.phone),
     }
@@ -173,7 +194,7 @@ def resident_add(
     problems = resident_input_problems(data)
     if problems:
         raise validation_failed(problems)
-    values = _resident_values(data)
+    values = resident_stored_values(data)
     try:
         with transaction.atomic():
             resident = Resident.objects.create(household=household, path=household.path, **values)
@@ -203,9 +224,7 @@ def resident_add(
             given_on=on,
             recorded_by=actor.username,
         )
-    audit_record(
-        actor=actor, action="resident.add", object_type="resident", object_id=resident.public_id, org_path=resident.path
-    )
+    _audit_resident(actor, "resident.add", resident)
     return resident
 
 
@@ -243,13 +262,7 @@ def resident_move(
         path=resident.path,
         recorded_by=actor.username,
     )
-    audit_record(
-        actor=actor,
-        action=f"resident.{kind}",
-        object_type="resident",
-        object_id=resident.public_id,
-        org_path=resident.path,
-    )
+    _audit_resident(actor, f"resident.{kind}", resident)
     return resident
 
 
@@ -288,14 +301,7 @@ def care_membership_add(
             )
     except IntegrityError:
         raise conflict(Msg("此居民已在该群体中", "The resident is already in this group")) from None
-    audit_record(
-        actor=actor,
-        action="care.add",
-        object_type="resident",
-        object_id=resident.public_id,
-        org_path=resident.path,
-        details={"kind": kind},
-    )
+    _audit_resident(actor, "care.add", resident, {"kind": kind})
     return membership
 
 
@@ -304,14 +310,7 @@ def care_membership_end(*, actor: Actor, resident: Resident, kind: str, ended_on
     _require(actor, RESIDENTS_EDIT, resident.path)
     ended = CareMembership.objects.filter(resident=resident, kind=kind, ended_on__isnull=True).update(ended_on=ended_on)
     if ended:
-        audit_record(
-            actor=actor,
-            action="care.end",
-            object_type="resident",
-            object_id=resident.public_id,
-            org_path=resident.path,
-            details={"kind": kind},
-        )
+        _audit_resident(actor, "care.end", resident, {"kind": kind})
     return ended
 
 
@@ -370,15 +369,7 @@ def resident_reveal(*, actor: Actor, resident: Resident, field_name: str, reason
     reason = reason.strip()
     if len(reason) < 2:
         raise validation_failed([FieldError("reason", Msg("请填写查看原因", "Give the reason for viewing"))])
-    audit_record(
-        actor=actor,
-        action="resident.reveal",
-        object_type="resident",
-        object_id=resident.public_id,
-        org_path=resident.path,
-        reason=reason,
-        details={"field": field_name},
-    )
+    _audit_resident(actor, "resident.reveal", resident, {"field": field_name}, reason)
     return unseal(getattr(resident, f"{field_name}_sealed"), context=f"resident.{field_name}")
 
 
