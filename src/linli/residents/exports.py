@@ -31,7 +31,7 @@ EXPORT_COLUMNS = (
     ("phone", _("Phone")),
     ("relation", _("Relation to head")),
     ("party_member", _("Party member")),
-    ("education", _("Education")),
+    ("education", _("Education level")),
     ("employment", _("Employment")),
     ("disability", _("Disability")),
     ("notes", _("Notes")),

@@ -68,7 +68,7 @@ class ResidentForm(forms.Form):
     ethnicity = forms.CharField(label=_("Ethnicity"), max_length=20, required=False)
     relation = forms.ChoiceField(label=_("Relation to head"), choices=Relation.choices, initial=Relation.SELF)
     party_member = forms.BooleanField(label=_("Party member"), required=False)
-    education = forms.ChoiceField(label=_("Education"), choices=_blank(Education.choices), required=False)
+    education = forms.ChoiceField(label=_("Education level"), choices=_blank(Education.choices), required=False)
     employment = forms.ChoiceField(label=_("Employment"), choices=_blank(Employment.choices), required=False)
     disability = forms.ChoiceField(label=_("Disability level"), choices=Disability.choices, required=False)
     sensitive_consent = forms.ChoiceField(

@@ -62,7 +62,7 @@ FIELD_LABELS = {
     "phone": gettext_lazy("Phone"),
     "relation": gettext_lazy("Relation to head"),
     "party_member": gettext_lazy("Party member"),
-    "education": gettext_lazy("Education"),
+    "education": gettext_lazy("Education level"),
     "employment": gettext_lazy("Employment"),
     "disability": gettext_lazy("Disability"),
     "notes": gettext_lazy("Notes"),
