@@ -361,6 +361,11 @@ def _parse_date(text: str) -> date | None:
         return None
     if text.isdigit() and len(text) <= 5:  # an Excel serial day number
         return EXCEL_EPOCH + timedelta(days=int(text))
+    if len(text) == 10 and text[4] == "-":  # the template's own format, parsed in C
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
     for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y-%m-%d %H:%M:%S", "%Y年%m月%d日"):
         try:
             return datetime.strptime(text, fmt).date()
