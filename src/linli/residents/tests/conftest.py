@@ -80,3 +80,21 @@ def pool(people):
         "phone": POOL_PHONE,
         "notes": POOL_NOTES,
     }
+
+
+# Who sees 张建国 (水源地社区, grid 001): the role × scope matrix both the API and the pages test;
+# everyone else gets the same 404 as for a missing id.
+SEES_ZHANG = {
+    "grid_worker": True,
+    "community_worker": True,
+    "other_community_worker": False,
+    "street_officer": True,
+    "department_officer": True,
+    "district_admin": True,
+    "other_district_admin": False,
+    "city_admin": True,
+    "auditor": False,
+    "resident": False,
+    "no_posting": False,
+}
+MATRIX = sorted(SEES_ZHANG.items())

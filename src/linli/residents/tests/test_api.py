@@ -12,25 +12,10 @@ from linli.core.models import AuditEntry
 from linli.residents.domain import id_number_make
 from linli.residents.models import HomeVisit, Household, Resident
 from linli.residents.services import ResidentInput, resident_add
-from linli.residents.tests.conftest import POOL_NOTES, POOL_PHONE
+from linli.residents.tests.conftest import MATRIX, POOL_NOTES, POOL_PHONE
 
 API = "/api/v1/residents"
 
-# Who sees 张建国 (水源地社区, grid 001) — everyone else gets the same 404 as for a missing id.
-SEES_ZHANG = {
-    "grid_worker": True,
-    "community_worker": True,
-    "other_community_worker": False,
-    "street_officer": True,
-    "department_officer": True,
-    "district_admin": True,
-    "other_district_admin": False,
-    "city_admin": True,
-    "auditor": False,
-    "resident": False,
-    "no_posting": False,
-}
-MATRIX = sorted(SEES_ZHANG.items())
 SUN_LI = id_number_make("210102", date(1990, 2, 3), 24, "female")
 
 

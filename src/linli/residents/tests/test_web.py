@@ -11,23 +11,9 @@ from django.core.cache import cache
 from linli.core.models import AuditEntry
 from linli.residents.domain import id_number_make
 from linli.residents.models import HomeVisit, Household, Resident
-from linli.residents.tests.conftest import POOL_NOTES, POOL_PHONE
+from linli.residents.tests.conftest import MATRIX, POOL_NOTES, POOL_PHONE
 
 BASE = "/staff/residents"
-SEES_ZHANG = {
-    "grid_worker": True,
-    "community_worker": True,
-    "other_community_worker": False,
-    "street_officer": True,
-    "department_officer": True,
-    "district_admin": True,
-    "other_district_admin": False,
-    "city_admin": True,
-    "auditor": False,
-    "resident": False,
-    "no_posting": False,
-}
-MATRIX = sorted(SEES_ZHANG.items())
 
 
 @pytest.fixture(autouse=True)
