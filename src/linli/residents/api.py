@@ -2,8 +2,6 @@
 plan, visits and rates. Every endpoint is parse → actor → one service or selector → schema;
 scope and field sets are the selectors' (outside the scope: 404, as if it did not exist)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -70,8 +68,21 @@ class Cards:
 @router.get("/search", response=list[CardOut])
 @paginate(Page)
 def search(request, q: str = Query("", max_length=50, description="Name, ID number, phone or address")):
-    """Residents in your scope by exact ID number or phone, or part of a name or address."""
+    """Residents in your scope by exact ID number or phone, or part of a name or address. Prefer
+    `POST /search` for ID and phone numbers: a URL ends up in proxy and access logs."""
     return Cards(request.actor, resident_search(actor=request.actor, q=q))
+
+
+class SearchIn(Schema):
+    q: str = Field(max_length=50, description="Name, ID number, phone or address")
+
+
+@router.post("/search", response=list[CardOut])
+@paginate(Page)
+def search_post(request, payload: SearchIn):
+    """The same search with the query in the body: use it for ID and phone numbers, which should
+    not travel in a URL (proxies and access logs keep URLs)."""
+    return Cards(request.actor, resident_search(actor=request.actor, q=payload.q))
 
 
 @router.get("/{uuid:public_id}", response={200: CardOut, 404: ErrorOut})

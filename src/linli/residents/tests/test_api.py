@@ -87,6 +87,17 @@ def test_search_by_phone_and_id_number_masks_per_role(client, people, pool):
     assert by_phone[0]["revealable"] == ["id_number", "notes", "phone"]
 
 
+def test_search_by_post_keeps_numbers_out_of_the_url_and_the_scope(client, people, pool):
+    login(client, people, "community_worker")
+    found = client.post(f"{API}/search", {"q": POOL_PHONE}, content_type="application/json").json()["items"]
+    assert [c["fields"]["name"] for c in found] == ["张建国"]
+    login(client, people, "other_community_worker")
+    other = client.post(f"{API}/search", {"q": POOL_PHONE}, content_type="application/json").json()
+    assert other["items"] == [] and other["count"] == 0
+    too_long = client.post(f"{API}/search", {"q": "x" * 51}, content_type="application/json")
+    assert too_long.status_code == 422 and too_long.json()["error"]["fields"][0]["field"] == "q"
+
+
 def test_department_officer_card_has_no_notes_or_phone(client, people, pool):
     card = login(client, people, "department_officer").get(f"{API}/{pool['zhang'].public_id}").json()
     assert "notes" not in card["fields"] and "phone" not in card["fields"]
