@@ -70,3 +70,12 @@ def test_audit_page_is_for_auditors_only(client, people):
 def test_unknown_page_is_a_friendly_404(client, db):
     response = client.get("/no/such/page")
     assert response.status_code == 404
+
+
+def test_org_tree_goes_down_to_grids(client, people):
+    client.force_login(people["community_worker"])
+    page = client.get("/staff/org/210102001002/").content.decode()
+    assert "第1网格" in page and "第2网格" in page and "?grid=210102001002001" in page
+    client.force_login(people["grid_worker"])
+    top = client.get("/staff/org/").content.decode()
+    assert "第1网格" in top and "第2网格" not in top  # a grid worker's scope is their own grid

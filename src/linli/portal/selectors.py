@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from linli.areas.models import OrgUnit
 from linli.areas.selectors import CHILD_PATH_LENGTH, areas_counts_under, grid_list, org_unit_children, org_unit_top
 from linli.core.actor import Actor
@@ -29,12 +31,36 @@ def org_children_with_counts(*, actor: Actor, unit: OrgUnit | None) -> list[OrgR
     counts under each: four GROUP BY queries whatever the number of children."""
     if unit is None:
         units = list(org_unit_top(actor=actor))
+        if not units:  # a grid worker's scope is a grid, below every org unit
+            return _grid_rows(list(grid_list(actor=actor).filter(path__in=actor.scope_paths)))
         return [_row(u, _counts_for(u.path, len(u.path))) for u in units]
     if unit.kind in {"community", "village"}:
-        return []
+        return _grid_rows(list(grid_list(actor=actor, community=unit).order_by("path")), parent_path=unit.path)
     children = list(org_unit_children(actor=actor, code=unit.code))
     counts = _counts_for(unit.path, CHILD_PATH_LENGTH[unit.depth])
     return [_row(child, counts) for child in children]
+
+
+def _grid_rows(grids, parent_path: str = "") -> list[OrgRow]:
+    """Grids as rows of the tree browser, with buildings, households and residents under each."""
+    if not grids:
+        return []
+    counts = _counts_for(parent_path or grids[0].path[:12], 15)
+    return [
+        OrgRow(
+            code=grid.code,
+            path=grid.path,
+            name=grid.name,
+            kind="grid",
+            kind_label=str(_("Grid")),
+            grids=0,
+            buildings=counts["buildings"].get(grid.path, 0),
+            households=counts["households"].get(grid.path, 0),
+            residents=counts["residents"].get(grid.path, 0),
+            browsable=False,
+        )
+        for grid in grids
+    ]
 
 
 def _counts_for(parent_path: str, child_length: int) -> dict[str, dict[str, int]]:
