@@ -86,11 +86,15 @@ def household_register(*, actor: Actor, building_code: str, room: str, residence
         problems.append(FieldError("residence_type", Msg("居住类型无效", "Unknown residence type")))
     if problems:
         raise validation_failed(problems)
-    if Household.objects.filter(building=building, room=room).exists():
-        raise conflict(Msg(f"{building.name}{room} 已登记为一户", f"{building.name} {room} is already a household"))
-    household = Household.objects.create(
-        building=building, room=room, residence_type=residence_type, path=building.path
-    )
+    try:  # the unique (building, room) constraint decides, so two clerks at once cannot both register it
+        with transaction.atomic():
+            household = Household.objects.create(
+                building=building, room=room, residence_type=residence_type, path=building.path
+            )
+    except IntegrityError:
+        raise conflict(
+            Msg(f"{building.name}{room} 已登记为一户", f"{building.name} {room} is already a household")
+        ) from None
     audit_record(
         actor=actor,
         action="household.register",

@@ -342,3 +342,15 @@ def test_street_and_city_rates_come_from_stored_figures(home, actors):
         pool_stats_refresh()
         assert pool_rates(actor=city, path="210102").households == 2
     assert CommunityPoolStats.objects.count() == 1
+
+
+def test_a_room_is_registered_once(home, actors):
+    with pytest.raises(DomainError) as caught:
+        household_register(
+            actor=actors["community_worker"],
+            building_code=SHUIYUANDI_BUILDING,
+            room="1-101",
+            residence_type="registered",
+        )
+    assert caught.value.status == 409
+    assert Household.objects.filter(room="1-101").count() == 1

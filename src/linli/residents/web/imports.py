@@ -3,11 +3,9 @@ exports of the resident search and care lists. Thin: form → one service → pa
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import quote
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,6 +27,7 @@ from linli.residents.imports import (
 )
 from linli.residents.selectors import care_list, resident_search
 from linli.residents.tasks import residents_import_task
+from linli.residents.web.staff import staff_page
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -40,22 +39,6 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _needs(permission: str):
-    """Logged in and holding `permission`; otherwise the page does not exist for them (404)."""
-
-    def decorate(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.actor.has_perm(permission):
-                raise not_found("页面", "Page")
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 def _url(request, name: str, *args) -> str:
@@ -81,7 +64,7 @@ def _job_row(request, job) -> dict:
     }
 
 
-@_needs(RESIDENTS_IMPORT)
+@staff_page(RESIDENTS_IMPORT)
 def import_page(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
@@ -107,18 +90,18 @@ def import_page(request):
     return render(request, "residents/staff/import.html", context, status=status)
 
 
-@_needs(RESIDENTS_IMPORT)
+@staff_page(RESIDENTS_IMPORT)
 def import_job_status(request, public_id):
     job = import_job_get(actor=request.actor, public_id=public_id)
     return render(request, "residents/staff/import_job.html", {"row": _job_row(request, job)})
 
 
-@_needs(RESIDENTS_IMPORT)
+@staff_page(RESIDENTS_IMPORT)
 def import_template(request):
     return xlsx_response(template_xlsx(), "居民导入模板.xlsx")
 
 
-@_needs(RESIDENTS_IMPORT)
+@staff_page(RESIDENTS_IMPORT)
 def import_errors(request, public_id):
     path, name = import_job_error_file(actor=request.actor, public_id=public_id)
     response = FileResponse(path.open("rb"), as_attachment=True, filename=name)
@@ -146,7 +129,7 @@ def _export_residents(request, what: str):
     return list(resident_search(actor=actor, q=request.GET.get("q", "")[:50])), "居民查询"
 
 
-@_needs(RESIDENTS_EXPORT)
+@staff_page(RESIDENTS_EXPORT)
 def export_xlsx(request, what: str):
     """GET: the list as the actor reads it, masked. POST with fields and a reason: those sealed
     fields in clear (only if the role may reveal them; audited)."""

@@ -5,14 +5,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from linli.accounts.domain import RESIDENTS_EXPORT, RESIDENTS_VIEW
-from linli.accounts.selectors import actor_for_user, user_by_username
-from linli.core.actor import Actor
 from linli.core.errors import DomainError
 from linli.core.paths import under_path
 from linli.residents.exports import export_residents_xlsx
+from linli.residents.management import command_actor
 from linli.residents.selectors import resident_list
-
-CITY_ROOT = "21"
 
 
 class Command(BaseCommand):
@@ -28,15 +25,9 @@ class Command(BaseCommand):
     def handle(self, *args, out, under, unmasked, reason, username, **options):
         if not under.isdigit():
             raise CommandError("--under 应为数字路径 (must be a digit path)")
-        if username:
-            user = user_by_username(username)
-            if user is None:
-                raise CommandError(f"账号「{username}」不存在 (no such account)")
-            actor = actor_for_user(user)
-        else:
-            actor = Actor.system(
-                "export-residents", permissions=frozenset({RESIDENTS_EXPORT, RESIDENTS_VIEW}), root_path=CITY_ROOT
-            )
+        actor = command_actor(
+            username, name="export-residents", permissions=frozenset({RESIDENTS_EXPORT, RESIDENTS_VIEW})
+        )
         if not actor.sees_path(under):
             raise CommandError("该范围不存在或无权访问 (not found)")
         residents = resident_list(actor=actor).filter(under_path("path", under)).order_by("path", "pk")

@@ -7,12 +7,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from linli.accounts.domain import RESIDENTS_IMPORT, RESIDENTS_VIEW
-from linli.accounts.selectors import actor_for_user, user_by_username
-from linli.core.actor import Actor
 from linli.core.errors import DomainError
 from linli.residents.imports import residents_import
-
-CITY_ROOT = "21"  # the province prefix, as `linli grant` uses: every place of the city is inside
+from linli.residents.management import command_actor
 
 
 class Command(BaseCommand):
@@ -28,15 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, username, errors, batch_rows, quiet, **options):
         path = Path(file)
-        if username:
-            user = user_by_username(username)
-            if user is None:
-                raise CommandError(f"账号「{username}」不存在 (no such account)")
-            actor = actor_for_user(user)
-        else:
-            actor = Actor.system(
-                "import-residents", permissions=frozenset({RESIDENTS_IMPORT, RESIDENTS_VIEW}), root_path=CITY_ROOT
-            )
+        actor = command_actor(
+            username, name="import-residents", permissions=frozenset({RESIDENTS_IMPORT, RESIDENTS_VIEW})
+        )
         error_path = Path(errors) if errors else path.with_name(f"{path.stem}.errors{path.suffix.lower()}")
         started = time.perf_counter()
 
