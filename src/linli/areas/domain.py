@@ -40,6 +40,9 @@ class DepartmentKind(models.TextChoices):
     TRANSPORT = "transport", _("Transport")
     WATER = "water", _("Water")
     JUSTICE = "justice", _("Justice")
+    MEDICAL_INSURANCE = "medical_insurance", _("Medical insurance")
+    VETERANS = "veterans", _("Veterans affairs")
+    DISABLED_PERSONS = "disabled_persons", _("Disabled persons' federation")
 
 
 # The Chinese name of a department is its area's name followed by this suffix.
@@ -56,6 +59,9 @@ DEPARTMENT_NAME_SUFFIX = {
     DepartmentKind.TRANSPORT: "交通运输局",
     DepartmentKind.WATER: "水务局",
     DepartmentKind.JUSTICE: "司法局",
+    DepartmentKind.MEDICAL_INSURANCE: "医疗保障局",
+    DepartmentKind.VETERANS: "退役军人事务局",
+    DepartmentKind.DISABLED_PERSONS: "残疾人联合会",
 }
 
 # NBS 12-digit code = province 2 + city 2 + county 2 + township 3 + village 3.

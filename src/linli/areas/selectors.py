@@ -97,3 +97,27 @@ def place_get(*, actor: Actor, code: str) -> OrgUnit | Grid | Department:
         if place is not None:
             return place
     raise not_found("单位、网格或部门", "Org unit, grid or department")
+
+
+def unit_names(paths) -> dict[str, str]:
+    """Names of org units (and departments are not units: see `department_for`) by path."""
+    return dict(OrgUnit.objects.filter(path__in=set(paths)).values_list("path", "name"))
+
+
+def org_unit_by_path(path: str) -> OrgUnit | None:
+    return OrgUnit.objects.filter(path=path, is_active=True).first()
+
+
+def department_for(*, unit_path: str, kind: str) -> Department | None:
+    """The department of `kind` attached to the unit at `unit_path` (a district or the city)."""
+    return Department.objects.filter(path=unit_path, kind=kind).first()
+
+
+def department_by_id(department_id: int | None) -> Department | None:
+    return Department.objects.filter(pk=department_id).first() if department_id else None
+
+
+def community_paths(*, actor: Actor) -> list[tuple[str, str]]:
+    """(path, name) of the communities and villages in the actor's scope, for choosing a window."""
+    units = actor.scoped(OrgUnit.objects.filter(kind__in=["community", "village"], is_active=True))
+    return list(units.values_list("path", "name")[:200])

@@ -22,6 +22,9 @@ DEV_DATA_KEY = base64.b64encode(b"linli-dev-data-key-not-for-prod!").decode()
 DEV_INDEX_KEY = base64.b64encode(b"linli-dev-index-key-not-for-prod").decode()
 
 
+NOTIFY_CHANNELS = frozenset({"inbox", "log", "email", "sms", "wechat"})
+
+
 class LinliSettings(BaseSettings):
     """All settings an operator can change. Keep `.env.example` in sync (a test checks)."""
 
@@ -46,6 +49,10 @@ class LinliSettings(BaseSettings):
     token_ttl_hours: int = Field(default=24 * 7, ge=1, le=24 * 365)
     pool_stats_minutes: int = Field(default=5, ge=1, le=24 * 60)
     import_retention_days: int = Field(default=7, ge=1, le=365)
+    notify_channels: str = "inbox,log"
+    sms_gateway_url: str = ""
+    wechat_gateway_url: str = ""
+    rectification_working_days: int = Field(default=15, ge=1, le=60)
 
     @field_validator("database_url")
     @classmethod
@@ -59,6 +66,21 @@ class LinliSettings(BaseSettings):
     def _redis_url(cls, value: str) -> str:
         if value and urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
             raise ValueError("must start with redis:// (须为 redis://)")
+        return value
+
+    @field_validator("notify_channels")
+    @classmethod
+    def _notify_channels(cls, value: str) -> str:
+        unknown = {c.strip() for c in value.split(",") if c.strip()} - NOTIFY_CHANNELS
+        if unknown:
+            raise ValueError(f"unknown channels {sorted(unknown)}; known: {sorted(NOTIFY_CHANNELS)} (未知的通知渠道)")
+        return value
+
+    @field_validator("sms_gateway_url", "wechat_gateway_url")
+    @classmethod
+    def _gateway_url(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in {"http", "https"}:
+            raise ValueError("must start with http:// or https:// (须为 http:// 或 https://)")
         return value
 
     @field_validator("secret_key")

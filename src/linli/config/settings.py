@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.areas",
     "linli.residents",
+    "linli.service_desk",
     "linli.portal",
 ]
 
@@ -192,6 +193,10 @@ LINLI_TOKEN_TTL_HOURS = ENV.token_ttl_hours
 LINLI_POOL_STATS_MINUTES = ENV.pool_stats_minutes
 LINLI_IMPORT_RETENTION_DAYS = ENV.import_retention_days
 LINLI_TRUST_X_FORWARDED_FOR = ENV.trust_x_forwarded_for
+LINLI_NOTIFY_CHANNELS = [c.strip() for c in ENV.notify_channels.split(",") if c.strip()]
+LINLI_SMS_GATEWAY_URL = ENV.sms_gateway_url
+LINLI_WECHAT_GATEWAY_URL = ENV.wechat_gateway_url
+LINLI_RECTIFICATION_WORKING_DAYS = ENV.rectification_working_days
 LINLI_DEV_SECRETS = {"secret_key": DEV_SECRET_KEY, "data_key": DEV_DATA_KEY, "index_key": DEV_INDEX_KEY}
 
 LOGGING = {
@@ -218,6 +223,7 @@ LINLI_TICK_JOBS = [
     "linli.accounts.services.tokens_prune",
     "linli.residents.services.pool_stats_refresh",
     "linli.residents.imports.import_files_prune",
+    "linli.service_desk.services.deadlines_check",
 ]
 if ENV.task_backend == "redis":
     INSTALLED_APPS.append("django_rq")

@@ -36,3 +36,25 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_run_at:%Y-%m-%d %H:%M}"
+
+
+class InboxMessage(models.Model):
+    """One in-app notification for one user (the default notification channel). Both languages
+    are kept so the inbox follows the reader's language."""
+
+    user_id = models.BigIntegerField(_("recipient"), db_index=True)
+    at = models.DateTimeField(_("time"))
+    kind = models.CharField(_("kind"), max_length=40)
+    text_zh = models.TextField()
+    text_en = models.TextField()
+    link = models.CharField(_("link"), max_length=200, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbox message")
+        verbose_name_plural = _("inbox")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user_id", "read_at"], name="inbox_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -65,6 +65,62 @@ def resident_find_by_id_number(*, actor: Actor, id_number: str) -> Resident | No
     return resident_list(actor=actor).filter(id_number_index=index).first()
 
 
+@dataclass(frozen=True)
+class ApplicantCard:
+    """What the service desk may know of an applicant: masked identity, home and account.
+    Enough to fill a form and route a case; never a plaintext ID number or phone."""
+
+    public_id: str
+    name: str
+    gender: str
+    age: int
+    id_number_masked: str
+    phone_masked: str
+    home_path: str
+    address: str
+    user_id: int | None
+
+
+def applicant_card(resident: Resident) -> ApplicantCard:
+    return ApplicantCard(
+        public_id=str(resident.public_id),
+        name=resident.name,
+        gender=resident.get_gender_display(),
+        age=age_on(resident.birth_date, timezone.localdate()),
+        id_number_masked=resident.id_number_masked,
+        phone_masked=resident.phone_masked,
+        home_path=resident.household.path if resident.household_id else resident.path,
+        address=_address(resident),
+        user_id=resident.user_id,
+    )
+
+
+def applicant_find(id_number: str) -> Resident | None:
+    """An active resident anywhere in the city by exact ID number. Unscoped on purpose (全市通办):
+    only `residents.services.applicant_lookup` calls it, which checks the permission and audits."""
+    index = blind_index(id_number_normalise(id_number), context="resident.id_number")
+    residents = Resident.objects.select_related("household__building")
+    return residents.filter(id_number_index=index, status=ResidentStatus.ACTIVE).first()
+
+
+def applicant_for_user(user_id: int | None) -> ApplicantCard | None:
+    """The resident a logged-in resident account stands for, if the pool links one."""
+    if user_id is None:
+        return None
+    resident = Resident.objects.select_related("household__building").filter(user_id=user_id).first()
+    if resident is None or resident.status != ResidentStatus.ACTIVE:
+        return None
+    return applicant_card(resident)
+
+
+def applicant_by_ref(public_id) -> ApplicantCard | None:
+    """Re-read an applicant the desk already holds a case or lookup for (services only)."""
+    resident = Resident.objects.select_related("household__building").filter(public_id=public_id).first()
+    if resident is None or resident.status != ResidentStatus.ACTIVE:
+        return None
+    return applicant_card(resident)
+
+
 def resident_search(*, actor: Actor, q: str) -> QuerySet[Resident]:
     """By ID number or phone (exact, through the blind index), else by part of a name or address."""
     q = q.strip()

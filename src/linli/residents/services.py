@@ -13,11 +13,11 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from faker import Faker
 
-from linli.accounts.domain import RESIDENTS_EDIT, RESIDENTS_VISIT
+from linli.accounts.domain import RESIDENTS_APPLICANT_LOOKUP, RESIDENTS_EDIT, RESIDENTS_VISIT
 from linli.areas.selectors import building_list, city_unit
 from linli.core.actor import Actor
 from linli.core.crypto import blind_index, mask_id_number, mask_phone, seal, sealed_key_id, unseal
-from linli.core.errors import FieldError, Msg, conflict, not_found, permission_denied, validation_failed
+from linli.core.errors import DomainError, FieldError, Msg, conflict, not_found, permission_denied, validation_failed
 from linli.core.services import audit_record
 from linli.residents.domain import (
     MOVE_STATUS,
@@ -45,7 +45,13 @@ from linli.residents.models import (
     ResidenceChange,
     Resident,
 )
-from linli.residents.selectors import FIGURES, pool_figures_by_community
+from linli.residents.selectors import (
+    FIGURES,
+    ApplicantCard,
+    applicant_card,
+    applicant_find,
+    pool_figures_by_community,
+)
 
 # --- households and residents -------------------------------------------------------------
 
@@ -375,6 +381,30 @@ def resident_reveal(*, actor: Actor, resident: Resident, field_name: str, reason
         raise validation_failed([FieldError("reason", Msg("请填写查看原因", "Give the reason for viewing"))])
     _audit_resident(actor, "resident.reveal", resident, {"field": field_name}, reason)
     return unseal(getattr(resident, f"{field_name}_sealed"), context=f"resident.{field_name}")
+
+
+def applicant_lookup(*, actor: Actor, id_number: str, purpose: str) -> ApplicantCard:
+    """Find an applicant anywhere in the city by exact ID number for the service desk (全市通办):
+    any community's window serves any resident. Exact match only (no browsing), masked card only,
+    and every lookup is audited with its purpose."""
+    if not actor.has_perm(RESIDENTS_APPLICANT_LOOKUP) or not actor.scope_paths:
+        raise permission_denied()
+    problem = id_number_problem(id_number)
+    if problem:
+        raise validation_failed([FieldError("id_number", Msg(*problem))])
+    resident = applicant_find(id_number)
+    if resident is None:
+        raise DomainError(
+            Msg(
+                "本市常住人口信息池中没有此身份证号的居民，请先到居住地社区登记",
+                "No resident of this city has that ID number; register at the home community first",
+            ),
+            code="applicant_not_found",
+            fields=[FieldError("id_number", Msg("未找到该居民", "No such resident"))],
+            status=404,
+        )
+    _audit_resident(actor, "resident.applicant_lookup", resident, {"purpose": purpose[:80]}, purpose)
+    return applicant_card(resident)
 
 
 # --- stored figures ---------------------------------------------------------------------------

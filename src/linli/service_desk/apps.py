@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceDeskConfig(AppConfig):
+    name = "linli.service_desk"
+    label = "service_desk"
+    verbose_name = _("Service desk")

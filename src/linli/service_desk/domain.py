@@ -1,0 +1,380 @@
+"""Rules of the service desk with no ORM: case states and the transitions between them, the
+working-day arithmetic, routing levels, materials, 好差评 levels, notification texts and the
+reading of the reference catalogue's free-text time limits.
+
+The transition table is the workflow: services look an action up here, check the permission it
+names against the actor and the state it starts from against the locked row, and write one event.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from linli.accounts.domain import DESK_ACCEPT, DESK_APPLY, DESK_DECIDE
+from linli.core.errors import Msg
+
+
+class CaseState(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+    IN_REVIEW = "in_review", _("In review")
+    AWAITING_SUPPLEMENT = "awaiting_supplement", _("Awaiting supplement")
+    DECIDED = "decided", _("Decided")
+    DELIVERED = "delivered", _("Delivered")
+    CLOSED = "closed", _("Closed")
+    RATED = "rated", _("Rated")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# States in which the time limit runs (awaiting a supplement pauses it).
+RUNNING_STATES = frozenset({CaseState.ACCEPTED, CaseState.IN_REVIEW})
+OPEN_STATES = frozenset(
+    {CaseState.SUBMITTED, CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.AWAITING_SUPPLEMENT, CaseState.DECIDED}
+)
+FINISHED_STATES = frozenset({CaseState.DELIVERED, CaseState.CLOSED, CaseState.RATED})
+
+
+class Decision(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+
+
+class Channel(models.TextChoices):
+    WINDOW = "window", _("At the window")
+    ONLINE = "online", _("Online")
+    PROXY = "proxy", _("By proxy")
+    HOME = "home", _("At home")
+    SELF_SERVICE = "self_service", _("Self-service terminal")
+
+
+STAFF_CHANNELS = frozenset({Channel.WINDOW, Channel.PROXY, Channel.HOME})
+RESIDENT_CHANNELS = frozenset({Channel.ONLINE, Channel.SELF_SERVICE})
+
+
+class DecidingLevel(models.TextChoices):
+    COMMUNITY = "community", _("Community")
+    STREET = "street", _("Street or town")
+    DISTRICT = "district", _("District or county")
+    CITY = "city", _("City")
+
+
+# How many leading characters of a home path name the deciding unit at each level.
+LEVEL_PATH_LENGTH = {
+    DecidingLevel.COMMUNITY: 12,
+    DecidingLevel.STREET: 9,
+    DecidingLevel.DISTRICT: 6,
+    DecidingLevel.CITY: 4,
+}
+
+
+class MaterialStatus(models.TextChoices):
+    PROVIDED = "provided", _("Provided")
+    POOL_HELD = "pool_held", _("Held by the government (not needed)")
+    DEFERRED = "deferred", _("Promised later (容缺)")
+    MISSING = "missing", _("Missing")
+
+
+class DeliveryMethod(models.TextChoices):
+    PICKUP = "pickup", _("Picked up at the window")
+    POST = "post", _("By post")
+    ONLINE = "online", _("Electronic result")
+    HOME = "home", _("Brought home")
+
+
+class RatingLevel(models.IntegerChoices):
+    """GB/T 39735 five levels; the two lowest are 差评 (bad ratings)."""
+
+    VERY_SATISFIED = 5, _("Very satisfied")
+    SATISFIED = 4, _("Satisfied")
+    BASICALLY_SATISFIED = 3, _("Basically satisfied")
+    DISSATISFIED = 2, _("Dissatisfied")
+    VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+
+BAD_RATING_MAX = 2
+
+
+def is_bad_rating(score: int) -> bool:
+    return score <= BAD_RATING_MAX
+
+
+class RatingChannel(models.TextChoices):
+    WINDOW_TABLET = "window_tablet", _("Window tablet")
+    ONLINE = "online", _("Online")
+    SMS = "sms", _("SMS link")
+
+
+class RectificationState(models.TextChoices):
+    OPEN = "open", _("Being rectified")
+    CLOSED = "closed", _("Closed")
+
+
+class RectificationVerdict(models.TextChoices):
+    RECTIFIED = "rectified", _("Rectified at once")
+    EXPLAINED = "explained", _("Explained (no legal basis to change)")
+    MISTAKEN = "mistaken", _("Mistaken or malicious rating (reviewed)")
+
+
+class FollowUpMethod(models.TextChoices):
+    CALL = "call", _("Phone call")
+    VISIT = "visit", _("Visit")
+    MESSAGE = "message", _("Message")
+
+
+class ProxyConsentMethod(models.TextChoices):
+    SIGNED = "signed", _("Signed authorisation form")
+    FINGERPRINT = "fingerprint", _("Fingerprint on the form")
+    RECORDED = "recorded", _("Recorded verbal consent")
+
+
+# ---------------------------------------------------------------- the workflow as data
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[str]
+    target: str
+    permission: str  # checked against the actor; DESK_APPLY means "the applicant themself"
+    where: str  # which path of the case the actor must see: "accepted", "handling" or "applicant"
+    label: Msg
+
+
+def _t(action, sources, target, permission, where, zh, en) -> Transition:
+    return Transition(action, frozenset(sources), target, permission, where, Msg(zh, en))
+
+
+S = CaseState
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        _t("accept", {S.SUBMITTED}, S.ACCEPTED, DESK_ACCEPT, "accepted", "受理", "Accept"),
+        _t("refuse", {S.SUBMITTED}, S.REFUSED, DESK_ACCEPT, "accepted", "不予受理", "Refuse"),
+        _t("start_review", {S.ACCEPTED}, S.IN_REVIEW, DESK_DECIDE, "handling", "签收审核", "Start review"),
+        _t(
+            "request_supplement",
+            {S.IN_REVIEW},
+            S.AWAITING_SUPPLEMENT,
+            DESK_DECIDE,
+            "handling",
+            "要求补正",
+            "Request supplement",
+        ),
+        _t("supply", {S.AWAITING_SUPPLEMENT}, S.IN_REVIEW, DESK_ACCEPT, "accepted", "补正材料", "Supply material"),
+        _t("decide", {S.IN_REVIEW}, S.DECIDED, DESK_DECIDE, "handling", "作出决定", "Decide"),
+        _t("deliver", {S.DECIDED}, S.DELIVERED, DESK_ACCEPT, "accepted", "送达结果", "Deliver result"),
+        _t("close", {S.DELIVERED}, S.CLOSED, DESK_ACCEPT, "accepted", "办结归档", "Close"),
+        _t("rate", {S.DELIVERED, S.CLOSED}, S.RATED, DESK_APPLY, "applicant", "评价", "Rate"),
+        _t(
+            "withdraw",
+            {S.SUBMITTED, S.ACCEPTED, S.IN_REVIEW, S.AWAITING_SUPPLEMENT},
+            S.WITHDRAWN,
+            DESK_APPLY,
+            "applicant",
+            "撤回申请",
+            "Withdraw",
+        ),
+    )
+}
+# The applicant may also answer a supplement request and rate at the window through staff.
+APPLICANT_ACTIONS = frozenset({"supply", "rate", "withdraw"})
+
+
+def transition_for(action: str) -> Transition | None:
+    return TRANSITIONS.get(action)
+
+
+def actions_from(state: str) -> list[str]:
+    return [t.action for t in TRANSITIONS.values() if state in t.sources]
+
+
+# ---------------------------------------------------------------- working days
+class WorkCalendar:
+    """Working days: Monday to Friday, except the public holidays, plus the swapped working
+    weekends (调休). `exceptions` maps a date to whether it is a working day where that differs
+    from the weekday rule; `known_years` are the years whose schedule has been published."""
+
+    def __init__(self, exceptions: dict[date, bool] | None = None, known_years: frozenset[int] = frozenset()):
+        self.exceptions = exceptions or {}
+        self.known_years = known_years
+
+    def is_workday(self, day: date) -> bool:
+        if day in self.exceptions:
+            return self.exceptions[day]
+        return day.weekday() < 5
+
+    def knows(self, *days: date) -> bool:
+        return all(d.year in self.known_years for d in days)
+
+    def add_working_days(self, start: date, count: int) -> date:
+        """The `count`-th working day after `start` (start itself not counted). With count 0,
+        `start` if it is a working day, else the next working day (即办: decided the same day)."""
+        day = start
+        if count == 0:
+            while not self.is_workday(day):
+                day += timedelta(days=1)
+            return day
+        remaining = count
+        while remaining:
+            day += timedelta(days=1)
+            if self.is_workday(day):
+                remaining -= 1
+        return day
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days d with start < d <= end (0 when end <= start)."""
+        count, day = 0, start
+        while day < end:
+            day += timedelta(days=1)
+            count += self.is_workday(day)
+        return count
+
+    def due_on(self, accepted_on: date, days: int) -> date:
+        return self.add_working_days(accepted_on, days)
+
+    def resumed_due_on(self, due_on: date, paused_on: date, resumed_on: date) -> date:
+        """补正期间不计入时限: the working days spent waiting for a supplement move the due date on."""
+        return self.add_working_days(due_on, self.working_days_between(paused_on, resumed_on))
+
+    def due_soon(self, due_on: date, today: date, within: int) -> bool:
+        """Due today or within the next `within` working days, and not overdue yet."""
+        return today <= due_on and self.working_days_between(today, due_on) <= within
+
+
+DUE_SOON_WORKING_DAYS = 2
+
+
+# ---------------------------------------------------------------- catalogue
+@dataclass(frozen=True)
+class Material:
+    key: str
+    name: str
+    required: bool = True
+    original: bool = False  # original to be seen (else a copy)
+    pool_held: bool = False  # 免提交: the pool already holds it
+    deferrable: bool = False  # 容缺: may be promised for later when the item allows it
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "name": self.name,
+            "required": self.required,
+            "original": self.original,
+            "pool_held": self.pool_held,
+            "deferrable": self.deferrable,
+        }
+
+
+# Materials the resident pool already holds for a registered resident: ID card data and the
+# household register. Marked 免提交 at import; admins may change it per item.
+POOL_HELD_WORDS = ("身份证", "户口簿", "居民户口")
+# The application form and the identity of the applicant are never deferrable (key materials).
+KEY_MATERIAL_WORDS = ("申请书", "申请表", "申请审批表", "身份证", "授权书")
+OPTIONAL_MARKERS = ("（按需）", "(按需)", "按需")
+
+DAYS_RE = re.compile(r"(\d+)\s*(?:个)?工作日")
+CALENDAR_DAYS_RE = re.compile(r"(\d+)\s*日内")
+INSTANT_WORDS = ("即办",)
+DEFAULT_PROMISED_DAYS = 20
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    days: int
+    verified: bool
+
+
+def parse_time_limit(text: str) -> TimeLimit | None:
+    """Read a reference cell like "30工作日 (+15)", "即办 (unverified)" or "≤20工作日". The first
+    number of working days wins; "即办" is 0; calendar days ("15日内") count as working days (a
+    conservative reading); a cell saying "unverified" is kept but flagged; none found gives None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    verified = "unverified" not in text
+    if any(word in text for word in INSTANT_WORDS):
+        return TimeLimit(0, verified)
+    for pattern in (DAYS_RE, CALENDAR_DAYS_RE):
+        match = pattern.search(text)
+        if match:
+            return TimeLimit(int(match.group(1)), verified)
+    return None
+
+
+def materials_from_text(text: str) -> list[Material]:
+    """Split a reference materials cell ("申请书；身份证、户口簿；…") into a checklist."""
+    materials: list[Material] = []
+    for number, raw in enumerate(re.split(r"[；;]", text or ""), start=1):
+        name = raw.strip()
+        if not name:
+            continue
+        optional = any(marker in name for marker in OPTIONAL_MARKERS)
+        for marker in OPTIONAL_MARKERS:
+            name = name.replace(marker, "")
+        materials.append(
+            Material(
+                key=f"m{number}",
+                name=name.strip(),
+                required=not optional,
+                original="原件" in name,
+                pool_held=any(word in name for word in POOL_HELD_WORDS) and "证明" not in name,
+                deferrable=not any(word in name for word in KEY_MATERIAL_WORDS),
+            )
+        )
+    return materials
+
+
+# ---------------------------------------------------------------- case numbers
+def case_number(district_code: str, day: date, sequence: int) -> str:
+    """`210102-20261125-00017`: accepting district, day, the day's sequence in that district.
+    Readable over the phone and unique by construction (the counter row is locked)."""
+    return f"{district_code}-{day:%Y%m%d}-{sequence:05d}"
+
+
+# ---------------------------------------------------------------- notification texts
+NOTICES: dict[str, Msg] = {
+    "submitted": Msg(
+        "您的「{item}」申请已提交，办件号 {number}，社区将尽快受理。",
+        "Your application for {item} was submitted as {number}; the community will accept it soon.",
+    ),
+    "accepted": Msg(
+        "您的「{item}」申请已受理，办件号 {number}，承诺 {due} 前办结。",
+        "Your application for {item} ({number}) was accepted and is due by {due}.",
+    ),
+    "refused": Msg(
+        "您的「{item}」申请（{number}）未予受理：{note}",
+        "Your application for {item} ({number}) was not accepted: {note}",
+    ),
+    "supplement_requested": Msg(
+        "办件 {number}「{item}」需要补正材料：{note}。补正期间办理时限暂停。",
+        "Case {number} ({item}) needs more material: {note}. The time limit is paused meanwhile.",
+    ),
+    "decided": Msg(
+        "办件 {number}「{item}」已办理完毕，结果：{decision}。",
+        "Case {number} ({item}) has been decided: {decision}.",
+    ),
+    "delivered": Msg(
+        "办件 {number}「{item}」的结果已送达，欢迎对本次服务进行评价。",
+        "The result of case {number} ({item}) was delivered; please rate the service.",
+    ),
+    "due_soon": Msg(
+        "办件 {number}「{item}」将于 {due} 到期，请抓紧办理。",
+        "Case {number} ({item}) is due on {due}; please finish it in time.",
+    ),
+    "overdue": Msg(
+        "办件 {number}「{item}」已超期（应于 {due} 办结），请立即办理。",
+        "Case {number} ({item}) is overdue (was due {due}); please act now.",
+    ),
+    "bad_rating": Msg(
+        "办件 {number}「{item}」收到差评，请于 {due} 前完成回访整改。",
+        "Case {number} ({item}) received a bad rating; follow up and rectify by {due}.",
+    ),
+}
+
+RECTIFICATION_WORKING_DAYS = 15  # commonly quoted national cap, unverified: a setting per city

@@ -1,0 +1,288 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.ids import uuid7
+from linli.service_desk.domain import (
+    CaseState,
+    Channel,
+    DecidingLevel,
+    Decision,
+    DeliveryMethod,
+    FollowUpMethod,
+    ProxyConsentMethod,
+    RatingChannel,
+    RatingLevel,
+    RectificationState,
+    RectificationVerdict,
+)
+
+
+class WorkCalendarYear(models.Model):
+    """A year whose holiday schedule is known (seeded from `chinese-calendar` or entered by an
+    admin). Due dates reaching into an unknown year use the weekday rule and are flagged."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=40)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("work calendar year")
+        verbose_name_plural = _("work calendar years")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class WorkCalendarDay(models.Model):
+    """A day whose status differs from the weekday rule: a public holiday on a weekday, or a
+    swapped working weekend day (调休)."""
+
+    day = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=40, blank=True)
+    source = models.CharField(_("source"), max_length=40)
+
+    class Meta:
+        verbose_name = _("work calendar day")
+        verbose_name_plural = _("work calendar")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'workday' if self.is_workday else 'holiday'}"
+
+
+class ServiceItem(models.Model):
+    """A catalogue item's lasting identity; its content lives in versions."""
+
+    code = models.CharField(_("item code"), max_length=32, unique=True)
+    public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
+    current = models.ForeignKey("ServiceItemVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    is_active = models.BooleanField(_("in the catalogue"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("service item")
+        verbose_name_plural = _("service catalogue")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ServiceItemVersion(models.Model):
+    """One version of an item. Never edited: an edit creates the next version, and a case keeps
+    the version it started with."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField(_("version"))
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    item_type = models.CharField(_("item type"), max_length=4)
+    deciding_level = models.CharField(_("decided at"), max_length=16, choices=DecidingLevel.choices)
+    department_kind = models.CharField(_("deciding department"), max_length=32, blank=True)
+    promised_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"))
+    legal_days = models.PositiveSmallIntegerField(_("legal time limit (working days)"), null=True, blank=True)
+    limits_verified = models.BooleanField(_("time limits verified"), default=False)
+    conditions = models.TextField(_("conditions"), blank=True)
+    materials = models.JSONField(_("materials"), default=list)
+    channels = models.JSONField(_("channels"), default=list)
+    citywide = models.BooleanField(_("handled anywhere in the city"), default=True)
+    allows_deferral = models.BooleanField(_("accepts promised material (容缺)"), default=True)
+    fee = models.CharField(_("fee"), max_length=100, blank=True)
+    retention_years = models.PositiveSmallIntegerField(_("archive retention (years)"), default=10)
+    source = models.TextField(_("source"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.CharField(_("created by"), max_length=150)
+
+    class Meta:
+        verbose_name = _("service item version")
+        verbose_name_plural = _("service item versions")
+        ordering = ["item", "-version"]
+        constraints = [models.UniqueConstraint(fields=["item", "version"], name="item_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class CaseNumberCounter(models.Model):
+    """The last sequence number used per district and day; locked to draw the next."""
+
+    prefix = models.CharField(max_length=20, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class ServiceCase(models.Model):
+    """One application (办件), from submission to archive."""
+
+    number = models.CharField(_("case number"), max_length=32, unique=True)
+    public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="cases")
+    item_version = models.ForeignKey(ServiceItemVersion, on_delete=models.PROTECT, related_name="cases")
+    state = models.CharField(_("state"), max_length=24, choices=CaseState.choices)
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    # The applicant, as the pool knew them when applying (masked values only; PII stays in residents).
+    applicant_ref = models.UUIDField(_("applicant"), db_index=True)
+    applicant_name = models.CharField(_("applicant name"), max_length=50)
+    applicant_id_masked = models.CharField(_("applicant ID number"), max_length=18)
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    home_path = models.CharField(_("applicant's home"), max_length=18)
+    accepted_path = models.CharField(_("accepting community"), max_length=12, db_index=True)
+    handling_path = models.CharField(_("deciding unit"), max_length=12)
+    handling_department = models.ForeignKey(
+        "areas.Department", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answers = models.JSONField(_("application details"), default=dict, blank=True)
+    checklist = models.JSONField(_("materials checklist"), default=dict, blank=True)
+    deferred_until = models.DateField(_("promised material by"), null=True, blank=True)
+    home_visit_at = models.DateTimeField(_("home visit"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    legal_due_on = models.DateField(_("legal deadline"), null=True, blank=True)
+    calendar_provisional = models.BooleanField(_("due date uses an unpublished calendar year"), default=False)
+    paused_on = models.DateField(_("paused since"), null=True, blank=True)
+    paused_days = models.PositiveSmallIntegerField(_("working days paused"), default=0)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("decision reasons"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    delivery_method = models.CharField(_("delivery"), max_length=16, choices=DeliveryMethod.choices, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    finished_on_time = models.BooleanField(_("decided on time"), null=True, blank=True)
+    due_soon_notified = models.BooleanField(default=False)
+    overdue_notified = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("service case")
+        verbose_name_plural = _("service cases")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["handling_path", "state", "due_on"], name="case_handling_queue"),
+            models.Index(fields=["accepted_path", "state", "due_on"], name="case_accepted_queue"),
+            models.Index(fields=["handling_department", "state", "due_on"], name="case_department_queue"),
+            models.Index(fields=["state", "due_on"], name="case_state_due"),
+            models.Index(fields=["applicant_user", "-submitted_at"], name="case_applicant"),
+            models.Index(fields=["decided_at"], name="case_decided_at"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseEvent(models.Model):
+    """One append-only line of a case's timeline: the source of the timeline, audit and KPIs."""
+
+    case = models.ForeignKey(ServiceCase, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("time"))
+    action = models.CharField(_("action"), max_length=32)
+    from_state = models.CharField(_("from"), max_length=24, blank=True)
+    to_state = models.CharField(_("to"), max_length=24, blank=True)
+    actor_user_id = models.BigIntegerField(null=True, blank=True)
+    actor_name = models.CharField(_("by"), max_length=150)
+    actor_unit = models.CharField(_("unit"), max_length=18, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ProxyConsent(models.Model):
+    """代办: the applicant's consent for a worker to handle a case on their behalf; time-boxed."""
+
+    case = models.OneToOneField(ServiceCase, on_delete=models.PROTECT, related_name="proxy")
+    agent_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agent_name = models.CharField(_("agent"), max_length=150)
+    method = models.CharField(_("consent given by"), max_length=16, choices=ProxyConsentMethod.choices)
+    reason = models.CharField(_("why by proxy"), max_length=200)
+    valid_until = models.DateField(_("valid until"))
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proxy consent")
+        verbose_name_plural = _("proxy consents")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} by {self.agent_name}"
+
+
+class CaseRating(models.Model):
+    """好差评: the applicant's rating of a finished case (one per case)."""
+
+    case = models.OneToOneField(ServiceCase, on_delete=models.PROTECT, related_name="rating")
+    score = models.PositiveSmallIntegerField(_("rating"), choices=RatingLevel.choices)
+    channel = models.CharField(_("rated through"), max_length=16, choices=RatingChannel.choices)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    rated_at = models.DateTimeField(_("rated"))
+    # Denormalised so satisfaction per unit, item and worker is one indexed scan.
+    handling_path = models.CharField(max_length=12, db_index=True)
+    accepted_path = models.CharField(max_length=12, db_index=True)
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.score}"
+
+
+class Rectification(models.Model):
+    """差评整改: opened by a bad rating, followed up, closed with a verdict."""
+
+    rating = models.OneToOneField(CaseRating, on_delete=models.PROTECT, related_name="rectification")
+    case = models.ForeignKey(ServiceCase, on_delete=models.PROTECT, related_name="rectifications")
+    state = models.CharField(_("state"), max_length=16, choices=RectificationState.choices)
+    due_on = models.DateField(_("due"))
+    handling_path = models.CharField(max_length=12, db_index=True)
+    accepted_path = models.CharField(max_length=12, db_index=True)
+    verdict = models.CharField(_("verdict"), max_length=16, choices=RectificationVerdict.choices, blank=True)
+    summary = models.TextField(_("what was done"), blank=True)
+    opened_at = models.DateTimeField(_("opened"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.CharField(_("closed by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("rectification")
+        verbose_name_plural = _("rectifications")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.state}"
+
+
+class FollowUp(models.Model):
+    """回访: a call or visit to the resident who gave a bad rating."""
+
+    rectification = models.ForeignKey(Rectification, on_delete=models.PROTECT, related_name="follow_ups")
+    at = models.DateTimeField(_("time"))
+    method = models.CharField(_("how"), max_length=16, choices=FollowUpMethod.choices)
+    summary = models.TextField(_("summary"))
+    resident_satisfied = models.BooleanField(_("resident satisfied now"), null=True)
+    by_name = models.CharField(_("by"), max_length=150)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.rectification_id} {self.at:%Y-%m-%d}"

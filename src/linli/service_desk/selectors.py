@@ -1,0 +1,371 @@
+"""Reads of the service desk: the catalogue, the work calendar, cases (scoped), queues,
+timelines, the one-time notice, rectifications and figures.
+
+Who sees a case: the applicant; staff whose scope holds the accepting community (the front desk
+and its owner, 一办到底) or the deciding unit (the back office); a department officer sees the
+cases routed to their department; supervisors above either see them through their wider scope.
+Everyone else gets the same 404 as for a case that does not exist.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from linli.accounts.domain import DESK_SUPERVISE, Role
+from linli.core.actor import Actor
+from linli.core.errors import not_found
+from linli.core.paths import under_path
+from linli.service_desk.domain import (
+    APPLICANT_ACTIONS,
+    DUE_SOON_WORKING_DAYS,
+    OPEN_STATES,
+    RUNNING_STATES,
+    CaseState,
+    Material,
+    MaterialStatus,
+    Transition,
+    WorkCalendar,
+    actions_from,
+    transition_for,
+)
+from linli.service_desk.models import (
+    CaseEvent,
+    CaseRating,
+    Rectification,
+    ServiceCase,
+    ServiceItem,
+    ServiceItemVersion,
+    WorkCalendarDay,
+    WorkCalendarYear,
+)
+
+# ---------------------------------------------------------------- work calendar
+
+CALENDAR_TTL_SECONDS = 60
+_calendar_cache: dict[str, tuple[float, WorkCalendar]] = {}
+
+
+def work_calendar() -> WorkCalendar:
+    """The calendar of all known exceptions, cached for a minute per process (an admin's edit
+    clears this process's copy at once; other processes follow within the minute)."""
+    cached = _calendar_cache.get("calendar")
+    if cached and time.monotonic() - cached[0] < CALENDAR_TTL_SECONDS:
+        return cached[1]
+    calendar = WorkCalendar(
+        exceptions=dict(WorkCalendarDay.objects.values_list("day", "is_workday")),
+        known_years=frozenset(WorkCalendarYear.objects.values_list("year", flat=True)),
+    )
+    _calendar_cache["calendar"] = (time.monotonic(), calendar)
+    return calendar
+
+
+def work_calendar_forget() -> None:
+    _calendar_cache.clear()
+
+
+def calendar_days(year: int) -> QuerySet[WorkCalendarDay]:
+    return WorkCalendarDay.objects.filter(day__year=year)
+
+
+def calendar_years() -> QuerySet[WorkCalendarYear]:
+    return WorkCalendarYear.objects.all()
+
+
+# ---------------------------------------------------------------- catalogue
+
+
+def item_list(*, q: str = "", include_inactive: bool = False) -> QuerySet[ServiceItem]:
+    """The catalogue (public): current versions, searchable by name or code."""
+    items = ServiceItem.objects.select_related("current").filter(current__isnull=False)
+    if not include_inactive:
+        items = items.filter(is_active=True)
+    q = q.strip()
+    if q:
+        items = items.filter(Q(current__name__icontains=q) | Q(code__iexact=q))
+    return items.order_by("code")
+
+
+def item_get(*, code: str, include_inactive: bool = False) -> ServiceItem:
+    item = item_list(include_inactive=include_inactive).filter(code=code).first()
+    if item is None:
+        raise not_found("服务事项", "Service item")
+    return item
+
+
+def item_versions(item: ServiceItem) -> QuerySet[ServiceItemVersion]:
+    return item.versions.order_by("-version")
+
+
+def version_materials(version: ServiceItemVersion) -> list[Material]:
+    return [Material(**m) for m in version.materials]
+
+
+# ---------------------------------------------------------------- cases: scope
+
+
+def _department_only(actor: Actor) -> bool:
+    """A department officer's posting path is their district: it must not open every case
+    accepted there, only the ones routed to their department."""
+    staff_roles = actor.roles - {Role.RESIDENT}
+    return bool(staff_roles) and staff_roles <= {Role.DEPARTMENT_OFFICER}
+
+
+def case_scope_q(actor: Actor) -> Q:
+    query = Q(pk__in=[])
+    if actor.user_id is not None:
+        query |= Q(applicant_user_id=actor.user_id)
+    if actor.department_ids:
+        query |= Q(handling_department_id__in=actor.department_ids)
+    if actor.scope_paths and not _department_only(actor):
+        for prefix in actor.scope_paths:
+            query |= under_path("accepted_path", prefix) | under_path("handling_path", prefix)
+    return query
+
+
+def case_list(*, actor: Actor) -> QuerySet[ServiceCase]:
+    if not actor.is_authenticated:
+        return ServiceCase.objects.none()
+    return ServiceCase.objects.filter(case_scope_q(actor)).select_related("item_version")
+
+
+def case_get(*, actor: Actor, key) -> ServiceCase:
+    """A case by public id or case number, if the actor may see it."""
+    cases = case_list(actor=actor)
+    key = str(key).strip()
+    case = cases.filter(number=key).first() if "-" in key and len(key) < 30 else None
+    if case is None:
+        try:
+            case = cases.filter(public_id=key).first()
+        except Exception:  # not a UUID: simply no such case
+            case = None
+    if case is None:
+        raise not_found("办件", "Case")
+    return case
+
+
+def is_applicant(actor: Actor, case: ServiceCase) -> bool:
+    return actor.user_id is not None and case.applicant_user_id == actor.user_id
+
+
+def case_path_for(case: ServiceCase, where: str) -> str:
+    return case.handling_path if where == "handling" else case.accepted_path
+
+
+def may_act(actor: Actor, case: ServiceCase, transition: Transition) -> bool:
+    """Whether the actor may take this transition on this case (state aside)."""
+    if transition.action in APPLICANT_ACTIONS and is_applicant(actor, case):
+        return True
+    if transition.where == "applicant":
+        # recorded at the window on the applicant's behalf (e.g. the rating tablet)
+        return actor.has_perm("desk.accept") and actor.sees_path(case.accepted_path)
+    if not actor.has_perm(transition.permission):
+        return False
+    if transition.where == "handling" and case.handling_department_id in actor.department_ids:
+        return True
+    if _department_only(actor):
+        return False
+    return actor.sees_path(case_path_for(case, transition.where))
+
+
+def case_actions(*, actor: Actor, case: ServiceCase) -> list[str]:
+    """The actions this actor can take on the case now, in workflow order."""
+    return [a for a in actions_from(case.state) if may_act(actor, case, transition_for(a))]
+
+
+def case_timeline(case: ServiceCase) -> QuerySet[CaseEvent]:
+    return case.events.order_by("at", "id")
+
+
+# ---------------------------------------------------------------- queues
+
+QUEUES = ("mine", "intake", "unit", "due_soon", "overdue", "finished", "all")
+
+
+def case_queue(*, actor: Actor, queue: str, today: date | None = None, q: str = "") -> QuerySet[ServiceCase]:
+    """Staff queues: mine (owned or assigned and open), intake (online applications waiting at
+    my windows), unit (open cases my unit decides), due soon, overdue, finished, all."""
+    today = today or timezone.localdate()
+    cases = case_list(actor=actor)
+    if queue == "mine":
+        cases = cases.filter(Q(owner_id=actor.user_id) | Q(assignee_id=actor.user_id), state__in=OPEN_STATES)
+    elif queue == "intake":
+        cases = cases.filter(state=CaseState.SUBMITTED)
+    elif queue == "unit":
+        cases = cases.filter(_handled_by_q(actor), state__in=OPEN_STATES - {CaseState.SUBMITTED})
+    elif queue == "due_soon":
+        horizon = work_calendar().add_working_days(today, DUE_SOON_WORKING_DAYS)
+        cases = cases.filter(state__in=RUNNING_STATES, due_on__gte=today, due_on__lte=horizon)
+    elif queue == "overdue":
+        cases = cases.filter(state__in=RUNNING_STATES, due_on__lt=today)
+    elif queue == "finished":
+        cases = cases.filter(state__in=[CaseState.DELIVERED, CaseState.CLOSED, CaseState.RATED])
+    q = q.strip()
+    if q:
+        cases = cases.filter(Q(number__icontains=q) | Q(applicant_name=q) | Q(item_version__name__icontains=q))
+    if queue in {"due_soon", "overdue", "unit", "mine"}:
+        return cases.order_by("due_on", "id")
+    return cases.order_by("-submitted_at", "-id")
+
+
+def _handled_by_q(actor: Actor) -> Q:
+    query = Q(pk__in=[])
+    if actor.department_ids:
+        query |= Q(handling_department_id__in=actor.department_ids)
+    if not _department_only(actor):
+        for prefix in actor.scope_paths:
+            query |= under_path("handling_path", prefix)
+    return query
+
+
+def my_cases(*, actor: Actor) -> QuerySet[ServiceCase]:
+    """A resident's own applications."""
+    if actor.user_id is None:
+        return ServiceCase.objects.none()
+    return (
+        ServiceCase.objects.filter(applicant_user_id=actor.user_id)
+        .select_related("item_version")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+# ---------------------------------------------------------------- materials
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    material: Material
+    status: str
+
+
+def checklist_lines(version: ServiceItemVersion, checklist: dict[str, str]) -> list[ChecklistLine]:
+    """Each material of the version with its status; 免提交 materials are never missing."""
+    lines = []
+    for material in version_materials(version):
+        default = MaterialStatus.POOL_HELD if material.pool_held else MaterialStatus.MISSING
+        lines.append(ChecklistLine(material, checklist.get(material.key, default)))
+    return lines
+
+
+def one_time_notice(version: ServiceItemVersion, checklist: dict[str, str]) -> list[Material]:
+    """一次性告知: every required material still missing, all at once."""
+    return [
+        line.material
+        for line in checklist_lines(version, checklist)
+        if line.material.required and line.status == MaterialStatus.MISSING
+    ]
+
+
+# ---------------------------------------------------------------- ratings and rectifications
+
+
+def rectification_list(*, actor: Actor, open_only: bool = True) -> QuerySet[Rectification]:
+    if not actor.scope_paths and not actor.department_ids:
+        return Rectification.objects.none()
+    cases = case_list(actor=actor).values("pk")
+    items = Rectification.objects.filter(case_id__in=cases).select_related("case", "rating")
+    if open_only:
+        items = items.filter(state="open")
+    return items.order_by("due_on", "id")
+
+
+def rectification_get(*, actor: Actor, pk: int) -> Rectification:
+    found = rectification_list(actor=actor, open_only=False).filter(pk=pk).first()
+    if found is None:
+        raise not_found("整改", "Rectification")
+    return found
+
+
+# ---------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class DeskFigures:
+    path: str
+    name: str
+    decided: int
+    on_time: int
+    open: int
+    overdue: int
+    rated: int
+    bad: int
+    satisfaction: float | None  # mean score 1–5
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.decided if self.decided else None
+
+
+def desk_figures_by_child(
+    *, actor: Actor, parent_path: str, child_length: int, since: datetime, until: datetime, names: dict[str, str]
+) -> list[DeskFigures]:
+    """On-time rate, open and overdue cases and satisfaction for each child unit of
+    `parent_path`, by the deciding unit (谁办理谁负责), for cases decided in [since, until)."""
+    if not actor.has_perm(DESK_SUPERVISE) or not actor.sees_path(parent_path):
+        raise not_found("单位", "Unit")
+    today = timezone.localdate()
+    scope = ServiceCase.objects.filter(under_path("handling_path", parent_path))
+    child = Substr("handling_path", 1, child_length)
+    decided = (
+        scope.filter(decided_at__gte=since, decided_at__lt=until)
+        .annotate(child=child)
+        .values("child")
+        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(finished_on_time=True)))
+    )
+    running = (
+        scope.filter(state__in=OPEN_STATES)
+        .annotate(child=child)
+        .values("child")
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(state__in=RUNNING_STATES, due_on__lt=today)))
+    )
+    ratings = (
+        CaseRating.objects.filter(under_path("handling_path", parent_path), rated_at__gte=since, rated_at__lt=until)
+        .annotate(child=Substr("handling_path", 1, child_length))
+        .values("child")
+        .annotate(n=Count("pk"), bad=Count("pk", filter=Q(score__lte=2)), mean=Avg("score"))
+    )
+    table: dict[str, dict] = {}
+    for row in decided:
+        table.setdefault(row["child"], {}).update(decided=row["n"], on_time=row["on_time"])
+    for row in running:
+        table.setdefault(row["child"], {}).update(open=row["n"], overdue=row["overdue"])
+    for row in ratings:
+        table.setdefault(row["child"], {}).update(rated=row["n"], bad=row["bad"], satisfaction=row["mean"])
+    return [
+        DeskFigures(
+            path=path,
+            name=names.get(path, path),
+            decided=values.get("decided", 0),
+            on_time=values.get("on_time", 0),
+            open=values.get("open", 0),
+            overdue=values.get("overdue", 0),
+            rated=values.get("rated", 0),
+            bad=values.get("bad", 0),
+            satisfaction=round(values["satisfaction"], 2) if values.get("satisfaction") is not None else None,
+        )
+        for path, values in sorted(table.items())
+    ]
+
+
+def figures_by_item(*, actor: Actor, since: datetime, until: datetime) -> list[dict]:
+    """Volumes, on-time rate and satisfaction per catalogue item within the actor's scope."""
+    if not actor.has_perm(DESK_SUPERVISE):
+        return []
+    cases = case_list(actor=actor).filter(submitted_at__gte=since, submitted_at__lt=until)
+    rows = (
+        cases.values("item__code", "item_version__name")
+        .annotate(
+            n=Count("pk"),
+            decided=Count("pk", filter=Q(decided_at__isnull=False)),
+            on_time=Count("pk", filter=Q(finished_on_time=True)),
+            mean=Avg("rating__score"),
+            bad=Count("pk", filter=Q(rating__score__lte=2)),
+        )
+        .order_by("-n")
+    )
+    return list(rows[:100])

@@ -1,0 +1,987 @@
+"""Writes of the service desk. Every state change goes through `case_transition`: the case row
+is locked, the transition table says whether the action may start from the current state, the
+actor's permission and path are checked, the change and one timeline event are written in one
+transaction, audited, and the people concerned are notified after the commit."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from linli.accounts.domain import CALENDAR_EDIT, CATALOGUE_EDIT, DESK_ACCEPT, DESK_APPLY
+from linli.areas.domain import DepartmentKind
+from linli.areas.selectors import department_for, org_unit_by_path
+from linli.core.actor import Actor
+from linli.core.errors import DomainError, FieldError, Msg, conflict, not_found, permission_denied, validation_failed
+from linli.core.notify import notify
+from linli.core.services import audit_record
+from linli.residents.selectors import ApplicantCard, applicant_by_ref, applicant_for_user
+from linli.service_desk.domain import (
+    DEFAULT_PROMISED_DAYS,
+    DUE_SOON_WORKING_DAYS,
+    LEVEL_PATH_LENGTH,
+    NOTICES,
+    RESIDENT_CHANNELS,
+    RUNNING_STATES,
+    STAFF_CHANNELS,
+    CaseState,
+    Channel,
+    DecidingLevel,
+    Decision,
+    DeliveryMethod,
+    FollowUpMethod,
+    MaterialStatus,
+    ProxyConsentMethod,
+    RatingChannel,
+    RectificationState,
+    RectificationVerdict,
+    case_number,
+    is_bad_rating,
+    materials_from_text,
+    parse_time_limit,
+    transition_for,
+)
+from linli.service_desk.models import (
+    CaseEvent,
+    CaseNumberCounter,
+    CaseRating,
+    FollowUp,
+    ProxyConsent,
+    Rectification,
+    ServiceCase,
+    ServiceItem,
+    ServiceItemVersion,
+    WorkCalendarDay,
+    WorkCalendarYear,
+)
+from linli.service_desk.selectors import (
+    is_applicant,
+    may_act,
+    one_time_notice,
+    version_materials,
+    work_calendar,
+    work_calendar_forget,
+)
+
+# ================================================================ work calendar
+
+
+@transaction.atomic
+def calendar_seed(*, years: list[int] | None = None) -> int:
+    """Load public holidays and swapped working days from the `chinese-calendar` package into the
+    editable calendar. Years an admin has edited are left alone. Returns the years written."""
+    import chinese_calendar
+    from chinese_calendar import constants
+
+    source = f"chinese-calendar {getattr(chinese_calendar, '__version__', '')}".strip()
+    known = {d.year for d in constants.holidays} | {d.year for d in constants.workdays}
+    admin_years = set(WorkCalendarYear.objects.filter(source="admin").values_list("year", flat=True))
+    wanted = sorted((set(years) if years else known) & known - admin_years)
+    for year in wanted:
+        rows = [
+            WorkCalendarDay(day=day, is_workday=False, name=str(name), source=source)
+            for day, name in constants.holidays.items()
+            if day.year == year and day.weekday() < 5
+        ] + [
+            WorkCalendarDay(day=day, is_workday=True, name=str(name), source=source)
+            for day, name in constants.workdays.items()
+            if day.year == year and day.weekday() >= 5
+        ]
+        WorkCalendarDay.objects.filter(day__year=year).delete()
+        WorkCalendarDay.objects.bulk_create(rows)
+        WorkCalendarYear.objects.update_or_create(year=year, defaults={"source": source})
+    work_calendar_forget()
+    return len(wanted)
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise permission_denied()
+
+
+@transaction.atomic
+def calendar_day_set(*, actor: Actor, day: date, is_workday: bool, name: str = "") -> None:
+    """An admin marks a day as a holiday or a working day (e.g. next year's schedule, published
+    late). A day that agrees with the weekday rule needs no row and has it removed."""
+    _require(actor, CALENDAR_EDIT)
+    WorkCalendarDay.objects.filter(day=day).delete()
+    if is_workday != (day.weekday() < 5):
+        WorkCalendarDay.objects.create(day=day, is_workday=is_workday, name=name[:40], source="admin")
+    WorkCalendarYear.objects.update_or_create(year=day.year, defaults={"source": "admin"})
+    audit_record(
+        actor=actor,
+        action="calendar.day_set",
+        object_type="calendar",
+        object_id=day.isoformat(),
+        details={"is_workday": is_workday, "name": name[:40]},
+    )
+    work_calendar_forget()
+
+
+# ================================================================ catalogue
+
+
+@dataclass
+class ItemInput:
+    code: str
+    name: str
+    item_type: str = "20"
+    deciding_level: str = DecidingLevel.DISTRICT
+    department_kind: str = ""
+    promised_days: int = DEFAULT_PROMISED_DAYS
+    legal_days: int | None = None
+    limits_verified: bool = False
+    conditions: str = ""
+    materials: list[dict] = field(default_factory=list)
+    channels: list[str] = field(default_factory=lambda: list(Channel.values))
+    citywide: bool = True
+    allows_deferral: bool = True
+    fee: str = ""
+    retention_years: int = 10
+    source: str = ""
+
+    def content(self) -> dict:
+        values = dict(self.__dict__)
+        values.pop("code")
+        return values
+
+
+ITEM_TYPES = frozenset({"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "20", "30", "31", "32", "99"})
+
+
+def item_input_problems(data: ItemInput) -> list[FieldError]:
+    problems: list[FieldError] = []
+
+    def bad(name: str, zh: str, en: str) -> None:
+        problems.append(FieldError(name, Msg(zh, en)))
+
+    if not data.code.strip() or len(data.code) > 32:
+        bad("code", "事项编码必填，最多 32 个字符", "code is required, at most 32 characters")
+    if not data.name.strip() or len(data.name) > 200:
+        bad("name", "事项名称必填，最多 200 个字符", "name is required, at most 200 characters")
+    if data.item_type not in ITEM_TYPES:
+        bad("item_type", "事项类型代码无效", "unknown item type code")
+    if data.deciding_level not in DecidingLevel.values:
+        bad("deciding_level", "办理层级应为社区、街道、区县或市", "level must be community, street, district or city")
+    if data.department_kind and data.department_kind not in DepartmentKind.values:
+        bad("department_kind", "承办部门类型无效", "unknown department kind")
+    if data.deciding_level in {DecidingLevel.DISTRICT, DecidingLevel.CITY} and not data.department_kind:
+        bad("department_kind", "区县级和市级事项须指定承办部门", "district and city items need a department")
+    if not 0 <= data.promised_days <= 365:
+        bad("promised_days", "承诺时限应在 0–365 个工作日之间", "promised limit must be 0–365 working days")
+    if data.legal_days is not None and not data.promised_days <= data.legal_days <= 365:
+        bad("legal_days", "法定时限不能短于承诺时限", "legal limit cannot be shorter than the promised one")
+    unknown = set(data.channels) - set(Channel.values)
+    if not data.channels or unknown:
+        bad("channels", "请选择至少一个有效的办理渠道", "choose at least one valid channel")
+    keys = [m.get("key") for m in data.materials]
+    if len(set(keys)) != len(keys) or not all(keys) or not all(str(m.get("name", "")).strip() for m in data.materials):
+        bad("materials", "每项材料须有唯一编号和名称", "every material needs a unique key and a name")
+    if not 1 <= data.retention_years <= 100:
+        bad("retention_years", "档案保存年限应在 1–100 年之间", "retention must be 1–100 years")
+    return problems
+
+
+def _normalised_materials(materials: list[dict]) -> list[dict]:
+    from linli.service_desk.domain import Material
+
+    return [
+        Material(
+            key=str(m["key"]),
+            name=str(m["name"]).strip(),
+            required=bool(m.get("required", True)),
+            original=bool(m.get("original", False)),
+            pool_held=bool(m.get("pool_held", False)),
+            deferrable=bool(m.get("deferrable", False)),
+        ).as_dict()
+        for m in materials
+    ]
+
+
+@transaction.atomic
+def item_version_save(*, actor: Actor, data: ItemInput) -> tuple[ServiceItemVersion, bool]:
+    """Create the item or its next version. Unchanged content creates nothing (returns False),
+    so re-importing the same file is harmless; cases keep the version they started with."""
+    _require(actor, CATALOGUE_EDIT)
+    problems = item_input_problems(data)
+    if problems:
+        raise validation_failed(problems)
+    data.materials = _normalised_materials(data.materials)
+    item, _created = ServiceItem.objects.select_for_update().get_or_create(code=data.code.strip())
+    content = data.content()
+    current = item.current
+    if current is not None and all(getattr(current, k) == v for k, v in content.items()):
+        return current, False
+    version = ServiceItemVersion.objects.create(
+        item=item, version=(current.version + 1 if current else 1), created_by=actor.username, **content
+    )
+    ServiceItem.objects.filter(pk=item.pk).update(current=version, is_active=True)
+    audit_record(
+        actor=actor,
+        action="catalogue.version",
+        object_type="service_item",
+        object_id=item.code,
+        details={"version": version.version},
+    )
+    return version, True
+
+
+@transaction.atomic
+def item_active_set(*, actor: Actor, code: str, active: bool) -> None:
+    _require(actor, CATALOGUE_EDIT)
+    if not ServiceItem.objects.filter(code=code).update(is_active=active):
+        raise not_found("服务事项", "Service item")
+    audit_record(
+        actor=actor, action="catalogue.active", object_type="service_item", object_id=code, details={"active": active}
+    )
+
+
+# Which deciding level and department the reference catalogue's "responsible_dept" text means.
+# First match wins; the texts are free Chinese, so this is the editable reading, not a law.
+DEPARTMENT_WORDS: list[tuple[str, str, str]] = [
+    ("居/村委会", DecidingLevel.COMMUNITY, ""),
+    # delegated to the street office (e.g. 低保 审核确认 "可委托街道"), or a street-level office
+    ("街道", DecidingLevel.STREET, ""),
+    ("司法所", DecidingLevel.STREET, ""),
+    ("残联", DecidingLevel.DISTRICT, DepartmentKind.DISABLED_PERSONS),
+    ("民政", DecidingLevel.DISTRICT, DepartmentKind.CIVIL_AFFAIRS),
+    ("医保", DecidingLevel.DISTRICT, DepartmentKind.MEDICAL_INSURANCE),
+    ("人社", DecidingLevel.DISTRICT, DepartmentKind.HUMAN_RESOURCES),
+    ("卫健", DecidingLevel.DISTRICT, DepartmentKind.HEALTH),
+    ("公安", DecidingLevel.DISTRICT, DepartmentKind.POLICE),
+    ("司法", DecidingLevel.DISTRICT, DepartmentKind.JUSTICE),
+    ("退役军人", DecidingLevel.DISTRICT, DepartmentKind.VETERANS),
+    ("住建", DecidingLevel.DISTRICT, DepartmentKind.HOUSING),
+]
+REFERENCE_COLUMNS = [
+    "seq",
+    "item_name",
+    "item_type_code",
+    "responsible_dept",
+    "promised_time_limit",
+    "required_materials",
+]
+ITEM_CODE_PREFIX = "SQ"
+
+
+@dataclass
+class CatalogueImportResult:
+    created: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    skipped: list[tuple[int, Msg]] = field(default_factory=list)
+    rejected: list[tuple[int, Msg]] = field(default_factory=list)
+
+
+def catalogue_import(*, actor: Actor, text: str) -> CatalogueImportResult:
+    """Load the reference catalogue CSV (`community_service_items.csv`): good rows are saved, each
+    bad row comes back with its line number and reason, and a row that is a work order rather
+    than an item (no item type) is skipped with a note."""
+    _require(actor, CATALOGUE_EDIT)
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in REFERENCE_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise validation_failed(
+            [FieldError("file", Msg(f"缺少列：{', '.join(missing)}", f"missing columns: {', '.join(missing)}"))]
+        )
+    result = CatalogueImportResult()
+    rows = list(reader)
+    by_seq = {row["seq"].strip(): row for row in rows}
+    for line, row in enumerate(rows, start=2):
+        data, problem = _reference_item(row, by_seq)
+        if data is None:
+            result.skipped.append((line, problem))
+            continue
+        try:
+            version, changed = item_version_save(actor=actor, data=data)
+        except DomainError as error:
+            result.rejected.append(
+                (line, Msg(str(error.fields[0].message.zh) if error.fields else error.message.zh, str(error)))
+            )
+            continue
+        if not changed:
+            result.unchanged += 1
+        elif version.version == 1:
+            result.created += 1
+        else:
+            result.new_versions += 1
+    return result
+
+
+def _reference_item(row: dict, by_seq: dict[str, dict]) -> tuple[ItemInput | None, Msg]:
+    seq = (row.get("seq") or "").strip()
+    if not seq.isdigit():
+        return None, Msg("序号不是数字", "seq is not a number")
+    if not (row.get("item_type_code") or "").strip():
+        return None, Msg("非服务事项（工单），不导入目录", "not a service item (a work order); not imported")
+    dept_text = row.get("responsible_dept") or ""
+    level, kind = DecidingLevel.DISTRICT, ""
+    for word, word_level, word_kind in DEPARTMENT_WORDS:
+        if word in dept_text:
+            level, kind = word_level, word_kind
+            break
+    else:
+        return None, Msg(f"无法识别承办部门「{dept_text}」", f"cannot tell the department from {dept_text!r}")
+    promised = parse_time_limit(row.get("promised_time_limit", ""))
+    legal = parse_time_limit(row.get("legal_time_limit", ""))
+    materials_text = row.get("required_materials") or ""
+    if materials_text.startswith("同") and "低保" in materials_text:  # "同低保 (+ …)": same as item 1
+        extra = materials_text.partition("+")[2]
+        materials_text = "；".join(filter(None, [by_seq.get("1", {}).get("required_materials", ""), extra.strip()]))
+    promised_days = promised.days if promised else DEFAULT_PROMISED_DAYS
+    legal_days = max(legal.days, promised_days) if legal else None
+    data = ItemInput(
+        code=f"{ITEM_CODE_PREFIX}{int(seq):03d}",
+        name=row["item_name"].strip(),
+        item_type=row["item_type_code"].strip(),
+        deciding_level=level,
+        department_kind=kind,
+        promised_days=promised_days,
+        legal_days=legal_days,
+        limits_verified=bool(promised and promised.verified),
+        conditions="；".join(
+            filter(None, [(row.get("community_role") or "").strip(), (row.get("notes") or "").strip()])
+        ),
+        materials=[m.as_dict() for m in materials_from_text(materials_text)],
+        source=(row.get("source_or_status") or "").strip()[:2000],
+    )
+    return data, Msg("", "")
+
+
+# ================================================================ routing and numbering
+
+
+@dataclass(frozen=True)
+class Route:
+    handling_path: str
+    department_id: int | None
+
+
+def case_route(version: ServiceItemVersion, home_path: str) -> Route:
+    """The deciding unit follows the item's level and the applicant's home, not the window:
+    a street item accepted anywhere goes to the applicant's own street."""
+    path = home_path[: LEVEL_PATH_LENGTH[DecidingLevel(version.deciding_level)]]
+    if org_unit_by_path(path) is None:
+        raise DomainError(
+            Msg("申请人住址不在本市区划内，无法确定办理单位", "The applicant's home is outside the city's divisions"),
+            code="applicant_outside_city",
+        )
+    if not version.department_kind:
+        return Route(path, None)
+    department = department_for(unit_path=path, kind=version.department_kind)
+    if department is None:
+        raise DomainError(
+            Msg(
+                "该事项在申请人所在区县没有配置承办部门，请联系管理员",
+                "No deciding department is configured for this item in the applicant's district",
+            ),
+            code="routing_unconfigured",
+        )
+    return Route(path, department.pk)
+
+
+def _next_case_number(district_code: str, day: date) -> str:
+    """Draw the day's next number for the district. The UPDATE locks the counter row until the
+    transaction ends, so two windows never draw the same number."""
+    prefix = f"{district_code}{day:%Y%m%d}"
+    if not CaseNumberCounter.objects.filter(prefix=prefix).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                CaseNumberCounter.objects.create(prefix=prefix, last=1)
+        except IntegrityError:  # another transaction created it first
+            CaseNumberCounter.objects.filter(prefix=prefix).update(last=F("last") + 1)
+    last = CaseNumberCounter.objects.values_list("last", flat=True).get(prefix=prefix)
+    return case_number(district_code, day, last)
+
+
+# ================================================================ intake
+
+
+@dataclass
+class ProxyInput:
+    method: str
+    reason: str
+    valid_until: date
+
+
+@dataclass
+class IntakeInput:
+    item_code: str
+    channel: str
+    applicant_ref: str = ""  # from an applicant lookup (staff); a resident applies as themself
+    desk_path: str = ""  # the community whose window accepts (staff)
+    checklist: dict[str, str] = field(default_factory=dict)
+    deferred_until: date | None = None
+    answers: dict[str, str] = field(default_factory=dict)
+    proxy: ProxyInput | None = None
+    home_visit_at: datetime | None = None
+
+
+def _item_version(code: str) -> ServiceItemVersion:
+    item = ServiceItem.objects.select_related("current").filter(code=code, is_active=True).first()
+    if item is None or item.current is None:
+        raise validation_failed(
+            [FieldError("item_code", Msg("目录中没有这个服务事项", "No such item in the catalogue"))]
+        )
+    return item.current
+
+
+def _check_channel(version: ServiceItemVersion, channel: str, allowed: frozenset[str]) -> None:
+    if channel not in allowed or channel not in version.channels:
+        raise validation_failed(
+            [FieldError("channel", Msg("该事项不能通过此渠道办理", "This item cannot be handled through this channel"))]
+        )
+
+
+def _checklist_problems(version: ServiceItemVersion, data: IntakeInput, today: date) -> list[FieldError]:
+    """Every material must be known, and every required one provided, held by the pool, or —
+    where the item and the material allow it — promised for later (容缺) with a date."""
+    problems: list[FieldError] = []
+    materials = {m.key: m for m in version_materials(version)}
+    for key, status in data.checklist.items():
+        if key not in materials or status not in MaterialStatus.values:
+            problems.append(FieldError(f"checklist.{key}", Msg("未知的材料或状态", "Unknown material or status")))
+    deferred = [k for k, s in data.checklist.items() if s == MaterialStatus.DEFERRED and k in materials]
+    for key in deferred:
+        if not (version.allows_deferral and materials[key].deferrable):
+            problems.append(
+                FieldError(f"checklist.{key}", Msg("该材料不可容缺受理", "This material cannot be promised for later"))
+            )
+    if deferred and (data.deferred_until is None or data.deferred_until < today):
+        problems.append(
+            FieldError("deferred_until", Msg("容缺受理须约定今后的补交日期", "Promised material needs a future date"))
+        )
+    for material in one_time_notice(version, data.checklist):
+        problems.append(
+            FieldError(f"checklist.{material.key}", Msg(f"缺少必要材料：{material.name}", f"Missing: {material.name}"))
+        )
+    return problems
+
+
+def _applicant_for(actor: Actor, data: IntakeInput) -> ApplicantCard:
+    if data.channel in RESIDENT_CHANNELS:
+        applicant = applicant_for_user(actor.user_id)
+        missing = Msg(
+            "您的账号尚未关联本市常住人口信息，请到社区登记后再申请",
+            "Your account is not linked to a resident of this city; register at your community first",
+        )
+    else:
+        applicant = applicant_by_ref(data.applicant_ref) if data.applicant_ref else None
+        missing = Msg("请先按身份证号查找申请人", "Look the applicant up by ID number first")
+    if applicant is None:
+        raise DomainError(missing, code="applicant_not_found", fields=[FieldError("applicant", missing)], status=422)
+    return applicant
+
+
+def _event(case, actor: Actor, action: str, from_state: str, note: str = "", details: dict | None = None, at=None):
+    CaseEvent.objects.create(
+        case=case,
+        at=at or timezone.now(),
+        action=action,
+        from_state=from_state,
+        to_state=case.state,
+        actor_user_id=actor.user_id,
+        actor_name=actor.display_name or actor.username or "system",
+        note=note,
+        details=details or {},
+    )
+
+
+def _audit_case(actor: Actor, action: str, case: ServiceCase, details: dict | None = None, reason: str = "") -> None:
+    audit_record(
+        actor=actor,
+        action=f"case.{action}",
+        object_type="service_case",
+        object_id=case.number,
+        org_path=case.accepted_path,
+        details=details,
+        reason=reason,
+    )
+
+
+def _notice(kind: str, case: ServiceCase, **extra) -> Msg:
+    template = NOTICES[kind]
+    values = {"item": case.item_version.name, "number": case.number, "due": case.due_on or "", **extra}
+    return Msg(template.zh.format(**values), template.en.format(**values))
+
+
+def _case_link(case: ServiceCase) -> str:
+    return f"/desk/cases/{case.public_id}/"
+
+
+def _set_due(case: ServiceCase, accepted_on: date) -> None:
+    calendar = work_calendar()
+    version = case.item_version
+    case.due_on = calendar.due_on(accepted_on, version.promised_days)
+    case.legal_due_on = calendar.due_on(accepted_on, version.legal_days) if version.legal_days is not None else None
+    case.calendar_provisional = not calendar.knows(accepted_on, case.legal_due_on or case.due_on)
+
+
+@transaction.atomic
+def case_submit(*, actor: Actor, data: IntakeInput) -> ServiceCase:
+    """A resident applies online (or at a self-service terminal) as themself, at any hour. The
+    case waits at their home community's front desk for acceptance."""
+    if not actor.has_perm(DESK_APPLY):
+        raise permission_denied()
+    version = _item_version(data.item_code)
+    _check_channel(version, data.channel, RESIDENT_CHANNELS)
+    applicant = _applicant_for(actor, data)
+    problems = [p for p in _checklist_problems(version, data, timezone.localdate()) if "缺少" not in p.message.zh]
+    if problems:
+        raise validation_failed(problems)
+    case = _case_new(actor, version, applicant, data, accepted_path=applicant.home_path[:12])
+    _event(case, actor, "submit", "")
+    _audit_case(actor, "submit", case)
+    notify(user_ids=[case.applicant_user_id], kind="submitted", text=_notice("submitted", case), link=_case_link(case))
+    return case
+
+
+def _case_new(actor, version, applicant: ApplicantCard, data: IntakeInput, *, accepted_path: str, owner_id=None):
+    route = case_route(version, applicant.home_path)
+    now = timezone.now()
+    return ServiceCase.objects.create(
+        number=_next_case_number(accepted_path[:6], timezone.localdate()),
+        item_id=version.item_id,
+        item_version=version,
+        state=CaseState.SUBMITTED,
+        channel=data.channel,
+        applicant_ref=applicant.public_id,
+        applicant_name=applicant.name,
+        applicant_id_masked=applicant.id_number_masked,
+        applicant_user_id=applicant.user_id,
+        home_path=applicant.home_path,
+        accepted_path=accepted_path,
+        handling_path=route.handling_path,
+        handling_department_id=route.department_id,
+        owner_id=owner_id,
+        answers={str(k)[:40]: str(v)[:500] for k, v in data.answers.items()},
+        checklist=dict(data.checklist),
+        deferred_until=data.deferred_until,
+        home_visit_at=data.home_visit_at,
+        submitted_at=now,
+    )
+
+
+@transaction.atomic
+def case_intake(*, actor: Actor, data: IntakeInput) -> ServiceCase:
+    """一窗受理: a community worker at any window of the city accepts a resident's item — at the
+    window, by proxy (with recorded, time-boxed consent) or at the resident's home. Missing
+    required material refuses the whole intake with every missing item named (the one-time
+    notice), so nothing is half-saved."""
+    if not actor.has_perm(DESK_ACCEPT):
+        raise permission_denied()
+    version = _item_version(data.item_code)
+    _check_channel(version, data.channel, STAFF_CHANNELS)
+    desk_path = data.desk_path or _single_desk(actor)
+    if len(desk_path) != 12 or not actor.sees_path(desk_path) or org_unit_by_path(desk_path) is None:
+        raise validation_failed(
+            [FieldError("desk_path", Msg("请选择您所在的受理社区", "Choose the community whose window you serve"))]
+        )
+    applicant = _applicant_for(actor, data)
+    if not version.citywide and applicant.home_path[:6] != desk_path[:6]:
+        raise validation_failed(
+            [
+                FieldError(
+                    "item_code",
+                    Msg(
+                        "该事项不在全市通办范围内，须在申请人户籍所在区县办理",
+                        "This item is handled only in the applicant's district",
+                    ),
+                )
+            ]
+        )
+    today = timezone.localdate()
+    problems = _checklist_problems(version, data, today)
+    problems += _proxy_problems(data, today)
+    if problems:
+        raise validation_failed(problems)
+    case = _case_new(actor, version, applicant, data, accepted_path=desk_path, owner_id=actor.user_id)
+    _event(case, actor, "submit", "", details={"channel": data.channel})
+    if data.proxy is not None:
+        ProxyConsent.objects.create(
+            case=case,
+            agent_user_id=actor.user_id,
+            agent_name=actor.display_name or actor.username,
+            method=data.proxy.method,
+            reason=data.proxy.reason.strip()[:200],
+            valid_until=data.proxy.valid_until,
+        )
+        _audit_case(actor, "proxy_consent", case, {"method": data.proxy.method}, data.proxy.reason)
+    _accept(case, actor, today)
+    _event(case, actor, "accept", CaseState.SUBMITTED, details=_deferred_details(case))
+    _audit_case(actor, "intake", case, {"channel": data.channel, "item": version.item.code})
+    notify(user_ids=[case.applicant_user_id], kind="accepted", text=_notice("accepted", case), link=_case_link(case))
+    return case
+
+
+def _single_desk(actor: Actor) -> str:
+    communities = [p for p in actor.scope_paths if len(p) == 12]
+    return communities[0] if len(communities) == 1 else ""
+
+
+def _proxy_problems(data: IntakeInput, today: date) -> list[FieldError]:
+    if data.channel != Channel.PROXY:
+        return []
+    proxy = data.proxy
+    if proxy is None:
+        return [FieldError("proxy", Msg("代办须记录申请人的授权", "Proxy handling needs the applicant's consent"))]
+    problems = []
+    if proxy.method not in ProxyConsentMethod.values:
+        problems.append(FieldError("proxy.method", Msg("请选择授权方式", "Choose how consent was given")))
+    if len(proxy.reason.strip()) < 2:
+        problems.append(FieldError("proxy.reason", Msg("请填写代办原因", "Give the reason for proxy handling")))
+    if not today <= proxy.valid_until <= today.replace(year=today.year + 1):
+        problems.append(
+            FieldError(
+                "proxy.valid_until", Msg("授权有效期须在今天到一年之内", "Consent must be valid from today to a year")
+            )
+        )
+    return problems
+
+
+def _deferred_details(case: ServiceCase) -> dict:
+    deferred = sorted(k for k, s in case.checklist.items() if s == MaterialStatus.DEFERRED)
+    return {"deferred": deferred, "deferred_until": str(case.deferred_until)} if deferred else {}
+
+
+def _accept(case: ServiceCase, actor: Actor, today: date) -> None:
+    case.state = CaseState.ACCEPTED
+    case.accepted_at = timezone.now()
+    case.owner_id = case.owner_id or actor.user_id
+    _set_due(case, today)
+    case.save(
+        update_fields=["state", "accepted_at", "owner", "due_on", "legal_due_on", "calendar_provisional", "updated_at"]
+    )
+
+
+# ================================================================ transitions
+
+
+@dataclass
+class TransitionInput:
+    note: str = ""
+    decision: str = ""
+    delivery_method: str = ""
+    checklist: dict[str, str] = field(default_factory=dict)
+    deferred_until: date | None = None
+    score: int | None = None
+    rating_channel: str = ""
+
+
+def _locked(case_id: int) -> ServiceCase:
+    return ServiceCase.objects.select_for_update().select_related("item_version", "item").get(pk=case_id)
+
+
+def case_transition(
+    *, actor: Actor, case: ServiceCase, action: str, data: TransitionInput | None = None
+) -> ServiceCase:
+    """Take one workflow step. The row is locked and its state re-read, so of two officers acting
+    at once the second is told the step is no longer allowed (409) and changes nothing."""
+    data = data or TransitionInput()
+    transition = transition_for(action)
+    if transition is None:
+        raise not_found("操作", "Action")
+    with transaction.atomic():
+        locked = _locked(case.pk)
+        if not may_act(actor, locked, transition):
+            raise permission_denied()
+        if locked.state not in transition.sources:
+            raise conflict(
+                Msg(
+                    f"办件当前状态为「{CaseState(locked.state).label}」，不能执行「{transition.label.zh}」",
+                    f"The case is {CaseState(locked.state).value}; '{transition.label.en}' is not allowed now",
+                )
+            )
+        from_state = locked.state
+        extra = HANDLERS[action](locked, actor, data)
+        locked.state = transition.target
+        locked.save()
+        _event(locked, actor, action, from_state, data.note.strip(), extra)
+        _audit_case(actor, action, locked, {"from": from_state, "to": locked.state}, data.note.strip()[:200])
+    return locked
+
+
+def _need_note(data: TransitionInput, zh: str, en: str) -> str:
+    note = data.note.strip()
+    if len(note) < 2:
+        raise validation_failed([FieldError("note", Msg(zh, en))])
+    return note
+
+
+def _on_accept(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
+    today = timezone.localdate()
+    merged = {**case.checklist, **data.checklist}
+    probe = IntakeInput(item_code="", channel=case.channel, checklist=merged, deferred_until=data.deferred_until)
+    problems = _checklist_problems(case.item_version, probe, today)
+    if problems:
+        raise validation_failed(problems)
+    case.checklist, case.deferred_until = merged, data.deferred_until
+    case.state = CaseState.ACCEPTED
+    case.accepted_at = timezone.now()
+    case.owner_id = actor.user_id
+    _set_due(case, today)
+    notify(user_ids=[case.applicant_user_id], kind="accepted", text=_notice("accepted", case), link=_case_link(case))
+    return _deferred_details(case)
+
+
+def _on_refuse(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
+    note = _need_note(data, "请填写不予受理的理由", "Give the reason for refusing")
+    notify(
+        user_ids=[case.applicant_user_id],
+        kind="refused",
+        text=_notice("refused", case, note=note),
+        link=_case_link(case),
+    )
+    return {}
+
+
+def _on_start_review(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
+    case.assignee_id = actor.user_id
+    return {}
+
+
+def _on_request_supplement(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
+    note = _need_note(data, "请写明需要补正的材料", "Say which material is needed")
+    case.paused_on = timezone.localdate()
+    notify(
+        user_ids=[case.applicant_user_id, case.owner_id],
+        kind="supplement_requested",
+        text=_notice("supplement_requested", case, note=note),
+        link=_case_link(case),
+    )
+    return {"clock": "paused"}
+
+
+def _on_supply(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
+    today = timezone.localdate()
+    calendar = work_calendar()
+    paused = calendar.working_days_between(case.paused_on or today, today)
+    case.due_on = calendar.resumed_due_on(case.due_on, case.paused_on or today, today)
+    if case.legal_due_on:
+        case.legal_due_on = calendar.resumed_due_on(case.legal_due_on, case.paused_on or today, today)
+    case.paused_days += paused
+    case.paused_on = None
+    case.due_soon_notified = case.overdue_notified = False
+    if data.checklist:
+        case.checklist = {**case.checklist, **data.checklist}
+    notify(
+        user_ids=[case.assignee_id],
+        kind="supplied",
+        text=Msg(
+            f"办件 {case.number} 已补正材料，时限恢复计算，新的到期日 {case.due_on}。",
+            f"Case {case.number} was supplemented; the clock runs again, now due {case.due_on}.",
+        ),
+        link=_case_link(case),
+    )
+    return {"clock": "resumed", "paused_working_days": paused, "due_on": str(case.due_on)}
+
+
+def _on_decide(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
+    if data.decision not in Decision.values:
+        raise validation_failed([FieldError("decision", Msg("请选择准予或不予", "Choose approved or denied"))])
+    if data.decision == Decision.DENIED:
+        _need_note(data, "不予批准须说明理由和依据", "A denial needs its reasons")
+    case.decision = data.decision
+    case.decision_note = data.note.strip()
+    case.decided_at = timezone.now()
+    case.finished_on_time = case.due_on is None or timezone.localdate() <= case.due_on
+    label = Decision(data.decision).label
+    notify(
+        user_ids=[case.applicant_user_id, case.owner_id],
+        kind="decided",
+        text=Msg(
+            NOTICES["decided"].zh.format(item=case.item_version.name, number=case.number, decision=_zh(data.decision)),
+            NOTICES["decided"].en.format(item=case.item_version.name, number=case.number, decision=str(label)),
+        ),
+        link=_case_link(case),
+    )
+    return {"decision": data.decision, "on_time": case.finished_on_time}
+
+
+def _zh(decision: str) -> str:
+    return "准予" if decision == Decision.APPROVED else "不予批准"
+
+
+def _on_deliver(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
+    if data.delivery_method not in DeliveryMethod.values:
+        raise validation_failed(
+            [FieldError("delivery_method", Msg("请选择送达方式", "Choose how the result was delivered"))]
+        )
+    case.delivery_method = data.delivery_method
+    case.delivered_at = timezone.now()
+    notify(user_ids=[case.applicant_user_id], kind="delivered", text=_notice("delivered", case), link=_case_link(case))
+    return {"delivery_method": data.delivery_method}
+
+
+def _on_close(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
+    case.closed_at = timezone.now()
+    return {}
+
+
+def _on_rate(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
+    score = data.score
+    if score is None or not 1 <= score <= 5:
+        raise validation_failed([FieldError("score", Msg("请选择 1–5 星", "Choose 1 to 5 stars"))])
+    channel = data.rating_channel or (
+        RatingChannel.ONLINE if is_applicant(actor, case) else RatingChannel.WINDOW_TABLET
+    )
+    if channel not in RatingChannel.values:
+        raise validation_failed([FieldError("rating_channel", Msg("评价渠道无效", "Unknown rating channel"))])
+    now = timezone.now()
+    rating = CaseRating.objects.create(
+        case=case,
+        score=score,
+        channel=channel,
+        comment=data.note.strip()[:500],
+        rated_at=now,
+        handling_path=case.handling_path,
+        accepted_path=case.accepted_path,
+        item_id=case.item_id,
+        owner_id=case.owner_id,
+    )
+    if case.closed_at is None:
+        case.closed_at = now
+    if is_bad_rating(score):
+        due = work_calendar().add_working_days(timezone.localdate(), settings.LINLI_RECTIFICATION_WORKING_DAYS)
+        Rectification.objects.create(
+            rating=rating,
+            case=case,
+            state=RectificationState.OPEN,
+            due_on=due,
+            handling_path=case.handling_path,
+            accepted_path=case.accepted_path,
+            opened_at=now,
+        )
+        notify(
+            user_ids=[case.owner_id, case.assignee_id],
+            kind="bad_rating",
+            text=_notice("bad_rating", case, due=due),
+            link=_case_link(case),
+        )
+    return {"score": score, "channel": channel}
+
+
+def _on_withdraw(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
+    case.paused_on = None
+    return {}
+
+
+HANDLERS: dict[str, Callable[[ServiceCase, Actor, TransitionInput], dict]] = {
+    "accept": _on_accept,
+    "refuse": _on_refuse,
+    "start_review": _on_start_review,
+    "request_supplement": _on_request_supplement,
+    "supply": _on_supply,
+    "decide": _on_decide,
+    "deliver": _on_deliver,
+    "close": _on_close,
+    "rate": _on_rate,
+    "withdraw": _on_withdraw,
+}
+
+
+# ================================================================ rectifications
+
+
+def _may_rectify(actor: Actor, rectification: Rectification) -> bool:
+    case = rectification.case
+    if case.handling_department_id in actor.department_ids:
+        return True
+    return (
+        actor.has_perm(DESK_ACCEPT) and (actor.sees_path(case.accepted_path) or actor.sees_path(case.handling_path))
+    ) or (actor.has_perm("desk.decide") and actor.sees_path(case.handling_path))
+
+
+@transaction.atomic
+def follow_up_record(
+    *, actor: Actor, rectification: Rectification, method: str, summary: str, resident_satisfied: bool | None
+) -> FollowUp:
+    """回访: record a call or visit to the resident who rated the case badly."""
+    if not _may_rectify(actor, rectification):
+        raise permission_denied()
+    problems = []
+    if method not in FollowUpMethod.values:
+        problems.append(FieldError("method", Msg("请选择回访方式", "Choose how you followed up")))
+    if len(summary.strip()) < 2:
+        problems.append(FieldError("summary", Msg("请填写回访情况", "Describe the follow-up")))
+    if problems:
+        raise validation_failed(problems)
+    follow_up = FollowUp.objects.create(
+        rectification=rectification,
+        at=timezone.now(),
+        method=method,
+        summary=summary.strip(),
+        resident_satisfied=resident_satisfied,
+        by_name=actor.display_name or actor.username,
+    )
+    _audit_case(actor, "follow_up", rectification.case, {"method": method})
+    return follow_up
+
+
+@transaction.atomic
+def rectification_close(*, actor: Actor, rectification: Rectification, verdict: str, summary: str) -> Rectification:
+    """Close a rectification with its verdict; it needs at least one follow-up (实名差评回访率100%)."""
+    locked = Rectification.objects.select_for_update().select_related("case").get(pk=rectification.pk)
+    if not _may_rectify(actor, locked):
+        raise permission_denied()
+    if locked.state != RectificationState.OPEN:
+        raise conflict(Msg("该整改已关闭", "This rectification is already closed"))
+    problems = []
+    if verdict not in RectificationVerdict.values:
+        problems.append(FieldError("verdict", Msg("请选择整改结论", "Choose a verdict")))
+    if len(summary.strip()) < 2:
+        problems.append(FieldError("summary", Msg("请填写整改情况", "Describe what was done")))
+    if not locked.follow_ups.exists():
+        problems.append(FieldError("follow_up", Msg("关闭前须至少回访一次", "Follow up at least once before closing")))
+    if problems:
+        raise validation_failed(problems)
+    locked.state = RectificationState.CLOSED
+    locked.verdict = verdict
+    locked.summary = summary.strip()
+    locked.closed_at = timezone.now()
+    locked.closed_by = actor.display_name or actor.username
+    locked.save(update_fields=["state", "verdict", "summary", "closed_at", "closed_by"])
+    _audit_case(actor, "rectification_close", locked.case, {"verdict": verdict})
+    return locked
+
+
+# ================================================================ deadlines
+
+
+def deadlines_check(today: date | None = None) -> str:
+    """Periodic job: notify the owner and the assignee of each running case once when it falls
+    due soon and once when it becomes overdue. The flag is set by a conditional UPDATE, so two
+    schedulers running at once still notify once."""
+    today = today or timezone.localdate()
+    horizon = work_calendar().add_working_days(today, DUE_SOON_WORKING_DAYS)
+    running = ServiceCase.objects.filter(state__in=RUNNING_STATES).select_related("item_version")
+    soon = overdue = 0
+    for case in running.filter(due_soon_notified=False, due_on__gte=today, due_on__lte=horizon)[:5000]:
+        if ServiceCase.objects.filter(pk=case.pk, due_soon_notified=False).update(due_soon_notified=True):
+            with transaction.atomic():
+                notify(
+                    user_ids=[case.owner_id, case.assignee_id],
+                    kind="due_soon",
+                    text=_notice("due_soon", case),
+                    link=_case_link(case),
+                )
+            soon += 1
+    for case in running.filter(overdue_notified=False, due_on__lt=today)[:5000]:
+        if ServiceCase.objects.filter(pk=case.pk, overdue_notified=False).update(overdue_notified=True):
+            with transaction.atomic():
+                notify(
+                    user_ids=[case.owner_id, case.assignee_id],
+                    kind="overdue",
+                    text=_notice("overdue", case),
+                    link=_case_link(case),
+                )
+            overdue += 1
+    return f"{soon} due soon, {overdue} overdue notified"

@@ -1,0 +1,144 @@
+"""The desk's rules without a database: working days around Spring Festival and National Day
+(property-based, over the real published schedules), limits read from the reference
+catalogue, materials, the transition table."""
+
+from datetime import date, timedelta
+
+import pytest
+from chinese_calendar import constants
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linli.service_desk.domain import (
+    TRANSITIONS,
+    CaseState,
+    WorkCalendar,
+    actions_from,
+    case_number,
+    materials_from_text,
+    parse_time_limit,
+)
+
+REAL = WorkCalendar(
+    exceptions={d: False for d in constants.holidays if d.weekday() < 5}
+    | {d: True for d in constants.workdays if d.weekday() >= 5},
+    known_years=frozenset(range(2004, 2027)),
+)
+# Days around the holidays where the arithmetic is most likely to go wrong.
+SPRING_2026 = st.dates(min_value=date(2026, 2, 1), max_value=date(2026, 3, 10))
+NATIONAL_2025 = st.dates(min_value=date(2025, 9, 20), max_value=date(2025, 10, 20))
+AROUND_HOLIDAYS = st.one_of(
+    SPRING_2026, NATIONAL_2025, st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 12, 1))
+)
+
+
+def test_the_published_2026_spring_festival_and_its_swapped_weekend_days():
+    # 2026: 春节 2月15日–23日 off; Saturday 2月14日 and Saturday 2月28日 are working days (调休)
+    assert REAL.is_workday(date(2026, 2, 14)) is True
+    assert REAL.is_workday(date(2026, 2, 16)) is False
+    assert REAL.is_workday(date(2026, 2, 23)) is False
+    assert REAL.is_workday(date(2026, 2, 24)) is True
+    assert REAL.is_workday(date(2026, 2, 28)) is True
+    # 5 working days from Friday 13 February: Sat 14 (调休), then 24, 25, 26, 27 February
+    assert REAL.add_working_days(date(2026, 2, 13), 5) == date(2026, 2, 27)
+
+
+def test_national_day_2025_is_skipped():
+    # 2025: 国庆+中秋 10月1日–8日 off; Sunday 28 Sept and Saturday 11 Oct are working days
+    assert REAL.add_working_days(date(2025, 9, 30), 1) == date(2025, 10, 9)
+    assert REAL.add_working_days(date(2025, 9, 26), 1) == date(2025, 9, 28)
+    assert REAL.working_days_between(date(2025, 9, 30), date(2025, 10, 8)) == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=AROUND_HOLIDAYS, count=st.integers(min_value=1, max_value=60))
+def test_a_due_date_is_a_working_day_exactly_count_working_days_later(start, count):
+    due = REAL.add_working_days(start, count)
+    assert REAL.is_workday(due)
+    assert due > start
+    assert REAL.working_days_between(start, due) == count
+    # and no earlier day would do
+    assert REAL.working_days_between(start, due - timedelta(days=1)) == count - 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=AROUND_HOLIDAYS, a=st.integers(0, 30), b=st.integers(0, 30))
+def test_adding_working_days_composes(start, a, b):
+    if a == 0:  # 0 means "today if working, else the next working day", not the identity
+        return
+    assert REAL.add_working_days(REAL.add_working_days(start, a), b) == REAL.add_working_days(start, a + b)
+
+
+@settings(max_examples=200, deadline=None)
+@given(accepted=AROUND_HOLIDAYS, days=st.integers(1, 30), pause_at=st.integers(0, 20), pause_len=st.integers(0, 40))
+def test_a_supplement_pause_moves_the_due_date_by_the_working_days_paused(accepted, days, pause_at, pause_len):
+    due = REAL.due_on(accepted, days)
+    paused_on = accepted + timedelta(days=pause_at)
+    resumed_on = paused_on + timedelta(days=pause_len)
+    new_due = REAL.resumed_due_on(due, paused_on, resumed_on)
+    paused = REAL.working_days_between(paused_on, resumed_on)
+    assert REAL.working_days_between(due, new_due) == paused
+    if paused == 0:
+        assert new_due == due
+    assert REAL.is_workday(new_due)
+
+
+def test_instant_items_are_due_the_same_working_day():
+    assert REAL.due_on(date(2026, 11, 25), 0) == date(2026, 11, 25)  # a Wednesday
+    assert REAL.due_on(date(2025, 10, 3), 0) == date(2025, 10, 9)  # inside National Day
+
+
+def test_an_unknown_year_falls_back_to_weekdays_and_says_so():
+    assert not REAL.knows(date(2027, 3, 1))
+    assert REAL.add_working_days(date(2027, 1, 1), 1) == date(2027, 1, 4)  # Friday → Monday
+
+
+def test_due_soon_counts_working_days_and_excludes_overdue():
+    today = date(2026, 11, 25)
+    assert REAL.due_soon(date(2026, 11, 27), today, 2)
+    assert not REAL.due_soon(date(2026, 11, 30), today, 1)
+    assert not REAL.due_soon(date(2026, 11, 24), today, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "days", "verified"),
+    [
+        ("30工作日 (+15)", 30, True),
+        ("≤20工作日 (unverified)", 20, False),
+        ("即办 (unverified)", 0, False),
+        ("即办 (跨省通办 全程网办)", 0, True),
+        ("例: 受理1+审核9+审批5 = 15工作日 (某县); 急难型先行救助", 15, True),
+        ("15日内制作发放（重点地区可延至30日）(unverified)", 15, False),
+    ],
+)
+def test_reference_time_limits_are_read(text, days, verified):
+    limit = parse_time_limit(text)
+    assert (limit.days, limit.verified) == (days, verified)
+
+
+@pytest.mark.parametrize("text", ["", "unverified", "see case_workflow_stages.csv"])
+def test_unreadable_limits_give_none(text):
+    assert parse_time_limit(text) is None
+
+
+def test_materials_are_split_and_classified():
+    materials = materials_from_text("申请书；身份证、户口簿；残疾/疾病/在学等证明（按需）；近期1寸照片")
+    assert [m.name for m in materials] == ["申请书", "身份证、户口簿", "残疾/疾病/在学等证明", "近期1寸照片"]
+    application, identity, proof, photo = materials
+    assert application.required and not application.deferrable and not application.pool_held
+    assert identity.pool_held and not identity.deferrable
+    assert not proof.required and proof.deferrable and not proof.pool_held
+    assert photo.deferrable and photo.required
+    assert [m.key for m in materials] == ["m1", "m2", "m3", "m4"]
+
+
+def test_every_state_is_reachable_and_terminal_states_have_no_exit():
+    targets = {t.target for t in TRANSITIONS.values()} | {CaseState.SUBMITTED}
+    assert targets == set(CaseState.values)
+    for terminal in (CaseState.REFUSED, CaseState.RATED, CaseState.WITHDRAWN):
+        assert actions_from(terminal) == []
+    assert actions_from(CaseState.IN_REVIEW) == ["request_supplement", "decide", "withdraw"]
+
+
+def test_case_numbers_are_readable():
+    assert case_number("210102", date(2026, 11, 25), 17) == "210102-20261125-00017"
