@@ -93,3 +93,14 @@ def people(tree):
 @pytest.fixture
 def actors(people):
     return {name: actor_for_user(user) for name, user in people.items()} | {"anonymous": Actor.anonymous()}
+
+
+def pytest_runtest_setup(item):
+    """`@pytest.mark.postgres` tests need real row locks and concurrent connections; on SQLite
+    (one writer, an in-memory test database) they are skipped with the reason, and CI runs the
+    suite on PostgreSQL too."""
+    if item.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL (run with LINLI_DATABASE_URL=postgres://…)")

@@ -111,6 +111,9 @@ class CaseNumberCounter(models.Model):
     prefix = models.CharField(max_length=20, unique=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.last}"
+
 
 class ServiceCase(models.Model):
     """One application (办件), from submission to archive."""

@@ -2,8 +2,9 @@
 timelines, the one-time notice, rectifications and figures.
 
 Who sees a case: the applicant; staff whose scope holds the accepting community (the front desk
-and its owner, 一办到底) or the deciding unit (the back office); a department officer sees the
-cases routed to their department; supervisors above either see them through their wider scope.
+and its owner, 一办到底), the deciding unit (the back office) or the applicant's home (their own
+community and grid worker, who follow up at the door); a department officer sees only the cases
+routed to their department; supervisors above either see them through their wider scope.
 Everyone else gets the same 404 as for a case that does not exist.
 """
 
@@ -124,7 +125,11 @@ def case_scope_q(actor: Actor) -> Q:
         query |= Q(handling_department_id__in=actor.department_ids)
     if actor.scope_paths and not _department_only(actor):
         for prefix in actor.scope_paths:
-            query |= under_path("accepted_path", prefix) | under_path("handling_path", prefix)
+            query |= (
+                under_path("accepted_path", prefix)
+                | under_path("handling_path", prefix)
+                | under_path("home_path", prefix)
+            )
     return query
 
 

@@ -17,7 +17,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, years, **options):
         written = calendar_seed(years=years or None)
-        known = [y.year for y in calendar_years()]
-        self.stdout.write(
-            f"已写入 {written} 年 (years written); 已知年份 (known years): {known[0] if known else '-'}–{known[-1] if known else '-'}"
-        )
+        known = [y.year for y in calendar_years()] or ["-"]
+        self.stdout.write(f"已写入 {written} 年 (years written); 已知年份 (known years): {known[0]}–{known[-1]}")

@@ -38,10 +38,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{path.name}:{line}: 跳过 (skipped) — {reason.both()}")
         for line, reason in result.rejected:
             self.stderr.write(f"{path.name}:{line}: 拒绝 (rejected) — {reason.both()}")
+        rejected = len(result.rejected)
         self.stdout.write(
-            f"新增 {result.created}，新版本 {result.new_versions}，未变 {result.unchanged}，拒绝 {len(result.rejected)} "
+            f"新增 {result.created}，新版本 {result.new_versions}，未变 {result.unchanged}，拒绝 {rejected} "
             f"(created {result.created}, new versions {result.new_versions}, unchanged {result.unchanged}, "
-            f"rejected {len(result.rejected)})"
+            f"rejected {rejected})"
         )
         if result.rejected:
             raise CommandError(f"{len(result.rejected)} 行被拒绝 (rows rejected)")
