@@ -183,14 +183,12 @@ def test_the_whole_story_online_application_supplement_pause_decision_rating_rec
     actors, users = desk["actors"], desk["users"]
     qian = actors["qian_resident"]  # lives in 沈河区 滨河社区
     # 高龄津贴 (SQ007) is decided by the district's civil-affairs bureau
-    with time_machine.travel(datetime(2026, 11, 24, 22, 30, tzinfo=SHANGHAI), tick=False):  # at night, online
-        with django_capture_on_commit_callbacks(execute=True):
-            case = case_submit(
-                actor=qian,
-                data=IntakeInput(
-                    item_code="SQ007", channel=Channel.ONLINE, checklist={"m2": "provided", "m4": "provided"}
-                ),
-            )
+    night = time_machine.travel(datetime(2026, 11, 24, 22, 30, tzinfo=SHANGHAI), tick=False)  # online, at night
+    with night, django_capture_on_commit_callbacks(execute=True):
+        case = case_submit(
+            actor=qian,
+            data=IntakeInput(item_code="SQ007", channel=Channel.ONLINE, checklist={"m2": "provided", "m4": "provided"}),
+        )
     assert case.state == CaseState.SUBMITTED and case.accepted_path == "210103001001"
     assert case.handling_path == "210103" and case.handling_department.kind == "civil_affairs"
     # waiting at the home community's intake queue, and nowhere else
