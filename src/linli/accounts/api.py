@@ -3,6 +3,7 @@
 from datetime import datetime
 from uuid import UUID
 
+from django.utils import translation
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -10,6 +11,7 @@ from linli.accounts.selectors import posting_list, token_list
 from linli.accounts.services import login_check, token_issue, token_revoke
 from linli.core.apitools import ErrorOut, Page
 from linli.core.net import client_address
+from linli.core.notify import inbox_list, inbox_mark_read
 
 router = Router(tags=["auth"])
 
@@ -101,3 +103,33 @@ def me(request):
         "scope_paths": list(actor.scope_paths),
         "citywide": actor.citywide,
     }
+
+
+class InboxOut(Schema):
+    at: datetime
+    kind: str
+    text: str
+    link: str
+    read: bool
+
+
+@router.get("/me/inbox", response=list[InboxOut], tags=["me"])
+def inbox(request):
+    """Your latest 50 notifications, newest first, in the language of the request."""
+    english = (translation.get_language() or "").startswith("en")
+    return [
+        {
+            "at": m.at,
+            "kind": m.kind,
+            "text": m.text_en if english else m.text_zh,
+            "link": m.link,
+            "read": bool(m.read_at),
+        }
+        for m in inbox_list(user_id=request.actor.user_id)
+    ]
+
+
+@router.post("/me/inbox/read", response={200: dict}, tags=["me"])
+def inbox_read(request):
+    """Mark all your notifications read."""
+    return {"marked": inbox_mark_read(user_id=request.actor.user_id)}

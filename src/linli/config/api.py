@@ -8,6 +8,7 @@ from linli.areas.api import router as areas_router
 from linli.core.apitools import install_error_handlers
 from linli.core.audit_api import router as audit_router
 from linli.residents.api import router as residents_router
+from linli.service_desk.api import router as desk_router
 
 api = NinjaAPI(
     title="Linli API",
@@ -22,3 +23,4 @@ api.add_router("", accounts_router)
 api.add_router("", areas_router)
 api.add_router("", audit_router)
 api.add_router("/residents", residents_router)
+api.add_router("/desk", desk_router)

@@ -1,0 +1,496 @@
+"""The service desk over JSON: the public catalogue and item guides, applicant lookup, intake
+(window, proxy, home, online), case queues, case pages with timeline and the actions open to
+you, workflow steps, the one-time notice, rectifications, the work calendar and figures.
+Every endpoint is parse → actor → one service or selector → schema; outside your scope a case
+is a 404, as if it did not exist."""
+
+from datetime import date, datetime, time, timedelta
+from uuid import UUID
+
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from linli.areas.selectors import org_unit_children, org_unit_get, unit_names
+from linli.core.apitools import ErrorOut, Page
+from linli.core.errors import FieldError, Msg, validation_failed
+from linli.core.idempotency import idempotent
+from linli.residents.services import applicant_lookup
+from linli.service_desk.domain import RESIDENT_CHANNELS
+from linli.service_desk.selectors import (
+    QUEUES,
+    calendar_days,
+    case_actions,
+    case_get,
+    case_queue,
+    case_timeline,
+    checklist_lines,
+    desk_figures_by_child,
+    item_get,
+    item_list,
+    item_versions,
+    one_time_notice,
+    rectification_get,
+    rectification_list,
+)
+from linli.service_desk.services import (
+    IntakeInput,
+    ItemInput,
+    ProxyInput,
+    TransitionInput,
+    calendar_day_set,
+    case_intake,
+    case_submit,
+    case_transition,
+    follow_up_record,
+    item_version_save,
+    rectification_close,
+)
+
+router = Router(tags=["service desk"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+# ---------------------------------------------------------------- catalogue
+
+
+class MaterialOut(Schema):
+    key: str
+    name: str
+    required: bool
+    original: bool
+    pool_held: bool = Field(description="免提交: the government already holds it")
+    deferrable: bool = Field(description="容缺: may be promised for later")
+
+
+class ItemOut(Schema):
+    code: str
+    version: int
+    name: str
+    item_type: str
+    deciding_level: str
+    department_kind: str
+    promised_days: int = Field(description="Working days; 0 = decided the same day (即办)")
+    legal_days: int | None
+    limits_verified: bool
+    channels: list[str]
+    citywide: bool
+
+
+class ItemGuideOut(ItemOut):
+    conditions: str
+    materials: list[MaterialOut]
+    allows_deferral: bool
+    fee: str
+    retention_years: int
+    source: str
+    is_active: bool
+
+
+def _item(item, guide: bool = False) -> dict:
+    version = item.current
+    data = {
+        "code": item.code,
+        "version": version.version,
+        "name": version.name,
+        "item_type": version.item_type,
+        "deciding_level": version.deciding_level,
+        "department_kind": version.department_kind,
+        "promised_days": version.promised_days,
+        "legal_days": version.legal_days,
+        "limits_verified": version.limits_verified,
+        "channels": version.channels,
+        "citywide": version.citywide,
+    }
+    if guide:
+        data |= {
+            "conditions": version.conditions,
+            "materials": version.materials,
+            "allows_deferral": version.allows_deferral,
+            "fee": version.fee,
+            "retention_years": version.retention_years,
+            "source": version.source,
+            "is_active": item.is_active,
+        }
+    return data
+
+
+class ItemPage:
+    def __init__(self, items):
+        self.items = items
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        return [_item(i) for i in self.items[window]]
+
+    def count(self) -> int:
+        return self.items.count()
+
+
+@router.get("/items", auth=None, response=list[ItemOut])
+@paginate(Page)
+def items(request, q: str = Query("", max_length=50, description="Part of a name, or an item code")):
+    """The community service catalogue (public)."""
+    return ItemPage(item_list(q=q))
+
+
+@router.get("/items/{code}", auth=None, response={200: ItemGuideOut, 404: ErrorOut})
+def item_guide(request, code: str):
+    """An item's guide: conditions, materials, time limits, channels, where it is decided."""
+    return _item(item_get(code=code), guide=True)
+
+
+class ItemIn(Schema):
+    name: str = Field(max_length=200)
+    item_type: str = Field("20", max_length=4)
+    deciding_level: str = Field("district", description="community, street, district or city")
+    department_kind: str = Field("", description="Required for district and city items")
+    promised_days: int = Field(ge=0, le=365)
+    legal_days: int | None = Field(None, ge=0, le=365)
+    limits_verified: bool = False
+    conditions: str = Field("", max_length=5000)
+    materials: list[MaterialOut] = []
+    channels: list[str] = ["window", "online", "proxy", "home", "self_service"]
+    citywide: bool = True
+    allows_deferral: bool = True
+    fee: str = Field("", max_length=100)
+    retention_years: int = Field(10, ge=1, le=100)
+    source: str = Field("", max_length=2000)
+
+
+class ItemVersionOut(Schema):
+    code: str
+    version: int
+    created: bool = Field(description="False when the content was unchanged (no new version)")
+
+
+@router.put("/items/{code}", response={200: ItemVersionOut, **ERRORS})
+def item_save(request, code: str, payload: ItemIn):
+    """Create an item or its next version (catalogue admins). Cases keep the version they began with."""
+    data = ItemInput(code=code, **payload.model_dump(exclude={"materials"}))
+    data.materials = [m.model_dump() for m in payload.materials]
+    version, created = item_version_save(actor=request.actor, data=data)
+    return {"code": code, "version": version.version, "created": created}
+
+
+@router.get("/items/{code}/versions", auth=None, response={200: list[ItemVersionOut], 404: ErrorOut})
+def versions(request, code: str):
+    item = item_get(code=code, include_inactive=True)
+    return [{"code": code, "version": v.version, "created": True} for v in item_versions(item)]
+
+
+# ---------------------------------------------------------------- applicants and notices
+
+
+class LookupIn(Schema):
+    id_number: str = Field(max_length=20)
+    purpose: str = Field("受理", max_length=80, description="Why you look the person up; audited")
+
+
+class ApplicantOut(Schema):
+    public_id: str
+    name: str
+    gender: str
+    age: int
+    id_number_masked: str
+    phone_masked: str
+    home_path: str
+    address: str
+
+
+@router.post("/applicants/lookup", response={200: ApplicantOut, **ERRORS})
+def lookup(request, payload: LookupIn):
+    """Find an applicant anywhere in the city by exact ID number (全市通办); audited, masked."""
+    return applicant_lookup(actor=request.actor, id_number=payload.id_number, purpose=payload.purpose)
+
+
+class NoticeIn(Schema):
+    item_code: str = Field(max_length=32)
+    checklist: dict[str, str] = {}
+
+
+class NoticeOut(Schema):
+    item_code: str
+    item_name: str
+    missing: list[MaterialOut]
+
+
+@router.post("/notice", auth=None, response={200: NoticeOut, **ERRORS})
+def notice(request, payload: NoticeIn):
+    """一次性告知: every required material still missing for this checklist, all at once."""
+    item = item_get(code=payload.item_code)
+    missing = one_time_notice(item.current, payload.checklist)
+    return {"item_code": item.code, "item_name": item.current.name, "missing": [m.as_dict() for m in missing]}
+
+
+# ---------------------------------------------------------------- cases
+
+
+class ProxyIn(Schema):
+    method: str = Field(description="signed, fingerprint or recorded")
+    reason: str = Field(max_length=200)
+    valid_until: date
+
+
+class CaseIn(Schema):
+    item_code: str = Field(max_length=32)
+    channel: str = Field(description="Staff: window, proxy or home. Residents: online or self_service")
+    applicant: str = Field("", description="Applicant public id from /applicants/lookup (staff only)")
+    desk: str = Field("", max_length=12, description="Path of the accepting community, if you serve several")
+    checklist: dict[str, str] = Field({}, description="material key → provided, deferred (容缺) or missing")
+    deferred_until: date | None = None
+    answers: dict[str, str] = {}
+    proxy: ProxyIn | None = None
+    home_visit_at: datetime | None = None
+
+
+class EventOut(Schema):
+    at: datetime
+    action: str
+    from_state: str
+    to_state: str
+    actor_name: str
+    note: str
+    details: dict
+
+
+class CaseFields(Schema):
+    number: str
+    public_id: UUID
+    item_code: str
+    item_name: str
+    item_version: int
+    state: str
+    decision: str
+    channel: str
+    applicant_name: str
+    applicant_id_masked: str
+    accepted_path: str
+    handling_path: str
+    handling_department_id: int | None
+    submitted_at: datetime
+    accepted_at: datetime | None
+    due_on: date | None
+    legal_due_on: date | None
+    calendar_provisional: bool
+    paused_on: date | None
+    paused_days: int
+    decided_at: datetime | None
+    finished_on_time: bool | None
+
+
+class CaseOut(CaseFields):
+    """A row of a queue, read straight from the case and its item version."""
+
+    item_code: str = Field(alias="item.code")
+    item_name: str = Field(alias="item_version.name")
+    item_version: int = Field(alias="item_version.version")
+
+
+class ChecklistLineOut(Schema):
+    material: MaterialOut
+    status: str
+
+
+class CaseDetailOut(CaseFields):
+    answers: dict
+    checklist: list[ChecklistLineOut]
+    deferred_until: date | None
+    decision_note: str
+    delivery_method: str
+    actions: list[str] = Field(description="The workflow steps you may take now")
+    timeline: list[EventOut]
+
+
+def _case_detail(actor, case) -> dict:
+    data = CaseOut.from_orm(case).model_dump()
+    data |= {
+        "answers": case.answers,
+        "checklist": [
+            {"material": line.material.as_dict(), "status": line.status}
+            for line in checklist_lines(case.item_version, case.checklist)
+        ],
+        "deferred_until": case.deferred_until,
+        "decision_note": case.decision_note,
+        "delivery_method": case.delivery_method,
+        "actions": case_actions(actor=actor, case=case),
+        "timeline": [EventOut.from_orm(e).model_dump() for e in case_timeline(case)],
+    }
+    return CaseDetailOut(**data).model_dump(mode="json")
+
+
+@router.post("/cases", response={201: CaseDetailOut, **ERRORS})
+def case_create(request, payload: CaseIn):
+    """Staff accept a case at a window, by proxy or at home; a resident applies online as
+    themself. Accepts an `Idempotency-Key` header: a retried request gets the first case back."""
+
+    def create():
+        data = IntakeInput(
+            item_code=payload.item_code,
+            channel=payload.channel,
+            applicant_ref=payload.applicant,
+            desk_path=payload.desk,
+            checklist=payload.checklist,
+            deferred_until=payload.deferred_until,
+            answers=payload.answers,
+            proxy=ProxyInput(**payload.proxy.model_dump()) if payload.proxy else None,
+            home_visit_at=payload.home_visit_at,
+        )
+        service = case_submit if payload.channel in RESIDENT_CHANNELS else case_intake
+        case = service(actor=request.actor, data=data)
+        return 201, _case_detail(request.actor, case_get(actor=request.actor, key=case.public_id))
+
+    return Status(*idempotent(request, create))
+
+
+@router.get("/cases", response=list[CaseOut])
+@paginate(Page)
+def cases(
+    request,
+    queue: str = Query("all", description=f"One of {', '.join(QUEUES)}"),
+    q: str = Query("", max_length=50, description="Case number, applicant name or item name"),
+):
+    """Your queues: mine, intake (online applications waiting), unit, due_soon, overdue, finished, all."""
+    if queue not in QUEUES:
+        raise validation_failed([FieldError("queue", Msg("未知的队列", "Unknown queue"))])
+    return case_queue(actor=request.actor, queue=queue, q=q).select_related("item")
+
+
+@router.get("/cases/{key}", response={200: CaseDetailOut, 404: ErrorOut})
+def case_detail(request, key: str):
+    """A case by number or public id, with its checklist, timeline and the steps open to you."""
+    return _case_detail(request.actor, case_get(actor=request.actor, key=key))
+
+
+class StepIn(Schema):
+    note: str = Field("", max_length=2000)
+    decision: str = Field("", description="decide: approved or denied")
+    delivery_method: str = Field("", description="deliver: pickup, post, online or home")
+    checklist: dict[str, str] = {}
+    deferred_until: date | None = None
+    score: int | None = Field(None, description="rate: 1–5 (5 = very satisfied)")
+    rating_channel: str = ""
+
+
+@router.post("/cases/{key}/actions/{action}", response={200: CaseDetailOut, **ERRORS})
+def case_step(request, key: str, action: str, payload: StepIn):
+    """Take a workflow step: accept, refuse, start_review, request_supplement, supply, decide,
+    deliver, close, rate, withdraw. A step not allowed from the case's state answers 409."""
+    case = case_get(actor=request.actor, key=key)
+    case = case_transition(actor=request.actor, case=case, action=action, data=TransitionInput(**payload.model_dump()))
+    return _case_detail(request.actor, case)
+
+
+# ---------------------------------------------------------------- rectifications
+
+
+class FollowUpOut(Schema):
+    at: datetime
+    method: str
+    summary: str
+    resident_satisfied: bool | None
+    by_name: str
+
+
+class RectificationOut(Schema):
+    id: int
+    case_number: str = Field(alias="case.number")
+    score: int = Field(alias="rating.score")
+    comment: str = Field(alias="rating.comment")
+    state: str
+    due_on: date
+    verdict: str
+    summary: str
+    opened_at: datetime
+    closed_at: datetime | None
+
+
+@router.get("/rectifications", response=list[RectificationOut])
+@paginate(Page)
+def rectifications(request, open_only: bool = True):
+    """Bad ratings awaiting (or past) rectification in your scope, earliest deadline first."""
+    return rectification_list(actor=request.actor, open_only=open_only)
+
+
+class FollowUpIn(Schema):
+    method: str = Field(description="call, visit or message")
+    summary: str = Field(max_length=2000)
+    resident_satisfied: bool | None = None
+
+
+@router.post("/rectifications/{int:pk}/follow-ups", response={201: FollowUpOut, **ERRORS})
+def follow_up(request, pk: int, payload: FollowUpIn):
+    rectification = rectification_get(actor=request.actor, pk=pk)
+    return 201, follow_up_record(actor=request.actor, rectification=rectification, **payload.model_dump())
+
+
+class CloseIn(Schema):
+    verdict: str = Field(description="rectified, explained or mistaken")
+    summary: str = Field(max_length=2000)
+
+
+@router.post("/rectifications/{int:pk}/close", response={200: RectificationOut, **ERRORS})
+def rectification_done(request, pk: int, payload: CloseIn):
+    rectification = rectification_get(actor=request.actor, pk=pk)
+    return rectification_close(actor=request.actor, rectification=rectification, **payload.model_dump())
+
+
+# ---------------------------------------------------------------- calendar and figures
+
+
+class CalendarDayOut(Schema):
+    day: date
+    is_workday: bool
+    name: str
+    source: str
+
+
+@router.get("/calendar/{int:year}", auth=None, response=list[CalendarDayOut])
+def calendar(request, year: int):
+    """The year's exceptions to Monday–Friday: public holidays and swapped working days (调休)."""
+    return list(calendar_days(year))
+
+
+class CalendarDayIn(Schema):
+    is_workday: bool
+    name: str = Field("", max_length=40)
+
+
+@router.put("/calendar/days/{day}", response={200: CalendarDayOut, **ERRORS})
+def calendar_day(request, day: date, payload: CalendarDayIn):
+    """Mark a day as a working day or a holiday (calendar admins), e.g. next year's schedule."""
+    calendar_day_set(actor=request.actor, day=day, is_workday=payload.is_workday, name=payload.name)
+    return {"day": day, "is_workday": payload.is_workday, "name": payload.name, "source": "admin"}
+
+
+class FiguresOut(Schema):
+    path: str
+    name: str
+    decided: int
+    on_time: int
+    on_time_rate: float | None
+    open: int
+    overdue: int
+    rated: int
+    bad: int
+    satisfaction: float | None
+
+
+@router.get("/figures/{code}", response={200: list[FiguresOut], 404: ErrorOut})
+def figures(request, code: str, since: date | None = None, until: date | None = None):
+    """On-time rate, open and overdue cases and satisfaction per child unit of `code`, for cases
+    decided (and ratings given) in [since, until); default: this calendar year so far."""
+    unit = org_unit_get(actor=request.actor, code=code)
+    today = timezone.localdate()
+    start = datetime.combine(since or today.replace(month=1, day=1), time.min, tzinfo=timezone.get_current_timezone())
+    end = datetime.combine((until or today) + timedelta(days=0 if until else 1), time.min, tzinfo=start.tzinfo)
+    children = list(org_unit_children(actor=request.actor, code=code).values_list("path", flat=True))
+    child_length = len(children[0]) if children else len(unit.path)
+    rows = desk_figures_by_child(
+        actor=request.actor,
+        parent_path=unit.path,
+        child_length=child_length,
+        since=start,
+        until=end,
+        names=unit_names(children),
+    )
+    return [row.__dict__ | {"on_time_rate": row.on_time_rate} for row in rows]
