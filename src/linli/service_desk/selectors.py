@@ -167,8 +167,10 @@ def may_act(actor: Actor, case: ServiceCase, transition: Transition) -> bool:
     if transition.action in APPLICANT_ACTIONS and is_applicant(actor, case):
         return True
     if transition.where == "applicant":
-        # recorded at the window on the applicant's behalf (e.g. the rating tablet)
-        return actor.has_perm("desk.accept") and actor.sees_path(case.accepted_path)
+        # on the applicant's behalf at the window that accepted the case (e.g. the rating
+        # tablet): only staff posted at that community, not every supervisor above it
+        at_window = any(path.startswith(case.accepted_path) for path in actor.scope_paths)
+        return actor.has_perm("desk.accept") and at_window
     if not actor.has_perm(transition.permission):
         return False
     if transition.where == "handling" and case.handling_department_id in actor.department_ids:
