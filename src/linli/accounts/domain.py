@@ -55,6 +55,7 @@ RESIDENTS_IMPORT = "residents.import"
 RESIDENTS_EXPORT = "residents.export"
 # Exact lookup of an applicant anywhere in the city by ID number, for the service desk (全市通办).
 RESIDENTS_APPLICANT_LOOKUP = "residents.applicant_lookup"
+DESK_VIEW = "desk.view"  # see the cases of one's scope (staff)
 DESK_APPLY = "desk.apply"
 DESK_ACCEPT = "desk.accept"
 DESK_DECIDE = "desk.decide"
@@ -62,7 +63,7 @@ DESK_SUPERVISE = "desk.supervise"
 CATALOGUE_EDIT = "desk.catalogue_edit"
 CALENDAR_EDIT = "desk.calendar_edit"
 
-FRONT_DESK = frozenset({DESK_ACCEPT, RESIDENTS_APPLICANT_LOOKUP})
+FRONT_DESK = frozenset({DESK_VIEW, DESK_ACCEPT, RESIDENTS_APPLICANT_LOOKUP})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.RESIDENT: frozenset({DESK_APPLY}),
@@ -74,9 +75,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | FRONT_DESK,
     Role.STREET_OFFICER: frozenset({ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, DESK_DECIDE, DESK_SUPERVISE})
     | FRONT_DESK,
-    Role.DEPARTMENT_OFFICER: frozenset({ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, DESK_DECIDE}),
+    Role.DEPARTMENT_OFFICER: frozenset({ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, DESK_VIEW, DESK_DECIDE}),
     Role.DISTRICT_ADMIN: frozenset(
-        {ORGTREE_VIEW, ACCOUNTS_MANAGE, RESIDENTS_VIEW, RESIDENTS_EXPORT, RESIDENTS_IMPORT, DESK_SUPERVISE}
+        {ORGTREE_VIEW, ACCOUNTS_MANAGE, RESIDENTS_VIEW, RESIDENTS_EXPORT, RESIDENTS_IMPORT, DESK_VIEW, DESK_SUPERVISE}
     ),
     Role.CITY_ADMIN: frozenset(
         {
@@ -86,12 +87,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             RESIDENTS_VIEW,
             RESIDENTS_EXPORT,
             RESIDENTS_IMPORT,
+            DESK_VIEW,
             DESK_SUPERVISE,
             CATALOGUE_EDIT,
             CALENDAR_EDIT,
         }
     ),
-    Role.AUDITOR: frozenset({ORGTREE_VIEW, AUDIT_SEARCH, DESK_SUPERVISE}),
+    Role.AUDITOR: frozenset({ORGTREE_VIEW, AUDIT_SEARCH, DESK_VIEW, DESK_SUPERVISE}),
     Role.OPERATOR: frozenset(
         {ORGTREE_VIEW, OPS_VIEW, DIVISIONS_IMPORT, RESIDENTS_VIEW, RESIDENTS_IMPORT, CATALOGUE_EDIT, CALENDAR_EDIT}
     ),

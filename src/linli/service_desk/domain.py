@@ -186,6 +186,14 @@ TRANSITIONS: dict[str, Transition] = {
 APPLICANT_ACTIONS = frozenset({"supply", "rate", "withdraw"})
 
 
+SUBMIT_LABEL = Msg("提交申请", "Submitted")
+
+
+def action_label(action: str) -> Msg:
+    transition = TRANSITIONS.get(action)
+    return transition.label if transition else SUBMIT_LABEL if action == "submit" else Msg(action, action)
+
+
 def transition_for(action: str) -> Transition | None:
     return TRANSITIONS.get(action)
 

@@ -18,7 +18,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from linli.accounts.domain import DESK_SUPERVISE, Role
+from linli.accounts.domain import DESK_SUPERVISE, DESK_VIEW, Role
 from linli.core.actor import Actor
 from linli.core.errors import not_found
 from linli.core.paths import under_path
@@ -32,6 +32,7 @@ from linli.service_desk.domain import (
     MaterialStatus,
     Transition,
     WorkCalendar,
+    action_label,
     actions_from,
     transition_for,
 )
@@ -121,6 +122,8 @@ def case_scope_q(actor: Actor) -> Q:
     query = Q(pk__in=[])
     if actor.user_id is not None:
         query |= Q(applicant_user_id=actor.user_id)
+    if not actor.has_perm(DESK_VIEW):
+        return query
     if actor.department_ids:
         query |= Q(handling_department_id__in=actor.department_ids)
     if actor.scope_paths and not _department_only(actor):
@@ -158,6 +161,10 @@ def is_applicant(actor: Actor, case: ServiceCase) -> bool:
     return actor.user_id is not None and case.applicant_user_id == actor.user_id
 
 
+def is_overdue(case: ServiceCase, today: date) -> bool:
+    return case.state in RUNNING_STATES and case.due_on is not None and case.due_on < today
+
+
 def case_path_for(case: ServiceCase, where: str) -> str:
     return case.handling_path if where == "handling" else case.accepted_path
 
@@ -187,6 +194,30 @@ def case_actions(*, actor: Actor, case: ServiceCase) -> list[str]:
 
 def case_timeline(case: ServiceCase) -> QuerySet[CaseEvent]:
     return case.events.order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    at: datetime
+    label: str
+    state: str
+    actor_name: str
+    note: str
+
+
+def timeline_rows(case: ServiceCase) -> list[TimelineRow]:
+    """The timeline as a page shows it: each step's name and the state it led to, in the
+    reader's language."""
+    return [
+        TimelineRow(
+            at=event.at,
+            label=str(action_label(event.action)),
+            state=str(CaseState(event.to_state).label) if event.to_state else "",
+            actor_name=event.actor_name,
+            note=event.note,
+        )
+        for event in case_timeline(case)
+    ]
 
 
 # ---------------------------------------------------------------- queues
@@ -272,7 +303,7 @@ def one_time_notice(version: ServiceItemVersion, checklist: dict[str, str]) -> l
 
 
 def rectification_list(*, actor: Actor, open_only: bool = True) -> QuerySet[Rectification]:
-    if not actor.scope_paths and not actor.department_ids:
+    if not actor.has_perm(DESK_VIEW):
         return Rectification.objects.none()
     cases = case_list(actor=actor).values("pk")
     items = Rectification.objects.filter(case_id__in=cases).select_related("case", "rating")

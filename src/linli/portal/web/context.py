@@ -14,6 +14,9 @@ STAFF_NAV = [
     ("residents.view", "portal:residents:care", _("Care lists")),
     ("residents.visit", "portal:residents:plan", _("Visit plan")),
     ("residents.view", "portal:residents:rates", _("Rates")),
+    ("desk.view", "portal:desk:queues", _("Service desk")),
+    ("desk.view", "portal:desk:rectifications", _("Rectifications")),
+    ("desk.supervise", "portal:desk:figures", _("Desk figures")),
     ("audit.search", "portal:staff-audit", _("Audit log")),
 ]
 

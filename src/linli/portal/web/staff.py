@@ -28,11 +28,11 @@ def staff_login(request):
             form.add_error(None, str(exc.message))
         else:
             login(request, user)
-            return redirect(_safe_next(request) or "portal:staff-home")
+            return redirect(safe_next(request) or "portal:staff-home")
     return render(request, "portal/staff/login.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _safe_next(request) -> str:
+def safe_next(request) -> str:
     """The `next` parameter only when it points back into this site (no open redirect)."""
     target = request.GET.get("next", "")
     if target and url_has_allowed_host_and_scheme(

@@ -1,6 +1,8 @@
 from django.urls import include, path
 
 from linli.portal.web import resident, staff
+from linli.service_desk.web import resident as desk
+from linli.service_desk.web import staff as desk_staff
 
 app_name = "portal"
 urlpatterns = [
@@ -13,4 +15,14 @@ urlpatterns = [
     path("staff/org/<str:code>/", staff.staff_org, name="staff-org-unit"),
     path("staff/audit/", staff.staff_audit, name="staff-audit"),
     path("staff/residents/", include("linli.residents.web.urls")),
+    path("staff/desk/", include("linli.service_desk.web.urls")),
+    path("login/", resident.resident_login, name="login"),
+    path("logout/", resident.resident_logout, name="logout"),
+    path("services/", desk.catalogue, name="services"),
+    path("services/<str:code>/", desk.item_guide, name="service"),
+    path("services/<str:code>/apply/", desk.apply, name="service-apply"),
+    path("my/cases/", desk.cases, name="my-cases"),
+    path("my/cases/<uuid:public_id>/", desk.case_page, name="my-case"),
+    path("my/cases/<uuid:public_id>/step/<str:action>/", desk.case_step, name="my-case-step"),
+    path("cases/<uuid:public_id>/", desk_staff.case_redirect, name="case-link"),
 ]

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.errors import DomainError
+from linli.core.forms import add_domain_errors as add_field_errors
 from linli.residents.domain import (
     CareKind,
     ConsentMethod,
@@ -25,11 +26,7 @@ FIELD_ALIASES = {"consent_method": "sensitive_consent", "household": "household"
 
 def add_domain_errors(form: forms.Form, error: DomainError) -> None:
     """Put each field error next to its input; the rest (or the message) at the top."""
-    if not error.fields:
-        form.add_error(None, str(error.message))
-    for problem in error.fields:
-        name = FIELD_ALIASES.get(problem.field, problem.field)
-        form.add_error(name if name in form.fields else None, str(problem.message))
+    add_field_errors(form, error, FIELD_ALIASES)
 
 
 def _blank(choices) -> list[tuple[str, str]]:

@@ -1,0 +1,125 @@
+"""The desk's pages: the public catalogue, applying online, the intake wizard with its
+one-time notice, the case page and its steps, queues, rectifications and figures — and the
+same 404 for anyone outside the case's scope."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from linli.core.models import AuditEntry
+from linli.service_desk.models import ServiceCase
+from linli.service_desk.tests.conftest import ZHANG_ID
+
+WEDNESDAY = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def as_user(client, desk):
+    def login(name):
+        client.logout()
+        if name != "anonymous":
+            client.force_login(desk["users"][name])
+        return client
+
+    return login
+
+
+def test_catalogue_and_guide_are_public_and_apply_asks_residents_to_log_in(as_user):
+    client = as_user("anonymous")
+    page = client.get("/services/", {"q": "高龄"}).content.decode()
+    assert "高龄津贴申请" in page and "老年人优待证" not in page
+    guide = client.get("/services/SQ007/").content.decode()
+    assert "22" in guide and "免提交" in guide and "民政" in guide
+    apply = client.get("/services/SQ007/apply/")
+    assert apply.status_code == 302 and apply["Location"].startswith("/login/")
+    assert client.get("/services/NOPE/").status_code == 404
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_a_resident_applies_online_and_follows_the_case(as_user):
+    client = as_user("qian_resident")
+    response = client.post("/services/SQ007/apply/", {"checklist.m2": "on", "checklist.m4": "on", "note": "请尽快"})
+    case = ServiceCase.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/my/cases/{case.public_id}/"
+    page = client.get(response["Location"]).content.decode()
+    assert case.number in page and "已提交" in page and "撤回申请" in page
+    listing = client.get("/my/cases/").content.decode()
+    assert case.number in listing
+    # someone else's case is not theirs to see
+    assert as_user("resident").get(f"/my/cases/{case.public_id}/").status_code == 404
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_the_intake_wizard_looks_up_then_accepts_or_prints_the_notice(as_user):
+    client = as_user("binhe_worker")  # 沈河区, serving 张 of 和平区
+    assert client.get("/staff/desk/intake/item/").status_code == 302  # no applicant yet
+    bad = client.post("/staff/desk/intake/", {"id_number": "123"})
+    assert bad.status_code == 400 and "18" in bad.content.decode()
+    found = client.post("/staff/desk/intake/", {"id_number": ZHANG_ID})
+    assert found.status_code == 302 and AuditEntry.objects.filter(action="resident.applicant_lookup").count() == 1
+    step_two = client.get("/staff/desk/intake/item/", {"item": "SQ001"}).content.decode()
+    assert "张建国" in step_two and ZHANG_ID not in step_two and "家庭经济状况核对授权书" in step_two
+    notice = client.post(
+        "/staff/desk/intake/item/",
+        {"item_code": "SQ001", "channel": "window", "checklist.m1": "provided", "notice": "1"},
+    ).content.decode()
+    assert "一次性告知" in notice and "家庭经济状况核对授权书" in notice and "收入、财产申报" in notice
+    assert ServiceCase.objects.count() == 0
+    missing = client.post(
+        "/staff/desk/intake/item/", {"item_code": "SQ001", "channel": "window", "checklist.m1": "provided"}
+    )
+    assert missing.status_code == 400 and "缺少必要材料" in missing.content.decode()
+    accepted = client.post(
+        "/staff/desk/intake/item/",
+        {
+            "item_code": "SQ001",
+            "channel": "window",
+            "checklist.m1": "provided",
+            "checklist.m3": "provided",
+            "checklist.m4": "deferred",
+            "deferred_until": "2026-12-01",
+        },
+    )
+    case = ServiceCase.objects.get()
+    assert accepted.status_code == 302 and accepted["Location"] == f"/staff/desk/cases/{case.public_id}/"
+    page = client.get(accepted["Location"]).content.decode()
+    assert case.number in page and "容缺" in page and "浑河湾街道" in page
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_the_case_page_offers_the_steps_and_refuses_with_reasons(as_user):
+    client = as_user("community_worker")
+    client.post("/staff/desk/intake/", {"id_number": ZHANG_ID})
+    client.post(
+        "/staff/desk/intake/item/",
+        {
+            "item_code": "SQ001",
+            "channel": "window",
+            "checklist.m1": "provided",
+            "checklist.m3": "provided",
+            "checklist.m4": "provided",
+        },
+    )
+    case = ServiceCase.objects.get()
+    street = as_user("street_officer")
+    page = street.get(f"/staff/desk/cases/{case.public_id}/").content.decode()
+    assert "签收审核" in page
+    assert street.post(f"/staff/desk/cases/{case.public_id}/step/start_review/").status_code == 302
+    no_note = street.post(f"/staff/desk/cases/{case.public_id}/step/request_supplement/", {"note": ""})
+    assert no_note.status_code == 400 and "请写明需要补正的材料" in no_note.content.decode()
+    wrong = street.post(f"/staff/desk/cases/{case.public_id}/step/start_review/")
+    assert wrong.status_code == 400 and "不能执行" in wrong.content.decode()
+    for outsider in ("other_community_worker", "binhe_worker", "qian_resident", "anonymous"):
+        response = as_user(outsider).get(f"/staff/desk/cases/{case.public_id}/")
+        assert response.status_code in ((302,) if outsider == "anonymous" else (404,)), outsider
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_queues_rectifications_and_figures_render_for_their_people(as_user):
+    assert as_user("community_worker").get("/staff/desk/", {"queue": "overdue"}).status_code == 200
+    assert as_user("community_worker").get("/staff/desk/rectifications/").status_code == 200
+    assert as_user("district_admin").get("/staff/desk/figures/").status_code == 200
+    assert as_user("community_worker").get("/staff/desk/figures/").status_code == 404
+    assert as_user("resident").get("/staff/desk/").status_code == 404

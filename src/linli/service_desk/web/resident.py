@@ -1,0 +1,126 @@
+"""Resident pages of the service desk: the catalogue and item guides (public, no JavaScript
+needed), applying online, my cases, a case with its progress, answering a supplement request,
+withdrawing and rating."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.areas.domain import DepartmentKind
+from linli.core.errors import DomainError, not_found
+from linli.core.forms import add_domain_errors
+from linli.core.notify import inbox_list
+from linli.residents.selectors import applicant_for_user
+from linli.service_desk.domain import TRANSITIONS, Channel, RatingLevel
+from linli.service_desk.selectors import (
+    case_actions,
+    case_get,
+    checklist_lines,
+    is_applicant,
+    item_get,
+    item_list,
+    my_cases,
+    timeline_rows,
+    version_materials,
+)
+from linli.service_desk.services import IntakeInput, TransitionInput, case_submit, case_transition
+from linli.service_desk.web.forms import ApplyForm, StepForm
+
+RESIDENT_LOGIN = "portal:login"
+
+
+def catalogue(request):
+    q = request.GET.get("q", "")[:50]
+    return render(request, "service_desk/resident/catalogue.html", {"items": item_list(q=q)[:100], "q": q})
+
+
+def item_guide(request, code: str):
+    item = item_get(code=code)
+    version = item.current
+    context = {
+        "item": item,
+        "version": version,
+        "materials": version_materials(version),
+        "department_label": DepartmentKind(version.department_kind).label if version.department_kind else "",
+    }
+    return render(request, "service_desk/resident/guide.html", context)
+
+
+@login_required(login_url=RESIDENT_LOGIN)
+def apply(request, code: str):
+    item = item_get(code=code)
+    materials = version_materials(item.current)
+    form = ApplyForm(request.POST if request.method == "POST" else None, materials=materials)
+    applicant = applicant_for_user(request.actor.user_id)
+    if request.method == "POST" and form.is_valid():
+        data = IntakeInput(
+            item_code=item.code,
+            channel=Channel.ONLINE,
+            checklist=form.checklist(),
+            answers={"note": form.cleaned_data["note"]} if form.cleaned_data["note"] else {},
+        )
+        try:
+            case = case_submit(actor=request.actor, data=data)
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Submitted as %(number)s.") % {"number": case.number})
+            return redirect("portal:my-case", public_id=case.public_id)
+    context = {"item": item, "form": form, "applicant": applicant, "materials": materials}
+    return render(request, "service_desk/resident/apply.html", context, status=400 if form.errors else 200)
+
+
+@login_required(login_url=RESIDENT_LOGIN)
+def cases(request):
+    return render(
+        request,
+        "service_desk/resident/cases.html",
+        {"cases": my_cases(actor=request.actor)[:100], "inbox": inbox_list(user_id=request.actor.user_id, limit=5)},
+    )
+
+
+def _own_case(request, public_id):
+    case = case_get(actor=request.actor, key=public_id)
+    if not is_applicant(request.actor, case):  # staff use the workbench page
+        raise not_found("办件", "Case")
+    return case
+
+
+def _context(request, case, form, failed: str = "") -> dict:
+    return {
+        "case": case,
+        "lines": checklist_lines(case.item_version, case.checklist),
+        "timeline": timeline_rows(case),
+        "actions": [{"key": a, "label": TRANSITIONS[a].label} for a in case_actions(actor=request.actor, case=case)],
+        "form": form,
+        "failed_action": failed,
+        "levels": RatingLevel.choices,
+        "rating": getattr(case, "rating", None),
+    }
+
+
+@login_required(login_url=RESIDENT_LOGIN)
+def case_page(request, public_id):
+    case = _own_case(request, public_id)
+    return render(request, "service_desk/resident/case.html", _context(request, case, StepForm()))
+
+
+@require_POST
+@login_required(login_url=RESIDENT_LOGIN)
+def case_step(request, public_id, action: str):
+    case = _own_case(request, public_id)
+    form = StepForm(request.POST)
+    if form.is_valid():
+        data = TransitionInput(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+        try:
+            case_transition(actor=request.actor, case=case, action=action, data=data)
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Thank you. Your case has been updated."))
+            return redirect("portal:my-case", public_id=case.public_id)
+    return render(request, "service_desk/resident/case.html", _context(request, case, form, action), status=400)

@@ -1,0 +1,298 @@
+"""Staff pages of the service desk: queues, the intake wizard (lookup first), the one-time
+notice, the case page with its timeline and the steps open to you, rectifications and figures.
+Each view: actor → form → one service or selector → page; outside the scope a case is a 404."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from linli.accounts.domain import DESK_ACCEPT, DESK_SUPERVISE, DESK_VIEW
+from linli.areas.selectors import community_paths, org_unit_children, org_unit_get, org_unit_top, unit_names
+from linli.core.errors import DomainError, not_found
+from linli.core.forms import add_domain_errors
+from linli.residents.services import applicant_lookup
+from linli.service_desk.domain import TRANSITIONS, Channel
+from linli.service_desk.selectors import (
+    QUEUES,
+    case_actions,
+    case_get,
+    case_queue,
+    checklist_lines,
+    desk_figures_by_child,
+    figures_by_item,
+    is_applicant,
+    is_overdue,
+    item_list,
+    one_time_notice,
+    rectification_get,
+    rectification_list,
+    timeline_rows,
+    version_materials,
+)
+from linli.service_desk.services import (
+    IntakeInput,
+    ProxyInput,
+    TransitionInput,
+    case_intake,
+    case_transition,
+    follow_up_record,
+    rectification_close,
+)
+from linli.service_desk.web.forms import FollowUpForm, IntakeForm, LookupForm, RectificationCloseForm, StepForm
+
+PAGE_SIZE = 50
+SESSION_APPLICANT = "desk_applicant"
+QUEUE_LABELS = {
+    "mine": gettext_lazy("Mine"),
+    "intake": gettext_lazy("Waiting for intake"),
+    "unit": gettext_lazy("My unit decides"),
+    "due_soon": gettext_lazy("Due soon"),
+    "overdue": gettext_lazy("Overdue"),
+    "finished": gettext_lazy("Finished"),
+    "all": gettext_lazy("All cases"),
+}
+
+
+def desk_page(permission: str = ""):
+    """Logged-in desk staff (holding `permission`, else desk.view); for anyone else: 404."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            actor = request.actor
+            if not actor.has_perm(permission or DESK_VIEW):
+                raise not_found("页面", "Page")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+@desk_page()
+def queues(request):
+    queue = request.GET.get("queue", "mine")
+    if queue not in QUEUES:
+        queue = "mine"
+    q = request.GET.get("q", "")[:50]
+    cases = case_queue(actor=request.actor, queue=queue, q=q).select_related("item")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for case in page.object_list:
+        case.overdue = is_overdue(case, today)
+    tabs = [{"key": k, "label": QUEUE_LABELS[k], "active": k == queue} for k in QUEUES]
+    context = {"page": page, "tabs": tabs, "queue": queue, "q": q, "perms_accept": request.actor.has_perm(DESK_ACCEPT)}
+    return render(request, "service_desk/staff/queues.html", context)
+
+
+# ---------------------------------------------------------------- intake wizard
+
+
+@desk_page(DESK_ACCEPT)
+def intake(request):
+    """Step one: look the applicant up by ID number (by POST: the number never enters a URL)."""
+    form = LookupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            card = applicant_lookup(actor=request.actor, id_number=form.cleaned_data["id_number"], purpose="窗口受理")
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            request.session[SESSION_APPLICANT] = card.__dict__
+            return redirect("portal:desk:intake-item")
+    return render(request, "service_desk/staff/intake_lookup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@desk_page(DESK_ACCEPT)
+def intake_item(request):
+    """Step two: the item, the channel and the materials checklist; accept, or print the
+    one-time notice of what is missing."""
+    applicant = request.session.get(SESSION_APPLICANT)
+    if not applicant:
+        return redirect("portal:desk:intake")
+    code = request.POST.get("item_code") or request.GET.get("item", "")
+    item = item_list().filter(code=code).first() if code else None
+    materials = version_materials(item.current) if item else []
+    desks = community_paths(actor=request.actor)
+    form = IntakeForm(
+        request.POST if request.method == "POST" and item else None,
+        items=item_list(),
+        desks=desks,
+        materials=materials,
+        initial={"item_code": code, "desk_path": desks[0][0] if desks else ""},
+    )
+    if request.method == "POST" and item and form.is_valid():
+        if "notice" in request.POST:
+            return _notice_page(request, item, form.checklist(), applicant)
+        try:
+            case = case_intake(actor=request.actor, data=_intake_input(form, applicant))
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            request.session.pop(SESSION_APPLICANT, None)
+            messages.success(request, _("Accepted as case %(number)s.") % {"number": case.number})
+            return redirect("portal:desk:case", public_id=case.public_id)
+    context = {"form": form, "applicant": applicant, "item": item, "materials": materials}
+    return render(request, "service_desk/staff/intake_item.html", context, status=400 if form.errors else 200)
+
+
+def _intake_input(form: IntakeForm, applicant: dict) -> IntakeInput:
+    data = form.cleaned_data
+    proxy = None
+    if data["channel"] == Channel.PROXY and data.get("proxy_method") and data.get("proxy_valid_until"):
+        proxy = ProxyInput(data["proxy_method"], data.get("proxy_reason", ""), data["proxy_valid_until"])
+    return IntakeInput(
+        item_code=data["item_code"],
+        channel=data["channel"],
+        applicant_ref=applicant["public_id"],
+        desk_path=data.get("desk_path") or "",
+        checklist=form.checklist(),
+        deferred_until=data.get("deferred_until"),
+        answers={"note": data["note"]} if data.get("note") else {},
+        proxy=proxy,
+        home_visit_at=data.get("home_visit_at"),
+    )
+
+
+def _notice_page(request, item, checklist: dict, applicant: dict):
+    missing = one_time_notice(item.current, checklist)
+    context = {
+        "item": item,
+        "missing": missing,
+        "applicant": applicant,
+        "today": timezone.localdate(),
+        "worker": request.actor.display_name,
+    }
+    return render(request, "service_desk/staff/notice.html", context)
+
+
+# ---------------------------------------------------------------- case page
+
+
+@desk_page()
+def case_page(request, public_id):
+    case = case_get(actor=request.actor, key=public_id)
+    return render(request, "service_desk/staff/case.html", _case_context(request, case, StepForm()))
+
+
+def _case_context(request, case, form, failed_action: str = "") -> dict:
+    actions = case_actions(actor=request.actor, case=case)
+    names = unit_names([case.accepted_path, case.handling_path, case.home_path[:12]])
+    return {
+        "case": case,
+        "lines": checklist_lines(case.item_version, case.checklist),
+        "timeline": timeline_rows(case),
+        "actions": [{"key": a, "label": TRANSITIONS[a].label} for a in actions],
+        "form": form,
+        "failed_action": failed_action,
+        "overdue": is_overdue(case, timezone.localdate()),
+        "accepted_name": names.get(case.accepted_path),
+        "handling_name": names.get(case.handling_path),
+        "home_name": names.get(case.home_path[:12]),
+        "rating": getattr(case, "rating", None),
+    }
+
+
+@require_POST
+@desk_page()
+def case_step(request, public_id, action: str):
+    case = case_get(actor=request.actor, key=public_id)
+    form = StepForm(request.POST)
+    if form.is_valid():
+        data = TransitionInput(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+        try:
+            case = case_transition(actor=request.actor, case=case, action=action, data=data)
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": TRANSITIONS[action].label})
+            return redirect("portal:desk:case", public_id=case.public_id)
+    return render(request, "service_desk/staff/case.html", _case_context(request, case, form, action), status=400)
+
+
+def case_redirect(request, public_id):
+    """The link in a notification: the applicant's page for the applicant, the staff page for staff."""
+    case = case_get(actor=request.actor, key=public_id)
+    if is_applicant(request.actor, case):
+        return redirect("portal:my-case", public_id=public_id)
+    return redirect("portal:desk:case", public_id=public_id)
+
+
+# ---------------------------------------------------------------- rectifications
+
+
+@desk_page()
+def rectifications(request):
+    items = rectification_list(actor=request.actor, open_only=request.GET.get("all") != "1")[:200]
+    return render(
+        request,
+        "service_desk/staff/rectifications.html",
+        {
+            "items": items,
+            "follow_form": FollowUpForm(),
+            "close_form": RectificationCloseForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+@desk_page()
+def rectification_step(request, pk: int, step: str):
+    rectification = rectification_get(actor=request.actor, pk=pk)
+    form = FollowUpForm(request.POST) if step == "follow-up" else RectificationCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            if step == "follow-up":
+                follow_up_record(actor=request.actor, rectification=rectification, **form.cleaned_data)
+            else:
+                rectification_close(actor=request.actor, rectification=rectification, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, str(error.fields[0].message if error.fields else error.message))
+        else:
+            messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Please correct the marked fields."))
+    return redirect("portal:desk:rectifications")
+
+
+# ---------------------------------------------------------------- figures
+
+
+@desk_page(DESK_SUPERVISE)
+def figures(request, code: str = ""):
+    actor = request.actor
+    unit = org_unit_get(actor=actor, code=code) if code else org_unit_top(actor=actor).first()
+    if unit is None:
+        raise not_found("单位", "Unit")
+    today = timezone.localdate()
+    since = datetime.combine(today.replace(month=1, day=1), time.min, tzinfo=timezone.get_current_timezone())
+    until = datetime.combine(today + timedelta(days=1), time.min, tzinfo=since.tzinfo)
+    children = list(org_unit_children(actor=actor, code=unit.code).values_list("path", "code"))
+    codes = dict(children)
+    rows = desk_figures_by_child(
+        actor=actor,
+        parent_path=unit.path,
+        child_length=len(children[0][0]) if children else len(unit.path),
+        since=since,
+        until=until,
+        names=unit_names(codes),
+    )
+    context = {
+        "unit": unit,
+        "rows": [(row, codes.get(row.path)) for row in rows],
+        "since": since.date(),
+        "items": figures_by_item(actor=actor, since=since, until=until)[:20],
+    }
+    return render(request, "service_desk/staff/figures.html", context)

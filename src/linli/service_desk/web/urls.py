@@ -1,0 +1,16 @@
+from django.urls import path
+
+from linli.service_desk.web import staff
+
+app_name = "desk"
+urlpatterns = [
+    path("", staff.queues, name="queues"),
+    path("intake/", staff.intake, name="intake"),
+    path("intake/item/", staff.intake_item, name="intake-item"),
+    path("cases/<uuid:public_id>/", staff.case_page, name="case"),
+    path("cases/<uuid:public_id>/step/<str:action>/", staff.case_step, name="case-step"),
+    path("rectifications/", staff.rectifications, name="rectifications"),
+    path("rectifications/<int:pk>/<str:step>/", staff.rectification_step, name="rectification-step"),
+    path("figures/", staff.figures, name="figures"),
+    path("figures/<str:code>/", staff.figures, name="figures-unit"),
+]
