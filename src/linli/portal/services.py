@@ -20,7 +20,12 @@ from linli.areas.management.commands.import_divisions import SHIPPED
 from linli.areas.models import Department, Grid, OrgUnit
 from linli.areas.services import demo_layout_generate, departments_ensure, divisions_import
 from linli.core.actor import Actor
+from linli.residents.selectors import applicant_for_user, applicant_sample
 from linli.residents.services import demo_activity_generate, demo_population_generate, resident_account_link
+from linli.service_desk.demo import DemoStaff, demo_cases_generate
+from linli.service_desk.management.commands.import_catalogue import SHIPPED as CATALOGUE
+from linli.service_desk.selectors import any_case, item_list
+from linli.service_desk.services import catalogue_import
 
 DEMO = Actor.system("demo")
 
@@ -98,6 +103,41 @@ def demo_accounts_ensure(*, data_dir: Path) -> list[DemoAccount]:
     demo_activity_generate(visitor_id=User.objects.get(username=f"demo_{Role.COMMUNITY_WORKER}").pk)
     os.chmod(secrets_file, 0o600)
     return accounts
+
+
+def demo_desk_prepare(*, cases: int = 1500, log=print) -> None:
+    """The catalogue and a spread of cases in every state, some for the demo accounts' places."""
+    if not item_list().exists():
+        result = catalogue_import(
+            actor=Actor.system("demo", permissions=frozenset({"desk.catalogue_edit"})),
+            text=CATALOGUE.read_text(encoding="utf-8"),
+        )
+        log(f"服务事项 service items: {result.created}")
+    if any_case():
+        return
+    places = _showcase()
+    users = {role: User.objects.get(username=f"demo_{role}") for role in places}
+    staff = DemoStaff(
+        by_path={
+            places[Role.COMMUNITY_WORKER].path: (
+                users[Role.COMMUNITY_WORKER].pk,
+                users[Role.COMMUNITY_WORKER].display_name,
+            ),
+            places[Role.STREET_OFFICER].path: (users[Role.STREET_OFFICER].pk, users[Role.STREET_OFFICER].display_name),
+            f"dept:{places[Role.DEPARTMENT_OFFICER].pk}": (
+                users[Role.DEPARTMENT_OFFICER].pk,
+                users[Role.DEPARTMENT_OFFICER].display_name,
+            ),
+        }
+    )
+    community = places[Role.COMMUNITY_WORKER]
+    applicants = applicant_sample(n=3000, seed=20261125, focus_path=community.path, focus_share=0.3)
+    desks = list(OrgUnit.objects.filter(kind="community").values_list("path", flat=True)[::97]) + [community.path] * 5
+    written = demo_cases_generate(applicants=applicants, count=cases, staff=staff, other_desks=desks)
+    me = applicant_for_user(users[Role.RESIDENT].pk)
+    if me:  # the demo resident's own applications, in several states
+        written += demo_cases_generate(applicants=[me], count=8, staff=staff, seed=7, days_back=60)
+    log(f"办件 service cases: {written}")
 
 
 def _demo_password() -> str:

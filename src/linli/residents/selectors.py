@@ -6,6 +6,7 @@ Nothing here returns a plaintext ID number, phone or note: revealing one is a se
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -465,3 +466,20 @@ def household_counts_under(*, parent_path: str, child_length: int) -> dict[str, 
 
 def resident_total(*, actor: Actor) -> int:
     return actor.scoped(Resident.objects.filter(status=ResidentStatus.ACTIVE)).count()
+
+
+def applicant_sample(*, n: int, seed: int, focus_path: str = "", focus_share: float = 0.5) -> list[ApplicantCard]:
+    """Up to `n` distinct active residents with a household, as applicants for demo and
+    benchmark cases (not an interface: it reads across the whole city). `focus_share` of them
+    live under `focus_path` when it is given, so the demo accounts see cases."""
+    rng = random.Random(seed)
+    residents = Resident.objects.filter(status=ResidentStatus.ACTIVE, household__isnull=False)
+    chosen: list[int] = []
+    if focus_path:
+        local = list(residents.filter(under_path("path", focus_path)).values_list("pk", flat=True)[:50_000])
+        chosen = rng.sample(local, min(len(local), int(n * focus_share)))
+    others = list(residents.values_list("pk", flat=True)[:200_000])
+    rest = [pk for pk in rng.sample(others, min(len(others), n)) if pk not in set(chosen)]
+    picked = (chosen + rest)[:n]
+    rows = Resident.objects.select_related("household__building").filter(pk__in=picked)
+    return [applicant_card(r) for r in rows]

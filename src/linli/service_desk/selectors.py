@@ -261,6 +261,10 @@ def _handled_by_q(actor: Actor) -> Q:
     return query
 
 
+def any_case() -> bool:
+    return ServiceCase.objects.exists()
+
+
 def my_cases(*, actor: Actor) -> QuerySet[ServiceCase]:
     """A resident's own applications."""
     if actor.user_id is None:

@@ -281,13 +281,14 @@ def figures(request, code: str = ""):
     until = datetime.combine(today + timedelta(days=1), time.min, tzinfo=since.tzinfo)
     children = list(org_unit_children(actor=actor, code=unit.code).values_list("path", "code"))
     codes = dict(children)
+    names = unit_names(codes) | {unit.path: _("%(unit)s (its own departments)") % {"unit": unit.name}}
     rows = desk_figures_by_child(
         actor=actor,
         parent_path=unit.path,
         child_length=len(children[0][0]) if children else len(unit.path),
         since=since,
         until=until,
-        names=unit_names(codes),
+        names=names,
     )
     context = {
         "unit": unit,
