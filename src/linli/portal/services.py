@@ -85,8 +85,9 @@ def demo_accounts_ensure(*, data_dir: Path) -> list[DemoAccount]:
     secrets_file = data_dir / "demo-accounts.json"
     known = json.loads(secrets_file.read_text()) if secrets_file.exists() else {}
     accounts = []
-    for role, place in _showcase().items():
-        username = f"demo_{role}"
+    places = [(f"demo_{role}", role, place) for role, place in _showcase().items()]
+    places.append(("demo_window_elsewhere", Role.COMMUNITY_WORKER, _window_elsewhere()))
+    for username, role, place in places:
         password = known.get(username) or _demo_password()
         user = User.objects.filter(username=username).first()
         if user is None:
@@ -138,6 +139,17 @@ def demo_desk_prepare(*, cases: int = 1500, log=print) -> None:
     if me:  # the demo resident's own applications, in several states
         written += demo_cases_generate(applicants=[me], count=8, staff=staff, seed=7, days_back=60)
     log(f"办件 service cases: {written}")
+
+
+def _window_elsewhere() -> OrgUnit:
+    """A community window in another district, to show 全市通办: any window serves anyone."""
+    home_district = _showcase_community().path[:6]
+    return (
+        OrgUnit.objects.filter(kind="community", grids__isnull=False)
+        .exclude(path__startswith=home_district)
+        .order_by("path")
+        .first()
+    )
 
 
 def _demo_password() -> str:

@@ -121,7 +121,11 @@ class StepForm(forms.Form):
         label=_("Delivered by"), required=False, choices=[("", "—"), *DeliveryMethod.choices]
     )
     score = forms.TypedChoiceField(
-        label=_("Your rating"), required=False, coerce=int, empty_value=None, choices=RatingLevel.choices
+        label=_("Rating given by the applicant"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *RatingLevel.choices],
     )
 
 
