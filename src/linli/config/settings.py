@@ -224,6 +224,7 @@ LINLI_TICK_JOBS = [
     "linli.residents.services.pool_stats_refresh",
     "linli.residents.imports.import_files_prune",
     "linli.service_desk.services.deadlines_check",
+    "linli.service_desk.services.archive_retention_purge",
 ]
 if ENV.task_backend == "redis":
     INSTALLED_APPS.append("django_rq")

@@ -54,6 +54,22 @@ def unseal(sealed: str, *, context: str) -> str:
         raise DecryptionError(f"cannot open sealed {context}") from exc
 
 
+def seal_bytes(data: bytes, *, context: str) -> bytes:
+    """Encrypt a file's bytes: key id (2 bytes), nonce (12), ciphertext and tag."""
+    key_id = settings.LINLI_DATA_KEY_ID
+    nonce = os.urandom(12)
+    body = _cipher(settings.LINLI_DATA_KEYS[key_id]).encrypt(nonce, data, context.encode())
+    return key_id.to_bytes(2, "big") + nonce + body
+
+
+def unseal_bytes(sealed: bytes, *, context: str) -> bytes:
+    try:
+        key = settings.LINLI_DATA_KEYS[int.from_bytes(sealed[:2], "big")]
+        return _cipher(key).decrypt(sealed[2:14], sealed[14:], context.encode())
+    except (KeyError, InvalidTag) as exc:
+        raise DecryptionError(f"cannot open sealed {context}") from exc
+
+
 def sealed_key_id(sealed: str) -> int | None:
     return int(sealed.split(".", 2)[1]) if sealed else None
 

@@ -5,23 +5,30 @@ Every endpoint is parse → actor → one service or selector → schema; outsid
 is a 404, as if it did not exist."""
 
 from datetime import date, datetime, time, timedelta
+from urllib.parse import quote
 from uuid import UUID
 
+from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from linli.areas.selectors import org_unit_children, org_unit_get, unit_names
 from linli.core.apitools import ErrorOut, Page
-from linli.core.errors import FieldError, Msg, validation_failed
+from linli.core.errors import FieldError, Msg, not_found, validation_failed
 from linli.core.idempotency import idempotent
 from linli.residents.services import applicant_lookup
-from linli.service_desk.domain import RESIDENT_CHANNELS
+from linli.service_desk.domain import RESIDENT_CHANNELS, UPLOAD_MAX_BYTES
+from linli.service_desk.exports import case_file_export
 from linli.service_desk.selectors import (
     QUEUES,
     calendar_days,
     case_actions,
     case_get,
+    case_handoffs,
+    case_material_get,
+    case_materials,
     case_queue,
     case_timeline,
     checklist_lines,
@@ -42,8 +49,11 @@ from linli.service_desk.services import (
     case_intake,
     case_submit,
     case_transition,
+    file_handoff_record,
     follow_up_record,
     item_version_save,
+    material_read,
+    material_upload,
     rectification_close,
 )
 
@@ -380,6 +390,80 @@ def case_step(request, key: str, action: str, payload: StepIn):
     return _case_detail(request.actor, case)
 
 
+class MaterialFileOut(Schema):
+    public_id: UUID
+    material_key: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+    uploaded_by: str
+
+
+@router.post("/cases/{key}/materials", response={201: MaterialFileOut, **ERRORS})
+def material_add(request, key: str, material_key: Form[str], file: File[UploadedFile]):
+    """Attach a photo or scan (JPG, PNG or PDF, ≤ 10 MB) of one material; encrypted at rest."""
+    case = case_get(actor=request.actor, key=key)
+    data = file.read(UPLOAD_MAX_BYTES + 1)
+    return Status(
+        201,
+        material_upload(actor=request.actor, case=case, material_key=material_key, filename=file.name or "", data=data),
+    )
+
+
+@router.get("/cases/{key}/materials", response={200: list[MaterialFileOut], 404: ErrorOut})
+def materials(request, key: str):
+    return list(case_materials(case_get(actor=request.actor, key=key)))
+
+
+@router.get("/cases/{key}/materials/{uuid:material_id}", response={404: ErrorOut})
+def material_file(request, key: str, material_id: UUID):
+    """The file's bytes; every read goes to the audit log."""
+    case = case_get(actor=request.actor, key=key)
+    material = case_material_get(case, material_id)
+    response = HttpResponse(material_read(actor=request.actor, material=material), content_type=material.content_type)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class HandoffIn(Schema):
+    step: str = Field(description="received, sent, arrived, returned or handed_over — in that order")
+    note: str = Field("", max_length=200)
+
+
+class HandoffOut(Schema):
+    step: str
+    at: datetime
+    holder_path: str
+    holder_name: str
+    note: str
+
+
+@router.post("/cases/{key}/handoffs", response={201: HandoffOut, **ERRORS})
+def handoff_add(request, key: str, payload: HandoffIn):
+    """The paper file's next step (收件 → 流转 → 签收 → 出件 → 交付) and who holds it now."""
+    case = case_get(actor=request.actor, key=key)
+    return Status(201, file_handoff_record(actor=request.actor, case=case, step=payload.step, note=payload.note))
+
+
+@router.get("/cases/{key}/handoffs", response={200: list[HandoffOut], 404: ErrorOut})
+def handoffs(request, key: str):
+    return list(case_handoffs(case_get(actor=request.actor, key=key)))
+
+
+@router.get("/cases/{key}/export.{kind}", response={404: ErrorOut})
+def export(request, key: str, kind: str):
+    """The case file as `pdf` or `zip` (PDF, case.json, timeline.csv, materials); audited."""
+    if kind not in {"pdf", "zip"}:
+        raise not_found("格式", "Format")
+    case = case_get(actor=request.actor, key=key)
+    data, content_type, filename = case_file_export(actor=request.actor, case=case, kind=kind)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
 # ---------------------------------------------------------------- rectifications
 
 
@@ -420,7 +504,7 @@ class FollowUpIn(Schema):
 @router.post("/rectifications/{int:pk}/follow-ups", response={201: FollowUpOut, **ERRORS})
 def follow_up(request, pk: int, payload: FollowUpIn):
     rectification = rectification_get(actor=request.actor, pk=pk)
-    return 201, follow_up_record(actor=request.actor, rectification=rectification, **payload.model_dump())
+    return Status(201, follow_up_record(actor=request.actor, rectification=rectification, **payload.model_dump()))
 
 
 class CloseIn(Schema):

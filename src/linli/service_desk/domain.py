@@ -127,6 +127,39 @@ class FollowUpMethod(models.TextChoices):
     MESSAGE = "message", _("Message")
 
 
+class HandoffStep(models.TextChoices):
+    RECEIVED = "received", _("Received at the window (收件)")
+    SENT = "sent", _("Sent to the deciding office (流转)")
+    ARRIVED = "arrived", _("Signed for by the deciding office")
+    RETURNED = "returned", _("Result file sent back (出件)")
+    HANDED_OVER = "handed_over", _("Handed to the applicant")
+
+
+# Which unit holds the paper after each step: the accepting window or the deciding office.
+HANDOFF_HOLDER = {
+    HandoffStep.RECEIVED: "accepted",
+    HandoffStep.SENT: "accepted",
+    HandoffStep.ARRIVED: "handling",
+    HandoffStep.RETURNED: "accepted",
+    HandoffStep.HANDED_OVER: "accepted",
+}
+HANDOFF_NEXT = {
+    "": [HandoffStep.RECEIVED],
+    HandoffStep.RECEIVED: [HandoffStep.SENT],
+    HandoffStep.SENT: [HandoffStep.ARRIVED],
+    HandoffStep.ARRIVED: [HandoffStep.RETURNED],
+    HandoffStep.RETURNED: [HandoffStep.HANDED_OVER],
+    HandoffStep.HANDED_OVER: [],
+}
+
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+UPLOAD_TYPES = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "application/pdf": (b"%PDF-",),
+}
+
+
 class ProxyConsentMethod(models.TextChoices):
     SIGNED = "signed", _("Signed authorisation form")
     FINGERPRINT = "fingerprint", _("Fingerprint on the form")

@@ -10,6 +10,7 @@ from linli.service_desk.domain import (
     Decision,
     DeliveryMethod,
     FollowUpMethod,
+    HandoffStep,
     ProxyConsentMethod,
     RatingChannel,
     RatingLevel,
@@ -289,3 +290,65 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rectification_id} {self.at:%Y-%m-%d}"
+
+
+class CaseMaterial(models.Model):
+    """An uploaded material (a photo or scan), encrypted at rest in the data folder."""
+
+    case = models.ForeignKey(ServiceCase, on_delete=models.PROTECT, related_name="materials")
+    public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
+    material_key = models.CharField(_("material"), max_length=16)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    stored_name = models.CharField(max_length=80)
+    uploaded_at = models.DateTimeField(_("uploaded"))
+    uploaded_by = models.CharField(_("uploaded by"), max_length=150)
+    purged_at = models.DateTimeField(_("deleted after retention"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case material")
+        verbose_name_plural = _("case materials")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.material_key} {self.filename}"
+
+
+class FileHandoff(models.Model):
+    """The paper file's journey (收件 → 流转 → 签收 → 出件) when it must move between the
+    accepting community and the deciding office: who holds it, since when."""
+
+    case = models.ForeignKey(ServiceCase, on_delete=models.PROTECT, related_name="handoffs")
+    step = models.CharField(_("step"), max_length=16, choices=HandoffStep.choices)
+    at = models.DateTimeField(_("time"))
+    holder_path = models.CharField(_("held at"), max_length=12)
+    holder_name = models.CharField(_("held by"), max_length=150)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("file hand-off")
+        verbose_name_plural = _("file hand-offs")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.step} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ArchiveRecord(models.Model):
+    """服务档案: a closed case frozen as a record (snapshot and its hash) with its retention."""
+
+    case = models.OneToOneField(ServiceCase, on_delete=models.PROTECT, related_name="archive")
+    archived_at = models.DateTimeField(_("archived"))
+    retention_until = models.DateField(_("keep until"), db_index=True)
+    snapshot = models.JSONField(_("record"))
+    sha256 = models.CharField(max_length=64)
+    purged_at = models.DateTimeField(_("materials deleted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("archive record")
+        verbose_name_plural = _("archive")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} until {self.retention_until}"

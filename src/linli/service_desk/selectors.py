@@ -25,6 +25,7 @@ from linli.core.paths import under_path
 from linli.service_desk.domain import (
     APPLICANT_ACTIONS,
     DUE_SOON_WORKING_DAYS,
+    HANDOFF_NEXT,
     OPEN_STATES,
     RUNNING_STATES,
     CaseState,
@@ -38,7 +39,9 @@ from linli.service_desk.domain import (
 )
 from linli.service_desk.models import (
     CaseEvent,
+    CaseMaterial,
     CaseRating,
+    FileHandoff,
     Rectification,
     ServiceCase,
     ServiceItem,
@@ -411,3 +414,26 @@ def figures_by_item(*, actor: Actor, since: datetime, until: datetime) -> list[d
         .order_by("-n")
     )
     return list(rows[:100])
+
+
+# ---------------------------------------------------------------- materials, paper, archive
+
+
+def case_materials(case: ServiceCase) -> QuerySet[CaseMaterial]:
+    return case.materials.filter(purged_at__isnull=True).order_by("uploaded_at", "id")
+
+
+def case_material_get(case: ServiceCase, public_id) -> CaseMaterial:
+    material = case_materials(case).filter(public_id=public_id).first()
+    if material is None:
+        raise not_found("材料", "Material")
+    return material
+
+
+def case_handoffs(case: ServiceCase) -> QuerySet[FileHandoff]:
+    return case.handoffs.order_by("at", "id")
+
+
+def handoff_next_steps(case: ServiceCase) -> list[str]:
+    last = case.handoffs.order_by("-at", "-id").values_list("step", flat=True).first() or ""
+    return [str(step) for step in HANDOFF_NEXT.get(last, [])]

@@ -6,38 +6,50 @@ transaction, audited, and the people concerned are notified after the commit."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from linli.accounts.domain import CALENDAR_EDIT, CATALOGUE_EDIT, DESK_ACCEPT, DESK_APPLY
+from linli.accounts.domain import CALENDAR_EDIT, CATALOGUE_EDIT, DESK_ACCEPT, DESK_APPLY, DESK_DECIDE
 from linli.areas.domain import DepartmentKind
 from linli.areas.selectors import department_for, org_unit_by_path
 from linli.core.actor import Actor
+from linli.core.crypto import seal_bytes, unseal_bytes
 from linli.core.errors import DomainError, FieldError, Msg, conflict, not_found, permission_denied, validation_failed
+from linli.core.ids import uuid7
 from linli.core.notify import notify
 from linli.core.services import audit_record
 from linli.residents.selectors import ApplicantCard, applicant_by_ref, applicant_for_user
 from linli.service_desk.domain import (
     DEFAULT_PROMISED_DAYS,
     DUE_SOON_WORKING_DAYS,
+    HANDOFF_HOLDER,
+    HANDOFF_NEXT,
     LEVEL_PATH_LENGTH,
     NOTICES,
+    OPEN_STATES,
     RESIDENT_CHANNELS,
     RUNNING_STATES,
     STAFF_CHANNELS,
+    UPLOAD_MAX_BYTES,
+    UPLOAD_TYPES,
     CaseState,
     Channel,
     DecidingLevel,
     Decision,
     DeliveryMethod,
     FollowUpMethod,
+    HandoffStep,
     MaterialStatus,
     ProxyConsentMethod,
     RatingChannel,
@@ -50,9 +62,12 @@ from linli.service_desk.domain import (
     transition_for,
 )
 from linli.service_desk.models import (
+    ArchiveRecord,
     CaseEvent,
+    CaseMaterial,
     CaseNumberCounter,
     CaseRating,
+    FileHandoff,
     FollowUp,
     ProxyConsent,
     Rectification,
@@ -63,6 +78,7 @@ from linli.service_desk.models import (
     WorkCalendarYear,
 )
 from linli.service_desk.selectors import (
+    case_path_for,
     is_applicant,
     may_act,
     one_time_notice,
@@ -495,7 +511,7 @@ def _event(case, actor: Actor, action: str, from_state: str, note: str = "", det
     )
 
 
-def _audit_case(actor: Actor, action: str, case: ServiceCase, details: dict | None = None, reason: str = "") -> None:
+def case_audit(actor: Actor, action: str, case: ServiceCase, details: dict | None = None, reason: str = "") -> None:
     audit_record(
         actor=actor,
         action=f"case.{action}",
@@ -539,7 +555,7 @@ def case_submit(*, actor: Actor, data: IntakeInput) -> ServiceCase:
         raise validation_failed(problems)
     case = _case_new(actor, version, applicant, data, accepted_path=applicant.home_path[:12])
     _event(case, actor, "submit", "")
-    _audit_case(actor, "submit", case)
+    case_audit(actor, "submit", case)
     notify(user_ids=[case.applicant_user_id], kind="submitted", text=_notice("submitted", case), link=_case_link(case))
     return case
 
@@ -614,10 +630,10 @@ def case_intake(*, actor: Actor, data: IntakeInput) -> ServiceCase:
             reason=data.proxy.reason.strip()[:200],
             valid_until=data.proxy.valid_until,
         )
-        _audit_case(actor, "proxy_consent", case, {"method": data.proxy.method}, data.proxy.reason)
+        case_audit(actor, "proxy_consent", case, {"method": data.proxy.method}, data.proxy.reason)
     _accept(case, actor, today)
     _event(case, actor, "accept", CaseState.SUBMITTED, details=_deferred_details(case))
-    _audit_case(actor, "intake", case, {"channel": data.channel, "item": version.item.code})
+    case_audit(actor, "intake", case, {"channel": data.channel, "item": version.item.code})
     notify(user_ids=[case.applicant_user_id], kind="accepted", text=_notice("accepted", case), link=_case_link(case))
     return case
 
@@ -705,7 +721,7 @@ def case_transition(
         locked.state = transition.target
         locked.save()
         _event(locked, actor, action, from_state, data.note.strip(), extra)
-        _audit_case(actor, action, locked, {"from": from_state, "to": locked.state}, data.note.strip()[:200])
+        case_audit(actor, action, locked, {"from": from_state, "to": locked.state}, data.note.strip()[:200])
     return locked
 
 
@@ -823,6 +839,7 @@ def _on_deliver(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
 
 def _on_close(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
     case.closed_at = timezone.now()
+    transaction.on_commit(lambda: archive_record(ServiceCase.objects.get(pk=case.pk)))
     return {}
 
 
@@ -866,6 +883,7 @@ def _on_rate(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
             text=_notice("bad_rating", case, due=due),
             link=_case_link(case),
         )
+    transaction.on_commit(lambda: archive_record(ServiceCase.objects.get(pk=case.pk)))
     return {"score": score, "channel": channel}
 
 
@@ -922,7 +940,7 @@ def follow_up_record(
         resident_satisfied=resident_satisfied,
         by_name=actor.display_name or actor.username,
     )
-    _audit_case(actor, "follow_up", rectification.case, {"method": method})
+    case_audit(actor, "follow_up", rectification.case, {"method": method})
     return follow_up
 
 
@@ -949,8 +967,218 @@ def rectification_close(*, actor: Actor, rectification: Rectification, verdict: 
     locked.closed_at = timezone.now()
     locked.closed_by = actor.display_name or actor.username
     locked.save(update_fields=["state", "verdict", "summary", "closed_at", "closed_by"])
-    _audit_case(actor, "rectification_close", locked.case, {"verdict": verdict})
+    case_audit(actor, "rectification_close", locked.case, {"verdict": verdict})
     return locked
+
+
+# ================================================================ materials (uploads)
+
+
+def desk_files_dir() -> Path:
+    return Path(settings.DATA_DIR) / "desk-files"
+
+
+def _may_touch_case(actor: Actor, case: ServiceCase) -> bool:
+    """The applicant, the accepting window or the deciding unit (who may add files or move paper)."""
+    if is_applicant(actor, case) or case.handling_department_id in actor.department_ids:
+        return True
+    staff = actor.has_perm(DESK_ACCEPT) or actor.has_perm(DESK_DECIDE)
+    return staff and (actor.sees_path(case.accepted_path) or actor.sees_path(case.handling_path))
+
+
+def _upload_problem(filename: str, data: bytes) -> Msg | None:
+    if not data:
+        return Msg("文件是空的", "The file is empty")
+    if len(data) > UPLOAD_MAX_BYTES:
+        return Msg("文件不能超过 10 MB", "The file must be at most 10 MB")
+    if not any(data.startswith(magic) for magics in UPLOAD_TYPES.values() for magic in magics):
+        return Msg("只接受 JPG、PNG 或 PDF 文件", "Only JPG, PNG or PDF files are accepted")
+    return None
+
+
+def _content_type(data: bytes) -> str:
+    return next(kind for kind, magics in UPLOAD_TYPES.items() if any(data.startswith(m) for m in magics))
+
+
+def material_upload(*, actor: Actor, case: ServiceCase, material_key: str, filename: str, data: bytes) -> CaseMaterial:
+    """Attach a photo or scan of one material. The bytes are sealed (AES-GCM) before they touch
+    the disk; the type is judged by content, not by the name; open cases only."""
+    if not _may_touch_case(actor, case):
+        raise not_found("办件", "Case")
+    problems = []
+    if material_key not in {m.key for m in version_materials(case.item_version)}:
+        problems.append(FieldError("material_key", Msg("该事项没有这项材料", "This item has no such material")))
+    problem = _upload_problem(filename, data)
+    if problem:
+        problems.append(FieldError("file", problem))
+    if case.state not in OPEN_STATES:
+        problems.append(FieldError("file", Msg("办件已办结，不能再上传材料", "The case is finished; no more uploads")))
+    if problems:
+        raise validation_failed(problems)
+    stored_name = uuid7().hex
+    folder = desk_files_dir() / str(case.public_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / stored_name
+    path.write_bytes(seal_bytes(data, context=f"case_material.{case.public_id}"))
+    try:
+        with transaction.atomic():
+            material = CaseMaterial.objects.create(
+                case=case,
+                material_key=material_key,
+                filename=Path(filename).name[:200] or "upload",
+                content_type=_content_type(data),
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                stored_name=stored_name,
+                uploaded_at=timezone.now(),
+                uploaded_by=actor.display_name or actor.username,
+            )
+            case_audit(actor, "material_upload", case, {"material": material_key, "size": len(data)})
+    except Exception:
+        path.unlink(missing_ok=True)  # no orphan file when the row is not written
+        raise
+    return material
+
+
+def material_read(*, actor: Actor, material: CaseMaterial, reason: str = "查看材料") -> bytes:
+    """The plaintext bytes of an uploaded material; every read is audited."""
+    case = material.case
+    if material.purged_at is not None:
+        raise not_found("材料", "Material")
+    case_audit(actor, "material_read", case, {"material": material.material_key}, reason)
+    sealed = (desk_files_dir() / str(case.public_id) / material.stored_name).read_bytes()
+    return unseal_bytes(sealed, context=f"case_material.{case.public_id}")
+
+
+# ================================================================ paper file hand-off
+
+
+@transaction.atomic
+def file_handoff_record(*, actor: Actor, case: ServiceCase, step: str, note: str = "") -> FileHandoff:
+    """Record the next step of the paper file's journey; steps go in order, each one once."""
+    if not (actor.has_perm(DESK_ACCEPT) or actor.has_perm(DESK_DECIDE)) or not _may_touch_case(actor, case):
+        raise permission_denied()
+    locked = ServiceCase.objects.select_for_update().get(pk=case.pk)
+    last = locked.handoffs.order_by("-at", "-id").values_list("step", flat=True).first() or ""
+    if step not in HANDOFF_NEXT.get(last, []):
+        raise conflict(
+            Msg(
+                "纸质材料流转须按 收件→流转→签收→出件→交付 的顺序登记",
+                "Record the paper file's steps in order: received, sent, arrived, returned, handed over",
+            )
+        )
+    holder = case_path_for(locked, HANDOFF_HOLDER[HandoffStep(step)])
+    handoff = FileHandoff.objects.create(
+        case=locked,
+        step=step,
+        at=timezone.now(),
+        holder_path=holder,
+        holder_name=actor.display_name or actor.username,
+        note=note.strip()[:200],
+    )
+    case_audit(actor, "file_handoff", locked, {"step": step})
+    return handoff
+
+
+# ================================================================ archive
+
+
+def case_snapshot(case: ServiceCase) -> dict:
+    """The case as its archive keeps it: masked identity, decisions, checklist, timeline,
+    proxy consent, rating, rectifications, the paper file's journey and the materials' hashes."""
+    rating = CaseRating.objects.filter(case=case).first()
+    proxy = ProxyConsent.objects.filter(case=case).first()
+    return {
+        "number": case.number,
+        "item": {"code": case.item.code, "name": case.item_version.name, "version": case.item_version.version},
+        "applicant": {"name": case.applicant_name, "id_number": case.applicant_id_masked},
+        "channel": case.channel,
+        "accepted_path": case.accepted_path,
+        "handling_path": case.handling_path,
+        "handling_department": case.handling_department.name if case.handling_department_id else "",
+        "state": case.state,
+        "decision": case.decision,
+        "decision_note": case.decision_note,
+        "dates": {
+            name: (value.isoformat() if value else None)
+            for name, value in (
+                ("submitted_at", case.submitted_at),
+                ("accepted_at", case.accepted_at),
+                ("due_on", case.due_on),
+                ("decided_at", case.decided_at),
+                ("delivered_at", case.delivered_at),
+                ("closed_at", case.closed_at),
+            )
+        },
+        "finished_on_time": case.finished_on_time,
+        "paused_working_days": case.paused_days,
+        "checklist": case.checklist,
+        "proxy": {
+            "agent": proxy.agent_name,
+            "method": proxy.method,
+            "reason": proxy.reason,
+            "valid_until": proxy.valid_until.isoformat(),
+        }
+        if proxy
+        else None,
+        "timeline": [
+            {"at": e.at.isoformat(), "action": e.action, "to": e.to_state, "by": e.actor_name, "note": e.note}
+            for e in case.events.order_by("at", "id")
+        ],
+        "rating": {"score": rating.score, "comment": rating.comment, "channel": rating.channel} if rating else None,
+        "rectifications": [
+            {
+                "state": r.state,
+                "verdict": r.verdict,
+                "summary": r.summary,
+                "due_on": r.due_on.isoformat(),
+                "follow_ups": [
+                    {"at": f.at.isoformat(), "method": f.method, "summary": f.summary} for f in r.follow_ups.all()
+                ],
+            }
+            for r in case.rectifications.all()
+        ],
+        "handoffs": [
+            {"at": h.at.isoformat(), "step": h.step, "holder": h.holder_name, "note": h.note}
+            for h in case.handoffs.order_by("at", "id")
+        ],
+        "materials": [
+            {"key": m.material_key, "file": m.filename, "type": m.content_type, "size": m.size, "sha256": m.sha256}
+            for m in case.materials.all()
+        ],
+    }
+
+
+def archive_record(case: ServiceCase) -> ArchiveRecord:
+    """Freeze (or, after a later rating or follow-up, re-freeze) a finished case's record."""
+    snapshot = case_snapshot(case)
+    digest = hashlib.sha256(json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    now = timezone.now()
+    closed = timezone.localtime(case.closed_at).date() if case.closed_at else timezone.localdate()
+    years = case.item_version.retention_years
+    # kept for whole years from closing (29 February closes count from 28 February)
+    until = closed.replace(year=closed.year + years, day=min(closed.day, 28) if closed.month == 2 else closed.day)
+    record, _created = ArchiveRecord.objects.update_or_create(
+        case=case, defaults={"archived_at": now, "retention_until": until, "snapshot": snapshot, "sha256": digest}
+    )
+    return record
+
+
+def archive_retention_purge(today: date | None = None) -> str:
+    """Periodic job: delete the uploaded files of archive records past their retention; the
+    record itself (masked, no files) stays as the register of what was handled."""
+    today = today or timezone.localdate()
+    due = ArchiveRecord.objects.filter(retention_until__lt=today, purged_at__isnull=True).select_related("case")
+    purged = 0
+    for record in due[:1000]:
+        folder = desk_files_dir() / str(record.case.public_id)
+        if folder.exists():
+            shutil.rmtree(folder)
+        now = timezone.now()
+        CaseMaterial.objects.filter(case=record.case).update(purged_at=now)
+        ArchiveRecord.objects.filter(pk=record.pk).update(purged_at=now)
+        purged += 1
+    return f"{purged} archive records past retention purged"
 
 
 # ================================================================ deadlines

@@ -24,5 +24,6 @@ urlpatterns = [
     path("my/cases/", desk.cases, name="my-cases"),
     path("my/cases/<uuid:public_id>/", desk.case_page, name="my-case"),
     path("my/cases/<uuid:public_id>/step/<str:action>/", desk.case_step, name="my-case-step"),
+    path("my/cases/<uuid:public_id>/materials/", desk.material_add, name="my-case-material"),
     path("cases/<uuid:public_id>/", desk_staff.case_redirect, name="case-link"),
 ]

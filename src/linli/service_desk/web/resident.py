@@ -15,10 +15,11 @@ from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.core.notify import inbox_list
 from linli.residents.selectors import applicant_for_user
-from linli.service_desk.domain import TRANSITIONS, Channel, RatingLevel
+from linli.service_desk.domain import OPEN_STATES, TRANSITIONS, UPLOAD_MAX_BYTES, Channel, RatingLevel
 from linli.service_desk.selectors import (
     case_actions,
     case_get,
+    case_materials,
     checklist_lines,
     is_applicant,
     item_get,
@@ -27,7 +28,7 @@ from linli.service_desk.selectors import (
     timeline_rows,
     version_materials,
 )
-from linli.service_desk.services import IntakeInput, TransitionInput, case_submit, case_transition
+from linli.service_desk.services import IntakeInput, TransitionInput, case_submit, case_transition, material_upload
 from linli.service_desk.web.forms import ApplyForm, StepForm
 
 RESIDENT_LOGIN = "portal:login"
@@ -100,6 +101,9 @@ def _context(request, case, form, failed: str = "") -> dict:
         "failed_action": failed,
         "levels": RatingLevel.choices,
         "rating": getattr(case, "rating", None),
+        "materials": case_materials(case),
+        "material_choices": version_materials(case.item_version),
+        "may_add_files": case.state in OPEN_STATES,
     }
 
 
@@ -124,3 +128,24 @@ def case_step(request, public_id, action: str):
             messages.success(request, _("Thank you. Your case has been updated."))
             return redirect("portal:my-case", public_id=case.public_id)
     return render(request, "service_desk/resident/case.html", _context(request, case, form, action), status=400)
+
+
+@require_POST
+@login_required(login_url=RESIDENT_LOGIN)
+def material_add(request, public_id):
+    """A photo of a material from the phone (at application or for a supplement)."""
+    case = _own_case(request, public_id)
+    upload = request.FILES.get("file")
+    try:
+        material_upload(
+            actor=request.actor,
+            case=case,
+            material_key=request.POST.get("material_key", ""),
+            filename=upload.name if upload else "",
+            data=upload.read(UPLOAD_MAX_BYTES + 1) if upload else b"",
+        )
+    except DomainError as error:
+        messages.error(request, "；".join(str(f.message) for f in error.fields) or str(error.message))
+    else:
+        messages.success(request, _("Photo received."))
+    return redirect("portal:my-case", public_id=case.public_id)

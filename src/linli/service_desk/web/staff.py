@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,15 +23,20 @@ from linli.areas.selectors import community_paths, org_unit_children, org_unit_g
 from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.residents.services import applicant_lookup
-from linli.service_desk.domain import TRANSITIONS, Channel
+from linli.service_desk.domain import OPEN_STATES, TRANSITIONS, UPLOAD_MAX_BYTES, Channel, HandoffStep
+from linli.service_desk.exports import case_file_export
 from linli.service_desk.selectors import (
     QUEUES,
     case_actions,
     case_get,
+    case_handoffs,
+    case_material_get,
+    case_materials,
     case_queue,
     checklist_lines,
     desk_figures_by_child,
     figures_by_item,
+    handoff_next_steps,
     is_applicant,
     is_overdue,
     item_list,
@@ -45,7 +52,10 @@ from linli.service_desk.services import (
     TransitionInput,
     case_intake,
     case_transition,
+    file_handoff_record,
     follow_up_record,
+    material_read,
+    material_upload,
     rectification_close,
 )
 from linli.service_desk.web.forms import FollowUpForm, IntakeForm, LookupForm, RectificationCloseForm, StepForm
@@ -201,6 +211,11 @@ def _case_context(request, case, form, failed_action: str = "") -> dict:
         "handling_name": names.get(case.handling_path),
         "home_name": names.get(case.home_path[:12]),
         "rating": getattr(case, "rating", None),
+        "materials": case_materials(case),
+        "handoffs": case_handoffs(case),
+        "handoff_steps": [(step, HandoffStep(step).label) for step in handoff_next_steps(case)],
+        "material_choices": version_materials(case.item_version),
+        "may_add_files": case.state in OPEN_STATES,
     }
 
 
@@ -219,6 +234,67 @@ def case_step(request, public_id, action: str):
             messages.success(request, _("Done: %(step)s.") % {"step": TRANSITIONS[action].label})
             return redirect("portal:desk:case", public_id=case.public_id)
     return render(request, "service_desk/staff/case.html", _case_context(request, case, form, action), status=400)
+
+
+@require_POST
+@desk_page()
+def material_add(request, public_id):
+    """Scan or photograph a material at the window (also used for a supplement)."""
+    case = case_get(actor=request.actor, key=public_id)
+    upload = request.FILES.get("file")
+    try:
+        material_upload(
+            actor=request.actor,
+            case=case,
+            material_key=request.POST.get("material_key", ""),
+            filename=upload.name if upload else "",
+            data=upload.read(UPLOAD_MAX_BYTES + 1) if upload else b"",
+        )
+    except DomainError as error:
+        messages.error(request, "；".join(str(f.message) for f in error.fields) or str(error.message))
+    else:
+        messages.success(request, _("Material attached."))
+    return redirect("portal:desk:case", public_id=case.public_id)
+
+
+@desk_page()
+def material_file(request, public_id, material_id):
+    """Open an uploaded material (audited), inline for images and PDFs."""
+    case = case_get(actor=request.actor, key=public_id)
+    material = case_material_get(case, material_id)
+    data = material_read(actor=request.actor, material=material)
+    response = HttpResponse(data, content_type=material.content_type)
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(material.filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@desk_page()
+def handoff(request, public_id):
+    case = case_get(actor=request.actor, key=public_id)
+    try:
+        file_handoff_record(
+            actor=request.actor, case=case, step=request.POST.get("step", ""), note=request.POST.get("note", "")
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("portal:desk:case", public_id=case.public_id)
+
+
+@desk_page()
+def case_export(request, public_id, kind: str):
+    """The case file as PDF or ZIP (record, timeline, materials); audited."""
+    if kind not in {"pdf", "zip"}:
+        raise not_found("页面", "Page")
+    case = case_get(actor=request.actor, key=public_id)
+    data, content_type, filename = case_file_export(actor=request.actor, case=case, kind=kind)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def case_redirect(request, public_id):
