@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import api, residents_import, residents_queries
+from bench import api, desk_intake, desk_queries, residents_import, residents_queries
 
 BENCHMARKS = {
     "api": (api, "/api/v1/me and a 50-row scoped org-unit list vs a bare JsonResponse (granian WSGI)"),
@@ -16,6 +16,14 @@ BENCHMARKS = {
     "residents-import": (
         residents_import,
         "N synthetic residents through the real import vs a raw COPY of the same CSV",
+    ),
+    "desk-intake": (
+        desk_intake,
+        "POST /api/v1/desk/cases (intake by a community worker) vs a bare JsonResponse, PostgreSQL",
+    ),
+    "desk-queries": (
+        desk_queries,
+        "a unit's queue, the overdue list and per-district figures at N service cases",
     ),
 }
 

@@ -57,6 +57,26 @@ STAFF_CHANNELS = frozenset({Channel.WINDOW, Channel.PROXY, Channel.HOME})
 RESIDENT_CHANNELS = frozenset({Channel.ONLINE, Channel.SELF_SERVICE})
 
 
+class ItemType(models.TextChoices):
+    """政务服务事项类型 codes as used by provincial platforms and the 好差评 interface."""
+
+    LICENSING = "01", _("Administrative licensing")
+    PENALTY = "02", _("Administrative penalty")
+    ENFORCEMENT = "03", _("Administrative enforcement")
+    LEVY = "04", _("Administrative levy")
+    BENEFIT = "05", _("Administrative benefit")
+    INSPECTION = "06", _("Administrative inspection")
+    CONFIRMATION = "07", _("Administrative confirmation")
+    REWARD = "08", _("Administrative reward")
+    RULING = "09", _("Administrative ruling")
+    OTHER_POWER = "10", _("Other administrative power")
+    PUBLIC_SERVICE = "20", _("Public service")
+    INTERNAL = "30", _("Internal government approval")
+    CONVENIENCE = "31", _("Convenience service on application")
+    THEMED = "32", _("Themed service")
+    OTHER = "99", _("Other")
+
+
 class DecidingLevel(models.TextChoices):
     COMMUNITY = "community", _("Community")
     STREET = "street", _("Street or town")

@@ -82,6 +82,10 @@ def calendar_years() -> QuerySet[WorkCalendarYear]:
     return WorkCalendarYear.objects.all()
 
 
+def calendar_known_years() -> set[int]:
+    return set(WorkCalendarYear.objects.values_list("year", flat=True))
+
+
 # ---------------------------------------------------------------- catalogue
 
 

@@ -50,6 +50,7 @@ from linli.service_desk.domain import (
     DeliveryMethod,
     FollowUpMethod,
     HandoffStep,
+    ItemType,
     MaterialStatus,
     ProxyConsentMethod,
     RatingChannel,
@@ -170,7 +171,7 @@ class ItemInput:
         return values
 
 
-ITEM_TYPES = frozenset({"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "20", "30", "31", "32", "99"})
+ITEM_TYPES = frozenset(ItemType.values)
 
 
 def item_input_problems(data: ItemInput) -> list[FieldError]:

@@ -17,6 +17,8 @@ STAFF_NAV = [
     ("desk.view", "portal:desk:queues", _("Service desk")),
     ("desk.view", "portal:desk:rectifications", _("Rectifications")),
     ("desk.supervise", "portal:desk:figures", _("Desk figures")),
+    ("desk.catalogue_edit", "portal:desk:catalogue", _("Catalogue")),
+    ("desk.calendar_edit", "portal:desk:calendar", _("Work calendar")),
     ("audit.search", "portal:staff-audit", _("Audit log")),
 ]
 

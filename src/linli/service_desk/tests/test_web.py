@@ -123,3 +123,44 @@ def test_queues_rectifications_and_figures_render_for_their_people(as_user):
     assert as_user("district_admin").get("/staff/desk/figures/").status_code == 200
     assert as_user("community_worker").get("/staff/desk/figures/").status_code == 404
     assert as_user("resident").get("/staff/desk/").status_code == 404
+
+
+def test_an_admin_edits_an_item_into_a_new_version_and_marks_materials(as_user):
+    admin = as_user("city_admin")
+    page = admin.get("/staff/desk/catalogue/SQ009/").content.decode()
+    assert "身份证 | 免提交" in page
+    body = {
+        "name": "老年人优待证办理",
+        "item_type": "20",
+        "deciding_level": "district",
+        "department_kind": "civil_affairs",
+        "promised_days": "3",
+        "channels": ["window", "online"],
+        "citywide": "on",
+        "materials_text": "身份证 | 免提交\n照片 | 容缺\n户口簿 | 可选 | 魔法",
+        "retention_years": "10",
+    }
+    bad = admin.post("/staff/desk/catalogue/SQ009/", body)
+    assert bad.status_code == 400 and "魔法" in bad.content.decode()
+    body["materials_text"] = "身份证 | 免提交\n照片 | 容缺\n户口簿 | 可选"
+    saved = admin.post("/staff/desk/catalogue/SQ009/", body)
+    assert saved.status_code == 302
+    guide = as_user("anonymous").get("/api/v1/desk/items/SQ009").json()
+    assert guide["version"] == 2 and guide["promised_days"] == 3 and guide["channels"] == ["window", "online"]
+    # the photo keeps its key m2; the new material gets the next free one
+    assert [(m["key"], m["name"], m["required"]) for m in guide["materials"]] == [
+        ("m1", "身份证", True),
+        ("m2", "照片", True),
+        ("m3", "户口簿", False),
+    ]
+    assert as_user("community_worker").get("/staff/desk/catalogue/SQ009/").status_code == 404
+
+
+def test_an_admin_enters_next_years_holidays(as_user):
+    admin = as_user("city_admin")
+    page = admin.get("/staff/desk/calendar/2027/").content.decode()
+    assert "provisional" in page or "暂" in page or "尚未" in page
+    saved = admin.post("/staff/desk/calendar/2027/", {"day": "2027-02-08", "is_workday": "0", "name": "春节"})
+    assert saved.status_code == 302
+    assert "春节" in admin.get("/staff/desk/calendar/2027/").content.decode()
+    assert as_user("community_worker").get("/staff/desk/calendar/").status_code == 404

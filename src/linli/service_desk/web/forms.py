@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.service_desk.domain import (
     Channel,
+    DecidingLevel,
     Decision,
     DeliveryMethod,
     FollowUpMethod,
@@ -138,3 +139,116 @@ class FollowUpForm(forms.Form):
 class RectificationCloseForm(forms.Form):
     verdict = forms.ChoiceField(label=_("Verdict"), choices=RectificationVerdict.choices)
     summary = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+MATERIAL_FLAGS = {
+    "可选": "optional",
+    "optional": "optional",
+    "原件": "original",
+    "original": "original",
+    "免提交": "pool_held",
+    "pool": "pool_held",
+    "容缺": "deferrable",
+    "defer": "deferrable",
+}
+
+
+def materials_to_text(materials: list[dict]) -> str:
+    lines = []
+    for m in materials:
+        flags = [
+            word
+            for word, on in (
+                ("可选", not m["required"]),
+                ("原件", m["original"]),
+                ("免提交", m["pool_held"]),
+                ("容缺", m["deferrable"]),
+            )
+            if on
+        ]
+        lines.append(" | ".join([m["name"], *flags]))
+    return "\n".join(lines)
+
+
+def materials_from_lines(text: str, previous: list[dict]) -> list[dict]:
+    """One material a line: `name | flag | flag`, flags 可选 原件 免提交 容缺. A name that was
+    already there keeps its key, so cases under older versions still match their checklist."""
+    keys = {m["name"]: m["key"] for m in previous}
+    used = set(keys.values())
+    materials = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        parts = [p.strip() for p in line.split("|")]
+        if not parts[0]:
+            continue
+        unknown = [p for p in parts[1:] if p and p not in MATERIAL_FLAGS]
+        if unknown:
+            raise forms.ValidationError(
+                _("Line %(n)s: unknown mark %(mark)s (use 可选, 原件, 免提交 or 容缺)"),
+                params={"n": number, "mark": unknown[0]},
+            )
+        flags = {MATERIAL_FLAGS[p] for p in parts[1:] if p}
+        key = keys.get(parts[0])
+        if key is None:
+            n = len(used) + 1
+            while f"m{n}" in used:
+                n += 1
+            key = f"m{n}"
+            used.add(key)
+        materials.append(
+            {
+                "key": key,
+                "name": parts[0],
+                "required": "optional" not in flags,
+                "original": "original" in flags,
+                "pool_held": "pool_held" in flags,
+                "deferrable": "deferrable" in flags,
+            }
+        )
+    return materials
+
+
+class CatalogueItemForm(forms.Form):
+    code = forms.CharField(label=_("Item code"), max_length=32)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    item_type = forms.ChoiceField(label=_("Item type"))
+    deciding_level = forms.ChoiceField(label=_("Decided at"), choices=DecidingLevel.choices)
+    department_kind = forms.ChoiceField(label=_("Deciding department"), required=False)
+    promised_days = forms.IntegerField(label=_("Promised time limit (working days)"), min_value=0, max_value=365)
+    legal_days = forms.IntegerField(
+        label=_("Legal time limit (working days)"), min_value=0, max_value=365, required=False
+    )
+    limits_verified = forms.BooleanField(label=_("Time limits checked against the official text"), required=False)
+    channels = forms.MultipleChoiceField(
+        label=_("Channels"), choices=Channel.choices, widget=forms.CheckboxSelectMultiple
+    )
+    citywide = forms.BooleanField(label=_("Handled anywhere in the city (全市通办)"), required=False)
+    allows_deferral = forms.BooleanField(label=_("Accepts promised material (容缺)"), required=False)
+    conditions = forms.CharField(label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    materials_text = forms.CharField(
+        label=_("Materials"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One a line: name | marks. Marks: 可选 (optional), 原件 (original), 免提交, 容缺."),
+    )
+    fee = forms.CharField(label=_("Fee"), max_length=100, required=False)
+    retention_years = forms.IntegerField(label=_("Archive retention (years)"), min_value=1, max_value=100)
+
+    def __init__(self, *args, previous_materials=(), item_types=(), departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.previous_materials = list(previous_materials)
+        self.fields["item_type"].choices = list(item_types)
+        self.fields["department_kind"].choices = [("", "—"), *departments]
+
+    def clean_materials_text(self):
+        return materials_from_lines(self.cleaned_data.get("materials_text", ""), self.previous_materials)
+
+
+class CalendarDayForm(forms.Form):
+    day = forms.DateField(label=_("Date"), widget=DATE)
+    is_workday = forms.TypedChoiceField(
+        label=_("That day is"),
+        choices=[("0", _("a holiday")), ("1", _("a working day (调休)"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=_("Name (e.g. 春节)"), max_length=40, required=False)

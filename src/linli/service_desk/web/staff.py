@@ -18,15 +18,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.accounts.domain import DESK_ACCEPT, DESK_SUPERVISE, DESK_VIEW
+from linli.accounts.domain import CALENDAR_EDIT, CATALOGUE_EDIT, DESK_ACCEPT, DESK_SUPERVISE, DESK_VIEW
+from linli.areas.domain import DepartmentKind
 from linli.areas.selectors import community_paths, org_unit_children, org_unit_get, org_unit_top, unit_names
 from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.residents.services import applicant_lookup
-from linli.service_desk.domain import OPEN_STATES, TRANSITIONS, UPLOAD_MAX_BYTES, Channel, HandoffStep
+from linli.service_desk.domain import OPEN_STATES, TRANSITIONS, UPLOAD_MAX_BYTES, Channel, HandoffStep, ItemType
 from linli.service_desk.exports import case_file_export
 from linli.service_desk.selectors import (
     QUEUES,
+    calendar_days,
+    calendar_known_years,
     case_actions,
     case_get,
     case_handoffs,
@@ -40,6 +43,7 @@ from linli.service_desk.selectors import (
     is_applicant,
     is_overdue,
     item_list,
+    item_versions,
     one_time_notice,
     rectification_get,
     rectification_list,
@@ -48,17 +52,30 @@ from linli.service_desk.selectors import (
 )
 from linli.service_desk.services import (
     IntakeInput,
+    ItemInput,
     ProxyInput,
     TransitionInput,
+    calendar_day_set,
     case_intake,
     case_transition,
     file_handoff_record,
     follow_up_record,
+    item_active_set,
+    item_version_save,
     material_read,
     material_upload,
     rectification_close,
 )
-from linli.service_desk.web.forms import FollowUpForm, IntakeForm, LookupForm, RectificationCloseForm, StepForm
+from linli.service_desk.web.forms import (
+    CalendarDayForm,
+    CatalogueItemForm,
+    FollowUpForm,
+    IntakeForm,
+    LookupForm,
+    RectificationCloseForm,
+    StepForm,
+    materials_to_text,
+)
 
 PAGE_SIZE = 50
 SESSION_APPLICANT = "desk_applicant"
@@ -373,3 +390,107 @@ def figures(request, code: str = ""):
         "items": figures_by_item(actor=actor, since=since, until=until)[:20],
     }
     return render(request, "service_desk/staff/figures.html", context)
+
+
+# ---------------------------------------------------------------- catalogue and calendar (admins)
+
+
+@desk_page(CATALOGUE_EDIT)
+def catalogue(request):
+    q = request.GET.get("q", "")[:50]
+    return render(
+        request,
+        "service_desk/staff/catalogue.html",
+        {"items": item_list(q=q, include_inactive=True)[:200], "q": q},
+    )
+
+
+@desk_page(CATALOGUE_EDIT)
+def catalogue_item(request, code: str = ""):
+    """Edit an item (a new version; running cases keep theirs) or create one."""
+    item = item_list(include_inactive=True).filter(code=code).first() if code else None
+    current = item.current if item else None
+    form = CatalogueItemForm(
+        request.POST if request.method == "POST" else None,
+        initial=_item_initial(item)
+        if item
+        else {
+            "channels": list(Channel.values),
+            "citywide": True,
+            "allows_deferral": True,
+            "retention_years": 10,
+            "item_type": "20",
+        },
+        previous_materials=current.materials if current else [],
+        item_types=ItemType.choices,
+        departments=DepartmentKind.choices,
+    )
+    if item:
+        form.fields["code"].required = False  # the code of an item never changes
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["materials"] = data.pop("materials_text")
+        if item:
+            data["code"] = item.code
+        try:
+            version, created = item_version_save(actor=request.actor, data=ItemInput(**data))
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            if created:
+                messages.success(request, _("Saved as version %(version)s.") % {"version": version.version})
+            else:
+                messages.success(request, _("Nothing changed."))
+            return redirect("portal:desk:catalogue-item", code=version.item.code)
+    context = {"form": form, "item": item, "versions": item_versions(item) if item else []}
+    return render(request, "service_desk/staff/catalogue_item.html", context, status=400 if form.errors else 200)
+
+
+def _item_initial(item) -> dict:
+    version = item.current
+    return {
+        "code": item.code,
+        **{
+            name: getattr(version, name)
+            for name in (
+                "name",
+                "item_type",
+                "deciding_level",
+                "department_kind",
+                "promised_days",
+                "legal_days",
+                "limits_verified",
+                "channels",
+                "citywide",
+                "allows_deferral",
+                "conditions",
+                "fee",
+                "retention_years",
+            )
+        },
+        "materials_text": materials_to_text(version.materials),
+    }
+
+
+@require_POST
+@desk_page(CATALOGUE_EDIT)
+def catalogue_active(request, code: str):
+    item_active_set(actor=request.actor, code=code, active=request.POST.get("active") == "1")
+    messages.success(request, _("Saved."))
+    return redirect("portal:desk:catalogue-item", code=code)
+
+
+@desk_page(CALENDAR_EDIT)
+def calendar(request, year: int | None = None):
+    year = year or timezone.localdate().year
+    form = CalendarDayForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            calendar_day_set(actor=request.actor, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("portal:desk:calendar-year", year=form.cleaned_data["day"].year)
+    context = {"form": form, "year": year, "days": calendar_days(year), "known": year in calendar_known_years()}
+    return render(request, "service_desk/staff/calendar.html", context, status=400 if form.errors else 200)

@@ -15,6 +15,12 @@ urlpatterns = [
     path("cases/<uuid:public_id>/export.<str:kind>", staff.case_export, name="export"),
     path("rectifications/", staff.rectifications, name="rectifications"),
     path("rectifications/<int:pk>/<str:step>/", staff.rectification_step, name="rectification-step"),
+    path("catalogue/", staff.catalogue, name="catalogue"),
+    path("catalogue/new/", staff.catalogue_item, name="catalogue-new"),
+    path("catalogue/<str:code>/", staff.catalogue_item, name="catalogue-item"),
+    path("catalogue/<str:code>/active/", staff.catalogue_active, name="catalogue-active"),
+    path("calendar/", staff.calendar, name="calendar"),
+    path("calendar/<int:year>/", staff.calendar, name="calendar-year"),
     path("figures/", staff.figures, name="figures"),
     path("figures/<str:code>/", staff.figures, name="figures-unit"),
 ]
