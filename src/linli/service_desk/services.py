@@ -12,10 +12,11 @@ import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -31,6 +32,7 @@ from linli.core.notify import notify
 from linli.core.services import audit_record
 from linli.residents.selectors import ApplicantCard, applicant_by_ref, applicant_for_user
 from linli.service_desk.domain import (
+    APPLICANT_ACTIONS,
     DEFAULT_PROMISED_DAYS,
     DUE_SOON_WORKING_DAYS,
     HANDOFF_HOLDER,
@@ -698,7 +700,12 @@ def _locked(case_id: int) -> ServiceCase:
 
 
 def case_transition(
-    *, actor: Actor, case: ServiceCase, action: str, data: TransitionInput | None = None
+    *,
+    actor: Actor,
+    case: ServiceCase,
+    action: str,
+    data: TransitionInput | None = None,
+    by_applicant_link: bool = False,
 ) -> ServiceCase:
     """Take one workflow step. The row is locked and its state re-read, so of two officers acting
     at once the second is told the step is no longer allowed (409) and changes nothing."""
@@ -708,7 +715,9 @@ def case_transition(
         raise not_found("操作", "Action")
     with transaction.atomic():
         locked = _locked(case.pk)
-        if not may_act(actor, locked, transition):
+        # a signed rating link stands for the applicant (who may have no account)
+        applicant_link = by_applicant_link and action in APPLICANT_ACTIONS
+        if not applicant_link and not may_act(actor, locked, transition):
             raise permission_denied()
         if locked.state not in transition.sources:
             raise conflict(
@@ -834,8 +843,36 @@ def _on_deliver(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
         )
     case.delivery_method = data.delivery_method
     case.delivered_at = timezone.now()
-    notify(user_ids=[case.applicant_user_id], kind="delivered", text=_notice("delivered", case), link=_case_link(case))
+    notify(user_ids=[case.applicant_user_id], kind="delivered", text=_notice("delivered", case), link=rating_link(case))
     return {"delivery_method": data.delivery_method}
+
+
+RATING_LINK_SALT = "linli.desk.rate"
+RATING_LINK_DAYS = 30
+
+
+def rating_link(case: ServiceCase) -> str:
+    """A signed link the applicant can rate with, without logging in (sent by SMS with the
+    result); valid for 30 days and good for one rating."""
+    return f"/rate/{signing.dumps(str(case.public_id), salt=RATING_LINK_SALT, compress=True)}/"
+
+
+def case_for_rating_link(token: str) -> ServiceCase:
+    try:
+        public_id = signing.loads(token, salt=RATING_LINK_SALT, max_age=timedelta(days=RATING_LINK_DAYS))
+    except signing.BadSignature:
+        raise not_found("评价链接", "Rating link") from None
+    case = ServiceCase.objects.select_related("item_version").filter(public_id=public_id).first()
+    if case is None:
+        raise not_found("评价链接", "Rating link")
+    return case
+
+
+def case_rate_by_link(*, token: str, score: int | None, comment: str, client_address: str = "") -> ServiceCase:
+    case = case_for_rating_link(token)
+    actor = Actor(username="sms-link", display_name=case.applicant_name, client_address=client_address)
+    data = TransitionInput(note=comment, score=score, rating_channel=RatingChannel.SMS)
+    return case_transition(actor=actor, case=case, action="rate", data=data, by_applicant_link=True)
 
 
 def _on_close(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:

@@ -26,4 +26,5 @@ urlpatterns = [
     path("my/cases/<uuid:public_id>/step/<str:action>/", desk.case_step, name="my-case-step"),
     path("my/cases/<uuid:public_id>/materials/", desk.material_add, name="my-case-material"),
     path("cases/<uuid:public_id>/", desk_staff.case_redirect, name="case-link"),
+    path("rate/<str:token>/", desk.rate_by_link, name="rate"),
 ]

@@ -164,3 +164,27 @@ def test_an_admin_enters_next_years_holidays(as_user):
     assert saved.status_code == 302
     assert "春节" in admin.get("/staff/desk/calendar/2027/").content.decode()
     assert as_user("community_worker").get("/staff/desk/calendar/").status_code == 404
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_the_sms_link_rates_once_without_logging_in(as_user, desk):
+    from linli.residents.services import applicant_lookup
+    from linli.service_desk.services import rating_link
+    from linli.service_desk.tests.test_cases import step, window_intake
+
+    worker, street = desk["actors"]["community_worker"], desk["actors"]["street_officer"]
+    case = window_intake(worker, applicant_lookup(actor=worker, id_number=ZHANG_ID, purpose="受理").public_id)
+    link = rating_link(case)
+    client = as_user("anonymous")
+    early = client.post(link, {"score": "5"})
+    assert early.status_code == 400 and ServiceCase.objects.get().state == "accepted"
+    case = step(street, case, "start_review")
+    case = step(street, case, "decide", decision="approved", note="符合")
+    case = step(worker, case, "deliver", delivery_method="pickup")
+    assert client.post(link, {"score": "9"}).status_code == 400
+    assert client.post(link, {"score": "1", "note": "太慢"}).status_code == 200
+    case.refresh_from_db()
+    assert case.state == "rated" and case.rating.channel == "sms" and case.rating.score == 1
+    assert case.rectifications.count() == 1
+    assert "already" in client.get(link).content.decode() or "已" in client.get(link).content.decode()
+    assert client.get(link[:-3] + "xx/").status_code == 404

@@ -28,7 +28,15 @@ from linli.service_desk.selectors import (
     timeline_rows,
     version_materials,
 )
-from linli.service_desk.services import IntakeInput, TransitionInput, case_submit, case_transition, material_upload
+from linli.service_desk.services import (
+    IntakeInput,
+    TransitionInput,
+    case_for_rating_link,
+    case_rate_by_link,
+    case_submit,
+    case_transition,
+    material_upload,
+)
 from linli.service_desk.web.forms import ApplyForm, StepForm
 
 RESIDENT_LOGIN = "portal:login"
@@ -149,3 +157,24 @@ def material_add(request, public_id):
     else:
         messages.success(request, _("Photo received."))
     return redirect("portal:my-case", public_id=case.public_id)
+
+
+def rate_by_link(request, token: str):
+    """The page behind the SMS link: rate a finished case without logging in."""
+    case = case_for_rating_link(token)
+    form = StepForm(request.POST if request.method == "POST" else None)
+    done = hasattr(case, "rating")
+    if request.method == "POST" and not done and form.is_valid():
+        try:
+            case_rate_by_link(
+                token=token,
+                score=form.cleaned_data.get("score"),
+                comment=form.cleaned_data.get("note", ""),
+                client_address=request.actor.client_address,
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            return render(request, "service_desk/resident/rate.html", {"case": case, "thanks": True})
+    context = {"case": case, "form": form, "done": done, "levels": RatingLevel.choices}
+    return render(request, "service_desk/resident/rate.html", context, status=400 if form.errors else 200)
