@@ -600,7 +600,7 @@ def case_intake(*, actor: Actor, data: IntakeInput) -> ServiceCase:
     version = _item_version(data.item_code)
     _check_channel(version, data.channel, STAFF_CHANNELS)
     desk_path = data.desk_path or _single_desk(actor)
-    if len(desk_path) != 12 or not actor.sees_path(desk_path) or org_unit_by_path(desk_path) is None:
+    if len(desk_path) != 12 or not _serves_window(actor, desk_path) or org_unit_by_path(desk_path) is None:
         raise validation_failed(
             [FieldError("desk_path", Msg("请选择您所在的受理社区", "Choose the community whose window you serve"))]
         )
@@ -642,8 +642,14 @@ def case_intake(*, actor: Actor, data: IntakeInput) -> ServiceCase:
 
 
 def _single_desk(actor: Actor) -> str:
-    communities = [p for p in actor.scope_paths if len(p) == 12]
-    return communities[0] if len(communities) == 1 else ""
+    """The one community window a worker serves: their community, or their grid's community."""
+    communities = {p[:12] for p in actor.scope_paths if len(p) >= 12}
+    return communities.pop() if len(communities) == 1 else ""
+
+
+def _serves_window(actor: Actor, desk_path: str) -> bool:
+    """A community in the actor's scope, or the community of the actor's grid."""
+    return any(desk_path.startswith(p) or p.startswith(desk_path) for p in actor.scope_paths)
 
 
 def _proxy_problems(data: IntakeInput, today: date) -> list[FieldError]:

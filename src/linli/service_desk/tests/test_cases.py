@@ -380,3 +380,12 @@ def test_the_timeline_is_append_only(desk):
 def test_material_statuses_are_the_documented_ones():
     assert set(MaterialStatus.values) == {"provided", "pool_held", "deferred", "missing"}
     assert timezone.get_current_timezone_name() == "Asia/Shanghai"
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_a_grid_worker_accepts_at_home_for_their_community(desk):
+    grid = desk["actors"]["grid_worker"]
+    card = applicant_lookup(actor=grid, id_number=ZHANG_ID, purpose="上门办")
+    case = window_intake(grid, card.public_id, channel=Channel.HOME, home_visit_at=WEDNESDAY + timedelta(days=1))
+    assert case.accepted_path == "210102001002" and case.channel == Channel.HOME
+    assert case.home_visit_at == WEDNESDAY + timedelta(days=1)
