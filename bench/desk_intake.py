@@ -163,20 +163,24 @@ def write_script(applicants: list[str], checklist: dict[str, str]) -> Path:
 # --- load --------------------------------------------------------------------------------------
 
 
-def postgres_cpu() -> float:
-    """CPU seconds used so far by the PostgreSQL processes on this machine (every database's
-    backends: another session's queries count too; backends that exited are not counted)."""
-    ticks = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+def postgres_cpu(database: str) -> dict[int, int]:
+    """CPU ticks used so far by each PostgreSQL backend serving `database` (its process title
+    names the database), by process id."""
+    ticks = {}
+    for proc in Path("/proc").glob("[0-9]*"):
         try:
-            text = stat.read_text()
+            if f" {database} ".encode() not in (proc / "cmdline").read_bytes():
+                continue
+            fields = (proc / "stat").read_text().rpartition(")")[2].split()
         except OSError:
             continue
-        name, _, rest = text.partition("(")[2].rpartition(")")
-        if name == "postgres":
-            fields = rest.split()
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+        ticks[int(proc.name)] = int(fields[11]) + int(fields[12])
+    return ticks
+
+
+def cpu_since(before: dict[int, int], after: dict[int, int]) -> float:
+    """CPU seconds between two `postgres_cpu` readings (a backend that exited in between is lost)."""
+    return sum(t - before.get(pid, 0) for pid, t in after.items()) / os.sysconf("SC_CLK_TCK")
 
 
 def _child_cpu() -> float:
@@ -229,12 +233,15 @@ def check_intake(base: str, token: str, applicant: str, checklist: dict[str, str
 
 
 def measure(args, server: harness.Server, token: str, script: Path) -> tuple[list[harness.Summary], dict[str, int]]:
+    from django.db import connection
+
+    database = connection.settings_dict["NAME"]
     summaries = {BARE: harness.Summary(BARE), INTAKE: harness.Summary(INTAKE)}
     totals = {"sent": 0, "created": 0, "other": 0}
     pg_cpu_ms: dict[str, list[float]] = {BARE: [], INTAKE: []}
 
     def run(name: str, duration: int) -> harness.RoundResult:
-        cpu_before, pg_before = server.cpu_seconds(), postgres_cpu()
+        cpu_before, pg_before = server.cpu_seconds(), postgres_cpu(database)
         if name == BARE:
             result = harness.run_wrk(
                 server.base + "/bench/bare",
@@ -252,7 +259,7 @@ def measure(args, server: harness.Server, token: str, script: Path) -> tuple[lis
                 result.errors = max(result.errors, tally["other"])
         answered = max(1, result.requests)
         result.server_cpu_ms_per_request = (server.cpu_seconds() - cpu_before) * 1000 / answered
-        pg_cpu_ms[name].append((postgres_cpu() - pg_before) * 1000 / answered)
+        pg_cpu_ms[name].append(cpu_since(pg_before, postgres_cpu(database)) * 1000 / answered)
         return result
 
     for name in summaries:
@@ -313,7 +320,7 @@ def report(args, config: harness.ServerConfig, summaries: list[harness.Summary],
     print()
     print(
         "req/s of the intake = cases/s (every answer was a 201, checked below). CPU ms/req: granian's "
-        "processes; PG CPU ms: every PostgreSQL process on this machine, per answered request."
+        "processes; PG CPU ms: the PostgreSQL backends of the bench database, per answered request."
     )
     print(
         f"{cores} cores could at best serve {cores} × 1000 / (CPU ms + PG CPU ms) = "

@@ -82,8 +82,10 @@ def test_resident_home_is_accessible_in_normal_and_elder_mode(phone: Page, scree
     phone.goto("/")
     expect(phone.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(phone.get_by_role("heading", level=1)).to_have_text("身边的社区服务")
-    expect(phone.locator(".tile.is-soon")).to_have_count(3)
+    expect(phone.locator(".tile.is-soon")).to_have_count(1)  # reporting a problem comes with grid events
     expect(phone.locator(".tile.is-soon").first).to_contain_text("即将上线")
+    expect(phone.locator("a.tile[href='/services/']")).to_be_visible()
+    expect(phone.locator("a.tile[href='/my/cases/']")).to_be_visible()
     assert phone.locator('a[href="#"]').count() == 0
     assert _fits_the_screen(phone)
     assert blocking_violations(phone) == []
@@ -121,9 +123,25 @@ def test_staff_pages_are_accessible(desktop: Page, demo_site):
     desktop.goto("/staff/login/")
     assert blocking_violations(desktop) == []
     log_in(desktop, "demo_auditor", demo_site.password("demo_auditor"))
-    for path in ("/staff/", "/staff/org/", "/staff/audit/"):
+    for path in ("/staff/", "/staff/org/", "/staff/audit/", "/staff/desk/figures/"):
         desktop.goto(path)
         assert blocking_violations(desktop) == [], path
+    desktop.context.clear_cookies()
+    log_in(desktop, "demo_community_worker", demo_site.password("demo_community_worker"))
+    desk_pages = ("/staff/desk/", "/staff/desk/?queue=all", "/staff/desk/rectifications/", "/staff/desk/intake/")
+    for path in desk_pages:
+        desktop.goto(path)
+        assert blocking_violations(desktop) == [], path
+    desktop.goto("/staff/desk/?queue=all")
+    desktop.locator(".case-table a").first.click()
+    assert blocking_violations(desktop) == [], desktop.url
+
+
+def test_resident_desk_pages_are_accessible(phone: Page):
+    for path in ("/services/", "/services/SQ007/", "/login/"):
+        phone.goto(path)
+        assert _fits_the_screen(phone), path
+        assert blocking_violations(phone) == [], path
 
 
 def test_keyboard_user_can_skip_to_the_content(phone: Page):

@@ -441,3 +441,18 @@ def case_handoffs(case: ServiceCase) -> QuerySet[FileHandoff]:
 def handoff_next_steps(case: ServiceCase) -> list[str]:
     last = case.handoffs.order_by("-at", "-id").values_list("step", flat=True).first() or ""
     return [str(step) for step in HANDOFF_NEXT.get(last, [])]
+
+
+def figures_by_owner(*, actor: Actor, since: datetime, until: datetime) -> list[dict]:
+    """Ratings per owner (the worker who accepted and followed the case) in the actor's scope:
+    how many, the mean score and the bad ones, worst first."""
+    if not actor.has_perm(DESK_SUPERVISE):
+        return []
+    cases = case_list(actor=actor).values("pk")
+    rows = (
+        CaseRating.objects.filter(case_id__in=cases, rated_at__gte=since, rated_at__lt=until, owner__isnull=False)
+        .values("owner__username", "owner__display_name")
+        .annotate(n=Count("pk"), mean=Avg("score"), bad=Count("pk", filter=Q(score__lte=2)))
+        .order_by("mean", "-n")
+    )
+    return list(rows[:50])

@@ -389,3 +389,20 @@ def test_a_grid_worker_accepts_at_home_for_their_community(desk):
     case = window_intake(grid, card.public_id, channel=Channel.HOME, home_visit_at=WEDNESDAY + timedelta(days=1))
     assert case.accepted_path == "210102001002" and case.channel == Channel.HOME
     assert case.home_visit_at == WEDNESDAY + timedelta(days=1)
+
+
+def test_ratings_by_worker_show_the_worst_first_and_only_to_supervisors(desk):
+    from linli.service_desk.selectors import figures_by_owner
+
+    worker, street = desk["actors"]["community_worker"], desk["actors"]["street_officer"]
+    with time_machine.travel(WEDNESDAY, tick=False):
+        case = window_intake(worker, applicant_lookup(actor=worker, id_number=ZHANG_ID, purpose="受理").public_id)
+        case = step(street, case, "start_review")
+        case = step(street, case, "decide", decision="approved", note="符合")
+        case = step(worker, case, "deliver", delivery_method="pickup")
+        step(desk["actors"]["resident"], case, "rate", score=2, note="慢")
+    since, until = WEDNESDAY - timedelta(days=1), WEDNESDAY + timedelta(days=1)
+    rows = figures_by_owner(actor=desk["actors"]["district_admin"], since=since, until=until)
+    assert [(r["owner__username"], r["n"], r["bad"], r["mean"]) for r in rows] == [("community_worker", 1, 1, 2.0)]
+    assert figures_by_owner(actor=worker, since=since, until=until) == []
+    assert figures_by_owner(actor=desk["actors"]["other_district_admin"], since=since, until=until) == []

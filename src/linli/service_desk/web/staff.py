@@ -39,6 +39,7 @@ from linli.service_desk.selectors import (
     checklist_lines,
     desk_figures_by_child,
     figures_by_item,
+    figures_by_owner,
     handoff_next_steps,
     is_applicant,
     is_overdue,
@@ -388,6 +389,7 @@ def figures(request, code: str = ""):
         "rows": [(row, codes.get(row.path)) for row in rows],
         "since": since.date(),
         "items": figures_by_item(actor=actor, since=since, until=until)[:20],
+        "owners": figures_by_owner(actor=actor, since=since, until=until),
     }
     return render(request, "service_desk/staff/figures.html", context)
 
