@@ -1,15 +1,12 @@
 """Resident portal pages."""
 
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from linli.accounts.services import login_check
-from linli.core.errors import DomainError
 from linli.portal.web.context import ELDER_COOKIE
-from linli.portal.web.forms import LoginForm
-from linli.portal.web.staff import safe_next
+from linli.portal.web.staff import login_page
 
 
 def home(request):
@@ -31,17 +28,8 @@ def elder_mode(request):
 
 
 def resident_login(request):
-    """Residents log in here (the staff workbench has its own page); same checks and throttle."""
-    form = LoginForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = login_check(client_address=request.actor.client_address, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            login(request, user)
-            return redirect(safe_next(request) or "portal:my-cases")
-    return render(request, "portal/resident/login.html", {"form": form}, status=400 if form.errors else 200)
+    """Residents log in here (the staff workbench has its own page)."""
+    return login_page(request, template="portal/resident/login.html", landing="portal:my-cases")
 
 
 @require_POST

@@ -19,7 +19,8 @@ from linli.portal.web.forms import LoginForm
 from linli.residents.selectors import pool_rates_by_child
 
 
-def staff_login(request):
+def login_page(request, *, template: str, landing: str):
+    """One log-in for staff and residents (same checks, throttle and audit), two looks."""
     form = LoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -28,8 +29,12 @@ def staff_login(request):
             form.add_error(None, str(exc.message))
         else:
             login(request, user)
-            return redirect(safe_next(request) or "portal:staff-home")
-    return render(request, "portal/staff/login.html", {"form": form}, status=400 if form.errors else 200)
+            return redirect(safe_next(request) or landing)
+    return render(request, template, {"form": form}, status=400 if form.errors else 200)
+
+
+def staff_login(request):
+    return login_page(request, template="portal/staff/login.html", landing="portal:staff-home")
 
 
 def safe_next(request) -> str:

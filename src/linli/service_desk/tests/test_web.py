@@ -188,3 +188,33 @@ def test_the_sms_link_rates_once_without_logging_in(as_user, desk):
     assert case.rectifications.count() == 1
     assert "already" in client.get(link).content.decode() or "已" in client.get(link).content.decode()
     assert client.get(link[:-3] + "xx/").status_code == 404
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_a_resident_sends_a_photo_and_the_window_opens_it(as_user, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.DATA_DIR = tmp_path
+    resident = as_user("qian_resident")
+    resident.post("/services/SQ007/apply/", {"checklist.m2": "on", "checklist.m4": "on"})
+    case = ServiceCase.objects.get()
+    photo = SimpleUploadedFile("银行卡.jpg", b"\xff\xd8\xff\xe0" + b"0" * 100, content_type="image/jpeg")
+    sent = resident.post(f"/my/cases/{case.public_id}/materials/", {"material_key": "m2", "file": photo})
+    assert sent.status_code == 302
+    page = resident.get(f"/my/cases/{case.public_id}/").content.decode()
+    assert "银行卡.jpg" in page and "照片已收到" in page
+    wrong = SimpleUploadedFile("x.jpg", b"GIF89a", content_type="image/jpeg")
+    resident.post(f"/my/cases/{case.public_id}/materials/", {"material_key": "m2", "file": wrong})
+    assert "只接受 JPG、PNG 或 PDF 文件" in resident.get(f"/my/cases/{case.public_id}/").content.decode()
+    window = as_user("binhe_worker")
+    material = case.materials.get()
+    opened = window.get(f"/staff/desk/cases/{case.public_id}/materials/{material.public_id}/")
+    assert (
+        opened.status_code == 200 and opened["Content-Type"] == "image/jpeg" and opened.content.startswith(b"\xff\xd8")
+    )
+    assert (
+        as_user("community_worker")
+        .get(f"/staff/desk/cases/{case.public_id}/materials/{material.public_id}/")
+        .status_code
+        == 404
+    )

@@ -15,7 +15,7 @@ from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.core.notify import inbox_list
 from linli.residents.selectors import applicant_for_user
-from linli.service_desk.domain import OPEN_STATES, TRANSITIONS, UPLOAD_MAX_BYTES, Channel, RatingLevel
+from linli.service_desk.domain import OPEN_STATES, TRANSITIONS, Channel, RatingLevel
 from linli.service_desk.selectors import (
     case_actions,
     case_get,
@@ -35,9 +35,9 @@ from linli.service_desk.services import (
     case_rate_by_link,
     case_submit,
     case_transition,
-    material_upload,
 )
 from linli.service_desk.web.forms import ApplyForm, StepForm
+from linli.service_desk.web.uploads import material_from_request
 
 RESIDENT_LOGIN = "portal:login"
 
@@ -143,19 +143,7 @@ def case_step(request, public_id, action: str):
 def material_add(request, public_id):
     """A photo of a material from the phone (at application or for a supplement)."""
     case = _own_case(request, public_id)
-    upload = request.FILES.get("file")
-    try:
-        material_upload(
-            actor=request.actor,
-            case=case,
-            material_key=request.POST.get("material_key", ""),
-            filename=upload.name if upload else "",
-            data=upload.read(UPLOAD_MAX_BYTES + 1) if upload else b"",
-        )
-    except DomainError as error:
-        messages.error(request, "；".join(str(f.message) for f in error.fields) or str(error.message))
-    else:
-        messages.success(request, _("Photo received."))
+    material_from_request(request, case, done=_("Photo received."))
     return redirect("portal:my-case", public_id=case.public_id)
 
 

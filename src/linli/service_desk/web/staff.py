@@ -24,7 +24,7 @@ from linli.areas.selectors import community_paths, org_unit_children, org_unit_g
 from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.residents.services import applicant_lookup
-from linli.service_desk.domain import OPEN_STATES, TRANSITIONS, UPLOAD_MAX_BYTES, Channel, HandoffStep, ItemType
+from linli.service_desk.domain import OPEN_STATES, TRANSITIONS, Channel, HandoffStep, ItemType
 from linli.service_desk.exports import case_file_export
 from linli.service_desk.selectors import (
     QUEUES,
@@ -64,7 +64,6 @@ from linli.service_desk.services import (
     item_active_set,
     item_version_save,
     material_read,
-    material_upload,
     rectification_close,
 )
 from linli.service_desk.web.forms import (
@@ -77,6 +76,7 @@ from linli.service_desk.web.forms import (
     StepForm,
     materials_to_text,
 )
+from linli.service_desk.web.uploads import material_from_request
 
 PAGE_SIZE = 50
 SESSION_APPLICANT = "desk_applicant"
@@ -259,19 +259,7 @@ def case_step(request, public_id, action: str):
 def material_add(request, public_id):
     """Scan or photograph a material at the window (also used for a supplement)."""
     case = case_get(actor=request.actor, key=public_id)
-    upload = request.FILES.get("file")
-    try:
-        material_upload(
-            actor=request.actor,
-            case=case,
-            material_key=request.POST.get("material_key", ""),
-            filename=upload.name if upload else "",
-            data=upload.read(UPLOAD_MAX_BYTES + 1) if upload else b"",
-        )
-    except DomainError as error:
-        messages.error(request, "；".join(str(f.message) for f in error.fields) or str(error.message))
-    else:
-        messages.success(request, _("Material attached."))
+    material_from_request(request, case, done=_("Material attached."))
     return redirect("portal:desk:case", public_id=case.public_id)
 
 
