@@ -225,6 +225,7 @@ LINLI_TICK_JOBS = [
     "linli.residents.imports.import_files_prune",
     "linli.service_desk.services.deadlines_check",
     "linli.service_desk.services.archive_retention_purge",
+    "linli.service_desk.services.rating_invites_send",
 ]
 if ENV.task_backend == "redis":
     INSTALLED_APPS.append("django_rq")

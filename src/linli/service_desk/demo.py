@@ -156,6 +156,8 @@ def _simulate(rng, item, applicant, route, staff, calendar, today, days_back, ot
         checklist=checklist,
         submitted_at=submitted,
     )
+    if channel == Channel.HOME:  # 上门办: a visit booked a few working days on
+        case.home_visit_at = _at(_later_workday(calendar, day, rng, 1, 3), rng, 9, 16)
     events: list[CaseEvent] = []
 
     def event(action: str, at: datetime, to: str, who: tuple[int | None, str], note: str = "", **details) -> datetime:

@@ -432,10 +432,14 @@ NOTICES: dict[str, Msg] = {
         "办件 {number}「{item}」已超期（应于 {due} 办结），请立即办理。",
         "Case {number} ({item}) is overdue (was due {due}); please act now.",
     ),
+    "rating_invite": Msg(
+        "您的办件 {number}「{item}」已办结，请花一分钟对本次服务进行评价。",
+        "Your case {number} ({item}) is finished; please take a minute to rate the service.",
+    ),
     "bad_rating": Msg(
         "办件 {number}「{item}」收到差评，请于 {due} 前完成回访整改。",
         "Case {number} ({item}) received a bad rating; follow up and rectify by {due}.",
     ),
 }
 
-RECTIFICATION_WORKING_DAYS = 15  # commonly quoted national cap, unverified: a setting per city
+RATING_INVITE_AFTER_DAYS = 3  # 办结超过3天未评价→邀评 (practice in 亳州 and elsewhere)

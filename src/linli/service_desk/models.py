@@ -164,6 +164,7 @@ class ServiceCase(models.Model):
     finished_on_time = models.BooleanField(_("decided on time"), null=True, blank=True)
     due_soon_notified = models.BooleanField(default=False)
     overdue_notified = models.BooleanField(default=False)
+    rating_invited = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -229,12 +229,13 @@ def timeline_rows(case: ServiceCase) -> list[TimelineRow]:
 
 # ---------------------------------------------------------------- queues
 
-QUEUES = ("mine", "intake", "unit", "due_soon", "overdue", "finished", "all")
+QUEUES = ("mine", "intake", "unit", "home", "due_soon", "overdue", "finished", "all")
 
 
 def case_queue(*, actor: Actor, queue: str, today: date | None = None, q: str = "") -> QuerySet[ServiceCase]:
     """Staff queues: mine (owned or assigned and open), intake (online applications waiting at
-    my windows), unit (open cases my unit decides), due soon, overdue, finished, all."""
+    my windows), unit (open cases my unit decides), home (visits to make for 上门办), due soon,
+    overdue, finished, all."""
     today = today or timezone.localdate()
     cases = case_list(actor=actor)
     if queue == "mine":
@@ -243,6 +244,8 @@ def case_queue(*, actor: Actor, queue: str, today: date | None = None, q: str = 
         cases = cases.filter(state=CaseState.SUBMITTED)
     elif queue == "unit":
         cases = cases.filter(_handled_by_q(actor), state__in=OPEN_STATES - {CaseState.SUBMITTED})
+    elif queue == "home":  # 上门办: the visits to make, soonest first
+        cases = cases.filter(channel="home", state__in=OPEN_STATES)
     elif queue == "due_soon":
         horizon = work_calendar().add_working_days(today, DUE_SOON_WORKING_DAYS)
         cases = cases.filter(state__in=RUNNING_STATES, due_on__gte=today, due_on__lte=horizon)
@@ -253,6 +256,8 @@ def case_queue(*, actor: Actor, queue: str, today: date | None = None, q: str = 
     q = q.strip()
     if q:
         cases = cases.filter(Q(number__icontains=q) | Q(applicant_name=q) | Q(item_version__name__icontains=q))
+    if queue == "home":
+        return cases.order_by(F("home_visit_at").asc(nulls_last=True), "id")
     if queue in {"due_soon", "overdue", "unit", "mine"}:
         return cases.order_by("due_on", "id")
     return cases.order_by("-submitted_at", "-id")

@@ -40,6 +40,7 @@ from linli.service_desk.domain import (
     LEVEL_PATH_LENGTH,
     NOTICES,
     OPEN_STATES,
+    RATING_INVITE_AFTER_DAYS,
     RESIDENT_CHANNELS,
     RUNNING_STATES,
     STAFF_CHANNELS,
@@ -1226,6 +1227,29 @@ def archive_retention_purge(today: date | None = None) -> str:
 
 
 # ================================================================ deadlines
+
+
+def rating_invites_send(now: datetime | None = None) -> str:
+    """Periodic job: a case delivered more than three days ago and not rated yet gets one
+    invitation to rate (邀评), with the signed rating link, once."""
+    now = now or timezone.now()
+    waiting = ServiceCase.objects.filter(
+        state__in=[CaseState.DELIVERED, CaseState.CLOSED],
+        rating_invited=False,
+        delivered_at__lt=now - timedelta(days=RATING_INVITE_AFTER_DAYS),
+    ).select_related("item_version")
+    sent = 0
+    for case in waiting[:5000]:
+        if ServiceCase.objects.filter(pk=case.pk, rating_invited=False).update(rating_invited=True):
+            with transaction.atomic():
+                notify(
+                    user_ids=[case.applicant_user_id],
+                    kind="rating_invite",
+                    text=_notice("rating_invite", case),
+                    link=rating_link(case),
+                )
+            sent += 1
+    return f"{sent} rating invitations sent"
 
 
 def deadlines_check(today: date | None = None) -> str:

@@ -406,3 +406,20 @@ def test_ratings_by_worker_show_the_worst_first_and_only_to_supervisors(desk):
     assert [(r["owner__username"], r["n"], r["bad"], r["mean"]) for r in rows] == [("community_worker", 1, 1, 2.0)]
     assert figures_by_owner(actor=worker, since=since, until=until) == []
     assert figures_by_owner(actor=desk["actors"]["other_district_admin"], since=since, until=until) == []
+
+
+def test_an_unrated_case_gets_one_invitation_three_days_after_delivery(desk, django_capture_on_commit_callbacks):
+    from linli.service_desk.services import rating_invites_send
+
+    worker, street = desk["actors"]["community_worker"], desk["actors"]["street_officer"]
+    with time_machine.travel(WEDNESDAY, tick=False):
+        case = window_intake(worker, applicant_lookup(actor=worker, id_number=ZHANG_ID, purpose="受理").public_id)
+        case = step(street, case, "start_review")
+        case = step(street, case, "decide", decision="approved", note="符合")
+        case = step(worker, case, "deliver", delivery_method="pickup")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert rating_invites_send(now=WEDNESDAY + timedelta(days=2)) == "0 rating invitations sent"
+        assert rating_invites_send(now=WEDNESDAY + timedelta(days=4)) == "1 rating invitations sent"
+        assert rating_invites_send(now=WEDNESDAY + timedelta(days=5)) == "0 rating invitations sent"
+    invite = InboxMessage.objects.get(kind="rating_invite")
+    assert invite.user_id == desk["users"]["resident"].pk and invite.link.startswith("/rate/")

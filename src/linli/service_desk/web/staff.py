@@ -84,6 +84,7 @@ QUEUE_LABELS = {
     "mine": gettext_lazy("Mine"),
     "intake": gettext_lazy("Waiting for intake"),
     "unit": gettext_lazy("My unit decides"),
+    "home": gettext_lazy("Home visits"),
     "due_soon": gettext_lazy("Due soon"),
     "overdue": gettext_lazy("Overdue"),
     "finished": gettext_lazy("Finished"),
