@@ -461,9 +461,12 @@ def _check_channel(version: ServiceItemVersion, channel: str, allowed: frozenset
         )
 
 
-def _checklist_problems(version: ServiceItemVersion, data: IntakeInput, today: date) -> list[FieldError]:
-    """Every material must be known, and every required one provided, held by the pool, or —
-    where the item and the material allow it — promised for later (容缺) with a date."""
+def _checklist_problems(
+    version: ServiceItemVersion, data: IntakeInput, today: date, *, complete: bool = True
+) -> list[FieldError]:
+    """Every material must be known, and (when `complete`) every required one provided, held by
+    the pool, or — where the item and the material allow it — promised for later (容缺) with a
+    date. An online application may come incomplete: the front desk checks it before accepting."""
     problems: list[FieldError] = []
     materials = {m.key: m for m in version_materials(version)}
     for key, status in data.checklist.items():
@@ -479,7 +482,7 @@ def _checklist_problems(version: ServiceItemVersion, data: IntakeInput, today: d
         problems.append(
             FieldError("deferred_until", Msg("容缺受理须约定今后的补交日期", "Promised material needs a future date"))
         )
-    for material in one_time_notice(version, data.checklist):
+    for material in one_time_notice(version, data.checklist) if complete else []:
         problems.append(
             FieldError(f"checklist.{material.key}", Msg(f"缺少必要材料：{material.name}", f"Missing: {material.name}"))
         )
@@ -534,7 +537,8 @@ def _notice(kind: str, case: ServiceCase, **extra) -> Msg:
 
 
 def _case_link(case: ServiceCase) -> str:
-    return f"/desk/cases/{case.public_id}/"
+    """Opens the applicant's page for the applicant and the workbench page for staff."""
+    return f"/cases/{case.public_id}/"
 
 
 def _set_due(case: ServiceCase, accepted_on: date) -> None:
@@ -554,7 +558,7 @@ def case_submit(*, actor: Actor, data: IntakeInput) -> ServiceCase:
     version = _item_version(data.item_code)
     _check_channel(version, data.channel, RESIDENT_CHANNELS)
     applicant = _applicant_for(actor, data)
-    problems = [p for p in _checklist_problems(version, data, timezone.localdate()) if "缺少" not in p.message.zh]
+    problems = _checklist_problems(version, data, timezone.localdate(), complete=False)
     if problems:
         raise validation_failed(problems)
     case = _case_new(actor, version, applicant, data, accepted_path=applicant.home_path[:12])
@@ -635,7 +639,10 @@ def case_intake(*, actor: Actor, data: IntakeInput) -> ServiceCase:
             valid_until=data.proxy.valid_until,
         )
         case_audit(actor, "proxy_consent", case, {"method": data.proxy.method}, data.proxy.reason)
-    _accept(case, actor, today)
+    _start_clock(case, actor, today)
+    case.save(
+        update_fields=["state", "accepted_at", "owner", "due_on", "legal_due_on", "calendar_provisional", "updated_at"]
+    )
     _event(case, actor, "accept", CaseState.SUBMITTED, details=_deferred_details(case))
     case_audit(actor, "intake", case, {"channel": data.channel, "item": version.item.code})
     notify(user_ids=[case.applicant_user_id], kind="accepted", text=_notice("accepted", case), link=_case_link(case))
@@ -678,14 +685,12 @@ def _deferred_details(case: ServiceCase) -> dict:
     return {"deferred": deferred, "deferred_until": str(case.deferred_until)} if deferred else {}
 
 
-def _accept(case: ServiceCase, actor: Actor, today: date) -> None:
+def _start_clock(case: ServiceCase, actor: Actor, today: date) -> None:
+    """Acceptance: the accepting worker owns the case (一办到底) and the time limit starts."""
     case.state = CaseState.ACCEPTED
     case.accepted_at = timezone.now()
-    case.owner_id = case.owner_id or actor.user_id
+    case.owner_id = actor.user_id
     _set_due(case, today)
-    case.save(
-        update_fields=["state", "accepted_at", "owner", "due_on", "legal_due_on", "calendar_provisional", "updated_at"]
-    )
 
 
 # ================================================================ transitions
@@ -757,10 +762,7 @@ def _on_accept(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
     if problems:
         raise validation_failed(problems)
     case.checklist, case.deferred_until = merged, data.deferred_until
-    case.state = CaseState.ACCEPTED
-    case.accepted_at = timezone.now()
-    case.owner_id = actor.user_id
-    _set_due(case, today)
+    _start_clock(case, actor, today)
     notify(user_ids=[case.applicant_user_id], kind="accepted", text=_notice("accepted", case), link=_case_link(case))
     return _deferred_details(case)
 

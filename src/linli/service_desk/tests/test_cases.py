@@ -78,6 +78,7 @@ def test_a_window_in_another_district_accepts_and_the_case_goes_to_the_applicant
     assert case.events.get(action="accept").details == {"deferred": ["m4"], "deferred_until": "2026-12-01"}
     inbox = InboxMessage.objects.get(user_id=desk["users"]["resident"].pk)
     assert case.number in inbox.text_zh and "已受理" in inbox.text_zh
+    assert inbox.link == f"/cases/{case.public_id}/"
 
 
 @time_machine.travel(WEDNESDAY, tick=False)

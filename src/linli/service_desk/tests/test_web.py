@@ -218,3 +218,13 @@ def test_a_resident_sends_a_photo_and_the_window_opens_it(as_user, settings, tmp
         .status_code
         == 404
     )
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_a_notification_link_opens_the_right_page_for_each_reader(as_user):
+    as_user("qian_resident").post("/services/SQ007/apply/", {"checklist.m2": "on"})
+    case = ServiceCase.objects.get()
+    link = f"/cases/{case.public_id}/"
+    assert as_user("qian_resident").get(link)["Location"] == f"/my/cases/{case.public_id}/"
+    assert as_user("binhe_worker").get(link)["Location"] == f"/staff/desk/cases/{case.public_id}/"
+    assert as_user("community_worker").get(link).status_code == 404
