@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -157,7 +158,7 @@ def case_get(*, actor: Actor, key) -> ServiceCase:
     if case is None:
         try:
             case = cases.filter(public_id=key).first()
-        except Exception:  # not a UUID: simply no such case
+        except ValidationError:  # not a UUID: simply no such case
             case = None
     if case is None:
         raise not_found("办件", "Case")

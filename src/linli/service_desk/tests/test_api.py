@@ -99,6 +99,8 @@ def test_a_step_from_the_wrong_state_is_a_409_and_an_unknown_action_a_404(as_use
     assert wrong.status_code == 409 and wrong.json()["error"]["code"] == "conflict"
     unknown = street.post(f"{API}/cases/{number}/actions/approve_all", {}, content_type="application/json")
     assert unknown.status_code == 404
+    for key in ("nonsense", "210102-20991231-00001", "0190c0de-0000-7000-8000-000000000000"):
+        assert street.get(f"{API}/cases/{key}").status_code == 404, key
     started = street.post(f"{API}/cases/{number}/actions/start_review", {}, content_type="application/json")
     assert started.status_code == 200 and started.json()["state"] == "in_review"
     no_reason = street.post(
