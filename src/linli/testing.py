@@ -95,6 +95,16 @@ def actors(people):
     return {name: actor_for_user(user) for name, user in people.items()} | {"anonymous": Actor.anonymous()}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_memos():
+    """Each test builds its own tree and catalogue: no memoised row may outlive it."""
+    from linli.core.memo import forget_all
+
+    forget_all()
+    yield
+    forget_all()
+
+
 def pytest_runtest_setup(item):
     """`@pytest.mark.postgres` tests need real row locks and concurrent connections; on SQLite
     (one writer, an in-memory test database) they are skipped with the reason, and CI runs the

@@ -8,6 +8,7 @@ from linli.areas.domain import PATH_LENGTH
 from linli.areas.models import Building, Department, Grid, OrgUnit
 from linli.core.actor import Actor
 from linli.core.errors import not_found
+from linli.core.memo import memo
 from linli.core.paths import subtree_counts
 
 CHILD_PATH_LENGTH = {0: 6, 1: 9, 2: 12, 3: 15}  # by parent depth: district, street, community, grid
@@ -104,12 +105,20 @@ def unit_names(paths) -> dict[str, str]:
     return dict(OrgUnit.objects.filter(path__in=set(paths)).values_list("path", "name"))
 
 
+@memo(60)
 def org_unit_by_path(path: str) -> OrgUnit | None:
+    """Memoised for a minute per process: the tree changes by import only, and every intake
+    reads it (routing, the window check)."""
     return OrgUnit.objects.filter(path=path, is_active=True).first()
 
 
 def department_for(*, unit_path: str, kind: str) -> Department | None:
     """The department of `kind` attached to the unit at `unit_path` (a district or the city)."""
+    return _department_for(unit_path, kind)
+
+
+@memo(60)
+def _department_for(unit_path: str, kind: str) -> Department | None:
     return Department.objects.filter(path=unit_path, kind=kind).first()
 
 

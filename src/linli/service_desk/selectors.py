@@ -10,7 +10,6 @@ Everyone else gets the same 404 as for a case that does not exist.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -22,6 +21,7 @@ from django.utils import timezone
 from linli.accounts.domain import DESK_SUPERVISE, DESK_VIEW, Role
 from linli.core.actor import Actor
 from linli.core.errors import not_found
+from linli.core.memo import memo
 from linli.core.paths import under_path
 from linli.service_desk.domain import (
     APPLICANT_ACTIONS,
@@ -53,26 +53,19 @@ from linli.service_desk.models import (
 
 # ---------------------------------------------------------------- work calendar
 
-CALENDAR_TTL_SECONDS = 60
-_calendar_cache: dict[str, tuple[float, WorkCalendar]] = {}
 
-
+@memo(60)
 def work_calendar() -> WorkCalendar:
-    """The calendar of all known exceptions, cached for a minute per process (an admin's edit
+    """The calendar of all known exceptions, memoised for a minute per process (an admin's edit
     clears this process's copy at once; other processes follow within the minute)."""
-    cached = _calendar_cache.get("calendar")
-    if cached and time.monotonic() - cached[0] < CALENDAR_TTL_SECONDS:
-        return cached[1]
-    calendar = WorkCalendar(
+    return WorkCalendar(
         exceptions=dict(WorkCalendarDay.objects.values_list("day", "is_workday")),
         known_years=frozenset(WorkCalendarYear.objects.values_list("year", flat=True)),
     )
-    _calendar_cache["calendar"] = (time.monotonic(), calendar)
-    return calendar
 
 
 def work_calendar_forget() -> None:
-    _calendar_cache.clear()
+    work_calendar.forget()
 
 
 def calendar_days(year: int) -> QuerySet[WorkCalendarDay]:
@@ -99,6 +92,18 @@ def item_list(*, q: str = "", include_inactive: bool = False) -> QuerySet[Servic
     if q:
         items = items.filter(Q(current__name__icontains=q) | Q(code__iexact=q))
     return items.order_by("code")
+
+
+@memo(60)
+def current_version(code: str) -> ServiceItemVersion | None:
+    """The version new cases of an item start with, memoised for a minute per process (every
+    intake reads it; catalogue edits clear this process's copy)."""
+    item = ServiceItem.objects.select_related("current").filter(code=code, is_active=True).first()
+    if item is None or item.current is None:
+        return None
+    version = item.current
+    version.item = item  # the item is loaded already: spare the query when it is read
+    return version
 
 
 def item_get(*, code: str, include_inactive: bool = False) -> ServiceItem:

@@ -17,8 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from linli.accounts.domain import CALENDAR_EDIT, CATALOGUE_EDIT, DESK_ACCEPT, DESK_APPLY, DESK_DECIDE
@@ -83,6 +82,7 @@ from linli.service_desk.models import (
 )
 from linli.service_desk.selectors import (
     case_path_for,
+    current_version,
     is_applicant,
     may_act,
     one_time_notice,
@@ -244,6 +244,7 @@ def item_version_save(*, actor: Actor, data: ItemInput) -> tuple[ServiceItemVers
         item=item, version=(current.version + 1 if current else 1), created_by=actor.username, **content
     )
     ServiceItem.objects.filter(pk=item.pk).update(current=version, is_active=True)
+    current_version.forget()
     audit_record(
         actor=actor,
         action="catalogue.version",
@@ -259,6 +260,7 @@ def item_active_set(*, actor: Actor, code: str, active: bool) -> None:
     _require(actor, CATALOGUE_EDIT)
     if not ServiceItem.objects.filter(code=code).update(is_active=active):
         raise not_found("服务事项", "Service item")
+    current_version.forget()
     audit_record(
         actor=actor, action="catalogue.active", object_type="service_item", object_id=code, details={"active": active}
     )
@@ -408,18 +410,27 @@ def case_route(version: ServiceItemVersion, home_path: str) -> Route:
     return Route(path, department.pk)
 
 
+# One statement instead of UPDATE then SELECT (SQLite ≥ 3.35 and PostgreSQL both RETURN).
+NEXT_NUMBER_SQL = "UPDATE service_desk_casenumbercounter SET last = last + 1 WHERE prefix = %s RETURNING last"
+
+
 def _next_case_number(district_code: str, day: date) -> str:
-    """Draw the day's next number for the district. The UPDATE locks the counter row until the
-    transaction ends, so two windows never draw the same number."""
+    """Draw the day's next number for the district in one statement. The UPDATE locks the
+    counter row until the transaction ends, so two windows never draw the same number; callers
+    draw it as late as they can to hold the lock briefly."""
     prefix = f"{district_code}{day:%Y%m%d}"
-    if not CaseNumberCounter.objects.filter(prefix=prefix).update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                CaseNumberCounter.objects.create(prefix=prefix, last=1)
-        except IntegrityError:  # another transaction created it first
-            CaseNumberCounter.objects.filter(prefix=prefix).update(last=F("last") + 1)
-    last = CaseNumberCounter.objects.values_list("last", flat=True).get(prefix=prefix)
-    return case_number(district_code, day, last)
+    with connection.cursor() as cursor:
+        cursor.execute(NEXT_NUMBER_SQL, [prefix])
+        row = cursor.fetchone()
+        if row is None:  # the district's first case of the day
+            try:
+                with transaction.atomic():
+                    CaseNumberCounter.objects.create(prefix=prefix, last=1)
+                row = (1,)
+            except IntegrityError:  # another transaction created it first
+                cursor.execute(NEXT_NUMBER_SQL, [prefix])
+                row = cursor.fetchone()
+    return case_number(district_code, day, row[0])
 
 
 # ================================================================ intake
@@ -446,12 +457,12 @@ class IntakeInput:
 
 
 def _item_version(code: str) -> ServiceItemVersion:
-    item = ServiceItem.objects.select_related("current").filter(code=code, is_active=True).first()
-    if item is None or item.current is None:
+    version = current_version(code)
+    if version is None:
         raise validation_failed(
             [FieldError("item_code", Msg("目录中没有这个服务事项", "No such item in the catalogue"))]
         )
-    return item.current
+    return version
 
 
 def _check_channel(version: ServiceItemVersion, channel: str, allowed: frozenset[str]) -> None:
@@ -504,18 +515,22 @@ def _applicant_for(actor: Actor, data: IntakeInput) -> ApplicantCard:
     return applicant
 
 
-def _event(case, actor: Actor, action: str, from_state: str, note: str = "", details: dict | None = None, at=None):
-    CaseEvent.objects.create(
+def _event_row(case, actor: Actor, action: str, from_state: str, to_state: str, *, at, note="", details=None):
+    return CaseEvent(
         case=case,
-        at=at or timezone.now(),
+        at=at,
         action=action,
         from_state=from_state,
-        to_state=case.state,
+        to_state=to_state,
         actor_user_id=actor.user_id,
         actor_name=actor.display_name or actor.username or "system",
         note=note,
         details=details or {},
     )
+
+
+def _event(case, actor: Actor, action: str, from_state: str, note: str = "", details: dict | None = None):
+    _event_row(case, actor, action, from_state, case.state, at=timezone.now(), note=note, details=details).save()
 
 
 def case_audit(actor: Actor, action: str, case: ServiceCase, details: dict | None = None, reason: str = "") -> None:
@@ -568,12 +583,13 @@ def case_submit(*, actor: Actor, data: IntakeInput) -> ServiceCase:
     return case
 
 
-def _case_new(actor, version, applicant: ApplicantCard, data: IntakeInput, *, accepted_path: str, owner_id=None):
+def _case_new(actor, version, applicant: ApplicantCard, data: IntakeInput, *, accepted_path: str, accept=False):
+    """Build the case (accepted at once when taken at a window) and insert it; the case number is
+    drawn just before the insert."""
     route = case_route(version, applicant.home_path)
     now = timezone.now()
-    return ServiceCase.objects.create(
-        number=_next_case_number(accepted_path[:6], timezone.localdate()),
-        item_id=version.item_id,
+    case = ServiceCase(
+        item=version.item,
         item_version=version,
         state=CaseState.SUBMITTED,
         channel=data.channel,
@@ -585,13 +601,17 @@ def _case_new(actor, version, applicant: ApplicantCard, data: IntakeInput, *, ac
         accepted_path=accepted_path,
         handling_path=route.handling_path,
         handling_department_id=route.department_id,
-        owner_id=owner_id,
         answers={str(k)[:40]: str(v)[:500] for k, v in data.answers.items()},
         checklist=dict(data.checklist),
         deferred_until=data.deferred_until,
         home_visit_at=data.home_visit_at,
         submitted_at=now,
     )
+    if accept:
+        _start_clock(case, actor, timezone.localdate())
+    case.number = _next_case_number(accepted_path[:6], timezone.localdate())
+    case.save(force_insert=True)
+    return case
 
 
 @transaction.atomic
@@ -627,8 +647,14 @@ def case_intake(*, actor: Actor, data: IntakeInput) -> ServiceCase:
     problems += _proxy_problems(data, today)
     if problems:
         raise validation_failed(problems)
-    case = _case_new(actor, version, applicant, data, accepted_path=desk_path, owner_id=actor.user_id)
-    _event(case, actor, "submit", "", details={"channel": data.channel})
+    case = _case_new(actor, version, applicant, data, accepted_path=desk_path, accept=True)
+    at = timezone.now()
+    CaseEvent.objects.bulk_create(
+        [
+            _event_row(case, actor, "submit", "", CaseState.SUBMITTED, at=at, details={"channel": data.channel}),
+            _event_row(case, actor, "accept", CaseState.SUBMITTED, case.state, at=at, details=_deferred_details(case)),
+        ]
+    )
     if data.proxy is not None:
         ProxyConsent.objects.create(
             case=case,
@@ -639,11 +665,6 @@ def case_intake(*, actor: Actor, data: IntakeInput) -> ServiceCase:
             valid_until=data.proxy.valid_until,
         )
         case_audit(actor, "proxy_consent", case, {"method": data.proxy.method}, data.proxy.reason)
-    _start_clock(case, actor, today)
-    case.save(
-        update_fields=["state", "accepted_at", "owner", "due_on", "legal_due_on", "calendar_provisional", "updated_at"]
-    )
-    _event(case, actor, "accept", CaseState.SUBMITTED, details=_deferred_details(case))
     case_audit(actor, "intake", case, {"channel": data.channel, "item": version.item.code})
     notify(user_ids=[case.applicant_user_id], kind="accepted", text=_notice("accepted", case), link=_case_link(case))
     return case

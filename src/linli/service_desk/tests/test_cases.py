@@ -424,3 +424,14 @@ def test_an_unrated_case_gets_one_invitation_three_days_after_delivery(desk, dja
         assert rating_invites_send(now=WEDNESDAY + timedelta(days=5)) == "0 rating invitations sent"
     invite = InboxMessage.objects.get(kind="rating_invite")
     assert invite.user_id == desk["users"]["resident"].pk and invite.link.startswith("/rate/")
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_an_intake_stays_within_its_query_budget(desk, django_assert_max_num_queries):
+    """The intake is the desk's hot path (docs/benchmarks.md, desk-intake): reference data is
+    memoised and the case is inserted already accepted, so its statements stay few."""
+    worker = desk["actors"]["community_worker"]
+    ref = applicant_lookup(actor=worker, id_number=ZHANG_ID, purpose="受理").public_id
+    window_intake(worker, ref)  # warms the per-process memos, as a running server has them
+    with django_assert_max_num_queries(7):
+        window_intake(worker, ref)
