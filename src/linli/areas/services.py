@@ -20,6 +20,7 @@ from linli.areas.domain import (
 )
 from linli.areas.models import Building, Department, Grid, OrgUnit
 from linli.core.actor import Actor
+from linli.core.memo import forget_all
 from linli.core.errors import DomainError, Msg
 from linli.core.services import audit_record
 
@@ -80,6 +81,7 @@ def divisions_import(*, actor: Actor, text: str, source: str = "") -> DivisionIm
         object_id=source[:80],
         details={"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
     )
+    forget_all()
     return result
 
 
@@ -114,6 +116,7 @@ def departments_ensure(*, actor: Actor, kinds: list[str] | None = None) -> int:
         if (unit.pk, kind) not in have
     ]
     Department.objects.bulk_create(new)
+    forget_all()  # memoised departments and units of this process
     if new:
         audit_record(actor=actor, action="departments.ensure", details={"created": len(new)})
     return len(new)
