@@ -20,8 +20,8 @@ from linli.areas.domain import (
 )
 from linli.areas.models import Building, Department, Grid, OrgUnit
 from linli.core.actor import Actor
-from linli.core.memo import forget_all
 from linli.core.errors import DomainError, Msg
+from linli.core.memo import forget_all
 from linli.core.services import audit_record
 
 DEPTH = {level: depth for depth, level in enumerate(PATH_LENGTH)}
