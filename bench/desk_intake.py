@@ -212,6 +212,18 @@ def run_intake_wrk(
     return parsed, tally
 
 
+def drain(server: harness.Server, limit: float = 15.0) -> None:
+    """Wait until the server has finished the requests still in flight when wrk stopped."""
+    deadline = time.monotonic() + limit
+    last = server.cpu_seconds()
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        now = server.cpu_seconds()
+        if now == last:
+            return
+        last = now
+
+
 def check_intake(base: str, token: str, applicant: str, checklist: dict[str, str]) -> None:
     """Fail before measuring if the endpoint does not create what the benchmark claims."""
     body = {"item_code": ITEM, "channel": "window", "applicant": applicant, "checklist": checklist}
@@ -251,15 +263,17 @@ def measure(args, server: harness.Server, token: str, script: Path) -> tuple[lis
                 threads=args.wrk_threads,
                 cpu=args.pin_loadgen,
             )
+            served = result.requests
         else:
             result, tally = run_intake_wrk(args, server.base + CASES_PATH, script, token, duration)
             for key, value in tally.items():
                 totals[key] += value
             if tally["other"]:
                 result.errors = max(result.errors, tally["other"])
-        answered = max(1, result.requests)
-        result.server_cpu_ms_per_request = (server.cpu_seconds() - cpu_before) * 1000 / answered
-        pg_cpu_ms[name].append(cpu_since(pg_before, postgres_cpu(database)) * 1000 / answered)
+            drain(server)
+            served = tally["sent"]  # those cut off by wrk's stop were served too: their CPU counts
+        result.server_cpu_ms_per_request = (server.cpu_seconds() - cpu_before) * 1000 / max(1, served)
+        pg_cpu_ms[name].append(cpu_since(pg_before, postgres_cpu(database)) * 1000 / max(1, served))
         return result
 
     for name in summaries:
@@ -382,7 +396,6 @@ def main(args: argparse.Namespace) -> int:
                 before = counts()
                 check_intake(server.base, token, applicants[-1], checklist)
                 summaries, totals = measure(args, server, token, script)
-                time.sleep(2)  # requests cut off by wrk's stop are still being served
             after = counts()
         finally:
             script.unlink(missing_ok=True)
