@@ -28,13 +28,25 @@ logger = logging.getLogger("linli.notify")
 
 
 def notify(*, user_ids: Iterable[int | None], kind: str, text: Msg, link: str = "") -> None:
-    """Send `text` to each user after the surrounding transaction commits."""
+    """Send `text` to each user once the surrounding transaction commits: a rolled-back change
+    notifies nobody. With the database task backend the task row is written inside the same
+    transaction (it commits or vanishes with the change, one commit fewer); with any other
+    backend it is enqueued after the commit."""
     recipients = sorted({uid for uid in user_ids if uid})
     if not recipients:
         return
-    transaction.on_commit(
-        lambda: notify_deliver.enqueue(user_ids=recipients, kind=kind, zh=text.zh, en=text.en, link=link)
-    )
+
+    def enqueue() -> None:
+        notify_deliver.enqueue(user_ids=recipients, kind=kind, zh=text.zh, en=text.en, link=link)
+
+    if _queue_in_database() and transaction.get_connection().in_atomic_block:
+        enqueue()
+    else:
+        transaction.on_commit(enqueue)
+
+
+def _queue_in_database() -> bool:
+    return settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
 
 
 @task()

@@ -57,3 +57,18 @@ def test_the_sms_gateway_gets_the_chinese_text_and_a_broken_channel_is_skipped(s
     assert taken == 2  # sms and inbox; wechat failed and was logged
     assert Gateway.received == [{"to_users": [7], "kind": "due_soon", "text": "将到期", "link": "/cases/x/"}]
     assert InboxMessage.objects.get().text_en == "Due soon"
+
+
+@pytest.mark.django_db
+def test_with_the_database_queue_the_task_row_commits_or_vanishes_with_the_change(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notify(user_ids=[1], kind="accepted", text=Msg("已受理", "Accepted"))
+        assert DBTaskResult.objects.count() == 1  # written inside the change's transaction
+        raise RuntimeError("the service failed after notifying")
+    assert DBTaskResult.objects.count() == 0
+    with transaction.atomic():
+        notify(user_ids=[1], kind="accepted", text=Msg("已受理", "Accepted"))
+    assert DBTaskResult.objects.get().task_path == "linli.core.notify.notify_deliver"
