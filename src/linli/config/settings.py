@@ -229,6 +229,7 @@ LINLI_TICK_JOBS = [
     "linli.service_desk.services.deadlines_check",
     "linli.service_desk.services.archive_retention_purge",
     "linli.service_desk.services.rating_invites_send",
+    "linli.service_desk.services.desk_figures_refresh",
 ]
 if ENV.task_backend == "redis":
     INSTALLED_APPS.append("django_rq")

@@ -25,7 +25,7 @@ from linli.residents.services import demo_activity_generate, demo_population_gen
 from linli.service_desk.demo import DemoStaff, demo_cases_generate
 from linli.service_desk.management.commands.import_catalogue import SHIPPED as CATALOGUE
 from linli.service_desk.selectors import any_case, item_list
-from linli.service_desk.services import catalogue_import
+from linli.service_desk.services import catalogue_import, desk_figures_refresh
 
 DEMO = Actor.system("demo")
 
@@ -139,6 +139,7 @@ def demo_desk_prepare(*, cases: int = 1500, log=print) -> None:
     if me:  # the demo resident's own applications, in several states
         written += demo_cases_generate(applicants=[me], count=8, staff=staff, seed=7, days_back=60)
     log(f"办件 service cases: {written}")
+    desk_figures_refresh(full=True)
 
 
 def _window_elsewhere() -> OrgUnit:

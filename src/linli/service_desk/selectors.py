@@ -10,11 +10,12 @@ Everyone else gets the same 404 as for a case that does not exist.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from linli.accounts.domain import DESK_SUPERVISE, DESK_VIEW, Role
 from linli.core.actor import Actor
 from linli.core.errors import not_found
 from linli.core.memo import memo
+from linli.core.models import Heartbeat
 from linli.core.paths import under_path
 from linli.service_desk.domain import (
     APPLICANT_ACTIONS,
@@ -42,6 +44,7 @@ from linli.service_desk.models import (
     CaseEvent,
     CaseMaterial,
     CaseRating,
+    DeskDayFigures,
     FileHandoff,
     Rectification,
     ServiceCase,
@@ -365,51 +368,115 @@ def desk_figures_by_child(
     *, actor: Actor, parent_path: str, child_length: int, since: datetime, until: datetime, names: dict[str, str]
 ) -> list[DeskFigures]:
     """On-time rate, open and overdue cases and satisfaction for each child unit of
-    `parent_path`, by the deciding unit (谁办理谁负责), for cases decided in [since, until)."""
+    `parent_path`, by the deciding unit (谁办理谁负责), for cases decided and ratings given in
+    [since, until). Whole past days come from the stored day figures (`desk_figures_refresh`);
+    the rest of the period (today, a partial first or last day) is counted live."""
     if not actor.has_perm(DESK_SUPERVISE) or not actor.sees_path(parent_path):
         raise not_found("单位", "Unit")
-    today = timezone.localdate()
-    scope = ServiceCase.objects.filter(under_path("handling_path", parent_path))
-    child = Substr("handling_path", 1, child_length)
-    decided = (
-        scope.filter(decided_at__gte=since, decided_at__lt=until)
-        .annotate(child=child)
-        .values("child")
-        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(finished_on_time=True)))
-    )
-    running = (
-        scope.filter(state__in=OPEN_STATES)
-        .annotate(child=child)
-        .values("child")
-        .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(state__in=RUNNING_STATES, due_on__lt=today)))
-    )
-    ratings = (
-        CaseRating.objects.filter(under_path("handling_path", parent_path), rated_at__gte=since, rated_at__lt=until)
-        .annotate(child=Substr("handling_path", 1, child_length))
-        .values("child")
-        .annotate(n=Count("pk"), bad=Count("pk", filter=Q(score__lte=2)), mean=Avg("score"))
-    )
-    table: dict[str, dict] = {}
-    for row in decided:
-        table.setdefault(row["child"], {}).update(decided=row["n"], on_time=row["on_time"])
-    for row in running:
-        table.setdefault(row["child"], {}).update(open=row["n"], overdue=row["overdue"])
-    for row in ratings:
-        table.setdefault(row["child"], {}).update(rated=row["n"], bad=row["bad"], satisfaction=row["mean"])
+    table: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    stored_from, stored_to = _stored_days(since, until)
+    if stored_from < stored_to:
+        _add_stored(table, parent_path, child_length, stored_from, stored_to)
+    for start, end in _live_spans(since, until, stored_from, stored_to):
+        _add_live(table, parent_path, child_length, start, end)
+    _add_open(table, parent_path, child_length)
     return [
         DeskFigures(
             path=path,
             name=names.get(path, path),
-            decided=values.get("decided", 0),
-            on_time=values.get("on_time", 0),
-            open=values.get("open", 0),
-            overdue=values.get("overdue", 0),
-            rated=values.get("rated", 0),
-            bad=values.get("bad", 0),
-            satisfaction=round(values["satisfaction"], 2) if values.get("satisfaction") is not None else None,
+            decided=int(values["decided"]),
+            on_time=int(values["on_time"]),
+            open=int(values["open"]),
+            overdue=int(values["overdue"]),
+            rated=int(values["rated"]),
+            bad=int(values["bad"]),
+            satisfaction=round(values["score_sum"] / values["rated"], 2) if values["rated"] else None,
         )
         for path, values in sorted(table.items())
     ]
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+FIGURES_JOB = "desk_figures_refresh"
+
+
+def _stored_days(since: datetime, until: datetime) -> tuple[date, date]:
+    """The whole days inside [since, until) that the store covers, [first, last) as dates: the
+    days before the last refresh's date (none before the first refresh)."""
+    first = timezone.localtime(since).date()
+    if _midnight(first) < since:
+        first += timedelta(days=1)
+    refreshed = Heartbeat.objects.filter(name=FIGURES_JOB).values_list("last_run_at", flat=True).first()
+    covered = timezone.localtime(refreshed).date() if refreshed else first
+    last = min(timezone.localtime(until).date(), covered)
+    return first, max(first, last)
+
+
+def _live_spans(since, until, stored_from: date, stored_to: date) -> list[tuple[datetime, datetime]]:
+    if stored_from >= stored_to:
+        return [(since, until)]
+    spans = [(since, _midnight(stored_from)), (_midnight(stored_to), until)]
+    return [(start, end) for start, end in spans if start < end]
+
+
+STORED_FIGURES = ("decided", "on_time", "rated", "bad", "score_sum")
+
+
+def _add_stored(table, parent_path: str, child_length: int, first: date, last: date) -> None:
+    rows = (
+        DeskDayFigures.objects.filter(under_path("handling_path", parent_path), day__gte=first, day__lt=last)
+        .annotate(child=Substr("handling_path", 1, child_length))
+        .values("child")
+        .annotate(**{f"sum_{name}": Sum(name) for name in STORED_FIGURES})
+    )
+    for row in rows:
+        values = table[row["child"]]
+        for name in STORED_FIGURES:
+            values[name] += row[f"sum_{name}"]
+
+
+def _add_live(table, parent_path: str, child_length: int, start: datetime, end: datetime) -> None:
+    child = Substr("handling_path", 1, child_length)
+    decided = (
+        ServiceCase.objects.filter(under_path("handling_path", parent_path), decided_at__gte=start, decided_at__lt=end)
+        .annotate(child=child)
+        .values("child")
+        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(finished_on_time=True)))
+    )
+    for row in decided:
+        table[row["child"]]["decided"] += row["n"]
+        table[row["child"]]["on_time"] += row["on_time"]
+    ratings = (
+        CaseRating.objects.filter(under_path("handling_path", parent_path), rated_at__gte=start, rated_at__lt=end)
+        .annotate(child=Substr("handling_path", 1, child_length))
+        .values("child")
+        .annotate(n=Count("pk"), bad=Count("pk", filter=Q(score__lte=2)), total=Sum("score"))
+    )
+    for row in ratings:
+        values = table[row["child"]]
+        values["rated"] += row["n"]
+        values["bad"] += row["bad"]
+        values["score_sum"] += row["total"]
+
+
+def _add_open(table, parent_path: str, child_length: int) -> None:
+    """Open and overdue cases now, from the partial index of open cases (index-only on PostgreSQL)."""
+    today = timezone.localdate()
+    rows = (
+        ServiceCase.objects.filter(under_path("handling_path", parent_path), state__in=OPEN_STATES)
+        .annotate(child=Substr("handling_path", 1, child_length))
+        .values("child")
+        .annotate(
+            n=Count("handling_path"),
+            overdue=Count("handling_path", filter=Q(state__in=RUNNING_STATES, due_on__lt=today)),
+        )
+    )
+    for row in rows:
+        table[row["child"]]["open"] += row["n"]
+        table[row["child"]]["overdue"] += row["overdue"]
 
 
 def figures_by_item(*, actor: Actor, since: datetime, until: datetime) -> list[dict]:

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import shutil
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -18,6 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from linli.accounts.domain import CALENDAR_EDIT, CATALOGUE_EDIT, DESK_ACCEPT, DESK_APPLY, DESK_DECIDE
@@ -28,7 +31,7 @@ from linli.core.crypto import seal_bytes, unseal_bytes
 from linli.core.errors import DomainError, FieldError, Msg, conflict, not_found, permission_denied, validation_failed
 from linli.core.ids import uuid7
 from linli.core.notify import notify
-from linli.core.services import audit_record
+from linli.core.services import audit_record, heartbeat_record
 from linli.residents.selectors import ApplicantCard, applicant_by_ref, applicant_for_user
 from linli.service_desk.domain import (
     APPLICANT_ACTIONS,
@@ -70,6 +73,7 @@ from linli.service_desk.models import (
     CaseMaterial,
     CaseNumberCounter,
     CaseRating,
+    DeskDayFigures,
     FileHandoff,
     FollowUp,
     ProxyConsent,
@@ -81,6 +85,7 @@ from linli.service_desk.models import (
     WorkCalendarYear,
 )
 from linli.service_desk.selectors import (
+    FIGURES_JOB,
     case_path_for,
     current_version,
     is_applicant,
@@ -1250,6 +1255,51 @@ def archive_retention_purge(today: date | None = None) -> str:
 
 
 # ================================================================ deadlines
+
+
+# ================================================================ stored figures
+
+REFRESH_RECENT_DAYS = 3  # re-count the last days each time: a late write still lands
+
+
+def desk_figures_refresh(*, full: bool = False) -> str:
+    """Periodic job: store each deciding unit's decided / on-time / rating counts per past day.
+    The first run (or `full`) counts every day; later runs re-count the last few days only. Past
+    days hardly change (a decision is made once; a rating counts on the day it is given)."""
+    today = timezone.localdate()
+    latest = DeskDayFigures.objects.aggregate(latest=Max("day"))["latest"]
+    start = None if full or latest is None else latest - timedelta(days=REFRESH_RECENT_DAYS)
+    tz = timezone.get_current_timezone()
+    until = datetime.combine(today, datetime.min.time(), tzinfo=tz)
+    since = datetime.combine(start, datetime.min.time(), tzinfo=tz) if start else None
+    table: dict[tuple[date, str], dict[str, int]] = defaultdict(dict)
+    decided = ServiceCase.objects.filter(decided_at__lt=until)
+    ratings = CaseRating.objects.filter(rated_at__lt=until)
+    if since:
+        decided, ratings = decided.filter(decided_at__gte=since), ratings.filter(rated_at__gte=since)
+    for row in (
+        decided.annotate(day=TruncDate("decided_at", tzinfo=tz))
+        .values("day", "handling_path")
+        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(finished_on_time=True)))
+    ):
+        table[(row["day"], row["handling_path"])].update(decided=row["n"], on_time=row["on_time"])
+    for row in (
+        ratings.annotate(day=TruncDate("rated_at", tzinfo=tz))
+        .values("day", "handling_path")
+        .annotate(n=Count("pk"), bad=Count("pk", filter=Q(score__lte=2)), total=Sum("score"))
+    ):
+        table[(row["day"], row["handling_path"])].update(rated=row["n"], bad=row["bad"], score_sum=row["total"])
+    with transaction.atomic():
+        stale = DeskDayFigures.objects.filter(day__lt=today)
+        (stale if start is None else stale.filter(day__gte=start)).delete()
+        DeskDayFigures.objects.bulk_create(
+            [DeskDayFigures(day=day, handling_path=path, **values) for (day, path), values in table.items()],
+            batch_size=5000,
+            ignore_conflicts=True,  # a second scheduler running at the same moment wrote the same
+        )
+        # the store now covers every day before today: readers may use it up to here
+        heartbeat_record(name=FIGURES_JOB, result="stored")
+    return f"{len(table)} unit-days of desk figures stored"
 
 
 def rating_invites_send(now: datetime | None = None) -> str:

@@ -435,3 +435,38 @@ def test_an_intake_stays_within_its_query_budget(desk, django_assert_max_num_que
     window_intake(worker, ref)  # warms the per-process memos, as a running server has them
     with django_assert_max_num_queries(7):
         window_intake(worker, ref)
+
+
+def test_stored_day_figures_give_the_same_answer_as_counting_live(desk):
+    from linli.service_desk.selectors import desk_figures_by_child
+    from linli.service_desk.services import desk_figures_refresh
+
+    worker, street, resident = (
+        desk["actors"]["community_worker"],
+        desk["actors"]["street_officer"],
+        desk["actors"]["resident"],
+    )
+    ref = applicant_lookup(actor=worker, id_number=ZHANG_ID, purpose="受理").public_id
+    for offset, score in ((0, 5), (1, 2), (2, 4)):  # decided and rated on three different days
+        with time_machine.travel(WEDNESDAY + timedelta(days=offset), tick=False):
+            case = step(street, window_intake(worker, ref), "start_review")
+            case = step(street, case, "decide", decision="approved", note="符合")
+            case = step(worker, case, "deliver", delivery_method="pickup")
+            step(resident, case, "rate", score=score)
+    open_case = None
+    with time_machine.travel(WEDNESDAY + timedelta(days=3, hours=2), tick=False):
+        open_case = window_intake(worker, ref)
+        admin = desk["actors"]["city_admin"]
+        args = {"actor": admin, "parent_path": "2101", "child_length": 6, "names": {}}
+        period = {"since": WEDNESDAY - timedelta(days=1), "until": WEDNESDAY + timedelta(days=4)}
+        live = desk_figures_by_child(**args, **period)
+        assert desk_figures_refresh() == "3 unit-days of desk figures stored"
+        stored = desk_figures_by_child(**args, **period)
+        assert stored == live
+        (row,) = stored
+        assert (row.decided, row.on_time, row.rated, row.bad, row.open) == (3, 3, 3, 1, 1)
+        assert row.satisfaction == round((5 + 2 + 4) / 3, 2)
+        # a partial first day is counted live, whole days from the store
+        partial = {"since": WEDNESDAY + timedelta(hours=1), "until": WEDNESDAY + timedelta(days=4)}
+        assert desk_figures_by_child(**args, **partial)[0].decided == 2
+    assert open_case.state == CaseState.ACCEPTED
