@@ -320,8 +320,8 @@ def measure(args: argparse.Namespace) -> int:
         print(f"{name:<62} {value:9.2f} {base_name:>9} {base:9.2f} {value / base:7.1f}  {verdict}")
     print(
         f"\nmedians of {args.repeat} calls (figures: 5) after one warm-up call, in this process; "
-        "pk fetch: one case with its item and version by primary key. [SET jit = off]: an experiment, "
-        "the same call with PostgreSQL's JIT compilation off for this connection (the server default is on)."
+        "pk fetch: one case with its item and version by primary key; figures read the stored day "
+        "figures (refreshed above, as `linli tick` keeps them) and count today live."
     )
     if args.explain:
         for name, fn in checks.items():
