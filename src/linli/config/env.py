@@ -53,6 +53,7 @@ class LinliSettings(BaseSettings):
     sms_gateway_url: str = ""
     wechat_gateway_url: str = ""
     rectification_working_days: int = Field(default=15, ge=1, le=60)
+    office_hours: str = "08:30-12:00,13:30-17:30"
 
     @field_validator("database_url")
     @classmethod
@@ -74,6 +75,19 @@ class LinliSettings(BaseSettings):
         unknown = {c.strip() for c in value.split(",") if c.strip()} - NOTIFY_CHANNELS
         if unknown:
             raise ValueError(f"unknown channels {sorted(unknown)}; known: {sorted(NOTIFY_CHANNELS)} (未知的通知渠道)")
+        return value
+
+    @field_validator("office_hours")
+    @classmethod
+    def _office_hours(cls, value: str) -> str:
+        from linli.service_desk.domain import parse_office_hours
+
+        try:
+            parse_office_hours(value)
+        except ValueError:
+            raise ValueError(
+                "must be ordered HH:MM-HH:MM spans, e.g. 08:30-12:00,13:30-17:30 (格式应为 时:分-时:分)"
+            ) from None
         return value
 
     @field_validator("sms_gateway_url", "wechat_gateway_url")

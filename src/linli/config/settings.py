@@ -200,6 +200,7 @@ LINLI_NOTIFY_CHANNELS = [c.strip() for c in ENV.notify_channels.split(",") if c.
 LINLI_SMS_GATEWAY_URL = ENV.sms_gateway_url
 LINLI_WECHAT_GATEWAY_URL = ENV.wechat_gateway_url
 LINLI_RECTIFICATION_WORKING_DAYS = ENV.rectification_working_days
+LINLI_OFFICE_HOURS = ENV.office_hours
 LINLI_DEV_SECRETS = {"secret_key": DEV_SECRET_KEY, "data_key": DEV_DATA_KEY, "index_key": DEV_INDEX_KEY}
 
 LOGGING = {

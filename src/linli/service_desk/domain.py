@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -256,14 +256,35 @@ def actions_from(state: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- working days
+DEFAULT_OFFICE_HOURS = ((time(8, 30), time(12, 0)), (time(13, 30), time(17, 30)))
+
+
+def parse_office_hours(text: str) -> tuple[tuple[time, time], ...]:
+    """ "08:30-12:00,13:30-17:30" → ((08:30, 12:00), (13:30, 17:30)); ordered, not overlapping."""
+    spans = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        start, _, end = part.partition("-")
+        spans.append((time.fromisoformat(start.strip()), time.fromisoformat(end.strip())))
+    if not spans or any(a >= b for a, b in spans) or any(spans[i][1] > spans[i + 1][0] for i in range(len(spans) - 1)):
+        raise ValueError(f"office hours must be ordered HH:MM-HH:MM spans, not {text!r}")
+    return tuple(spans)
+
+
 class WorkCalendar:
     """Working days: Monday to Friday, except the public holidays, plus the swapped working
     weekends (调休). `exceptions` maps a date to whether it is a working day where that differs
-    from the weekday rule; `known_years` are the years whose schedule has been published."""
+    from the weekday rule; `known_years` are the years whose schedule has been published.
+    Working hours are the office hours of working days (for limits such as "4 working hours")."""
 
-    def __init__(self, exceptions: dict[date, bool] | None = None, known_years: frozenset[int] = frozenset()):
+    def __init__(
+        self,
+        exceptions: dict[date, bool] | None = None,
+        known_years: frozenset[int] = frozenset(),
+        office_hours: tuple[tuple[time, time], ...] = DEFAULT_OFFICE_HOURS,
+    ):
         self.exceptions = exceptions or {}
         self.known_years = known_years
+        self.office_hours = office_hours
 
     def is_workday(self, day: date) -> bool:
         if day in self.exceptions:
@@ -306,6 +327,40 @@ class WorkCalendar:
     def due_soon(self, due_on: date, today: date, within: int) -> bool:
         """Due today or within the next `within` working days, and not overdue yet."""
         return today <= due_on and self.working_days_between(today, due_on) <= within
+
+    def _spans(self, day: date, tz) -> list[tuple[datetime, datetime]]:
+        if not self.is_workday(day):
+            return []
+        return [
+            (datetime.combine(day, a, tzinfo=tz), datetime.combine(day, b, tzinfo=tz)) for a, b in self.office_hours
+        ]
+
+    def add_working_minutes(self, start: datetime, minutes: int) -> datetime:
+        """The moment `minutes` of office time after `start` (an aware datetime), skipping
+        nights, lunch breaks, weekends and holidays. With 0, the next moment in office time."""
+        remaining = timedelta(minutes=minutes)
+        day = start.date()
+        while True:
+            for begin, end in self._spans(day, start.tzinfo):
+                begin = max(begin, start)
+                if begin >= end:
+                    continue
+                if remaining == timedelta(0) or begin + remaining <= end:
+                    return begin + remaining
+                remaining -= end - begin
+            day += timedelta(days=1)
+
+    def working_minutes_between(self, start: datetime, end: datetime) -> int:
+        """Minutes of office time in [start, end) (0 when end <= start)."""
+        total = timedelta(0)
+        day = start.date()
+        while day <= end.date():
+            for begin, finish in self._spans(day, start.tzinfo):
+                overlap = min(finish, end) - max(begin, start)
+                if overlap > timedelta(0):
+                    total += overlap
+            day += timedelta(days=1)
+        return int(total.total_seconds() // 60)
 
 
 DUE_SOON_WORKING_DAYS = 2

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr
@@ -38,6 +39,7 @@ from linli.service_desk.domain import (
     WorkCalendar,
     action_label,
     actions_from,
+    parse_office_hours,
     transition_for,
 )
 from linli.service_desk.models import (
@@ -64,6 +66,7 @@ def work_calendar() -> WorkCalendar:
     return WorkCalendar(
         exceptions=dict(WorkCalendarDay.objects.values_list("day", "is_workday")),
         known_years=frozenset(WorkCalendarYear.objects.values_list("year", flat=True)),
+        office_hours=parse_office_hours(settings.LINLI_OFFICE_HOURS),
     )
 
 

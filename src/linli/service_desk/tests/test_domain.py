@@ -2,7 +2,8 @@
 (property-based, over the real published schedules), limits read from the reference
 catalogue, materials, the transition table."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from chinese_calendar import constants
@@ -10,12 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linli.service_desk.domain import (
+    DEFAULT_OFFICE_HOURS,
     TRANSITIONS,
     CaseState,
     WorkCalendar,
     actions_from,
     case_number,
     materials_from_text,
+    parse_office_hours,
     parse_time_limit,
 )
 
@@ -142,3 +145,37 @@ def test_every_state_is_reachable_and_terminal_states_have_no_exit():
 
 def test_case_numbers_are_readable():
     assert case_number("210102", date(2026, 11, 25), 17) == "210102-20261125-00017"
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MOMENTS = st.datetimes(min_value=datetime(2025, 9, 20), max_value=datetime(2026, 3, 10)).map(
+    lambda moment: moment.replace(second=0, microsecond=0, tzinfo=SHANGHAI)
+)
+
+
+def test_working_hours_skip_lunch_nights_weekends_and_holidays():
+    friday_4pm = datetime(2026, 2, 13, 16, 0, tzinfo=SHANGHAI)  # before Spring Festival
+    # 90 minutes until 17:30 Friday, then Saturday 14 Feb is a swapped working day from 08:30
+    assert REAL.add_working_minutes(friday_4pm, 4 * 60) == datetime(2026, 2, 14, 11, 0, tzinfo=SHANGHAI)
+    # four hours from 11:00 on a Wednesday: 1 h before lunch, 3 h after it
+    assert REAL.add_working_minutes(datetime(2026, 11, 25, 11, 0, tzinfo=SHANGHAI), 240) == datetime(
+        2026, 11, 25, 16, 30, tzinfo=SHANGHAI
+    )
+    night = datetime(2025, 9, 30, 22, 0, tzinfo=SHANGHAI)  # the eve of National Day
+    assert REAL.add_working_minutes(night, 0) == datetime(2025, 10, 9, 8, 30, tzinfo=SHANGHAI)
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=MOMENTS, minutes=st.integers(min_value=1, max_value=60 * 40))
+def test_a_working_hours_deadline_is_in_office_time_and_exactly_that_far(start, minutes):
+    due = REAL.add_working_minutes(start, minutes)
+    assert REAL.is_workday(due.date())
+    assert any(a <= due.time() <= b for a, b in DEFAULT_OFFICE_HOURS)
+    assert REAL.working_minutes_between(start, due) == minutes
+
+
+def test_office_hours_are_configurable_and_checked():
+    assert parse_office_hours("09:00-12:00, 14:00-18:00") == ((time(9), time(12)), (time(14), time(18)))
+    for bad in ("", "12:00-09:00", "09:00-13:00,12:00-17:00", "nine-five"):
+        with pytest.raises(ValueError):
+            parse_office_hours(bad)
