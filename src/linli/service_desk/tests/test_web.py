@@ -228,3 +228,21 @@ def test_a_notification_link_opens_the_right_page_for_each_reader(as_user):
     assert as_user("qian_resident").get(link)["Location"] == f"/my/cases/{case.public_id}/"
     assert as_user("binhe_worker").get(link)["Location"] == f"/staff/desk/cases/{case.public_id}/"
     assert as_user("community_worker").get(link).status_code == 404
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_the_window_checks_an_online_applications_materials_when_accepting(as_user):
+    as_user("qian_resident").post("/services/SQ007/apply/", {"checklist.m2": "on"})  # photo and form missing
+    case = ServiceCase.objects.get()
+    window = as_user("binhe_worker")
+    page = window.get(f"/staff/desk/cases/{case.public_id}/").content.decode()
+    assert 'name="checklist.m3"' in page and 'name="checklist.m4"' in page
+    refused = window.post(f"/staff/desk/cases/{case.public_id}/step/accept/", {})
+    assert refused.status_code == 400 and "缺少必要材料" in refused.content.decode()
+    accepted = window.post(
+        f"/staff/desk/cases/{case.public_id}/step/accept/",
+        {"checklist.m3": "deferred", "checklist.m4": "provided", "deferred_until": "2026-12-01"},
+    )
+    assert accepted.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "accepted" and case.checklist["m3"] == "deferred" and str(case.deferred_until) == "2026-12-01"

@@ -114,13 +114,15 @@ class ApplyForm(forms.Form):
 
 
 class StepForm(forms.Form):
-    """One form for every workflow step; each step uses the fields it needs."""
+    """One form for every workflow step; each step uses the fields it needs. Accepting an
+    online application also posts the checked materials (`checklist.<key>`)."""
 
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     decision = forms.ChoiceField(label=_("Decision"), required=False, choices=[("", "—"), *Decision.choices])
     delivery_method = forms.ChoiceField(
         label=_("Delivered by"), required=False, choices=[("", "—"), *DeliveryMethod.choices]
     )
+    deferred_until = forms.DateField(label=_("Promised material due by"), required=False, widget=DATE)
     score = forms.TypedChoiceField(
         label=_("Rating given by the applicant"),
         required=False,
@@ -128,6 +130,11 @@ class StepForm(forms.Form):
         empty_value=None,
         choices=[("", "—"), *RatingLevel.choices],
     )
+
+
+def posted_checklist(data) -> dict[str, str]:
+    """The `checklist.<key>` fields of a posted form: material key → status."""
+    return {name.split(".", 1)[1]: value for name, value in data.items() if name.startswith("checklist.") and value}
 
 
 class FollowUpForm(forms.Form):

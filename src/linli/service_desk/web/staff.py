@@ -75,6 +75,7 @@ from linli.service_desk.web.forms import (
     RectificationCloseForm,
     StepForm,
     materials_to_text,
+    posted_checklist,
 )
 from linli.service_desk.web.uploads import material_from_request
 
@@ -245,6 +246,7 @@ def case_step(request, public_id, action: str):
     form = StepForm(request.POST)
     if form.is_valid():
         data = TransitionInput(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+        data.checklist = posted_checklist(request.POST)
         try:
             case = case_transition(actor=request.actor, case=case, action=action, data=data)
         except DomainError as error:
