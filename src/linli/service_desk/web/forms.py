@@ -101,9 +101,8 @@ class ApplyForm(forms.Form):
         for material in materials:
             if material.pool_held:
                 continue
-            self.fields[f"checklist.{material.key}"] = forms.BooleanField(
-                label=material.name, required=False, help_text=_("I have it ready to show or send")
-            )
+            self.fields[f"checklist.{material.key}"] = forms.BooleanField(label=material.name, required=False)
+        self.order_fields([name for name in self.fields if name != "note"] + ["note"])
 
     def checklist(self) -> dict[str, str]:
         return {
