@@ -55,6 +55,11 @@ class Actor:
         )
 
     @property
+    def shown_name(self) -> str:
+        """The name written into records (timelines, hand-offs, follow-ups)."""
+        return self.display_name or self.username or "system"
+
+    @property
     def is_authenticated(self) -> bool:
         return self.user_id is not None or self.is_system
 

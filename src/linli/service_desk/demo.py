@@ -43,7 +43,7 @@ from linli.service_desk.models import (
     ServiceItem,
 )
 from linli.service_desk.selectors import version_materials, work_calendar
-from linli.service_desk.services import Route, case_route
+from linli.service_desk.services import Route, case_draft, case_route
 
 SCORES = [5] * 60 + [4] * 25 + [3] * 8 + [2] * 5 + [1] * 2
 CHANNELS = [Channel.WINDOW] * 55 + [Channel.ONLINE] * 25 + [Channel.PROXY] * 12 + [Channel.HOME] * 8
@@ -140,21 +140,9 @@ def _simulate(rng, item, applicant, route, staff, calendar, today, days_back, ot
     decider_id, decider_name = staff.at(f"dept:{route.department_id}" if route.department_id else route.handling_path)
     materials = version_materials(version)
     checklist = {m.key: MaterialStatus.PROVIDED for m in materials if not m.pool_held and m.required}
-    case = ServiceCase(
-        item=item,
-        item_version=version,
-        state=CaseState.SUBMITTED,
-        channel=channel,
-        applicant_ref=applicant.public_id,
-        applicant_name=applicant.name,
-        applicant_id_masked=applicant.id_number_masked,
-        applicant_user_id=applicant.user_id,
-        home_path=applicant.home_path,
-        accepted_path=desk,
-        handling_path=route.handling_path,
-        handling_department_id=route.department_id,
-        checklist=checklist,
-        submitted_at=submitted,
+    version.item = item
+    case = case_draft(
+        version, applicant, route, channel=channel, accepted_path=desk, checklist=checklist, submitted_at=submitted
     )
     if channel == Channel.HOME:  # 上门办: a visit booked a few working days on
         case.home_visit_at = _at(_later_workday(calendar, day, rng, 1, 3), rng, 9, 16)

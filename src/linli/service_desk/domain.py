@@ -366,6 +366,11 @@ class WorkCalendar:
 DUE_SOON_WORKING_DAYS = 2
 
 
+def add_years(day: date, years: int) -> date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    return day.replace(year=day.year + years, day=28 if (day.month, day.day) == (2, 29) else day.day)
+
+
 # ---------------------------------------------------------------- catalogue
 @dataclass(frozen=True)
 class Material:
@@ -479,6 +484,10 @@ NOTICES: dict[str, Msg] = {
         "办件 {number}「{item}」的结果已送达，欢迎对本次服务进行评价。",
         "The result of case {number} ({item}) was delivered; please rate the service.",
     ),
+    "supplied": Msg(
+        "办件 {number} 已补正材料，时限恢复计算，新的到期日 {due}。",
+        "Case {number} was supplemented; the clock runs again, now due {due}.",
+    ),
     "due_soon": Msg(
         "办件 {number}「{item}」将于 {due} 到期，请抓紧办理。",
         "Case {number} ({item}) is due on {due}; please finish it in time.",
@@ -496,5 +505,7 @@ NOTICES: dict[str, Msg] = {
         "Case {number} ({item}) received a bad rating; follow up and rectify by {due}.",
     ),
 }
+
+DECISION_WORDS = {Decision.APPROVED: Msg("准予", "approved"), Decision.DENIED: Msg("不予批准", "denied")}
 
 RATING_INVITE_AFTER_DAYS = 3  # 办结超过3天未评价→邀评 (practice in 亳州 and elsewhere)

@@ -35,6 +35,7 @@ from linli.core.services import audit_record, heartbeat_record
 from linli.residents.selectors import ApplicantCard, applicant_by_ref, applicant_for_user
 from linli.service_desk.domain import (
     APPLICANT_ACTIONS,
+    DECISION_WORDS,
     DEFAULT_PROMISED_DAYS,
     DUE_SOON_WORKING_DAYS,
     HANDOFF_HOLDER,
@@ -56,11 +57,13 @@ from linli.service_desk.domain import (
     FollowUpMethod,
     HandoffStep,
     ItemType,
+    Material,
     MaterialStatus,
     ProxyConsentMethod,
     RatingChannel,
     RectificationState,
     RectificationVerdict,
+    add_years,
     case_number,
     is_bad_rating,
     materials_from_text,
@@ -93,7 +96,6 @@ from linli.service_desk.selectors import (
     one_time_notice,
     version_materials,
     work_calendar,
-    work_calendar_forget,
 )
 
 # ================================================================ work calendar
@@ -123,7 +125,7 @@ def calendar_seed(*, years: list[int] | None = None) -> int:
         WorkCalendarDay.objects.filter(day__year=year).delete()
         WorkCalendarDay.objects.bulk_create(rows)
         WorkCalendarYear.objects.update_or_create(year=year, defaults={"source": source})
-    work_calendar_forget()
+    work_calendar.forget()
     return len(wanted)
 
 
@@ -148,7 +150,7 @@ def calendar_day_set(*, actor: Actor, day: date, is_workday: bool, name: str = "
         object_id=day.isoformat(),
         details={"is_workday": is_workday, "name": name[:40]},
     )
-    work_calendar_forget()
+    work_calendar.forget()
 
 
 # ================================================================ catalogue
@@ -216,8 +218,6 @@ def item_input_problems(data: ItemInput) -> list[FieldError]:
 
 
 def _normalised_materials(materials: list[dict]) -> list[dict]:
-    from linli.service_desk.domain import Material
-
     return [
         Material(
             key=str(m["key"]),
@@ -330,9 +330,7 @@ def catalogue_import(*, actor: Actor, text: str) -> CatalogueImportResult:
         try:
             version, changed = item_version_save(actor=actor, data=data)
         except DomainError as error:
-            result.rejected.append(
-                (line, Msg(str(error.fields[0].message.zh) if error.fields else error.message.zh, str(error)))
-            )
+            result.rejected.append((line, error.fields[0].message if error.fields else error.message))
             continue
         if not changed:
             result.unchanged += 1
@@ -350,7 +348,6 @@ def _reference_item(row: dict, by_seq: dict[str, dict]) -> tuple[ItemInput | Non
     if not (row.get("item_type_code") or "").strip():
         return None, Msg("非服务事项（工单），不导入目录", "not a service item (a work order); not imported")
     dept_text = row.get("responsible_dept") or ""
-    level, kind = DecidingLevel.DISTRICT, ""
     for word, word_level, word_kind in DEPARTMENT_WORDS:
         if word in dept_text:
             level, kind = word_level, word_kind
@@ -528,7 +525,7 @@ def _event_row(case, actor: Actor, action: str, from_state: str, to_state: str, 
         from_state=from_state,
         to_state=to_state,
         actor_user_id=actor.user_id,
-        actor_name=actor.display_name or actor.username or "system",
+        actor_name=actor.shown_name,
         note=note,
         details=details or {},
     )
@@ -551,9 +548,16 @@ def case_audit(actor: Actor, action: str, case: ServiceCase, details: dict | Non
 
 
 def _notice(kind: str, case: ServiceCase, **extra) -> Msg:
+    """A notice text filled in for the case; a `Msg` value is filled in per language."""
     template = NOTICES[kind]
     values = {"item": case.item_version.name, "number": case.number, "due": case.due_on or "", **extra}
-    return Msg(template.zh.format(**values), template.en.format(**values))
+
+    def filled(language: str) -> str:
+        return template.for_language(language).format(
+            **{k: v.for_language(language) if isinstance(v, Msg) else v for k, v in values.items()}
+        )
+
+    return Msg(filled("zh"), filled("en"))
 
 
 def _case_link(case: ServiceCase) -> str:
@@ -588,16 +592,23 @@ def case_submit(*, actor: Actor, data: IntakeInput) -> ServiceCase:
     return case
 
 
-def _case_new(actor, version, applicant: ApplicantCard, data: IntakeInput, *, accepted_path: str, accept=False):
-    """Build the case (accepted at once when taken at a window) and insert it; the case number is
-    drawn just before the insert."""
-    route = case_route(version, applicant.home_path)
-    now = timezone.now()
-    case = ServiceCase(
+def case_draft(
+    version: ServiceItemVersion,
+    applicant: ApplicantCard,
+    route: Route,
+    *,
+    channel: str,
+    accepted_path: str,
+    checklist: dict[str, str],
+    submitted_at: datetime,
+) -> ServiceCase:
+    """An unsaved, submitted case of `applicant` for `version`, routed: what every intake (and
+    the demo's simulation) starts from."""
+    return ServiceCase(
         item=version.item,
         item_version=version,
         state=CaseState.SUBMITTED,
-        channel=data.channel,
+        channel=channel,
         applicant_ref=applicant.public_id,
         applicant_name=applicant.name,
         applicant_id_masked=applicant.id_number_masked,
@@ -606,12 +617,25 @@ def _case_new(actor, version, applicant: ApplicantCard, data: IntakeInput, *, ac
         accepted_path=accepted_path,
         handling_path=route.handling_path,
         handling_department_id=route.department_id,
-        answers={str(k)[:40]: str(v)[:500] for k, v in data.answers.items()},
-        checklist=dict(data.checklist),
-        deferred_until=data.deferred_until,
-        home_visit_at=data.home_visit_at,
-        submitted_at=now,
+        checklist=checklist,
+        submitted_at=submitted_at,
     )
+
+
+def _case_new(actor, version, applicant: ApplicantCard, data: IntakeInput, *, accepted_path: str, accept=False):
+    """Build the case (accepted at once when taken at a window) and insert it; the case number is
+    drawn just before the insert."""
+    case = case_draft(
+        version,
+        applicant,
+        case_route(version, applicant.home_path),
+        channel=data.channel,
+        accepted_path=accepted_path,
+        checklist=dict(data.checklist),
+        submitted_at=timezone.now(),
+    )
+    case.answers = {str(k)[:40]: str(v)[:500] for k, v in data.answers.items()}
+    case.deferred_until, case.home_visit_at = data.deferred_until, data.home_visit_at
     if accept:
         _start_clock(case, actor, timezone.localdate())
     case.number = _next_case_number(accepted_path[:6], timezone.localdate())
@@ -664,7 +688,7 @@ def case_intake(*, actor: Actor, data: IntakeInput) -> ServiceCase:
         ProxyConsent.objects.create(
             case=case,
             agent_user_id=actor.user_id,
-            agent_name=actor.display_name or actor.username,
+            agent_name=actor.shown_name,
             method=data.proxy.method,
             reason=data.proxy.reason.strip()[:200],
             valid_until=data.proxy.valid_until,
@@ -697,7 +721,7 @@ def _proxy_problems(data: IntakeInput, today: date) -> list[FieldError]:
         problems.append(FieldError("proxy.method", Msg("请选择授权方式", "Choose how consent was given")))
     if len(proxy.reason.strip()) < 2:
         problems.append(FieldError("proxy.reason", Msg("请填写代办原因", "Give the reason for proxy handling")))
-    if not today <= proxy.valid_until <= today.replace(year=today.year + 1):
+    if not today <= proxy.valid_until <= add_years(today, 1):
         problems.append(
             FieldError(
                 "proxy.valid_until", Msg("授权有效期须在今天到一年之内", "Consent must be valid from today to a year")
@@ -833,15 +857,7 @@ def _on_supply(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
     case.due_soon_notified = case.overdue_notified = False
     if data.checklist:
         case.checklist = {**case.checklist, **data.checklist}
-    notify(
-        user_ids=[case.assignee_id],
-        kind="supplied",
-        text=Msg(
-            f"办件 {case.number} 已补正材料，时限恢复计算，新的到期日 {case.due_on}。",
-            f"Case {case.number} was supplemented; the clock runs again, now due {case.due_on}.",
-        ),
-        link=_case_link(case),
-    )
+    notify(user_ids=[case.assignee_id], kind="supplied", text=_notice("supplied", case), link=_case_link(case))
     return {"clock": "resumed", "paused_working_days": paused, "due_on": str(case.due_on)}
 
 
@@ -854,21 +870,13 @@ def _on_decide(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
     case.decision_note = data.note.strip()
     case.decided_at = timezone.now()
     case.finished_on_time = case.due_on is None or timezone.localdate() <= case.due_on
-    label = Decision(data.decision).label
     notify(
         user_ids=[case.applicant_user_id, case.owner_id],
         kind="decided",
-        text=Msg(
-            NOTICES["decided"].zh.format(item=case.item_version.name, number=case.number, decision=_zh(data.decision)),
-            NOTICES["decided"].en.format(item=case.item_version.name, number=case.number, decision=str(label)),
-        ),
+        text=_notice("decided", case, decision=DECISION_WORDS[data.decision]),
         link=_case_link(case),
     )
     return {"decision": data.decision, "on_time": case.finished_on_time}
-
-
-def _zh(decision: str) -> str:
-    return "准予" if decision == Decision.APPROVED else "不予批准"
 
 
 def _on_deliver(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
@@ -910,9 +918,14 @@ def case_rate_by_link(*, token: str, score: int | None, comment: str, client_add
     return case_transition(actor=actor, case=case, action="rate", data=data, by_applicant_link=True)
 
 
+def _archive_after_commit(case: ServiceCase) -> None:
+    """Freeze the record once the step has committed (with its timeline line)."""
+    transaction.on_commit(lambda: archive_record(ServiceCase.objects.get(pk=case.pk)))
+
+
 def _on_close(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
     case.closed_at = timezone.now()
-    transaction.on_commit(lambda: archive_record(ServiceCase.objects.get(pk=case.pk)))
+    _archive_after_commit(case)
     return {}
 
 
@@ -956,7 +969,7 @@ def _on_rate(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
             text=_notice("bad_rating", case, due=due),
             link=_case_link(case),
         )
-    transaction.on_commit(lambda: archive_record(ServiceCase.objects.get(pk=case.pk)))
+    _archive_after_commit(case)
     return {"score": score, "channel": channel}
 
 
@@ -982,13 +995,17 @@ HANDLERS: dict[str, Callable[[ServiceCase, Actor, TransitionInput], dict]] = {
 # ================================================================ rectifications
 
 
-def _may_rectify(actor: Actor, rectification: Rectification) -> bool:
-    case = rectification.case
+def _staff_on_case(actor: Actor, case: ServiceCase) -> bool:
+    """The accepting window or the deciding unit (谁办理谁负责): who follows up bad ratings, adds
+    files and moves the paper."""
     if case.handling_department_id in actor.department_ids:
         return True
-    return (
-        actor.has_perm(DESK_ACCEPT) and (actor.sees_path(case.accepted_path) or actor.sees_path(case.handling_path))
-    ) or (actor.has_perm("desk.decide") and actor.sees_path(case.handling_path))
+    staff = actor.has_perm(DESK_ACCEPT) or actor.has_perm(DESK_DECIDE)
+    return staff and (actor.sees_path(case.accepted_path) or actor.sees_path(case.handling_path))
+
+
+def _may_rectify(actor: Actor, rectification: Rectification) -> bool:
+    return _staff_on_case(actor, rectification.case)
 
 
 @transaction.atomic
@@ -1011,7 +1028,7 @@ def follow_up_record(
         method=method,
         summary=summary.strip(),
         resident_satisfied=resident_satisfied,
-        by_name=actor.display_name or actor.username,
+        by_name=actor.shown_name,
     )
     case_audit(actor, "follow_up", rectification.case, {"method": method})
     return follow_up
@@ -1038,7 +1055,7 @@ def rectification_close(*, actor: Actor, rectification: Rectification, verdict: 
     locked.verdict = verdict
     locked.summary = summary.strip()
     locked.closed_at = timezone.now()
-    locked.closed_by = actor.display_name or actor.username
+    locked.closed_by = actor.shown_name
     locked.save(update_fields=["state", "verdict", "summary", "closed_at", "closed_by"])
     case_audit(actor, "rectification_close", locked.case, {"verdict": verdict})
     return locked
@@ -1051,37 +1068,30 @@ def desk_files_dir() -> Path:
     return Path(settings.DATA_DIR) / "desk-files"
 
 
-def _may_touch_case(actor: Actor, case: ServiceCase) -> bool:
-    """The applicant, the accepting window or the deciding unit (who may add files or move paper)."""
-    if is_applicant(actor, case) or case.handling_department_id in actor.department_ids:
-        return True
-    staff = actor.has_perm(DESK_ACCEPT) or actor.has_perm(DESK_DECIDE)
-    return staff and (actor.sees_path(case.accepted_path) or actor.sees_path(case.handling_path))
+def _sniffed_type(data: bytes) -> str | None:
+    """The content type by the file's first bytes, not by its name; None if not accepted."""
+    return next((kind for kind, magics in UPLOAD_TYPES.items() if data.startswith(magics)), None)
 
 
-def _upload_problem(filename: str, data: bytes) -> Msg | None:
+def _upload_problem(data: bytes) -> Msg | None:
     if not data:
         return Msg("文件是空的", "The file is empty")
     if len(data) > UPLOAD_MAX_BYTES:
         return Msg("文件不能超过 10 MB", "The file must be at most 10 MB")
-    if not any(data.startswith(magic) for magics in UPLOAD_TYPES.values() for magic in magics):
+    if _sniffed_type(data) is None:
         return Msg("只接受 JPG、PNG 或 PDF 文件", "Only JPG, PNG or PDF files are accepted")
     return None
-
-
-def _content_type(data: bytes) -> str:
-    return next(kind for kind, magics in UPLOAD_TYPES.items() if any(data.startswith(m) for m in magics))
 
 
 def material_upload(*, actor: Actor, case: ServiceCase, material_key: str, filename: str, data: bytes) -> CaseMaterial:
     """Attach a photo or scan of one material. The bytes are sealed (AES-GCM) before they touch
     the disk; the type is judged by content, not by the name; open cases only."""
-    if not _may_touch_case(actor, case):
+    if not (is_applicant(actor, case) or _staff_on_case(actor, case)):
         raise not_found("办件", "Case")
     problems = []
     if material_key not in {m.key for m in version_materials(case.item_version)}:
         problems.append(FieldError("material_key", Msg("该事项没有这项材料", "This item has no such material")))
-    problem = _upload_problem(filename, data)
+    problem = _upload_problem(data)
     if problem:
         problems.append(FieldError("file", problem))
     if case.state not in OPEN_STATES:
@@ -1099,12 +1109,12 @@ def material_upload(*, actor: Actor, case: ServiceCase, material_key: str, filen
                 case=case,
                 material_key=material_key,
                 filename=Path(filename).name[:200] or "upload",
-                content_type=_content_type(data),
+                content_type=_sniffed_type(data),
                 size=len(data),
                 sha256=hashlib.sha256(data).hexdigest(),
                 stored_name=stored_name,
                 uploaded_at=timezone.now(),
-                uploaded_by=actor.display_name or actor.username,
+                uploaded_by=actor.shown_name,
             )
             case_audit(actor, "material_upload", case, {"material": material_key, "size": len(data)})
     except Exception:
@@ -1129,7 +1139,7 @@ def material_read(*, actor: Actor, material: CaseMaterial, reason: str = "查看
 @transaction.atomic
 def file_handoff_record(*, actor: Actor, case: ServiceCase, step: str, note: str = "") -> FileHandoff:
     """Record the next step of the paper file's journey; steps go in order, each one once."""
-    if not (actor.has_perm(DESK_ACCEPT) or actor.has_perm(DESK_DECIDE)) or not _may_touch_case(actor, case):
+    if not _staff_on_case(actor, case):
         raise permission_denied()
     locked = ServiceCase.objects.select_for_update().get(pk=case.pk)
     last = locked.handoffs.order_by("-at", "-id").values_list("step", flat=True).first() or ""
@@ -1146,7 +1156,7 @@ def file_handoff_record(*, actor: Actor, case: ServiceCase, step: str, note: str
         step=step,
         at=timezone.now(),
         holder_path=holder,
-        holder_name=actor.display_name or actor.username,
+        holder_name=actor.shown_name,
         note=note.strip()[:200],
     )
     case_audit(actor, "file_handoff", locked, {"step": step})
@@ -1228,9 +1238,7 @@ def archive_record(case: ServiceCase) -> ArchiveRecord:
     digest = hashlib.sha256(json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     now = timezone.now()
     closed = timezone.localtime(case.closed_at).date() if case.closed_at else timezone.localdate()
-    years = case.item_version.retention_years
-    # kept for whole years from closing (29 February closes count from 28 February)
-    until = closed.replace(year=closed.year + years, day=min(closed.day, 28) if closed.month == 2 else closed.day)
+    until = add_years(closed, case.item_version.retention_years)  # whole years from closing
     record, _created = ArchiveRecord.objects.update_or_create(
         case=case, defaults={"archived_at": now, "retention_until": until, "snapshot": snapshot, "sha256": digest}
     )
@@ -1252,9 +1260,6 @@ def archive_retention_purge(today: date | None = None) -> str:
         ArchiveRecord.objects.filter(pk=record.pk).update(purged_at=now)
         purged += 1
     return f"{purged} archive records past retention purged"
-
-
-# ================================================================ deadlines
 
 
 # ================================================================ stored figures
@@ -1302,6 +1307,21 @@ def desk_figures_refresh(*, full: bool = False) -> str:
     return f"{len(table)} unit-days of desk figures stored"
 
 
+# ================================================================ deadlines and invitations
+
+
+def _notify_once(cases, *, flag: str, kind: str, recipients, link) -> int:
+    """Notify about each case once: the flag is set by a conditional UPDATE, so two schedulers
+    running at once still send one message."""
+    sent = 0
+    for case in cases[:5000]:
+        if ServiceCase.objects.filter(pk=case.pk, **{flag: False}).update(**{flag: True}):
+            with transaction.atomic():
+                notify(user_ids=recipients(case), kind=kind, text=_notice(kind, case), link=link(case))
+            sent += 1
+    return sent
+
+
 def rating_invites_send(now: datetime | None = None) -> str:
     """Periodic job: a case delivered more than three days ago and not rated yet gets one
     invitation to rate (邀评), with the signed rating link, once."""
@@ -1311,46 +1331,36 @@ def rating_invites_send(now: datetime | None = None) -> str:
         rating_invited=False,
         delivered_at__lt=now - timedelta(days=RATING_INVITE_AFTER_DAYS),
     ).select_related("item_version")
-    sent = 0
-    for case in waiting[:5000]:
-        if ServiceCase.objects.filter(pk=case.pk, rating_invited=False).update(rating_invited=True):
-            with transaction.atomic():
-                notify(
-                    user_ids=[case.applicant_user_id],
-                    kind="rating_invite",
-                    text=_notice("rating_invite", case),
-                    link=rating_link(case),
-                )
-            sent += 1
+    sent = _notify_once(waiting, flag="rating_invited", kind="rating_invite", recipients=_applicant, link=rating_link)
     return f"{sent} rating invitations sent"
+
+
+def _applicant(case: ServiceCase) -> list[int | None]:
+    return [case.applicant_user_id]
+
+
+def _workers(case: ServiceCase) -> list[int | None]:
+    return [case.owner_id, case.assignee_id]
 
 
 def deadlines_check(today: date | None = None) -> str:
     """Periodic job: notify the owner and the assignee of each running case once when it falls
-    due soon and once when it becomes overdue. The flag is set by a conditional UPDATE, so two
-    schedulers running at once still notify once."""
+    due soon and once when it becomes overdue."""
     today = today or timezone.localdate()
     horizon = work_calendar().add_working_days(today, DUE_SOON_WORKING_DAYS)
     running = ServiceCase.objects.filter(state__in=RUNNING_STATES).select_related("item_version")
-    soon = overdue = 0
-    for case in running.filter(due_soon_notified=False, due_on__gte=today, due_on__lte=horizon)[:5000]:
-        if ServiceCase.objects.filter(pk=case.pk, due_soon_notified=False).update(due_soon_notified=True):
-            with transaction.atomic():
-                notify(
-                    user_ids=[case.owner_id, case.assignee_id],
-                    kind="due_soon",
-                    text=_notice("due_soon", case),
-                    link=_case_link(case),
-                )
-            soon += 1
-    for case in running.filter(overdue_notified=False, due_on__lt=today)[:5000]:
-        if ServiceCase.objects.filter(pk=case.pk, overdue_notified=False).update(overdue_notified=True):
-            with transaction.atomic():
-                notify(
-                    user_ids=[case.owner_id, case.assignee_id],
-                    kind="overdue",
-                    text=_notice("overdue", case),
-                    link=_case_link(case),
-                )
-            overdue += 1
+    soon = _notify_once(
+        running.filter(due_soon_notified=False, due_on__gte=today, due_on__lte=horizon),
+        flag="due_soon_notified",
+        kind="due_soon",
+        recipients=_workers,
+        link=_case_link,
+    )
+    overdue = _notify_once(
+        running.filter(overdue_notified=False, due_on__lt=today),
+        flag="overdue_notified",
+        kind="overdue",
+        recipients=_workers,
+        link=_case_link,
+    )
     return f"{soon} due soon, {overdue} overdue notified"
