@@ -4,17 +4,16 @@ you, workflow steps, the one-time notice, rectifications, the work calendar and 
 Every endpoint is parse → actor → one service or selector → schema; outside your scope a case
 is a 404, as if it did not exist."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from urllib.parse import quote
 from uuid import UUID
 
 from django.http import HttpResponse
-from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from linli.areas.selectors import org_unit_children, org_unit_get, unit_names
+from linli.areas.selectors import org_unit_get
 from linli.core.apitools import ErrorOut, Page
 from linli.core.errors import FieldError, Msg, not_found, validation_failed
 from linli.core.idempotency import idempotent
@@ -32,7 +31,7 @@ from linli.service_desk.selectors import (
     case_queue,
     case_timeline,
     checklist_lines,
-    desk_figures_by_child,
+    desk_figures_of_unit,
     item_get,
     item_list,
     item_versions,
@@ -564,17 +563,5 @@ def figures(request, code: str, since: date | None = None, until: date | None = 
     """On-time rate, open and overdue cases and satisfaction per child unit of `code`, for cases
     decided (and ratings given) in [since, until); default: this calendar year so far."""
     unit = org_unit_get(actor=request.actor, code=code)
-    today = timezone.localdate()
-    start = datetime.combine(since or today.replace(month=1, day=1), time.min, tzinfo=timezone.get_current_timezone())
-    end = datetime.combine((until or today) + timedelta(days=0 if until else 1), time.min, tzinfo=start.tzinfo)
-    children = list(org_unit_children(actor=request.actor, code=code).values_list("path", flat=True))
-    child_length = len(children[0]) if children else len(unit.path)
-    rows = desk_figures_by_child(
-        actor=request.actor,
-        parent_path=unit.path,
-        child_length=child_length,
-        since=start,
-        until=end,
-        names=unit_names(children),
-    )
+    rows = desk_figures_of_unit(actor=request.actor, unit=unit, since=since, until=until).rows
     return [row.__dict__ | {"on_time_rate": row.on_time_rate} for row in rows]

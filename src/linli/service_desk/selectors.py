@@ -19,8 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from linli.accounts.domain import DESK_SUPERVISE, DESK_VIEW, Role
+from linli.accounts.domain import DESK_ACCEPT, DESK_SUPERVISE, DESK_VIEW, Role
+from linli.areas.selectors import org_unit_children, unit_names
 from linli.core.actor import Actor
 from linli.core.errors import not_found
 from linli.core.memo import memo
@@ -138,20 +140,13 @@ def _department_only(actor: Actor) -> bool:
 
 
 def case_scope_q(actor: Actor) -> Q:
-    query = Q(pk__in=[])
-    if actor.user_id is not None:
-        query |= Q(applicant_user_id=actor.user_id)
+    query = Q(applicant_user_id=actor.user_id) if actor.user_id is not None else Q(pk__in=[])
     if not actor.has_perm(DESK_VIEW):
         return query
-    if actor.department_ids:
-        query |= Q(handling_department_id__in=actor.department_ids)
-    if actor.scope_paths and not _department_only(actor):
+    query |= _handled_by_q(actor)
+    if not _department_only(actor):
         for prefix in actor.scope_paths:
-            query |= (
-                under_path("accepted_path", prefix)
-                | under_path("handling_path", prefix)
-                | under_path("home_path", prefix)
-            )
+            query |= under_path("accepted_path", prefix) | under_path("home_path", prefix)
     return query
 
 
@@ -196,7 +191,7 @@ def may_act(actor: Actor, case: ServiceCase, transition: Transition) -> bool:
         # on the applicant's behalf at the window that accepted the case (e.g. the rating
         # tablet): only staff posted at that community, not every supervisor above it
         at_window = any(path.startswith(case.accepted_path) for path in actor.scope_paths)
-        return actor.has_perm("desk.accept") and at_window
+        return actor.has_perm(DESK_ACCEPT) and at_window
     if not actor.has_perm(transition.permission):
         return False
     if transition.where == "handling" and case.handling_department_id in actor.department_ids:
@@ -397,6 +392,34 @@ def desk_figures_by_child(
         )
         for path, values in sorted(table.items())
     ]
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    rows: list[DeskFigures]
+    child_codes: dict[str, str]  # path → code, to link down the tree
+    since: datetime
+    until: datetime
+
+
+def desk_figures_of_unit(*, actor: Actor, unit, since: date | None = None, until: date | None = None) -> UnitFigures:
+    """`desk_figures_by_child` for the children of `unit` over the days [since, until)
+    (default: 1 January to today included); the unit's own departments (a district's or the
+    city's cases) are a row of their own."""
+    today = timezone.localdate()
+    start = _midnight(since or today.replace(month=1, day=1))
+    end = _midnight(until or today + timedelta(days=1))
+    children = dict(org_unit_children(actor=actor, code=unit.code).values_list("path", "code"))
+    names = unit_names(children) | {unit.path: _("%(unit)s (its own departments)") % {"unit": unit.name}}
+    rows = desk_figures_by_child(
+        actor=actor,
+        parent_path=unit.path,
+        child_length=len(next(iter(children))) if children else len(unit.path),
+        since=start,
+        until=end,
+        names=names,
+    )
+    return UnitFigures(rows=rows, child_codes=children, since=start, until=end)
 
 
 def _midnight(day: date) -> datetime:

@@ -4,7 +4,6 @@ Each view: actor → form → one service or selector → page; outside the scop
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from functools import wraps
 from urllib.parse import quote
 
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.domain import CALENDAR_EDIT, CATALOGUE_EDIT, DESK_ACCEPT, DESK_SUPERVISE, DESK_VIEW
 from linli.areas.domain import DepartmentKind
-from linli.areas.selectors import community_paths, org_unit_children, org_unit_get, org_unit_top, unit_names
+from linli.areas.selectors import community_paths, org_unit_get, org_unit_top, unit_names
 from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.residents.services import applicant_lookup
@@ -37,7 +36,7 @@ from linli.service_desk.selectors import (
     case_materials,
     case_queue,
     checklist_lines,
-    desk_figures_by_child,
+    desk_figures_of_unit,
     figures_by_item,
     figures_by_owner,
     handoff_next_steps,
@@ -361,23 +360,11 @@ def figures(request, code: str = ""):
     unit = org_unit_get(actor=actor, code=code) if code else org_unit_top(actor=actor).first()
     if unit is None:
         raise not_found("单位", "Unit")
-    today = timezone.localdate()
-    since = datetime.combine(today.replace(month=1, day=1), time.min, tzinfo=timezone.get_current_timezone())
-    until = datetime.combine(today + timedelta(days=1), time.min, tzinfo=since.tzinfo)
-    children = list(org_unit_children(actor=actor, code=unit.code).values_list("path", "code"))
-    codes = dict(children)
-    names = unit_names(codes) | {unit.path: _("%(unit)s (its own departments)") % {"unit": unit.name}}
-    rows = desk_figures_by_child(
-        actor=actor,
-        parent_path=unit.path,
-        child_length=len(children[0][0]) if children else len(unit.path),
-        since=since,
-        until=until,
-        names=names,
-    )
+    figures = desk_figures_of_unit(actor=actor, unit=unit)
+    since, until = figures.since, figures.until
     context = {
         "unit": unit,
-        "rows": [(row, codes.get(row.path)) for row in rows],
+        "rows": [(row, figures.child_codes.get(row.path)) for row in figures.rows],
         "since": since.date(),
         "items": figures_by_item(actor=actor, since=since, until=until)[:20],
         "owners": figures_by_owner(actor=actor, since=since, until=until),
