@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -106,17 +107,19 @@ def applicant_find(id_number: str) -> Resident | None:
 
 def applicant_for_user(user_id: int | None) -> ApplicantCard | None:
     """The resident a logged-in resident account stands for, if the pool links one."""
-    if user_id is None:
-        return None
-    resident = Resident.objects.select_related("household__building").filter(user_id=user_id).first()
-    if resident is None or resident.status != ResidentStatus.ACTIVE:
-        return None
-    return applicant_card(resident)
+    return _active_applicant(user_id=user_id) if user_id is not None else None
 
 
 def applicant_by_ref(public_id) -> ApplicantCard | None:
     """Re-read an applicant the desk already holds a case or lookup for (services only)."""
-    resident = Resident.objects.select_related("household__building").filter(public_id=public_id).first()
+    try:
+        return _active_applicant(public_id=public_id)
+    except ValidationError:  # not a UUID: no such applicant
+        return None
+
+
+def _active_applicant(**lookup) -> ApplicantCard | None:
+    resident = Resident.objects.select_related("household__building").filter(**lookup).first()
     if resident is None or resident.status != ResidentStatus.ACTIVE:
         return None
     return applicant_card(resident)

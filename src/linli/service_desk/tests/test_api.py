@@ -222,3 +222,11 @@ def test_inbox_shows_the_applicants_notifications(as_user, django_capture_on_com
     assert [m["kind"] for m in inbox] == ["accepted"] and number in inbox[0]["text"]
     english = as_user("qian_resident").get("/api/v1/me/inbox", headers={"Accept-Language": "en"}).json()
     assert english[0]["text"].startswith("Your application for")
+
+
+def test_a_malformed_applicant_reference_is_a_clear_refusal(as_user):
+    body = {"item_code": "SQ001", "channel": "window", "applicant": "not-a-uuid", "checklist": DIBAO_COMPLETE}
+    refused = as_user("community_worker").post(f"{API}/cases", body, content_type="application/json")
+    assert refused.status_code == 422
+    assert refused.json()["error"]["fields"][0]["field"] == "applicant"
+    assert ServiceCase.objects.count() == 0

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from linli.areas.services import DivisionFileRejectedError, divisions_import
 from linli.core.actor import Actor
+from linli.core.management import read_utf8
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "shenyang_divisions.csv"
 
@@ -18,12 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, **options):
         path = Path(file)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise CommandError(f"文件不存在 (file not found): {path}") from None
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"文件不是 UTF-8 编码 (file is not UTF-8): {path}, byte {exc.start}") from None
+        text = read_utf8(path)
         try:
             result = divisions_import(actor=Actor.system("import-divisions"), text=text, source=path.name)
         except DivisionFileRejectedError as exc:

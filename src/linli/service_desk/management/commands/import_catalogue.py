@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from linli.accounts.domain import CATALOGUE_EDIT
 from linli.core.actor import Actor
 from linli.core.errors import DomainError
+from linli.core.management import read_utf8
 from linli.service_desk.services import catalogue_import
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "community_service_items.csv"
@@ -23,12 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, **options):
         path = Path(file)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise CommandError(f"文件不存在 (file not found): {path}") from None
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"文件不是 UTF-8 编码 (file is not UTF-8): {path}, byte {exc.start}") from None
+        text = read_utf8(path)
         actor = Actor.system("import-catalogue", permissions=frozenset({CATALOGUE_EDIT}))
         try:
             result = catalogue_import(actor=actor, text=text)
