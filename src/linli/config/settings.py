@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "linli.areas",
     "linli.residents",
     "linli.service_desk",
+    "linli.grid_events",
     "linli.portal",
 ]
 
