@@ -64,20 +64,49 @@ CATALOGUE_EDIT = "desk.catalogue_edit"
 CALENDAR_EDIT = "desk.calendar_edit"
 
 FRONT_DESK = frozenset({DESK_VIEW, DESK_ACCEPT, RESIDENTS_APPLICANT_LOOKUP})
+GRID_VIEW = "grid.view"  # see the grid events of one's scope (staff)
+GRID_REPORT = "grid.report"  # report a problem (grid worker, resident 随手拍)
+GRID_REGISTER = "grid.register"  # register, reject, merge, handle in the community (立案)
+GRID_DISPATCH = "grid.dispatch"  # send to a department (派遣)
+GRID_WHISTLE = "grid.whistle"  # summon departments (吹哨)
+GRID_HANDLE = "grid.handle"  # accept, return, report handling (department or self-handling community)
+GRID_VERIFY = "grid.verify"  # check the fix on site (核查)
+GRID_SUPERVISE = "grid.supervise"  # supervision notices (督办), rankings
+GRID_CATEGORY_EDIT = "grid.category_edit"  # categories, default departments, time limits
+GRID_COMMUNITY = frozenset(
+    {GRID_VIEW, GRID_REPORT, GRID_REGISTER, GRID_DISPATCH, GRID_WHISTLE, GRID_HANDLE, GRID_VERIFY}
+)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.RESIDENT: frozenset({DESK_APPLY}),
+    Role.RESIDENT: frozenset({DESK_APPLY, GRID_REPORT}),
     Role.GRID_WORKER: frozenset({ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EDIT, RESIDENTS_VISIT, RESIDENTS_EXPORT})
-    | FRONT_DESK,
+    | FRONT_DESK
+    | {GRID_VIEW, GRID_REPORT, GRID_VERIFY},
     Role.COMMUNITY_WORKER: frozenset(
         {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EDIT, RESIDENTS_VISIT, RESIDENTS_EXPORT, RESIDENTS_IMPORT, DESK_DECIDE}
     )
-    | FRONT_DESK,
+    | FRONT_DESK
+    | GRID_COMMUNITY,
     Role.STREET_OFFICER: frozenset({ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, DESK_DECIDE, DESK_SUPERVISE})
-    | FRONT_DESK,
-    Role.DEPARTMENT_OFFICER: frozenset({ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, DESK_VIEW, DESK_DECIDE}),
+    | FRONT_DESK
+    | GRID_COMMUNITY
+    | {GRID_SUPERVISE},
+    Role.DEPARTMENT_OFFICER: frozenset(
+        {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, DESK_VIEW, DESK_DECIDE, GRID_VIEW, GRID_HANDLE}
+    ),
     Role.DISTRICT_ADMIN: frozenset(
-        {ORGTREE_VIEW, ACCOUNTS_MANAGE, RESIDENTS_VIEW, RESIDENTS_EXPORT, RESIDENTS_IMPORT, DESK_VIEW, DESK_SUPERVISE}
+        {
+            ORGTREE_VIEW,
+            ACCOUNTS_MANAGE,
+            RESIDENTS_VIEW,
+            RESIDENTS_EXPORT,
+            RESIDENTS_IMPORT,
+            DESK_VIEW,
+            DESK_SUPERVISE,
+            GRID_VIEW,
+            GRID_SUPERVISE,
+            GRID_CATEGORY_EDIT,
+        }
     ),
     Role.CITY_ADMIN: frozenset(
         {
@@ -91,9 +120,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             DESK_SUPERVISE,
             CATALOGUE_EDIT,
             CALENDAR_EDIT,
+            GRID_VIEW,
+            GRID_SUPERVISE,
+            GRID_CATEGORY_EDIT,
         }
     ),
-    Role.AUDITOR: frozenset({ORGTREE_VIEW, AUDIT_SEARCH, DESK_VIEW, DESK_SUPERVISE}),
+    Role.AUDITOR: frozenset({ORGTREE_VIEW, AUDIT_SEARCH, DESK_VIEW, DESK_SUPERVISE, GRID_VIEW}),
     Role.OPERATOR: frozenset(
         {ORGTREE_VIEW, OPS_VIEW, DIVISIONS_IMPORT, RESIDENTS_VIEW, RESIDENTS_IMPORT, CATALOGUE_EDIT, CALENDAR_EDIT}
     ),

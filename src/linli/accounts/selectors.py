@@ -114,3 +114,14 @@ def user_by_username(username: str) -> User | None:
 
 def user_by_id(user_id: int) -> User | None:
     return User.objects.filter(pk=user_id).first()
+
+
+def posted_user_ids(*, roles: set[str], scope_path: str = "", department_id: int | None = None) -> list[int]:
+    """Users holding one of `roles` now, posted at exactly `scope_path` or to `department_id`:
+    the people a notice about that unit's or department's work should reach."""
+    postings = Posting.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=timezone.now()), role__in=roles)
+    if department_id is not None:
+        postings = postings.filter(department_id=department_id)
+    else:
+        postings = postings.filter(scope_path=scope_path)
+    return sorted(set(postings.values_list("user_id", flat=True)))

@@ -23,6 +23,9 @@ class OrgUnit(models.Model):
         help_text=_("True when urban/rural was inferred from the unit type, not taken from an NBS code."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # WGS-84 position of the unit's office or centre; optional (maps, nearest-unit lookup).
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lng = models.FloatField(_("longitude"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("org unit")
@@ -66,6 +69,8 @@ class Building(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="buildings")
     floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)  # WGS-84
+    lng = models.FloatField(_("longitude"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("building")

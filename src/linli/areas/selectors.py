@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Max, Min, Q, QuerySet
 
 from linli.areas.domain import PATH_LENGTH
 from linli.areas.models import Building, Department, Grid, OrgUnit
@@ -130,3 +135,91 @@ def community_paths(*, actor: Actor) -> list[tuple[str, str]]:
     """(path, name) of the communities and villages in the actor's scope, for choosing a window."""
     units = actor.scoped(OrgUnit.objects.filter(kind__in=["community", "village"], is_active=True))
     return list(units.values_list("path", "name")[:200])
+
+
+# ---------------------------------------------------------------- positions
+
+
+@dataclass(frozen=True)
+class CommunityPositions:
+    paths: tuple[str, ...]
+    lat: np.ndarray
+    lng: np.ndarray
+
+    def nearest(self, lat: float, lng: float) -> str | None:
+        """The community whose recorded position is nearest (equirectangular: fine within a city)."""
+        if not self.paths:
+            return None
+        dx = (self.lng - lng) * math.cos(math.radians(lat))
+        index = int(np.argmin(dx * dx + (self.lat - lat) ** 2))
+        return self.paths[index]
+
+
+@memo(300)
+def community_positions() -> CommunityPositions:
+    rows = list(
+        OrgUnit.objects.filter(kind__in=["community", "village"], is_active=True, lat__isnull=False)
+        .order_by("path")
+        .values_list("path", "lat", "lng")
+    )
+    return CommunityPositions(
+        tuple(r[0] for r in rows), np.array([r[1] for r in rows], float), np.array([r[2] for r in rows], float)
+    )
+
+
+def community_nearest(*, lat: float, lng: float) -> OrgUnit | None:
+    path = community_positions().nearest(lat, lng)
+    return org_unit_by_path(path) if path else None
+
+
+BOUNDS_MARGIN_DEGREES = 0.05  # ≈ 5 km beyond the outermost recorded unit
+
+
+@memo(300)
+def city_bounds() -> tuple[float, float, float, float] | None:
+    """(south, west, north, east) of the city: LINLI_CITY_BOUNDS when set, else the box around
+    every unit and building with a position plus a margin; None when nothing has a position."""
+    configured = getattr(settings, "LINLI_CITY_BOUNDS", "")
+    if configured:
+        south, west, north, east = (float(x) for x in configured.split(","))
+        return south, west, north, east
+    box = OrgUnit.objects.filter(lat__isnull=False).aggregate(s=Min("lat"), n=Max("lat"), w=Min("lng"), e=Max("lng"))
+    if box["s"] is None:
+        return None
+    m = BOUNDS_MARGIN_DEGREES
+    return box["s"] - m, box["w"] - m, box["n"] + m, box["e"] + m
+
+
+def inside_city(lat: float, lng: float) -> bool:
+    bounds = city_bounds()
+    if bounds is None:
+        return True
+    south, west, north, east = bounds
+    return south <= lat <= north and west <= lng <= east
+
+
+def building_get_by_public_id(public_id) -> Building | None:
+    return Building.objects.select_related("grid").filter(public_id=public_id).first()
+
+
+def grid_by_path(path: str) -> Grid | None:
+    return Grid.objects.filter(path=path).first()
+
+
+def department_names(ids) -> dict[int, str]:
+    return dict(Department.objects.filter(pk__in=set(ids)).values_list("pk", "name"))
+
+
+def grid_nearest(*, community_path: str, lat: float, lng: float) -> Grid | None:
+    """The grid of the community's building nearest to a point: a report from the map lands
+    with the grid worker who walks that street. None when no building has a position."""
+    rows = list(
+        Building.objects.filter(grid__community__path=community_path, lat__isnull=False).values_list(
+            "grid_id", "lat", "lng"
+        )
+    )
+    if not rows:
+        return None
+    scale = math.cos(math.radians(lat))
+    grid_id = min(rows, key=lambda r: ((r[2] - lng) * scale) ** 2 + (r[1] - lat) ** 2)[0]
+    return Grid.objects.filter(pk=grid_id).first()

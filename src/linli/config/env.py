@@ -54,6 +54,13 @@ class LinliSettings(BaseSettings):
     wechat_gateway_url: str = ""
     rectification_working_days: int = Field(default=15, ge=1, le=60)
     office_hours: str = "08:30-12:00,13:30-17:30"
+    city_bounds: str = ""
+    duplicate_radius_m: int = Field(default=100, ge=5, le=5000)
+    duplicate_window_hours: int = Field(default=72, ge=1, le=24 * 90)
+    router_min_confidence: float = Field(default=0.6, ge=0.0, le=1.0)
+    router_dir: str = ""
+    map_tiles_url: str = ""
+    map_tiles_attribution: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -90,7 +97,20 @@ class LinliSettings(BaseSettings):
             ) from None
         return value
 
-    @field_validator("sms_gateway_url", "wechat_gateway_url")
+    @field_validator("city_bounds")
+    @classmethod
+    def _city_bounds(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            south, west, north, east = (float(x) for x in value.split(","))
+        except ValueError:
+            raise ValueError("must be south,west,north,east in degrees (须为 南,西,北,东 经纬度)") from None
+        if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+            raise ValueError("south < north and west < east, in degrees (南纬应小于北纬、西经应小于东经)")
+        return value
+
+    @field_validator("sms_gateway_url", "wechat_gateway_url", "map_tiles_url")
     @classmethod
     def _gateway_url(cls, value: str) -> str:
         if value and urlsplit(value).scheme not in {"http", "https"}:

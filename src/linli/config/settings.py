@@ -202,6 +202,13 @@ LINLI_SMS_GATEWAY_URL = ENV.sms_gateway_url
 LINLI_WECHAT_GATEWAY_URL = ENV.wechat_gateway_url
 LINLI_RECTIFICATION_WORKING_DAYS = ENV.rectification_working_days
 LINLI_OFFICE_HOURS = ENV.office_hours
+LINLI_CITY_BOUNDS = ENV.city_bounds
+LINLI_DUPLICATE_RADIUS_M = ENV.duplicate_radius_m
+LINLI_DUPLICATE_WINDOW_HOURS = ENV.duplicate_window_hours
+LINLI_ROUTER_MIN_CONFIDENCE = ENV.router_min_confidence
+LINLI_ROUTER_DIR = Path(ENV.router_dir).resolve() if ENV.router_dir else DATA_DIR / "router"
+LINLI_MAP_TILES_URL = ENV.map_tiles_url
+LINLI_MAP_TILES_ATTRIBUTION = ENV.map_tiles_attribution
 LINLI_DEV_SECRETS = {"secret_key": DEV_SECRET_KEY, "data_key": DEV_DATA_KEY, "index_key": DEV_INDEX_KEY}
 
 LOGGING = {

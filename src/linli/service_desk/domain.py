@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.domain import DESK_ACCEPT, DESK_APPLY, DESK_DECIDE
@@ -337,7 +338,9 @@ class WorkCalendar:
 
     def add_working_minutes(self, start: datetime, minutes: int) -> datetime:
         """The moment `minutes` of office time after `start` (an aware datetime), skipping
-        nights, lunch breaks, weekends and holidays. With 0, the next moment in office time."""
+        nights, lunch breaks, weekends and holidays. With 0, the next moment in office time.
+        Office hours are local: a UTC `start` (as from `timezone.now()`) is converted first."""
+        start = timezone.localtime(start)
         remaining = timedelta(minutes=minutes)
         day = start.date()
         while True:
@@ -352,6 +355,7 @@ class WorkCalendar:
 
     def working_minutes_between(self, start: datetime, end: datetime) -> int:
         """Minutes of office time in [start, end) (0 when end <= start)."""
+        start, end = timezone.localtime(start), timezone.localtime(end)
         total = timedelta(0)
         day = start.date()
         while day <= end.date():

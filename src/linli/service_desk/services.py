@@ -416,15 +416,14 @@ def case_route(version: ServiceItemVersion, home_path: str) -> Route:
 NEXT_NUMBER_SQL = "UPDATE service_desk_casenumbercounter SET last = last + 1 WHERE prefix = %s RETURNING last"
 
 
-def _next_case_number(district_code: str, day: date) -> str:
-    """Draw the day's next number for the district in one statement. The UPDATE locks the
-    counter row until the transaction ends, so two windows never draw the same number; callers
-    draw it as late as they can to hold the lock briefly."""
-    prefix = f"{district_code}{day:%Y%m%d}"
+def number_next(prefix: str) -> int:
+    """Draw the next number of a sequence (a district's cases of a day, its grid events of a day)
+    in one statement. The UPDATE locks the counter row until the transaction ends, so two
+    windows never draw the same number; callers draw it as late as they can."""
     with connection.cursor() as cursor:
         cursor.execute(NEXT_NUMBER_SQL, [prefix])
         row = cursor.fetchone()
-        if row is None:  # the district's first case of the day
+        if row is None:  # the sequence's first number
             try:
                 with transaction.atomic():
                     CaseNumberCounter.objects.create(prefix=prefix, last=1)
@@ -432,7 +431,11 @@ def _next_case_number(district_code: str, day: date) -> str:
             except IntegrityError:  # another transaction created it first
                 cursor.execute(NEXT_NUMBER_SQL, [prefix])
                 row = cursor.fetchone()
-    return case_number(district_code, day, row[0])
+    return row[0]
+
+
+def _next_case_number(district_code: str, day: date) -> str:
+    return case_number(district_code, day, number_next(f"{district_code}{day:%Y%m%d}"))
 
 
 # ================================================================ intake

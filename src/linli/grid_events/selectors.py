@@ -1,0 +1,553 @@
+"""Reads of grid events, always through the actor's scope: staff see the events of their area
+(a grid worker their grid), a department the events ever sent to it, a resident their own."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
+
+from linli.accounts.domain import GRID_VIEW, Role
+from linli.areas.selectors import department_by_id, department_for, department_names, unit_names
+from linli.core.actor import Actor
+from linli.core.errors import not_found
+from linli.core.memo import memo
+from linli.core.paths import under_path
+from linli.grid_events.domain import (
+    ENDED_STATES,
+    GOOD_RATING_MIN,
+    OPEN_STATES,
+    AssignmentRole,
+    AssignmentState,
+    EventState,
+    Transition,
+    actions_from,
+    degree_box,
+    distance_m,
+    rate,
+    related_codes,
+    step_label,
+    transition_for,
+    warning_for,
+)
+from linli.grid_events.models import (
+    Assignment,
+    CategoryRoute,
+    EventCategory,
+    EventPhoto,
+    EventStep,
+    GridEvent,
+    Response,
+    Supervision,
+    Whistle,
+)
+from linli.service_desk.selectors import work_calendar
+
+logger = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------- categories
+
+
+@memo(60)
+def categories_by_code() -> dict[str, EventCategory]:
+    """Every category, memoised per process for a minute: each report and step reads them."""
+    return {c.code: c for c in EventCategory.objects.all()}
+
+
+def category_list(*, include_inactive: bool = False, q: str = "") -> list[EventCategory]:
+    rows = [c for c in categories_by_code().values() if include_inactive or c.is_active]
+    if q:
+        rows = [c for c in rows if q in c.name or q in c.major_name or c.code.startswith(q.upper())]
+    return sorted(rows, key=lambda c: c.code)
+
+
+def category_get(code: str) -> EventCategory | None:
+    return categories_by_code().get((code or "").strip().upper())
+
+
+def category_route_department(category: EventCategory, district_path: str):
+    """The department answering for a category in a district: the district's own route if it set
+    one, else its department of the category's kind."""
+    route = _routes().get((category.pk, district_path))
+    if route:
+        return department_by_id(route)
+    return department_for(unit_path=district_path, kind=category.department_kind)
+
+
+@memo(60)
+def _routes() -> dict[tuple[int, str], int]:
+    return {
+        (category_id, path): department_id
+        for category_id, path, department_id in CategoryRoute.objects.values_list(
+            "category_id", "district__path", "department_id"
+        )
+    }
+
+
+def category_routes_forget() -> None:
+    _routes.forget()
+
+
+def category_routes(category: EventCategory) -> QuerySet[CategoryRoute]:
+    return category.routes.select_related("district", "department").order_by("district__path")
+
+
+# ---------------------------------------------------------------- scope
+
+
+def _department_only(actor: Actor) -> bool:
+    """A department officer's posting path is their district: it must not open every event
+    there, only the ones sent to their department."""
+    staff_roles = actor.roles - {Role.RESIDENT}
+    return bool(staff_roles) and staff_roles <= {Role.DEPARTMENT_OFFICER}
+
+
+def event_scope_q(actor: Actor) -> Q:
+    query = Q(reporter_id=actor.user_id) if actor.user_id is not None else Q(pk__in=[])
+    if not actor.has_perm(GRID_VIEW):
+        return query
+    if actor.department_ids:
+        sent_to_us = Assignment.objects.filter(event_id=OuterRef("pk"), department_id__in=actor.department_ids)
+        query |= Q(Exists(sent_to_us))
+    if not _department_only(actor):
+        query |= actor.scope_q("path")
+    return query
+
+
+def event_list(*, actor: Actor) -> QuerySet[GridEvent]:
+    if not actor.is_authenticated:
+        return GridEvent.objects.none()
+    return GridEvent.objects.filter(event_scope_q(actor)).select_related("category", "holder_department")
+
+
+def event_get(*, actor: Actor, key) -> GridEvent:
+    """An event by public id or number, if the actor may see it (else the same 404)."""
+    key = str(key).strip()
+    lookup = Q(number=key.upper())
+    if len(key) == 36:
+        lookup |= Q(public_id=key)
+    event = event_list(actor=actor).filter(lookup).first()
+    if event is None:
+        raise not_found("事件", "Event")
+    return event
+
+
+def event_by_number(number: str) -> GridEvent | None:
+    """Unscoped: for Open311, where the public sees every request's public fields."""
+    return GridEvent.objects.select_related("category").filter(number=number.strip().upper()).first()
+
+
+def event_by_token(token) -> GridEvent | None:
+    return GridEvent.objects.filter(open311_token=token).first()
+
+
+def is_reporter(actor: Actor, event: GridEvent) -> bool:
+    return actor.user_id is not None and event.reporter_id == actor.user_id
+
+
+# ---------------------------------------------------------------- who may act
+
+
+def holds(actor: Actor, event: GridEvent) -> bool:
+    """Is the actor on the side of the unit or department holding the event now? The grid
+    worker of the event's grid stands for its community (they verify on site)."""
+    if event.holder_department_id:
+        return event.holder_department_id in actor.department_ids
+    if _department_only(actor):
+        return False
+    if actor.sees_path(event.holder_path):
+        return True
+    return event.holder_path == event.community_path and actor.sees_path(event.path)
+
+
+def owns(actor: Actor, event: GridEvent) -> bool:
+    """Staff of the event's place (its community or an ancestor), whoever holds it now."""
+    return not _department_only(actor) and actor.sees_path(event.community_path)
+
+
+def may_act(actor: Actor, event: GridEvent, transition: Transition) -> bool:
+    if not actor.has_perm(transition.permission):
+        return False
+    if transition.side == "reporter":
+        return is_reporter(actor, event)
+    if transition.side == "owner":
+        return owns(actor, event)
+    return holds(actor, event)
+
+
+def event_actions(*, actor: Actor, event: GridEvent) -> list[str]:
+    return [a for a in actions_from(event.state) if may_act(actor, event, transition_for(a))]
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+def duplicates_near(
+    *, lat: float, lng: float, category_code: str = "", at: datetime | None = None, exclude_id: int | None = None
+) -> list[GridEvent]:
+    """Open or recent events of the same or a related category (same major class) within the
+    configured radius and time window, nearest first. Unscoped on purpose: a grid worker must see
+    that the neighbouring grid already reported the burst pipe; callers show number, category,
+    state and distance only."""
+    at = at or timezone.now()
+    radius = settings.LINLI_DUPLICATE_RADIUS_M
+    south, north, west, east = degree_box(lat, lng, radius)
+    since = at - timedelta(hours=settings.LINLI_DUPLICATE_WINDOW_HOURS)
+    candidates = GridEvent.objects.filter(
+        lat__range=(south, north), lng__range=(west, east), reported_at__gte=since, reported_at__lte=at
+    ).exclude(state__in=[EventState.REJECTED, EventState.MERGED])
+    if exclude_id:
+        candidates = candidates.exclude(pk=exclude_id)
+    if category_code:
+        code, major = related_codes(category_code)
+        candidates = candidates.filter(Q(category__code=code) | Q(category__major_code=major) | Q(category=None))
+    found = []
+    for event in candidates.select_related("category")[:50]:
+        event.distance = distance_m(lat, lng, event.lat, event.lng)
+        if event.distance <= radius:
+            found.append(event)
+    return sorted(found, key=lambda e: e.distance)
+
+
+# ---------------------------------------------------------------- queues
+
+
+QUEUES = ("mine", "to_register", "to_dispatch", "to_verify", "in_progress", "overdue", "closed", "all")
+DEPARTMENT_QUEUES = ("pending", "handling", "overdue", "done")
+
+
+def _held_by_q(actor: Actor) -> Q:
+    query = Q(holder_department_id__in=actor.department_ids)
+    if not _department_only(actor):
+        for prefix in actor.scope_paths:
+            query |= under_path("holder_path", prefix[:12])
+    return query
+
+
+def event_queue(*, actor: Actor, queue: str, q: str = "") -> QuerySet[GridEvent]:
+    events = event_list(actor=actor)
+    now = timezone.now()
+    filters = {
+        "mine": Q(reporter_id=actor.user_id),
+        "to_register": Q(state=EventState.REPORTED),
+        "to_dispatch": Q(state=EventState.REGISTERED),
+        "to_verify": Q(state=EventState.HANDLED),
+        "in_progress": Q(state__in=[EventState.DISPATCHED, EventState.HANDLING]),
+        "overdue": Q(state__in=OPEN_STATES, stage_due_at__lt=now),
+        "closed": Q(state__in=ENDED_STATES),
+        "all": Q(),
+        # a department's own queues
+        "pending": Q(state=EventState.DISPATCHED) & _held_by_q(actor),
+        "handling": Q(state=EventState.HANDLING) & _held_by_q(actor),
+        "done": Q(
+            pk__in=Assignment.objects.filter(department_id__in=actor.department_ids, solved=True).values("event")
+        ),
+    }
+    events = events.filter(filters.get(queue, Q()))
+    if queue == "overdue" and _department_only(actor):
+        events = events.filter(_held_by_q(actor))
+    if q:
+        events = events.filter(Q(number__icontains=q) | Q(description__icontains=q) | Q(address__icontains=q))
+    order = (
+        "stage_due_at" if queue in {"overdue", "pending", "handling", "to_register", "to_dispatch"} else "-reported_at"
+    )
+    return events.order_by(order, "pk")
+
+
+def is_overdue(event: GridEvent, now: datetime | None = None) -> bool:
+    return (
+        event.state in OPEN_STATES and event.stage_due_at is not None and event.stage_due_at < (now or timezone.now())
+    )
+
+
+# ---------------------------------------------------------------- one event
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    at: datetime
+    action: str
+    label: str
+    actor_name: str
+    note: str
+    from_holder: str
+    to_holder: str
+    details: dict
+
+
+def holder_name(holder: str, names: dict[str, str] | None = None) -> str:
+    """A readable name for "unit:<path>" or "dept:<id>"."""
+    kind, _, key = holder.partition(":")
+    if kind == "dept":
+        department = department_by_id(int(key)) if key.isdigit() else None
+        return department.name if department else key
+    if kind == "unit":
+        return (names or unit_names([key])).get(key, key)
+    return holder
+
+
+def event_timeline(event: GridEvent) -> list[TimelineRow]:
+    steps = list(EventStep.objects.filter(event=event).order_by("at", "pk"))
+    unit_paths = {h.partition(":")[2] for s in steps for h in (s.from_holder, s.to_holder) if h.startswith("unit:")}
+    names = unit_names(unit_paths)
+    return [
+        TimelineRow(
+            s.at,
+            s.action,
+            str(step_label(s.action)),
+            s.actor_name,
+            s.note,
+            holder_name(s.from_holder, names) if s.from_holder else "",
+            holder_name(s.to_holder, names) if s.to_holder else "",
+            s.details,
+        )
+        for s in steps
+    ]
+
+
+def event_holder_name(event: GridEvent) -> str:
+    if event.holder_department_id:
+        return event.holder_department.name
+    return unit_names([event.holder_path]).get(event.holder_path, event.holder_path)
+
+
+def event_photos(event: GridEvent, stage: str = "") -> QuerySet[EventPhoto]:
+    photos = EventPhoto.objects.filter(event=event)
+    return photos.filter(stage=stage) if stage else photos
+
+
+def photo_get(event: GridEvent, public_id) -> EventPhoto:
+    photo = EventPhoto.objects.filter(event=event, public_id=public_id).first()
+    if photo is None:
+        raise not_found("照片", "Photo")
+    return photo
+
+
+def event_assignments(event: GridEvent) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(event=event).select_related("department").order_by("assigned_at", "pk")
+
+
+def lead_assignment(event: GridEvent) -> Assignment | None:
+    """The lead department's live task (not returned or withdrawn), if any."""
+    return (
+        Assignment.objects.filter(event=event, role=AssignmentRole.LEAD)
+        .exclude(state__in=[AssignmentState.RETURNED, AssignmentState.CANCELLED])
+        .order_by("-assigned_at", "-pk")
+        .first()
+    )
+
+
+def event_whistles(event: GridEvent) -> QuerySet[Whistle]:
+    return Whistle.objects.filter(event=event).prefetch_related("responses__department")
+
+
+def event_supervisions(event: GridEvent) -> QuerySet[Supervision]:
+    return Supervision.objects.filter(event=event).select_related("target_department")
+
+
+def response_get(*, actor: Actor, public_id, department_id: int | None = None) -> Response:
+    """The actor's department's summons on a whistle."""
+    responses = Response.objects.select_related("whistle__event", "department").filter(
+        whistle__public_id=public_id, department_id__in=actor.department_ids
+    )
+    if department_id:
+        responses = responses.filter(department_id=department_id)
+    response = responses.first()
+    if response is None:
+        raise not_found("吹哨报到", "Whistle summons")
+    return response
+
+
+def supervision_get(*, actor: Actor, pk: int) -> Supervision:
+    supervision = Supervision.objects.select_related("event").filter(pk=pk).first()
+    if supervision is None or not event_list(actor=actor).filter(pk=supervision.event_id).exists():
+        raise not_found("督办", "Supervision")
+    return supervision
+
+
+# ---------------------------------------------------------------- boards
+
+
+def whistle_board(*, actor: Actor, open_only: bool = True) -> QuerySet[Whistle]:
+    """Whistles on the events the actor sees, newest first, with each summons' check-in."""
+    whistles = Whistle.objects.filter(event__in=event_list(actor=actor)).select_related("event")
+    if open_only:
+        whistles = whistles.filter(event__state__in=OPEN_STATES)
+    return whistles.prefetch_related("responses__department").order_by("-created_at")
+
+
+def supervision_list(*, actor: Actor, open_only: bool = True) -> QuerySet[Supervision]:
+    supervisions = Supervision.objects.filter(event__in=event_list(actor=actor)).select_related(
+        "event", "target_department"
+    )
+    if open_only:
+        supervisions = supervisions.filter(answered_at__isnull=True)
+    return supervisions.order_by("-level", "due_at")
+
+
+# ---------------------------------------------------------------- rates
+
+
+@dataclass
+class Rates:
+    key: str
+    name: str
+    total: int
+    response_rate: float | None
+    solution_rate: float | None
+    on_time_rate: float | None
+    satisfaction_rate: float | None
+    open_overdue: int = 0
+
+    @property
+    def warning(self) -> str:
+        return warning_for(self.response_rate, self.solution_rate, self.satisfaction_rate)
+
+
+def _sum_if(condition: Q):
+    return Coalesce(Sum(1, filter=condition), 0)
+
+
+def department_rates(*, since: datetime, until: datetime, district_path: str = "") -> list[Rates]:
+    """The three rates (and on-time) of every department over the tasks sent to it in
+    [since, until): one grouped query over the task table, whose flags were set by the timeline
+    steps (see the formulas in domain)."""
+    tasks = Assignment.objects.filter(assigned_at__gte=since, assigned_at__lt=until)
+    if district_path:
+        tasks = tasks.filter(department__path__startswith=district_path[:6])
+    now = timezone.now()
+    rows = (
+        tasks.values("department_id")
+        .annotate(
+            total=Count("pk"),
+            answer_due=_sum_if(Q(answered_at__isnull=False) | Q(accept_due_at__lt=now)),
+            answered_on_time=_sum_if(Q(answered_on_time=True)),
+            accepted=_sum_if(~Q(state__in=[AssignmentState.RETURNED, AssignmentState.CANCELLED])),
+            solved=_sum_if(Q(solved=True)),
+            solved_on_time=_sum_if(Q(solved_on_time=True)),
+            rated=_sum_if(Q(rating__isnull=False)),
+            good=_sum_if(Q(rating__gte=GOOD_RATING_MIN)),
+        )
+        .order_by()
+    )
+    return _rates_rows(rows, "department_id", department_names)
+
+
+def unit_rates(*, since: datetime, until: datetime, parent_path: str, child_length: int) -> list[Rates]:
+    """The rates of each child unit (streets of a district, communities of a street) over the
+    events reported in its area in [since, until)."""
+    events = GridEvent.objects.filter(
+        under_path("community_path", parent_path), reported_at__gte=since, reported_at__lt=until
+    )
+    registered = ~Q(state__in=[EventState.REPORTED, EventState.REJECTED, EventState.MERGED])
+    rows = (
+        events.annotate(unit=Substr("community_path", 1, child_length))
+        .values("unit")
+        .annotate(
+            total=Count("pk"),
+            answer_due=Count("pk"),
+            answered_on_time=_sum_if(Q(registered_at__isnull=False) & Q(registered_at__lte=F("register_due_at"))),
+            accepted=_sum_if(registered),
+            solved=_sum_if(Q(state__in=[EventState.CLOSED, EventState.EVALUATED])),
+            solved_on_time=_sum_if(Q(closed_on_time=True)),
+            rated=_sum_if(Q(rating__isnull=False)),
+            good=_sum_if(Q(rating__gte=GOOD_RATING_MIN)),
+        )
+        .order_by()
+    )
+    return _rates_rows(rows, "unit", unit_names)
+
+
+def _rates_rows(rows, key: str, names_for) -> list[Rates]:
+    rows = list(rows)
+    names = names_for([r[key] for r in rows])
+    result = [
+        Rates(
+            key=str(r[key]),
+            name=names.get(r[key], str(r[key])),
+            total=r["total"],
+            response_rate=rate(r["answered_on_time"], r["answer_due"]),
+            solution_rate=rate(r["solved"], r["accepted"]),
+            on_time_rate=rate(r["solved_on_time"], r["solved"]),
+            satisfaction_rate=rate(r["good"], r["rated"]),
+        )
+        for r in rows
+    ]
+    return sorted(result, key=_ranking_key)
+
+
+def _ranking_key(row: Rates):
+    """Rank by the mean of the three rates (missing ones count as 1: no work, no blame), then size."""
+    figures = [x if x is not None else 1.0 for x in (row.response_rate, row.solution_rate, row.satisfaction_rate)]
+    return (-sum(figures) / 3, -row.total, row.key)
+
+
+# ---------------------------------------------------------------- map
+
+
+def event_points(*, actor: Actor, states: list[str] | None = None, limit: int = 2000) -> list[dict]:
+    events = event_list(actor=actor)
+    if states:
+        events = events.filter(state__in=states)
+    now = timezone.now()
+    return [
+        {
+            "number": e["number"],
+            "lat": round(e["lat"], 6),
+            "lng": round(e["lng"], 6),
+            "state": e["state"],
+            "category": e["category__name"] or "",
+            "overdue": e["state"] in OPEN_STATES and e["stage_due_at"] is not None and e["stage_due_at"] < now,
+        }
+        for e in events.order_by("-reported_at").values(
+            "number", "lat", "lng", "state", "category__name", "stage_due_at"
+        )[:limit]
+    ]
+
+
+def deadline_after(start: datetime, minutes: int, *, urgent: bool) -> datetime:
+    """Urgent limits count clock minutes; normal ones working minutes of the work calendar."""
+    if urgent:
+        return start + timedelta(minutes=minutes)
+    return work_calendar().add_working_minutes(start, minutes)
+
+
+# ---------------------------------------------------------------- the router's suggestion
+
+
+@memo(300)
+def _router_model():
+    """The newest trained model in LINLI_ROUTER_DIR, loaded once per process (re-checked every
+    five minutes, so a model trained by `linli router train` is picked up without a restart).
+    Imported here, not at the top: scikit-learn takes a second to import and most processes
+    (commands, workers) never route a report."""
+    from linli.grid_events import routing
+
+    directory = Path(settings.LINLI_ROUTER_DIR)
+    path = routing.latest_model_path(directory) if directory.is_dir() else None
+    if path is None:
+        return None
+    try:
+        return routing.load(path)
+    except Exception:  # a model from another library version: route by hand until retrained
+        logger.warning("router model %s could not be loaded", path.name, exc_info=True)
+        return None
+
+
+def router_suggestion(text: str) -> tuple[str, float] | None:
+    """(category code, confidence) for a free-text report, or None without a model."""
+    model = _router_model()
+    if model is None or not text.strip():
+        return None
+    prediction = model.predict([text])[0]
+    return prediction.label, float(prediction.confidence)
+
+
+def router_forget() -> None:
+    _router_model.forget()
