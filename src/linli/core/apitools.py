@@ -46,6 +46,7 @@ class ErrorBody(Schema):
     code: str
     message: str
     fields: list[FieldErrorOut] = []
+    details: dict = {}
 
 
 class ErrorOut(Schema):
@@ -60,6 +61,7 @@ def error_payload(error: DomainError) -> dict[str, Any]:
             "message": error.message.for_language(language),
             "fields": [{"field": f.field, "message": f.message.for_language(language)} for f in error.fields],
         }
+        | ({"details": error.details} if error.details else {})
     }
 
 

@@ -42,6 +42,7 @@ class DomainError(Exception):
     code: str = "invalid"
     fields: list[FieldError] = field(default_factory=list)
     status: int = 400
+    details: dict = field(default_factory=dict)  # machine-readable extras (e.g. proposed duplicates)
 
     def __str__(self) -> str:
         details = "; ".join(f"{f.field}: {f.message.both()}" for f in self.fields)

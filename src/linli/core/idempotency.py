@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.http.request import RawPostDataException
 
 from linli.core.errors import FieldError, Msg, conflict, validation_failed
 
@@ -49,7 +50,7 @@ def idempotent(request, create: Callable[[], tuple[int, Any]]) -> tuple[int, Any
         )
     actor = getattr(request, "actor", None)
     base = _cache_key(getattr(actor, "user_id", None), request.path, key)
-    fingerprint = hashlib.sha256(request.body or b"").hexdigest()
+    fingerprint = _fingerprint(request)
     stored = cache.get(base)
     if stored is not None:
         return _replay(stored, fingerprint)
@@ -63,6 +64,23 @@ def idempotent(request, create: Callable[[], tuple[int, Any]]) -> tuple[int, Any
         cache.delete(f"{base}:running")
     cache.set(base, {"fingerprint": fingerprint, "status": status, "body": body}, TTL_SECONDS)
     return status, body
+
+
+def _fingerprint(request) -> str:
+    """A digest of what the client sent. A multipart body (photos) has been streamed into
+    POST/FILES and is gone, so it is the fields and the files' contents that are hashed."""
+    try:
+        return hashlib.sha256(request.body or b"").hexdigest()
+    except RawPostDataException:
+        digest = hashlib.sha256()
+        for name in sorted(request.POST):
+            digest.update(f"{name}={request.POST.getlist(name)}\x1f".encode())
+        for name in sorted(request.FILES):
+            for upload in request.FILES.getlist(name):
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+        return digest.hexdigest()
 
 
 def _replay(stored: dict, fingerprint: str) -> tuple[int, Any]:

@@ -410,6 +410,16 @@ class Rates:
         return warning_for(self.response_rate, self.solution_rate, self.satisfaction_rate)
 
 
+def rates_allowed(*, actor: Actor, path: str) -> None:
+    """Rankings are open to staff of the area they cover (the city's when `path` is empty)."""
+    covered = actor.sees_path(path) if path else any(len(p) <= CITY_PATH_LENGTH for p in actor.scope_paths)
+    if not (actor.has_perm(GRID_VIEW) and covered):
+        raise not_found("单位", "Unit")
+
+
+CITY_PATH_LENGTH = 4
+
+
 def _sum_if(condition: Q):
     return Coalesce(Sum(1, filter=condition), 0)
 
