@@ -223,3 +223,8 @@ def grid_nearest(*, community_path: str, lat: float, lng: float) -> Grid | None:
     scale = math.cos(math.radians(lat))
     grid_id = min(rows, key=lambda r: ((r[2] - lng) * scale) ** 2 + (r[1] - lat) ** 2)[0]
     return Grid.objects.filter(pk=grid_id).first()
+
+
+def departments_at(paths) -> QuerySet[Department]:
+    """The departments of the given units (a district and its city): whom an event may go to."""
+    return Department.objects.filter(path__in=list(paths)).order_by("-path", "kind")

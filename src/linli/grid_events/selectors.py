@@ -14,7 +14,15 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from linli.accounts.domain import GRID_VIEW, Role
-from linli.areas.selectors import department_by_id, department_for, department_names, unit_names
+from linli.areas.selectors import (
+    city_bounds,
+    community_positions,
+    department_by_id,
+    department_for,
+    department_names,
+    departments_at,
+    unit_names,
+)
 from linli.core.actor import Actor
 from linli.core.errors import not_found
 from linli.core.memo import memo
@@ -101,7 +109,7 @@ def category_routes(category: EventCategory) -> QuerySet[CategoryRoute]:
 # ---------------------------------------------------------------- scope
 
 
-def _department_only(actor: Actor) -> bool:
+def is_department_only(actor: Actor) -> bool:
     """A department officer's posting path is their district: it must not open every event
     there, only the ones sent to their department."""
     staff_roles = actor.roles - {Role.RESIDENT}
@@ -115,7 +123,7 @@ def event_scope_q(actor: Actor) -> Q:
     if actor.department_ids:
         sent_to_us = Assignment.objects.filter(event_id=OuterRef("pk"), department_id__in=actor.department_ids)
         query |= Q(Exists(sent_to_us))
-    if not _department_only(actor):
+    if not is_department_only(actor):
         query |= actor.scope_q("path")
     return query
 
@@ -159,7 +167,7 @@ def holds(actor: Actor, event: GridEvent) -> bool:
     worker of the event's grid stands for its community (they verify on site)."""
     if event.holder_department_id:
         return event.holder_department_id in actor.department_ids
-    if _department_only(actor):
+    if is_department_only(actor):
         return False
     if actor.sees_path(event.holder_path):
         return True
@@ -168,7 +176,7 @@ def holds(actor: Actor, event: GridEvent) -> bool:
 
 def owns(actor: Actor, event: GridEvent) -> bool:
     """Staff of the event's place (its community or an ancestor), whoever holds it now."""
-    return not _department_only(actor) and actor.sees_path(event.community_path)
+    return not is_department_only(actor) and actor.sees_path(event.community_path)
 
 
 def may_act(actor: Actor, event: GridEvent, transition: Transition) -> bool:
@@ -224,7 +232,7 @@ DEPARTMENT_QUEUES = ("pending", "handling", "overdue", "done")
 
 def _held_by_q(actor: Actor) -> Q:
     query = Q(holder_department_id__in=actor.department_ids)
-    if not _department_only(actor):
+    if not is_department_only(actor):
         for prefix in actor.scope_paths:
             query |= under_path("holder_path", prefix[:12])
     return query
@@ -250,7 +258,7 @@ def event_queue(*, actor: Actor, queue: str, q: str = "") -> QuerySet[GridEvent]
         ),
     }
     events = events.filter(filters.get(queue, Q()))
-    if queue == "overdue" and _department_only(actor):
+    if queue == "overdue" and is_department_only(actor):
         events = events.filter(_held_by_q(actor))
     if q:
         events = events.filter(Q(number__icontains=q) | Q(description__icontains=q) | Q(address__icontains=q))
@@ -341,6 +349,11 @@ def lead_assignment(event: GridEvent) -> Assignment | None:
         .order_by("-assigned_at", "-pk")
         .first()
     )
+
+
+def dispatch_departments(event: GridEvent):
+    """The district's departments first, then the city's."""
+    return departments_at([event.community_path[:6], event.community_path[:4]])
 
 
 def event_whistles(event: GridEvent) -> QuerySet[Whistle]:
@@ -521,6 +534,19 @@ def event_points(*, actor: Actor, states: list[str] | None = None, limit: int = 
     ]
 
 
+def map_centre(*, actor: Actor) -> tuple[float | None, float | None]:
+    """Where a map opens for the actor: the centre of the positioned communities of their area
+    (a resident's own community), else the city's bounds' centre."""
+    positions = community_positions()
+    picked = [i for i, p in enumerate(positions.paths) if any(p.startswith(x[:12]) for x in actor.scope_paths)]
+    if picked:
+        return float(positions.lat[picked].mean()), float(positions.lng[picked].mean())
+    bounds = city_bounds()
+    if bounds is None:
+        return None, None
+    return (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
+
+
 def deadline_after(start: datetime, minutes: int, *, urgent: bool) -> datetime:
     """Urgent limits count clock minutes; normal ones working minutes of the work calendar."""
     if urgent:
@@ -537,10 +563,12 @@ def _router_model():
     five minutes, so a model trained by `linli router train` is picked up without a restart).
     Imported here, not at the top: scikit-learn takes a second to import and most processes
     (commands, workers) never route a report."""
+    directory = Path(settings.LINLI_ROUTER_DIR)
+    if not directory.is_dir() or not any(directory.iterdir()):
+        return None
     from linli.grid_events import routing
 
-    directory = Path(settings.LINLI_ROUTER_DIR)
-    path = routing.latest_model_path(directory) if directory.is_dir() else None
+    path = routing.latest_model_path(directory)
     if path is None:
         return None
     try:

@@ -19,6 +19,7 @@ STAFF_NAV = [
     ("desk.supervise", "portal:desk:figures", _("Desk figures")),
     ("desk.catalogue_edit", "portal:desk:catalogue", _("Catalogue")),
     ("desk.calendar_edit", "portal:desk:calendar", _("Work calendar")),
+    ("grid.view", "portal:grid:board", _("Grid events")),
     ("audit.search", "portal:staff-audit", _("Audit log")),
 ]
 
@@ -32,4 +33,7 @@ def shell(request):
             for permission, name, label in STAFF_NAV
             if not permission or actor.has_perm(permission)
         ]
-    return {"elder_mode": request.COOKIES.get(ELDER_COOKIE) == "1", "staff_nav": nav}
+    perms_grid = {}
+    if actor is not None and actor.is_authenticated:
+        perms_grid = {"report": actor.has_perm("grid.report"), "supervise": actor.has_perm("grid.supervise")}
+    return {"elder_mode": request.COOKIES.get(ELDER_COOKIE) == "1", "staff_nav": nav, "perms_grid": perms_grid}

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from linli.grid_events.web import resident as grid
 from linli.portal.web import resident, staff
 from linli.service_desk.web import resident as desk
 from linli.service_desk.web import staff as desk_staff
@@ -16,6 +17,7 @@ urlpatterns = [
     path("staff/audit/", staff.staff_audit, name="staff-audit"),
     path("staff/residents/", include("linli.residents.web.urls")),
     path("staff/desk/", include("linli.service_desk.web.urls")),
+    path("staff/grid/", include("linli.grid_events.web.urls")),
     path("login/", resident.resident_login, name="login"),
     path("logout/", resident.resident_logout, name="logout"),
     path("services/", desk.catalogue, name="services"),
@@ -27,4 +29,8 @@ urlpatterns = [
     path("my/cases/<uuid:public_id>/materials/", desk.material_add, name="my-case-material"),
     path("cases/<uuid:public_id>/", desk_staff.case_redirect, name="case-link"),
     path("rate/<str:token>/", desk.rate_by_link, name="rate"),
+    path("report/", grid.report, name="report"),
+    path("my/events/", grid.my_events, name="my-events"),
+    path("my/events/<str:number>/", grid.my_event, name="my-event"),
+    path("my/events/<str:number>/rate/", grid.rate, name="my-event-rate"),
 ]

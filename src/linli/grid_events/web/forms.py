@@ -1,0 +1,112 @@
+"""Forms of the grid-event pages. Field names follow the services' FieldError names (lat,
+category, photos, note, departments, …) so that each refusal lands next to its input."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from linli.grid_events.domain import PHOTO_MAX_BYTES, SupervisionLevel, Urgency
+from linli.grid_events.services import PhotoUpload
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos from one input; size and type are judged by the service (by content)."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"})
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [PhotoUpload(f.name or "photo", f.read(PHOTO_MAX_BYTES + 1)) for f in files]
+
+
+def category_choices(categories) -> list:
+    """Grouped by major class for the <select>; the empty choice lets the router suggest."""
+    groups: dict[str, list] = {}
+    for c in categories:
+        groups.setdefault(c.major_name, []).append((c.code, f"{c.name}（{c.code}）"))
+    return [("", _("Not sure — suggest one for me")), *list(groups.items())]
+
+
+class ReportForm(forms.Form):
+    description = forms.CharField(
+        label=_("What is the problem?"),
+        max_length=2000,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": _("e.g. The drain cover outside building 3 is missing")}
+        ),
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    building = forms.ChoiceField(label=_("Building (or pick the spot on the map)"), required=False)
+    address = forms.CharField(label=_("Address or landmark"), max_length=200, required=False)
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lng = forms.FloatField(required=False, widget=forms.HiddenInput)
+    photos = PhotosField(label=_("Photos"), required=False)
+    not_duplicate = forms.BooleanField(label=_("This is a different problem: report it anyway"), required=False)
+
+    def __init__(self, *args, categories=(), buildings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices(categories)
+        self.fields["building"].choices = [("", "—")] + [(str(b.public_id), b.name_with_grid) for b in buildings]
+
+
+class StepForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=[("", "—"), *Urgency.choices], required=False)
+    department_id = forms.TypedChoiceField(label=_("Department"), coerce=int, empty_value=None, required=False)
+    departments = forms.TypedMultipleChoiceField(
+        label=_("Departments to summon (the first checked leads)"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    duplicate_of = forms.CharField(label=_("Original event number"), max_length=32, required=False)
+    score = forms.TypedChoiceField(
+        label=_("Your rating"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[
+            (5, _("Very satisfied")),
+            (4, _("Satisfied")),
+            (3, _("Basically satisfied")),
+            (2, _("Dissatisfied")),
+            (1, _("Very dissatisfied")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    photos = PhotosField(label=_("Photos"), required=False)
+
+    def __init__(self, *args, categories=(), departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices(categories)[1:]
+        choices = [(d.pk, d.name) for d in departments]
+        self.fields["department_id"].choices = [("", _("The category's default department")), *choices]
+        self.fields["departments"].choices = choices
+
+
+class SupervisionForm(forms.Form):
+    level = forms.TypedChoiceField(label=_("Level"), coerce=int, choices=SupervisionLevel.choices)
+    note = forms.CharField(label=_("What is required"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    due_minutes = forms.IntegerField(
+        label=_("Answer within (working minutes)"),
+        min_value=0,
+        initial=0,
+        required=False,
+        help_text=_("0 = by the current stage's due time"),
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PeriodForm(forms.Form):
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
