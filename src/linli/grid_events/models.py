@@ -95,6 +95,7 @@ class GridEvent(models.Model):
     register_due_at = models.DateTimeField(null=True, blank=True)
     registered_at = models.DateTimeField(null=True, blank=True)  # answered: registered, rejected or merged
     stage_due_at = models.DateTimeField(null=True, blank=True)  # of the step the holder owes now
+    overdue_notified_for = models.DateTimeField(null=True, blank=True)  # the stage_due_at already warned about
     handle_due_at = models.DateTimeField(null=True, blank=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from linli.accounts.domain import GRID_CATEGORY_EDIT, GRID_REPORT, GRID_SUPERVISE, Role
@@ -33,10 +34,11 @@ from linli.core.crypto import seal, seal_bytes, unseal_bytes
 from linli.core.errors import DomainError, FieldError, Msg, conflict, not_found, permission_denied, validation_failed
 from linli.core.geo import gcj02_to_wgs84, valid_lat_lng
 from linli.core.notify import notify
-from linli.core.services import audit_record
+from linli.core.services import audit_record, heartbeat_record
 from linli.grid_events.domain import (
     DEFAULT_LIMITS,
     ENDED_STATES,
+    OPEN_STATES,
     PHOTO_MAX_BYTES,
     PHOTO_TYPES,
     PHOTOS_PER_STEP,
@@ -1109,6 +1111,40 @@ def open311_key_create(*, actor: Actor, name: str) -> str:
     Open311Key.objects.create(name=name.strip()[:100], key_hash=hashlib.sha256(raw.encode()).hexdigest())
     audit_record(actor=actor, action="grid.open311_key", object_type="open311_key", object_id=name.strip()[:100])
     return raw
+
+
+# ================================================================ the deadline job
+
+
+def grid_deadlines_check(now: datetime | None = None) -> str:
+    """Periodic job: tell the holder of each open event once per stage that it is overdue. The
+    claim is a conditional UPDATE on the stage's due time, so two schedulers send one notice and
+    a new stage (new due time) warns again."""
+    now = now or timezone.now()
+    overdue = GridEvent.objects.filter(state__in=OPEN_STATES, stage_due_at__lt=now).exclude(
+        overdue_notified_for=F("stage_due_at")
+    )
+    sent = 0
+    for event in overdue.only("pk", "number", "stage_due_at", "holder_path", "holder_department_id")[:5000]:
+        claimed = GridEvent.objects.filter(pk=event.pk, stage_due_at=event.stage_due_at).exclude(
+            overdue_notified_for=event.stage_due_at
+        )
+        if claimed.update(overdue_notified_for=event.stage_due_at):
+            notify(
+                user_ids=_holder_people(event),
+                kind="grid.overdue",
+                text=Msg(f"事件 {event.number} 已超期，请尽快处理", f"Event {event.number} is overdue"),
+                link=_link(event),
+            )
+            sent += 1
+    heartbeat_record(name="grid_deadlines_check", result=f"{sent} overdue notified")
+    return f"{sent} overdue notified"
+
+
+def _holder_people(event: GridEvent) -> list[int]:
+    if event.holder_department_id:
+        return posted_user_ids(roles={Role.DEPARTMENT_OFFICER}, department_id=event.holder_department_id)
+    return posted_user_ids(roles={Role.COMMUNITY_WORKER}, scope_path=event.holder_path)
 
 
 # ================================================================ helpers

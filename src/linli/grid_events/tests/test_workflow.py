@@ -292,3 +292,23 @@ def make_second_urban_officer():
     return actor_for_user(
         make_user("urban_officer_2", Role.DEPARTMENT_OFFICER, department("210102", "urban_management"))
     )
+
+
+def test_the_deadline_job_warns_the_holder_once_per_stage(grid, clock, django_capture_on_commit_callbacks):
+    from linli.core.models import InboxMessage
+    from linli.grid_events.services import grid_deadlines_check
+
+    a = grid["actors"]
+    event = report(a["grid_worker"])
+    clock.shift(timedelta(hours=2))  # past the 30 working minutes to register
+    with django_capture_on_commit_callbacks(execute=True):
+        assert grid_deadlines_check() == "1 overdue notified"
+        assert grid_deadlines_check() == "0 overdue notified"
+    warned = InboxMessage.objects.filter(kind="grid.overdue").values_list("user_id", flat=True)
+    assert list(warned) == [grid["users"]["community_worker"].pk]
+    event = step(a["community_worker"], event, "register")
+    event = step(a["community_worker"], event, "dispatch")
+    clock.shift(timedelta(days=1))  # past the department's 2 working hours to accept
+    with django_capture_on_commit_callbacks(execute=True):
+        assert grid_deadlines_check() == "1 overdue notified"
+    assert InboxMessage.objects.filter(kind="grid.overdue", user_id=grid["users"]["urban_officer"].pk).count() == 1
