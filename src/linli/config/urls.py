@@ -10,6 +10,7 @@ from linli.core.ops import healthz, metrics_view
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("open311/v2/", include("linli.grid_events.open311")),
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics_view, name="metrics"),
     path("i18n/setlang/", set_language, name="set_language"),
