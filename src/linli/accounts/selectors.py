@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from linli.accounts.domain import permissions_for, role_gives_data_scope
+from linli.accounts.domain import Role, permissions_for, role_gives_data_scope
 from linli.accounts.models import ApiToken, Posting, User
 from linli.core.actor import Actor, normalise_paths
 
@@ -125,3 +125,10 @@ def posted_user_ids(*, roles: set[str], scope_path: str = "", department_id: int
     else:
         postings = postings.filter(scope_path=scope_path)
     return sorted(set(postings.values_list("user_id", flat=True)))
+
+
+def home_path(user_id: int | None) -> str:
+    """A resident's community (their posting names it without granting any view of others)."""
+    if user_id is None:
+        return ""
+    return active_postings(user_id).filter(role=Role.RESIDENT).values_list("scope_path", flat=True).first() or ""

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from linli.accounts.domain import GRID_VIEW, Role
+from linli.accounts.selectors import home_path
 from linli.areas.selectors import (
     city_bounds,
     community_positions,
@@ -536,9 +537,10 @@ def event_points(*, actor: Actor, states: list[str] | None = None, limit: int = 
 
 def map_centre(*, actor: Actor) -> tuple[float | None, float | None]:
     """Where a map opens for the actor: the centre of the positioned communities of their area
-    (a resident's own community), else the city's bounds' centre."""
+    (a resident's own community), else the centre of the city's bounds."""
     positions = community_positions()
-    picked = [i for i, p in enumerate(positions.paths) if any(p.startswith(x[:12]) for x in actor.scope_paths)]
+    prefixes = actor.scope_paths or tuple(filter(None, [home_path(actor.user_id)]))
+    picked = [i for i, p in enumerate(positions.paths) if any(p.startswith(x[:12]) for x in prefixes)]
     if picked:
         return float(positions.lat[picked].mean()), float(positions.lng[picked].mean())
     bounds = city_bounds()
