@@ -10,7 +10,6 @@ never a 500.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
@@ -21,7 +20,6 @@ from datetime import date, datetime, time, timedelta
 from functools import wraps
 from xml.etree import ElementTree
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -30,8 +28,8 @@ from django.urls import re_path, reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from linli.accounts.domain import GRID_REPORT, GRID_VIEW
-from linli.areas.selectors import city_unit, unit_names
+from linli.accounts.domain import GRID_REPORT
+from linli.areas.selectors import unit_names
 from linli.core.actor import Actor
 from linli.core.errors import DomainError, Msg
 from linli.core.net import client_address
@@ -42,8 +40,9 @@ from linli.grid_events.selectors import (
     event_by_number,
     event_by_token,
     event_holder_name,
-    event_list,
     event_timeline,
+    open311_events,
+    open311_key_client,
 )
 from linli.grid_events.services import ReportInput, event_report
 
@@ -320,30 +319,6 @@ def _requests(events: list) -> list[dict]:
     ]
 
 
-# ================================================================ reads the selectors do not offer yet
-
-
-def _public_events():
-    """Every grid event, as the Open311 public sees them (event_by_number is unscoped for the
-    same reason). Stopgap until selectors offer a filtered, unscoped list for Open311: the
-    scoped list seen by a read-only actor covering the whole city."""
-    city = city_unit()
-    if city is None:
-        return None
-    reader = Actor.system("open311", permissions=frozenset({GRID_VIEW}), root_path=city.path)
-    return event_list(actor=reader).select_related("building", "duplicate_of")
-
-
-def _client_name(api_key: str) -> str | None:
-    """The client an active api_key was given to. Stopgap: no selector reads Open311 keys yet,
-    so the key table is reached through the app registry instead of an import of the models."""
-    if not api_key or len(api_key) > 200:
-        return None
-    digest = hashlib.sha256(api_key.encode("utf-8", "replace")).hexdigest()
-    keys = apps.get_model("grid_events", "Open311Key").objects
-    return keys.filter(key_hash=digest, is_active=True).values_list("name", flat=True).first()
-
-
 # ================================================================ discovery and services
 
 
@@ -447,9 +422,7 @@ def _states(params: QueryDict) -> list[str] | None:
 
 
 def _request_list(params: QueryDict) -> list:
-    events = _public_events()
-    if events is None:
-        return []
+    events = open311_events()
     ids = [i.upper() for i in _listed(params, "service_request_id")][:LIMIT]
     if ids:  # the spec: this overrides all other arguments
         events = events.filter(number__in=ids)
@@ -592,7 +565,7 @@ def _contact(form: QueryDict) -> dict:
 
 def _post(request: HttpRequest, fmt: str) -> HttpResponse:
     form = _form(request)
-    client = _client_name(_param(form, "api_key") or _param(request.GET, "api_key"))
+    client = open311_key_client(_param(form, "api_key") or _param(request.GET, "api_key"))
     if client is None:
         raise _bad("api_key", "缺少或无效的 api_key", "Missing or invalid api_key", 403)
     category = _category(_param(form, "service_code"))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -52,6 +53,7 @@ from linli.grid_events.models import (
     EventPhoto,
     EventStep,
     GridEvent,
+    Open311Key,
     Response,
     Supervision,
     Whistle,
@@ -154,6 +156,20 @@ def event_by_number(number: str) -> GridEvent | None:
 
 def event_by_token(token) -> GridEvent | None:
     return GridEvent.objects.filter(open311_token=token).first()
+
+
+def open311_events() -> QuerySet[GridEvent]:
+    """Every event, unscoped: Open311 publishes each request's public fields (never the
+    reporter's contact or photos) to anyone, like `event_by_number`."""
+    return GridEvent.objects.select_related("category", "building", "duplicate_of", "holder_department")
+
+
+def open311_key_client(api_key: str) -> str | None:
+    """The client an active Open311 api_key was given to (only its SHA-256 is stored)."""
+    if not api_key or len(api_key) > 200:
+        return None
+    digest = hashlib.sha256(api_key.encode("utf-8", "replace")).hexdigest()
+    return Open311Key.objects.filter(key_hash=digest, is_active=True).values_list("name", flat=True).first()
 
 
 def is_reporter(actor: Actor, event: GridEvent) -> bool:

@@ -608,7 +608,7 @@ def test_the_list_costs_the_same_queries_for_any_number_of_requests(client, grid
     event_transition(actor=a["community_worker"], event=event, action="register")
     event_transition(actor=a["community_worker"], event=event, action="dispatch")
     # the city, the requests (with category, holder, building), the holding units' names
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert len(body(get(client, "requests.json"))) == 3
 
 
