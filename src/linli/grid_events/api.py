@@ -151,7 +151,7 @@ def duplicates(
 
 
 class SuggestIn(Schema):
-    text: str = Field(..., max_length=2000)
+    text: str = Field(..., max_length=4000)
 
 
 class SuggestOut(Schema):
@@ -181,7 +181,7 @@ def suggest(request, payload: SuggestIn):
 
 
 class EventIn(Schema):
-    description: str = Field(..., max_length=2000)
+    description: str = Field(..., max_length=4000)
     lat: float | None = None
     lng: float | None = None
     coordinates: str = Field("wgs84", description="wgs84, or gcj02 as Chinese map pickers give")

@@ -381,6 +381,7 @@ def event_number(district_code: str, day, sequence: int) -> str:
     return f"GE{district_code}-{day:%Y%m%d}-{sequence:05d}"
 
 
+DESCRIPTION_MAX = 4000  # Open311 GeoReport v2 allows descriptions of up to 4,000 characters
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_TYPES = {
     "image/jpeg": (b"\xff\xd8\xff",),

@@ -71,7 +71,7 @@ class GridEvent(models.Model):
         EventCategory, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     suggestion_confidence = models.FloatField(null=True, blank=True)
-    description = models.TextField(_("description"), max_length=2000)
+    description = models.TextField(_("description"))
     urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     state = models.CharField(_("state"), max_length=12, choices=EventState.choices, default=EventState.REPORTED)

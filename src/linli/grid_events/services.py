@@ -37,6 +37,7 @@ from linli.core.notify import notify
 from linli.core.services import audit_record, heartbeat_record
 from linli.grid_events.domain import (
     DEFAULT_LIMITS,
+    DESCRIPTION_MAX,
     ENDED_STATES,
     OPEN_STATES,
     PHOTO_MAX_BYTES,
@@ -365,8 +366,8 @@ def report_problems(data: ReportInput) -> tuple[Place | None, EventCategory | No
     description = data.description.strip()
     if not description:
         problems.append(FieldError("description", Msg("请描述问题", "Describe the problem")))
-    elif len(description) > 2000:
-        problems.append(FieldError("description", Msg("描述不能超过 2000 字", "At most 2,000 characters")))
+    elif len(description) > DESCRIPTION_MAX:
+        problems.append(FieldError("description", Msg("描述不能超过 4000 字", "At most 4,000 characters")))
     category = None
     if data.category_code:
         category = category_get(data.category_code)
