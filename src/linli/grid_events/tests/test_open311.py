@@ -339,8 +339,6 @@ def test_post_with_a_building_as_address_id(client, grid, key):
             ["address_id: 找不到该楼院 / Unknown building"],
         ),
         ({"description": "x" * 4001}, 400, ["description: 描述不能超过 4000 字 / At most 4,000 characters"]),
-        # the service keeps 2,000 characters at most (see docs/open311.md, deviations)
-        ({"description": "x" * 2001}, 400, ["description: 描述不能超过 2000 字 / At most 2,000 characters"]),
     ],
 )  # fmt: skip
 def test_post_refusals_follow_the_spec_and_create_nothing(client, grid, key, fields, status, described):
