@@ -18,8 +18,9 @@ from linli.accounts.models import User
 from linli.accounts.services import posting_add
 from linli.areas.management.commands.import_divisions import SHIPPED
 from linli.areas.models import Department, Grid, OrgUnit
-from linli.areas.services import demo_layout_generate, departments_ensure, divisions_import
+from linli.areas.services import demo_layout_generate, demo_positions_generate, departments_ensure, divisions_import
 from linli.core.actor import Actor
+from linli.grid_events.demo import demo_events_generate
 from linli.residents.selectors import applicant_for_user, applicant_sample
 from linli.residents.services import demo_activity_generate, demo_population_generate, resident_account_link
 from linli.service_desk.demo import DemoStaff, demo_cases_generate
@@ -46,6 +47,8 @@ def demo_city_prepare(*, residents: int, log=print) -> None:
     grids, buildings = demo_layout_generate(actor=DEMO)
     if grids:
         log(f"网格 grids: {grids}, 楼院 buildings: {buildings}")
+    if placed := demo_positions_generate(actor=DEMO):
+        log(f"位置 positions (approximate, for demo maps): {placed}")
     added = demo_population_generate(
         actor=Actor.system("demo", root_path=_city().path), residents=residents, focus_path=_showcase_community().path
     )
@@ -87,6 +90,7 @@ def demo_accounts_ensure(*, data_dir: Path) -> list[DemoAccount]:
     accounts = []
     places = [(f"demo_{role}", role, place) for role, place in _showcase().items()]
     places.append(("demo_window_elsewhere", Role.COMMUNITY_WORKER, _window_elsewhere()))
+    places += [(username, Role.DEPARTMENT_OFFICER, department) for username, department in _grid_officers().items()]
     for username, role, place in places:
         password = known.get(username) or _demo_password()
         user = User.objects.filter(username=username).first()
@@ -140,6 +144,41 @@ def demo_desk_prepare(*, cases: int = 1500, log=print) -> None:
         written += demo_cases_generate(applicants=[me], count=8, staff=staff, seed=7, days_back=60)
     log(f"办件 service cases: {written}")
     desk_figures_refresh(full=True)
+
+
+def demo_grid_prepare(*, events: int = 2000, log=print) -> None:
+    """A year of grid events across the city, a share of them in the demo accounts' community,
+    with the demo accounts acting where they stand (the grid worker reports and verifies in
+    their grid, the community worker registers, the officers answer for their departments)."""
+    places = _showcase()
+    users = {role: User.objects.get(username=f"demo_{role}") for role in places}
+
+    def who(user: User) -> tuple[int, str]:
+        return user.pk, user.display_name
+
+    community = places[Role.COMMUNITY_WORKER]
+    staff = {
+        places[Role.GRID_WORKER].path: who(users[Role.GRID_WORKER]),
+        community.path: who(users[Role.COMMUNITY_WORKER]),
+        places[Role.STREET_OFFICER].path: who(users[Role.STREET_OFFICER]),
+        places[Role.DISTRICT_ADMIN].path: who(users[Role.DISTRICT_ADMIN]),
+        f"dept:{places[Role.DEPARTMENT_OFFICER].pk}": who(users[Role.DEPARTMENT_OFFICER]),
+        f"resident:{community.path}": who(users[Role.RESIDENT]),
+    }
+    for username, department in _grid_officers().items():
+        staff[f"dept:{department.pk}"] = who(User.objects.get(username=username))
+    if written := demo_events_generate(count=events, staff=staff, focus_path=community.path):
+        log(f"网格事件 grid events: {written}")
+
+
+def _grid_officers() -> dict[str, Department]:
+    """Officers of the showcase district's departments that receive most grid events (the demo
+    department officer stands at civil affairs, which decides service cases)."""
+    district = _showcase_community().parent.parent
+    return {
+        "demo_urban_officer": Department.objects.get(org_unit=district, kind="urban_management"),
+        "demo_housing_officer": Department.objects.get(org_unit=district, kind="housing"),
+    }
 
 
 def _window_elsewhere() -> OrgUnit:

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from linli.core.server import granian_command
-from linli.portal.services import demo_accounts_ensure, demo_city_prepare, demo_desk_prepare
+from linli.portal.services import demo_accounts_ensure, demo_city_prepare, demo_desk_prepare, demo_grid_prepare
 
 TICK_SECONDS = 60
 
@@ -42,6 +42,7 @@ class Command(BaseCommand):
         demo_city_prepare(residents=residents, log=self.stdout.write)
         accounts = demo_accounts_ensure(data_dir=settings.DATA_DIR)
         demo_desk_prepare(log=self.stdout.write)
+        demo_grid_prepare(log=self.stdout.write)
         self._print_accounts(accounts, host, port)
         if not no_serve:
             self._serve(host, port)
