@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import api, desk_intake, desk_queries, residents_import, residents_queries
+from bench import api, desk_intake, desk_queries, residents_import, residents_queries, router
 
 BENCHMARKS = {
     "api": (api, "/api/v1/me and a 50-row scoped org-unit list vs a bare JsonResponse (granian WSGI)"),
@@ -24,6 +24,10 @@ BENCHMARKS = {
     "desk-queries": (
         desk_queries,
         "a unit's queue, the overdue list and per-district figures at N service cases",
+    ),
+    "router": (
+        router,
+        "the category router vs char 1–3-gram TF-IDF + LinearSVC on the citizen messages: CV macro-F1, ms/report",
     ),
 }
 
