@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import api, desk_intake, desk_queries, residents_import, residents_queries, router
+from bench import api, desk_intake, desk_queries, grid_create, grid_rates, residents_import, residents_queries, router
 
 BENCHMARKS = {
     "api": (api, "/api/v1/me and a 50-row scoped org-unit list vs a bare JsonResponse (granian WSGI)"),
@@ -24,6 +24,14 @@ BENCHMARKS = {
     "desk-queries": (
         desk_queries,
         "a unit's queue, the overdue list and per-district figures at N service cases",
+    ),
+    "grid-create": (
+        grid_create,
+        "POST /api/v1/grid/events (a grid worker's report, duplicate check on) vs a bare JsonResponse, PostgreSQL",
+    ),
+    "grid-rates": (
+        grid_rates,
+        "department and district rates over a year at N grid events (default 1,000,000), PostgreSQL",
     ),
     "router": (
         router,
