@@ -61,6 +61,7 @@ from linli.grid_events.models import (
 )
 from linli.grid_events.selectors import categories_by_code, category_route_department, deadline_after
 from linli.grid_events.services import _limit as stage_limit  # the services' own rule, not a copy
+from linli.grid_events.services import tasks_close
 from linli.service_desk.models import CaseNumberCounter
 from linli.service_desk.selectors import work_calendar
 
@@ -560,10 +561,7 @@ class _Story:
             e.closed_at = at
             e.closed_on_time = e.handle_due_at is None or e.handled_at <= e.handle_due_at
             e.stage_due_at = None
-            task = self.lead_task()
-            if task is not None and task.state == AssignmentState.HANDLED:
-                task.solved = True
-                task.solved_on_time = task.due_at is None or task.handled_at <= task.due_at
+            tasks_close(self.d.assignments)
 
         self.transition("verify_pass", S.CLOSED, at, who, handler, note)
 

@@ -406,6 +406,7 @@ def event_report(*, actor: Actor, data: ReportInput) -> GridEvent:
     now = timezone.now()
     urgent = data.urgency == Urgency.URGENT
     register_minutes = _limit(category, "register_minutes", urgent)
+    today = timezone.localdate(now)  # the number carries the local date, not UTC's
     with _photo_files() as written, transaction.atomic():
         event = GridEvent(
             category=category,
@@ -430,7 +431,7 @@ def event_report(*, actor: Actor, data: ReportInput) -> GridEvent:
         )
         event.register_due_at = event.stage_due_at = deadline_after(now, register_minutes, urgent=urgent)
         event.number = event_number(
-            place.community_path[:6], now.date(), number_next(f"GE{place.community_path[:6]}{now:%Y%m%d}")
+            place.community_path[:6], today, number_next(f"GE{place.community_path[:6]}{today:%Y%m%d}")
         )
         event.save()
         _photos_save(event, actor, PhotoStage.REPORT, data.photos, now, written)
@@ -825,12 +826,31 @@ def _on_verify_pass(event: GridEvent, actor: Actor, data: StepInput, now: dateti
     event.closed_at = now
     event.closed_on_time = event.handle_due_at is None or event.handled_at <= event.handle_due_at
     event.stage_due_at = None
-    task = lead_assignment(event)
-    if task is not None and task.state == AssignmentState.HANDLED:
-        task.solved = True
-        task.solved_on_time = task.due_at is None or task.handled_at <= task.due_at
-        task.save(update_fields=["solved", "solved_on_time"])
+    live = list(
+        Assignment.objects.filter(
+            event=event, state__in=[AssignmentState.PENDING, AssignmentState.ACCEPTED, AssignmentState.HANDLED]
+        )
+    )
+    for task in tasks_close(live):
+        task.save(update_fields=["state", "handled_at", "solved", "solved_on_time"])
     return {}
+
+
+def tasks_close(tasks: list[Assignment]) -> list[Assignment]:
+    """The fix passed verification: the lead's task is solved (on time if handled by its due
+    time); assisting departments that checked in solved it with the lead; those that never
+    checked in are withdrawn (their missed check-in still counts in the response rate)."""
+    lead = next((t for t in tasks if t.role == AssignmentRole.LEAD and t.state == AssignmentState.HANDLED), None)
+    for task in tasks:
+        if task is lead:
+            task.solved = True
+            task.solved_on_time = task.due_at is None or task.handled_at <= task.due_at
+        elif task.role == AssignmentRole.ASSIST and task.state == AssignmentState.ACCEPTED and lead is not None:
+            task.state, task.handled_at = AssignmentState.HANDLED, lead.handled_at
+            task.solved, task.solved_on_time = True, lead.solved_on_time
+        elif task.state == AssignmentState.PENDING:
+            task.state = AssignmentState.CANCELLED
+    return tasks
 
 
 def _on_verify_fail(event: GridEvent, actor: Actor, data: StepInput, now: datetime) -> dict:

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grid_events', '0003_overdue_notice'),
+        ("grid_events", "0003_overdue_notice"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='gridevent',
-            name='description',
-            field=models.TextField(verbose_name='description'),
+            model_name="gridevent",
+            name="description",
+            field=models.TextField(verbose_name="description"),
         ),
     ]

@@ -94,7 +94,8 @@ def test_the_whole_story_keeps_exactly_one_holder(grid, clock):
 
     lead = Assignment.objects.get(event=event, department=housing)
     assert (lead.solved, lead.solved_on_time, lead.rating) == (True, True, 5)
-    assert Assignment.objects.get(event=event, department=water).role == "assist"
+    assist = Assignment.objects.get(event=event, department=water)
+    assert (assist.role, assist.solved, assist.rating) == ("assist", True, 5)  # checked in: solved with the lead
     # every hand-over is on the timeline, and each step starts where the previous one ended
     chain = [(f, t) for action, f, t in holders(event) if t]
     assert all(prev[1] == nxt[0] for prev, nxt in itertools.pairwise(chain))
