@@ -356,19 +356,27 @@ def _supervision(s) -> dict:
     }
 
 
-def _detail(actor, event) -> dict:
-    data = _event(event) | {
+def _detail(actor, event, *, new: bool = False) -> dict:
+    """The event with everything around it. A report just created has no tasks, whistles or
+    notices yet: `new` skips those reads (a third of the cost of reporting, see benchmarks)."""
+    if new:
+        around = {"assignments": [], "whistles": [], "supervisions": []}
+    else:
+        around = {
+            "assignments": [
+                {
+                    "department": a.department.name,
+                    **{f: getattr(a, f) for f in AssignmentOut.model_fields if f != "department"},
+                }
+                for a in event_assignments(event)
+            ],
+            "whistles": [_whistle(w) for w in event_whistles(event)],
+            "supervisions": [_supervision(s) for s in event_supervisions(event)],
+        }
+    data = _event(event) | around
+    data |= {
         "actions": event_actions(actor=actor, event=event),
         "timeline": [row.__dict__ for row in event_timeline(event)],
-        "assignments": [
-            {
-                "department": a.department.name,
-                **{f: getattr(a, f) for f in AssignmentOut.model_fields if f != "department"},
-            }
-            for a in event_assignments(event)
-        ],
-        "whistles": [_whistle(w) for w in event_whistles(event)],
-        "supervisions": [_supervision(s) for s in event_supervisions(event)],
         "photos": list(event_photos(event)),
     }
     return EventDetailOut(**data).model_dump(mode="json")
@@ -405,7 +413,7 @@ def event_create(request, payload: Form[EventIn], photos: File[list[UploadedFile
             not_duplicate=payload.not_duplicate,
             photos=_photos(photos),
         )
-        return 201, _detail(request.actor, event_report(actor=request.actor, data=data))
+        return 201, _detail(request.actor, event_report(actor=request.actor, data=data), new=True)
 
     return Status(*idempotent(request, create))
 
