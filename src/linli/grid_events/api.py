@@ -42,6 +42,7 @@ from linli.grid_events.selectors import (
     router_suggestion,
     supervision_get,
     supervision_list,
+    timeline_rows,
     unit_rates,
     whistle_board,
 )
@@ -357,8 +358,9 @@ def _supervision(s) -> dict:
 
 
 def _detail(actor, event, *, new: bool = False) -> dict:
-    """The event with everything around it. A report just created has no tasks, whistles or
-    notices yet: `new` skips those reads (a third of the cost of reporting, see benchmarks)."""
+    """The event with everything around it. For a report just created (`new`) the answer is
+    built from what `event_report` wrote: its one step and its photos, no tasks, whistles or
+    notices — re-reading them was a third of the cost of reporting (see benchmarks)."""
     if new:
         around = {"assignments": [], "whistles": [], "supervisions": []}
     else:
@@ -376,8 +378,8 @@ def _detail(actor, event, *, new: bool = False) -> dict:
     data = _event(event) | around
     data |= {
         "actions": event_actions(actor=actor, event=event),
-        "timeline": [row.__dict__ for row in event_timeline(event)],
-        "photos": list(event_photos(event)),
+        "timeline": [row.__dict__ for row in (timeline_rows(event.new_steps) if new else event_timeline(event))],
+        "photos": event.new_photos if new else list(event_photos(event)),
     }
     return EventDetailOut(**data).model_dump(mode="json")
 

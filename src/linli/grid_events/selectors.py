@@ -23,6 +23,7 @@ from linli.areas.selectors import (
     department_for,
     department_names,
     departments_at,
+    org_unit_by_path,
     unit_names,
 )
 from linli.core.actor import Actor
@@ -318,9 +319,12 @@ def holder_name(holder: str, names: dict[str, str] | None = None) -> str:
 
 
 def event_timeline(event: GridEvent) -> list[TimelineRow]:
-    steps = list(EventStep.objects.filter(event=event).order_by("at", "pk"))
+    return timeline_rows(list(EventStep.objects.filter(event=event).order_by("at", "pk")))
+
+
+def timeline_rows(steps: list[EventStep]) -> list[TimelineRow]:
     unit_paths = {h.partition(":")[2] for s in steps for h in (s.from_holder, s.to_holder) if h.startswith("unit:")}
-    names = unit_names(unit_paths)
+    names = {path: unit.name for path in unit_paths if (unit := org_unit_by_path(path))}
     return [
         TimelineRow(
             s.at,
@@ -339,7 +343,8 @@ def event_timeline(event: GridEvent) -> list[TimelineRow]:
 def event_holder_name(event: GridEvent) -> str:
     if event.holder_department_id:
         return event.holder_department.name
-    return unit_names([event.holder_path]).get(event.holder_path, event.holder_path)
+    unit = org_unit_by_path(event.holder_path)  # memoised: a unit's name changes by import only
+    return unit.name if unit else event.holder_path
 
 
 def event_photos(event: GridEvent, stage: str = "") -> QuerySet[EventPhoto]:

@@ -434,8 +434,12 @@ def event_report(*, actor: Actor, data: ReportInput) -> GridEvent:
             place.community_path[:6], today, number_next(f"GE{place.community_path[:6]}{today:%Y%m%d}")
         )
         event.save()
-        _photos_save(event, actor, PhotoStage.REPORT, data.photos, now, written)
-        _step(event, actor, "report", "", "", _unit(place.community_path), now=now, details=_suggestion_details(event))
+        event.new_photos = _photos_save(event, actor, PhotoStage.REPORT, data.photos, now, written)
+        event.new_steps = [
+            _step(
+                event, actor, "report", "", "", _unit(place.community_path), now=now, details=_suggestion_details(event)
+            )
+        ]
         audit_record(
             actor=actor,
             action="grid.report",
@@ -1081,10 +1085,13 @@ def _photo_files():
         raise
 
 
-def _photos_save(event, actor: Actor, stage: str, photos: list[PhotoUpload], now: datetime, written: list) -> None:
+def _photos_save(
+    event, actor: Actor, stage: str, photos: list[PhotoUpload], now: datetime, written: list
+) -> list[EventPhoto]:
     """Sealed (AES-GCM) before touching the disk: street photos show faces and number plates."""
+    rows: list[EventPhoto] = []
     if not photos:
-        return
+        return rows
     folder = grid_photos_dir()
     folder.mkdir(parents=True, exist_ok=True)
     for photo in photos:
@@ -1100,6 +1107,8 @@ def _photos_save(event, actor: Actor, stage: str, photos: list[PhotoUpload], now
         target = folder / f"{row.public_id}.bin"
         written.append(target)
         target.write_bytes(seal_bytes(photo.data, context=f"grid.photo:{row.public_id}"))
+        rows.append(row)
+    return rows
 
 
 def photo_read(*, actor: Actor, event: GridEvent, photo: EventPhoto) -> bytes:
