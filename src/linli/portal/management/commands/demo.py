@@ -30,6 +30,15 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="delete the demo database and start over")
         parser.add_argument("--no-serve", action="store_true", help="prepare the data, print accounts, exit")
 
+    def _router_ensure(self) -> None:
+        """Routing works out of the box: a model trained on synthetic descriptions of the shipped
+        categories, unless one is there already (a city's own, trained on its history)."""
+        folder = settings.LINLI_ROUTER_DIR
+        if folder.is_dir() and any(folder.glob("router-*.joblib")):
+            return
+        self.stdout.write("路由模型 router model: training on synthetic reports …")
+        call_command("router", "train", "--synthetic", "--per-category", "30", stdout=self.stdout)
+
     def handle(self, *args, port, host, residents, reset, no_serve, **options):
         if residents < 0:
             raise CommandError("--residents 不能为负数 (must not be negative)")
@@ -43,6 +52,7 @@ class Command(BaseCommand):
         accounts = demo_accounts_ensure(data_dir=settings.DATA_DIR)
         demo_desk_prepare(log=self.stdout.write)
         demo_grid_prepare(log=self.stdout.write)
+        self._router_ensure()
         self._print_accounts(accounts, host, port)
         if not no_serve:
             self._serve(host, port)
