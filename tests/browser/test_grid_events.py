@@ -14,6 +14,7 @@ Locators use names, ids and URLs so that wording changes do not break the journe
 from __future__ import annotations
 
 import re
+import sqlite3
 import struct
 import zlib
 
@@ -41,6 +42,17 @@ def png(width: int = 96, height: int = 64, rgb: tuple[int, int, int] = (90, 140,
 
 def photo(name: str, rgb=(90, 140, 200)) -> dict:
     return {"name": name, "mimeType": "image/png", "buffer": png(rgb=rgb)}
+
+
+def grid_worker_building(demo_site) -> tuple[float, float]:
+    """Where the demo grid worker's first building stands, read from the demo's database."""
+    with sqlite3.connect(demo_site.data_dir / "linli.sqlite3") as db:
+        return db.execute(
+            """SELECT b.lat, b.lng FROM areas_building b
+               JOIN accounts_posting p ON p.grid_id = b.grid_id
+               JOIN accounts_user u ON u.id = p.user_id
+               WHERE u.username = 'demo_grid_worker' ORDER BY b.path LIMIT 1"""
+        ).fetchone()
 
 
 def staff(page: Page, demo_site, username: str) -> Page:
@@ -73,6 +85,10 @@ def test_one_event_from_photo_report_to_rating(phone: Page, desktop: Page, demo_
     phone.locator("#id_description").fill("小区东门外的雨水井盖缺失，晚上很危险")
     phone.locator("#pick-map").click()  # the map opens on the resident's community
     expect(phone.locator("#id_lat")).not_to_have_value("")
+    # the tap lands next to a building of the demo grid worker's grid (who later verifies on site)
+    lat, lng = grid_worker_building(demo_site)
+    phone.locator("#id_lat").evaluate("(el, v) => { el.value = v; }", f"{lat:.6f}")
+    phone.locator("#id_lng").evaluate("(el, v) => { el.value = v; }", f"{lng:.6f}")
     screenshot(phone, "grid-01-resident-report")
     phone.locator("main form button[type=submit]").click()
     expect(phone).to_have_url(re.compile(r"/my/events/GE\d{6}-\d{8}-\d{5}/$"))
@@ -81,7 +97,7 @@ def test_one_event_from_photo_report_to_rating(phone: Page, desktop: Page, demo_
 
     # 2. register, dispatch to the wrong department
     page = staff(desktop, demo_site, "demo_community_worker")
-    page.goto("/staff/grid/?queue=to_register")
+    page.goto(f"/staff/grid/?queue=to_register&q={number}")
     expect(page.locator(f"a[href='{event_url}']")).to_be_visible()
     screenshot(page, "grid-02-community-board")
     page.goto(event_url)

@@ -202,6 +202,7 @@ def building_get_by_public_id(public_id) -> Building | None:
     return Building.objects.select_related("grid").filter(public_id=public_id).first()
 
 
+@memo(60)
 def grid_by_path(path: str) -> Grid | None:
     return Grid.objects.filter(path=path).first()
 
@@ -210,19 +211,39 @@ def department_names(ids) -> dict[int, str]:
     return dict(Department.objects.filter(pk__in=set(ids)).values_list("pk", "name"))
 
 
-def grid_nearest(*, community_path: str, lat: float, lng: float) -> Grid | None:
-    """The grid of the community's building nearest to a point: a report from the map lands
-    with the grid worker who walks that street. None when no building has a position."""
-    rows = list(
-        Building.objects.filter(grid__community__path=community_path, lat__isnull=False).values_list(
-            "grid_id", "lat", "lng"
-        )
+@dataclass(frozen=True)
+class BuildingPositions:
+    grid_paths: tuple[str, ...]
+    lat: np.ndarray
+    lng: np.ndarray
+
+    def nearest(self, lat: float, lng: float, within_m: float) -> str | None:
+        """The grid path of the nearest positioned building within `within_m` metres."""
+        if not self.grid_paths:
+            return None
+        dx = (self.lng - lng) * math.cos(math.radians(lat))
+        squared = dx * dx + (self.lat - lat) ** 2
+        index = int(np.argmin(squared))
+        metres = math.sqrt(float(squared[index])) * 111_320
+        return self.grid_paths[index] if metres <= within_m else None
+
+
+@memo(300)
+def building_positions() -> BuildingPositions:
+    rows = list(Building.objects.filter(lat__isnull=False).order_by("path").values_list("grid__path", "lat", "lng"))
+    return BuildingPositions(
+        tuple(r[0] for r in rows), np.array([r[1] for r in rows], float), np.array([r[2] for r in rows], float)
     )
-    if not rows:
-        return None
-    scale = math.cos(math.radians(lat))
-    grid_id = min(rows, key=lambda r: ((r[2] - lng) * scale) ** 2 + (r[1] - lat) ** 2)[0]
-    return Grid.objects.filter(pk=grid_id).first()
+
+
+NEAR_BUILDING_M = 300
+
+
+def grid_at(*, lat: float, lng: float) -> Grid | None:
+    """The grid of the nearest building within 300 m of a point: a report from the map lands
+    with the grid worker who walks that street, and in that grid's community."""
+    path = building_positions().nearest(lat, lng, NEAR_BUILDING_M)
+    return grid_by_path(path) if path else None
 
 
 def departments_at(paths) -> QuerySet[Department]:

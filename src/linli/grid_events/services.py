@@ -25,7 +25,7 @@ from linli.areas.selectors import (
     building_get_by_public_id,
     community_nearest,
     department_by_id,
-    grid_nearest,
+    grid_at,
     inside_city,
     org_unit_by_path,
 )
@@ -321,15 +321,14 @@ def _place_for(data: ReportInput) -> tuple[Place | None, list[FieldError]]:
         return None, [FieldError("coordinates", Msg("坐标系应为 wgs84 或 gcj02", "Coordinates must be wgs84 or gcj02"))]
     if not valid_lat_lng(lat, lng) or not inside_city(lat, lng):
         return None, [FieldError("lat", Msg("位置不在本市范围内", "The location is outside the city"))]
-    if building is not None:
-        grid = building.grid
+    grid = building.grid if building is not None else grid_at(lat=lat, lng=lng)
+    if grid is not None:
         community_path = grid.path[:12]
     else:
         community = community_nearest(lat=lat, lng=lng)
         if community is None:
             return None, [FieldError("lat", Msg("无法确定所属社区（尚无社区位置）", "No community position known"))]
         community_path = community.path
-        grid = grid_nearest(community_path=community_path, lat=lat, lng=lng)
     return Place(lat, lng, community_path, grid.path if grid else community_path, building, grid), []
 
 
