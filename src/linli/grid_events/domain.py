@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.accounts.domain import (
     GRID_DISPATCH,
@@ -29,7 +30,7 @@ class EventState(models.TextChoices):
     DISPATCHED = "dispatched", _("Dispatched")
     HANDLING = "handling", _("Being handled")
     HANDLED = "handled", _("Handled, awaiting verification")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("grid event state", "Closed")  # 结案, not the desk's 归档
     EVALUATED = "evaluated", _("Rated")
     REJECTED = "rejected", _("Not registered")
     MERGED = "merged", _("Merged into another event")
