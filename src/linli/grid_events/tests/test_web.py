@@ -104,6 +104,16 @@ def test_a_failed_step_keeps_the_page_and_says_why(as_user):
     assert event.state == "handled"
 
 
+def test_supervision_lists_overdue_events_with_their_holder(as_user, clock):
+    from datetime import timedelta
+
+    staff_report(as_user("grid_worker"))
+    clock.shift(timedelta(hours=3))  # past the registration limit
+    page = as_user("district_admin").get("/staff/grid/supervision/")
+    overdue = page.text.split("超期事件")[1].split("未回复的督办")[0]
+    assert GridEvent.objects.get().number in overdue and "水源地社区" in overdue
+
+
 def test_boards_and_the_outside_world(as_user):
     client = as_user("grid_worker")
     staff_report(client)

@@ -116,6 +116,7 @@ def board(request):
     now = timezone.now()
     for event in page.object_list:
         event.overdue = is_overdue(event, now)
+        event.holder_name = event_holder_name(event)
     tabs = [{"key": k, "label": QUEUE_LABELS[k], "active": k == queue} for k in queues]
     context = {"page": page, "tabs": tabs, "queue": queue, "q": q, "may_report": request.actor.has_perm(GRID_REPORT)}
     return render(request, "grid_events/staff/board.html", context)
@@ -350,15 +351,18 @@ def supervision(request):
     since, until = _period(form)
     area = _supervised_area(request.actor)
     rates_allowed(actor=request.actor, path=area)
+    overdue = list(
+        event_queue(actor=request.actor, queue="overdue").select_related("category", "holder_department")[:50]
+    )
+    for event in overdue:
+        event.holder_name = event_holder_name(event)
     context = {
         "form": form,
         "since": since,
         "until": until - timedelta(days=1),
         "departments": department_rates(since=since, until=until, district_path=area if len(area) >= 6 else ""),
         "units": unit_rates(since=since, until=until, parent_path=area, child_length=_child_length(area)),
-        "overdue": event_queue(actor=request.actor, queue="overdue").select_related("category", "holder_department")[
-            :50
-        ],
+        "overdue": overdue,
         "open_supervisions": supervision_list(actor=request.actor)[:50],
         "warnings": Warning,
     }

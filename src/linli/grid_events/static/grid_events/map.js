@@ -44,7 +44,7 @@
         });
         layer.addTo(map);
         el.dataset.count = String(points.length);
-        if (fit && points.length) map.fitBounds(layer.getBounds().pad(0.1), { maxZoom: 16 });
+        if (fit && points.length) map.fitBounds(layer.getBounds().pad(0.1), { maxZoom: 16, animate: false });
       });
   }
 
