@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from linli.accounts.domain import (
     GRID_DISPATCH,
@@ -30,7 +29,7 @@ class EventState(models.TextChoices):
     DISPATCHED = "dispatched", _("Dispatched")
     HANDLING = "handling", _("Being handled")
     HANDLED = "handled", _("Handled, awaiting verification")
-    CLOSED = "closed", pgettext_lazy("grid event state", "Closed")  # 结案, not the desk's 归档
+    CLOSED = "closed", _("Verified and closed")  # 结案 (the desk's "Closed" is 归档)
     EVALUATED = "evaluated", _("Rated")
     REJECTED = "rejected", _("Not registered")
     MERGED = "merged", _("Merged into another event")
