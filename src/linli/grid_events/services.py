@@ -523,7 +523,7 @@ class StepInput:
 
 
 def _locked(event_id: int) -> GridEvent:
-    return GridEvent.objects.select_for_update().select_related("category").get(pk=event_id)
+    return GridEvent.objects.select_for_update(of=("self",)).select_related("category").get(pk=event_id)
 
 
 def event_transition(*, actor: Actor, event: GridEvent, action: str, data: StepInput | None = None) -> GridEvent:
@@ -1039,7 +1039,7 @@ def supervision_answer(*, actor: Actor, supervision: Supervision, answer: str) -
     if not answer.strip():
         raise validation_failed([FieldError("answer", Msg("请填写回复", "Write an answer"))])
     with transaction.atomic():
-        locked = Supervision.objects.select_for_update().select_related("event").get(pk=supervision.pk)
+        locked = Supervision.objects.select_for_update(of=("self",)).select_related("event").get(pk=supervision.pk)
         targeted = (
             locked.target_department_id in actor.department_ids
             if locked.target_department_id

@@ -4,16 +4,17 @@ clock inside office hours on a working day, so every due time is predictable."""
 
 import zoneinfo
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import time_machine
 
-from linli.accounts.domain import Role
+from linli.accounts.domain import GRID_CATEGORY_EDIT, Role
 from linli.accounts.selectors import actor_for_user
 from linli.areas.models import Building, Department, OrgUnit
 from linli.core.actor import Actor
 from linli.core.memo import forget_all
-from linli.grid_events.services import PhotoUpload
+from linli.grid_events.services import PhotoUpload, category_import
 from linli.testing import make_user
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -42,8 +43,22 @@ def clock():
         yield traveller
 
 
+DATA = Path(__file__).resolve().parents[1] / "data"
+CATEGORY_TABLES = ("urban_mgmt_event_categories.csv", "urban_mgmt_component_categories.csv")
+
+
 @pytest.fixture
-def grid(people, tree, clock, settings, tmp_path):
+def shipped_categories(db):
+    """A committed (transactional) test starts after the previous one's flush, which also removed
+    the categories the migration loads on install: load the shipped tables again (known codes are
+    kept, so for the other tests this changes nothing)."""
+    actor = Actor.system("tests", permissions=frozenset({GRID_CATEGORY_EDIT}))
+    for name in CATEGORY_TABLES:
+        category_import(actor=actor, text=(DATA / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def grid(people, tree, clock, settings, tmp_path, shipped_categories):
     settings.LINLI_ROUTER_DIR = tmp_path / "router"  # no model: routing by hand unless a test trains one
     settings.DATA_DIR = tmp_path
     for path, (lat, lng) in POSITIONS.items():

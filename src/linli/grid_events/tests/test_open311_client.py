@@ -10,7 +10,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -19,20 +18,8 @@ from django.db import connection
 from linli.accounts.domain import GRID_CATEGORY_EDIT
 from linli.core.actor import Actor
 from linli.grid_events.models import GridEvent
-from linli.grid_events.services import StepInput, category_import, event_transition, open311_key_create
+from linli.grid_events.services import StepInput, event_transition, open311_key_create
 from linli.grid_events.tests.conftest import SHUIYUANDI, photo
-
-DATA = Path(__file__).resolve().parents[1] / "data"
-CATEGORY_TABLES = ("urban_mgmt_event_categories.csv", "urban_mgmt_component_categories.csv")
-
-
-@pytest.fixture
-def shipped_categories(db):
-    """A committed test starts after the previous one's flush, which also removed the categories
-    the migration loads on install: load the shipped tables again (known codes are kept)."""
-    actor = Actor.system("tests", permissions=frozenset({GRID_CATEGORY_EDIT}))
-    for name in CATEGORY_TABLES:
-        category_import(actor=actor, text=(DATA / name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture
