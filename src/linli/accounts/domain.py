@@ -72,7 +72,8 @@ GRID_WHISTLE = "grid.whistle"  # summon departments (吹哨)
 GRID_HANDLE = "grid.handle"  # accept, return, report handling (department or self-handling community)
 GRID_VERIFY = "grid.verify"  # check the fix on site (核查)
 GRID_SUPERVISE = "grid.supervise"  # supervision notices (督办), rankings
-GRID_CATEGORY_EDIT = "grid.category_edit"  # categories, default departments, time limits
+GRID_CATEGORY_EDIT = "grid.category_edit"  # the city's categories, their department kinds and limits
+GRID_ROUTE_EDIT = "grid.route_edit"  # a district names its own department for a category
 GRID_COMMUNITY = frozenset(
     {GRID_VIEW, GRID_REPORT, GRID_REGISTER, GRID_DISPATCH, GRID_WHISTLE, GRID_HANDLE, GRID_VERIFY}
 )
@@ -105,7 +106,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             DESK_SUPERVISE,
             GRID_VIEW,
             GRID_SUPERVISE,
-            GRID_CATEGORY_EDIT,
+            GRID_ROUTE_EDIT,
         }
     ),
     Role.CITY_ADMIN: frozenset(
@@ -123,6 +124,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             GRID_VIEW,
             GRID_SUPERVISE,
             GRID_CATEGORY_EDIT,
+            GRID_ROUTE_EDIT,
         }
     ),
     Role.AUDITOR: frozenset({ORGTREE_VIEW, AUDIT_SEARCH, DESK_VIEW, DESK_SUPERVISE, GRID_VIEW}),

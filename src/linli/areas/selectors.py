@@ -249,3 +249,7 @@ def grid_at(*, lat: float, lng: float) -> Grid | None:
 def departments_at(paths) -> QuerySet[Department]:
     """The departments of the given units (a district and its city): whom an event may go to."""
     return Department.objects.filter(path__in=list(paths)).order_by("-path", "kind")
+
+
+def district_units() -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(kind="district", is_active=True).order_by("path")

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from linli.areas.domain import DepartmentKind
 from linli.areas.models import Building, Department, Grid, OrgUnit
 from linli.core.ids import uuid7
 from linli.grid_events.domain import (
@@ -26,7 +27,7 @@ class EventCategory(models.Model):
     major_code = models.CharField(_("major class code"), max_length=8)
     major_name = models.CharField(_("major class"), max_length=40)
     name = models.CharField(_("name"), max_length=60)
-    department_kind = models.CharField(_("responsible department kind"), max_length=32)
+    department_kind = models.CharField(_("responsible department kind"), max_length=32, choices=DepartmentKind.choices)
     register_minutes = models.PositiveIntegerField(_("registration limit (minutes)"))
     dispatch_minutes = models.PositiveIntegerField(_("dispatch limit (minutes)"))
     accept_minutes = models.PositiveIntegerField(_("acceptance limit (minutes)"))

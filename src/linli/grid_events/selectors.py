@@ -23,6 +23,7 @@ from linli.areas.selectors import (
     department_for,
     department_names,
     departments_at,
+    district_units,
     org_unit_by_path,
     unit_names,
 )
@@ -104,6 +105,15 @@ def _routes() -> dict[tuple[int, str], int]:
 
 def category_routes_forget() -> None:
     _routes.forget()
+
+
+def districts_for(*, actor: Actor):
+    """The districts (and counties) whose routes the actor may set: those their scope covers."""
+    return [u for u in district_units() if actor.sees_path(u.path)]
+
+
+def districts_paths(actor: Actor) -> list[str]:
+    return [u.path for u in districts_for(actor=actor)]
 
 
 def category_routes(category: EventCategory) -> QuerySet[CategoryRoute]:

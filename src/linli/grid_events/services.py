@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from linli.accounts.domain import GRID_CATEGORY_EDIT, GRID_REPORT, GRID_SUPERVISE, Role
+from linli.accounts.domain import GRID_CATEGORY_EDIT, GRID_REPORT, GRID_ROUTE_EDIT, GRID_SUPERVISE, Role
 from linli.accounts.selectors import posted_user_ids
 from linli.areas.domain import DepartmentKind
 from linli.areas.selectors import (
@@ -238,7 +238,7 @@ def category_save(*, actor: Actor, data: CategoryInput) -> EventCategory:
 
 def category_route_set(*, actor: Actor, code: str, district_path: str, department_id: int | None) -> None:
     """A district names its own department for a category (None: back to the kind's default)."""
-    _require(actor, GRID_CATEGORY_EDIT)
+    _require(actor, GRID_ROUTE_EDIT)
     category = category_get(code)
     district = org_unit_by_path(district_path)
     if category is None:

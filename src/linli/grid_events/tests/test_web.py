@@ -164,3 +164,31 @@ def test_resident_photo_report_progress_and_rating(as_user):
     assert (event.state, event.rating) == ("evaluated", 4)
     other = as_user("other_community_worker")
     assert other.get(f"/my/events/{event.number}/").status_code == 404
+
+
+def test_the_city_edits_categories_and_a_district_routes_them(as_user):
+    client = as_user("city_admin")
+    listed = client.get("/staff/grid/categories/", {"q": "暴露垃圾"})
+    assert listed.status_code == 200 and "E0102" in listed.text
+    form = {
+        "code": "E0102", "name": "", "major_name": "", "department_kind": "urban_management",
+        "register_minutes": 20, "dispatch_minutes": 30, "accept_minutes": 60,
+        "handle_minutes": 120, "handle_urgent_minutes": 60, "verify_minutes": 60, "is_active": "on",
+    }  # fmt: skip
+    assert client.post("/staff/grid/categories/E0102/", form).status_code == 302
+    from linli.grid_events.models import CategoryRoute, EventCategory
+
+    assert EventCategory.objects.get(code="E0102").register_minutes == 20
+    bad = client.post("/staff/grid/categories/E0102/", form | {"handle_minutes": 0})
+    assert bad.status_code == 400 and EventCategory.objects.get(code="E0102").handle_minutes == 120
+    water = department("210102", "water")
+    client = as_user("district_admin")
+    refused = client.post("/staff/grid/categories/E0102/", form | {"register_minutes": 5})
+    assert refused.status_code == 200 and EventCategory.objects.get(code="E0102").register_minutes == 20
+    client.post("/staff/grid/categories/E0102/route/", {"district": "210102", "department_id": water.pk})
+    assert CategoryRoute.objects.get(category__code="E0102").department == water
+    assert as_user("other_district_admin").get("/staff/grid/categories/new/").status_code == 404
+    client = as_user("city_admin")
+    created = client.post("/staff/grid/categories/new/", form | {"code": "X01", "name": "共享单车乱停"})
+    assert created.status_code == 302 and EventCategory.objects.get(code="X01").kind == "city"
+    assert as_user("community_worker").get("/staff/grid/categories/").status_code == 404

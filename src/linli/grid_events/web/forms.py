@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.areas.domain import DepartmentKind
 from linli.grid_events.domain import PHOTO_MAX_BYTES, SupervisionLevel, Urgency
 from linli.grid_events.services import PhotoUpload
 
@@ -110,3 +111,31 @@ class AnswerForm(forms.Form):
 class PeriodForm(forms.Form):
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CategoryForm(forms.Form):
+    """A category's department kind, stage limits and activity; name only for city ones (X…)."""
+
+    code = forms.CharField(label=_("Code"), max_length=16, help_text=_("City-defined categories start with X."))
+    name = forms.CharField(label=_("Name"), max_length=60, required=False)
+    major_name = forms.CharField(label=_("Group"), max_length=40, required=False)
+    department_kind = forms.ChoiceField(label=_("Responsible department kind"), choices=DepartmentKind.choices)
+    register_minutes = forms.IntegerField(label=_("Register within (minutes)"), min_value=1)
+    dispatch_minutes = forms.IntegerField(label=_("Dispatch within (minutes)"), min_value=1)
+    accept_minutes = forms.IntegerField(label=_("Department accepts within (minutes)"), min_value=1)
+    handle_minutes = forms.IntegerField(label=_("Handle within (working minutes)"), min_value=1)
+    handle_urgent_minutes = forms.IntegerField(label=_("Handle an urgent one within (minutes)"), min_value=1)
+    verify_minutes = forms.IntegerField(label=_("Verify within (minutes)"), min_value=1)
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+
+class RouteForm(forms.Form):
+    district = forms.ChoiceField(label=_("District"))
+    department_id = forms.TypedChoiceField(label=_("Department"), coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args, districts=(), departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [(d.path, d.name) for d in districts]
+        self.fields["department_id"].choices = [("", _("The department of the category's kind"))] + [
+            (d.pk, d.name) for d in departments
+        ]

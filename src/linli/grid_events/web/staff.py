@@ -19,17 +19,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.accounts.domain import GRID_REGISTER, GRID_REPORT, GRID_SUPERVISE, GRID_VIEW
-from linli.areas.selectors import building_list
+from linli.accounts.domain import (
+    GRID_CATEGORY_EDIT,
+    GRID_REGISTER,
+    GRID_REPORT,
+    GRID_ROUTE_EDIT,
+    GRID_SUPERVISE,
+    GRID_VIEW,
+)
+from linli.areas.selectors import building_list, departments_at
 from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.grid_events.domain import TRANSITIONS, Warning
 from linli.grid_events.selectors import (
     DEPARTMENT_QUEUES,
     QUEUES,
+    category_get,
     category_list,
+    category_routes,
     department_rates,
     dispatch_departments,
+    districts_for,
+    districts_paths,
     event_actions,
     event_assignments,
     event_get,
@@ -52,8 +63,12 @@ from linli.grid_events.selectors import (
     whistle_board,
 )
 from linli.grid_events.services import (
+    CategoryInput,
     ReportInput,
     StepInput,
+    category_defaults,
+    category_route_set,
+    category_save,
     event_report,
     event_transition,
     photo_read,
@@ -61,7 +76,15 @@ from linli.grid_events.services import (
     supervision_issue,
     whistle_check_in,
 )
-from linli.grid_events.web.forms import AnswerForm, PeriodForm, ReportForm, StepForm, SupervisionForm
+from linli.grid_events.web.forms import (
+    AnswerForm,
+    CategoryForm,
+    PeriodForm,
+    ReportForm,
+    RouteForm,
+    StepForm,
+    SupervisionForm,
+)
 
 PAGE_SIZE = 30
 QUEUE_LABELS = {
@@ -381,3 +404,73 @@ def _child_length(parent: str) -> int:
 def event_map(request):
     """Events as points (WGS-84) on Leaflet; tiles only from the operator's own server."""
     return render(request, "grid_events/staff/map.html", {"map": map_settings(request.actor)})
+
+
+# ---------------------------------------------------------------- categories
+
+
+@grid_page(GRID_ROUTE_EDIT)
+def categories(request):
+    rows = category_list(include_inactive=True, q=request.GET.get("q", "")[:30])
+    context = {
+        "categories": rows,
+        "q": request.GET.get("q", ""),
+        "may_edit": request.actor.has_perm(GRID_CATEGORY_EDIT),
+    }
+    return render(request, "grid_events/staff/categories.html", context)
+
+
+@grid_page(GRID_ROUTE_EDIT)
+def category_edit(request, code: str = ""):
+    """Edit a category (or create a city one); a district names its own department for it."""
+    category = category_get(code) if code else None
+    if code and category is None:
+        raise not_found("分类", "Category")
+    initial = {f: getattr(category, f) for f in CategoryForm.base_fields if category} if category else {}
+    form = CategoryForm(request.POST or None, initial=initial or category_defaults_initial())
+    may_edit = request.actor.has_perm(GRID_CATEGORY_EDIT)
+    if not (category or may_edit):
+        raise not_found("分类", "Category")
+    if request.method == "POST" and may_edit and form.is_valid():
+        try:
+            saved = category_save(actor=request.actor, data=CategoryInput(**form.cleaned_data))
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Saved %(code)s.") % {"code": saved.code})
+            return redirect("portal:grid:category", code=saved.code)
+    context = {
+        "form": form,
+        "category": category,
+        "routes": category_routes(category) if category else [],
+        "route_form": _route_form(request.actor) if category else None,
+        "may_edit": may_edit,
+    }
+    return render(request, "grid_events/staff/category.html", context, status=400 if form.errors else 200)
+
+
+def category_defaults_initial() -> dict:
+    return {"code": "X", **category_defaults("X")}
+
+
+def _route_form(actor, data=None) -> RouteForm:
+    return RouteForm(data, districts=districts_for(actor=actor), departments=departments_at(districts_paths(actor)))
+
+
+@require_POST
+@grid_page(GRID_ROUTE_EDIT)
+def category_route(request, code: str):
+    form = _route_form(request.actor, request.POST)
+    if form.is_valid():
+        try:
+            category_route_set(
+                actor=request.actor,
+                code=code,
+                district_path=form.cleaned_data["district"],
+                department_id=form.cleaned_data["department_id"],
+            )
+        except DomainError as error:
+            messages.error(request, "；".join(str(f.message) for f in error.fields) or str(error.message))
+        else:
+            messages.success(request, _("Saved."))
+    return redirect("portal:grid:category", code=code)

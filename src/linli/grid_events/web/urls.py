@@ -15,4 +15,8 @@ urlpatterns = [
     path("whistles/<uuid:whistle_id>/check-in/", staff.check_in, name="check-in"),
     path("supervision/", staff.supervision, name="supervision"),
     path("map/", staff.event_map, name="map"),
+    path("categories/", staff.categories, name="categories"),
+    path("categories/new/", staff.category_edit, name="category-new"),
+    path("categories/<str:code>/", staff.category_edit, name="category"),
+    path("categories/<str:code>/route/", staff.category_route, name="category-route"),
 ]

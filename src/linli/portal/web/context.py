@@ -35,5 +35,9 @@ def shell(request):
         ]
     perms_grid = {}
     if actor is not None and actor.is_authenticated:
-        perms_grid = {"report": actor.has_perm("grid.report"), "supervise": actor.has_perm("grid.supervise")}
+        perms_grid = {
+            "report": actor.has_perm("grid.report"),
+            "supervise": actor.has_perm("grid.supervise"),
+            "categories": actor.has_perm("grid.route_edit"),
+        }
     return {"elder_mode": request.COOKIES.get(ELDER_COOKIE) == "1", "staff_nav": nav, "perms_grid": perms_grid}
