@@ -1142,6 +1142,16 @@ def open311_key_create(*, actor: Actor, name: str) -> str:
     return raw
 
 
+def open311_key_revoke(*, actor: Actor, name: str) -> int:
+    """Stop every active key of a client; returns how many. Unknown name: a clear refusal."""
+    _require(actor, GRID_CATEGORY_EDIT)
+    stopped = Open311Key.objects.filter(name=name.strip(), is_active=True).update(is_active=False)
+    if not stopped:
+        raise validation_failed([FieldError("name", Msg("没有该客户端的有效密钥", "No active key for that client"))])
+    audit_record(actor=actor, action="grid.open311_key_revoke", object_type="open311_key", object_id=name.strip()[:100])
+    return stopped
+
+
 # ================================================================ the deadline job
 
 

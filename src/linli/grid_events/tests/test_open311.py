@@ -631,3 +631,18 @@ def test_the_key_command_prints_a_working_key_once(client, grid):
     assert EventStep.objects.get(event=event).actor_name == "system:open311:区城管 App"
     with pytest.raises(CommandError, match="请填写客户端名称"):
         call_command("open311_key", " ")
+
+
+def test_the_key_command_revokes_a_clients_keys(client, grid):
+    out = StringIO()
+    call_command("open311_key", "旧客户端", stdout=out)
+    key = out.getvalue().splitlines()[1]
+    call_command("open311_key", "--revoke", "旧客户端", stdout=StringIO())
+    answer = client.post(
+        "/open311/v2/requests.json",
+        {"api_key": key, "service_code": "E0102", "lat": SHUIYUANDI[0], "long": SHUIYUANDI[1], "description": "x"},
+    )
+    assert answer.status_code == 403 and answer.json()[0]["code"] == "403"
+    assert not GridEvent.objects.exists()
+    with pytest.raises(CommandError, match="没有该客户端的有效密钥"):
+        call_command("open311_key", "--revoke", "旧客户端")
