@@ -6,11 +6,9 @@ service or selector → page; outside the scope an event is a 404."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -30,6 +28,7 @@ from linli.accounts.domain import (
 from linli.areas.selectors import building_list, departments_at
 from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
+from linli.core.web import staff_page
 from linli.grid_events.domain import TRANSITIONS, Warning
 from linli.grid_events.selectors import (
     DEPARTMENT_QUEUES,
@@ -104,18 +103,7 @@ QUEUE_LABELS = {
 
 def grid_page(permission: str = GRID_VIEW):
     """Logged-in staff holding `permission`; for anyone else: 404."""
-
-    def decorate(view):
-        @login_required(login_url="portal:staff-login")
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.actor.has_perm(permission):
-                raise not_found("页面", "Page")
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
+    return staff_page(permission)
 
 
 def _queues_for(actor) -> tuple[str, ...]:

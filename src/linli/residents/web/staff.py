@@ -3,11 +3,9 @@ Scope, field sets and masking are the selectors'; outside the scope every page i
 
 from __future__ import annotations
 
-from functools import wraps
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_POST
 from linli.accounts.domain import RESIDENTS_EDIT, RESIDENTS_VIEW, RESIDENTS_VISIT
 from linli.areas.selectors import building_list, grid_get, grid_list, org_unit_children, org_unit_get, org_unit_top
 from linli.core.errors import DomainError, not_found
+from linli.core.web import staff_page as core_staff_page
 from linli.residents.domain import SEALED_FIELDS, CareKind, ResidentStatus
 from linli.residents.selectors import (
     PoolRates,
@@ -75,18 +74,7 @@ PAGE_SIZE = 50
 
 def staff_page(permission: str = RESIDENTS_VIEW):
     """Logged in, and holding `permission`; otherwise the page does not exist for them (404)."""
-
-    def decorate(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.actor.has_perm(permission):
-                raise not_found("页面", "Page")
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
+    return core_staff_page(permission)
 
 
 def care_labels(kinds) -> list[str]:

@@ -4,11 +4,9 @@ Each view: actor → form → one service or selector → page; outside the scop
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +20,7 @@ from linli.areas.domain import DepartmentKind
 from linli.areas.selectors import community_paths, org_unit_get, org_unit_top, unit_names
 from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
+from linli.core.web import staff_page
 from linli.residents.services import applicant_lookup
 from linli.service_desk.domain import OPEN_STATES, TRANSITIONS, Channel, HandoffStep, ItemType
 from linli.service_desk.exports import case_file_export
@@ -94,19 +93,7 @@ QUEUE_LABELS = {
 
 def desk_page(permission: str = ""):
     """Logged-in desk staff (holding `permission`, else desk.view); for anyone else: 404."""
-
-    def decorate(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            actor = request.actor
-            if not actor.has_perm(permission or DESK_VIEW):
-                raise not_found("页面", "Page")
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
+    return staff_page(permission or DESK_VIEW)
 
 
 @desk_page()
