@@ -144,3 +144,10 @@ def permissions_for(roles: set[str]) -> frozenset[str]:
 def role_gives_data_scope(role: str) -> bool:
     """A resident's posting names their community but grants no view of other people."""
     return role != Role.RESIDENT
+
+
+def is_department_only(actor) -> bool:
+    """Staff whose only role is department officer. Their posting path is their district, but it
+    must not open everything there: only the cases and events sent to their department."""
+    staff_roles = actor.roles - {Role.RESIDENT}
+    return bool(staff_roles) and staff_roles <= {Role.DEPARTMENT_OFFICER}

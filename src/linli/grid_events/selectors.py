@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
-from linli.accounts.domain import GRID_VIEW, Role
+from linli.accounts.domain import GRID_VIEW, is_department_only
 from linli.accounts.selectors import home_path
 from linli.areas.selectors import (
     city_bounds,
@@ -121,13 +121,6 @@ def category_routes(category: EventCategory) -> QuerySet[CategoryRoute]:
 
 
 # ---------------------------------------------------------------- scope
-
-
-def is_department_only(actor: Actor) -> bool:
-    """A department officer's posting path is their district: it must not open every event
-    there, only the ones sent to their department."""
-    staff_roles = actor.roles - {Role.RESIDENT}
-    return bool(staff_roles) and staff_roles <= {Role.DEPARTMENT_OFFICER}
 
 
 def event_scope_q(actor: Actor) -> Q:

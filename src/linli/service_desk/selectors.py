@@ -21,7 +21,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.accounts.domain import DESK_ACCEPT, DESK_SUPERVISE, DESK_VIEW, Role
+from linli.accounts.domain import DESK_ACCEPT, DESK_SUPERVISE, DESK_VIEW, is_department_only
 from linli.areas.selectors import org_unit_children, unit_names
 from linli.core.actor import Actor
 from linli.core.errors import not_found
@@ -132,19 +132,12 @@ def version_materials(version: ServiceItemVersion) -> list[Material]:
 # ---------------------------------------------------------------- cases: scope
 
 
-def _department_only(actor: Actor) -> bool:
-    """A department officer's posting path is their district: it must not open every case
-    accepted there, only the ones routed to their department."""
-    staff_roles = actor.roles - {Role.RESIDENT}
-    return bool(staff_roles) and staff_roles <= {Role.DEPARTMENT_OFFICER}
-
-
 def case_scope_q(actor: Actor) -> Q:
     query = Q(applicant_user_id=actor.user_id) if actor.user_id is not None else Q(pk__in=[])
     if not actor.has_perm(DESK_VIEW):
         return query
     query |= _handled_by_q(actor)
-    if not _department_only(actor):
+    if not is_department_only(actor):
         for prefix in actor.scope_paths:
             query |= under_path("accepted_path", prefix) | under_path("home_path", prefix)
     return query
@@ -196,7 +189,7 @@ def may_act(actor: Actor, case: ServiceCase, transition: Transition) -> bool:
         return False
     if transition.where == "handling" and case.handling_department_id in actor.department_ids:
         return True
-    if _department_only(actor):
+    if is_department_only(actor):
         return False
     return actor.sees_path(case_path_for(case, transition.where))
 
@@ -274,7 +267,7 @@ def _handled_by_q(actor: Actor) -> Q:
     query = Q(pk__in=[])
     if actor.department_ids:
         query |= Q(handling_department_id__in=actor.department_ids)
-    if not _department_only(actor):
+    if not is_department_only(actor):
         for prefix in actor.scope_paths:
             query |= under_path("handling_path", prefix)
     return query

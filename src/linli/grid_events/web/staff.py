@@ -24,6 +24,7 @@ from linli.accounts.domain import (
     GRID_ROUTE_EDIT,
     GRID_SUPERVISE,
     GRID_VIEW,
+    is_department_only,
 )
 from linli.areas.selectors import building_list, departments_at
 from linli.core.errors import DomainError, not_found
@@ -49,7 +50,6 @@ from linli.grid_events.selectors import (
     event_supervisions,
     event_timeline,
     event_whistles,
-    is_department_only,
     is_overdue,
     map_centre,
     owns,
