@@ -17,6 +17,12 @@ from linli.core.memo import memo
 from linli.core.paths import subtree_counts
 
 CHILD_PATH_LENGTH = {0: 6, 1: 9, 2: 12, 3: 15}  # by parent depth: district, street, community, grid
+DEPTH_BY_PATH_LENGTH = {4: 0, 6: 1, 9: 2, 12: 3}
+
+
+def child_path_length(parent_path: str) -> int:
+    """How long the paths of a unit's children are (a city's districts: 6, a street's communities: 12)."""
+    return CHILD_PATH_LENGTH[DEPTH_BY_PATH_LENGTH.get(len(parent_path), 3)]
 
 
 def org_unit_list(*, actor: Actor) -> QuerySet[OrgUnit]:

@@ -4,7 +4,7 @@ timeline and the steps open to you, every workflow step, whistle check-ins, supe
 rates and the map's points. Parse → actor → one service or selector → schema; outside your
 scope an event is a 404, as if it did not exist."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from uuid import UUID
 
 from django.conf import settings
@@ -36,6 +36,7 @@ from linli.grid_events.selectors import (
     event_timeline,
     event_whistles,
     is_overdue,
+    period_bounds,
     photo_get,
     rates_allowed,
     response_get,
@@ -567,8 +568,7 @@ def _period(since: date | None, until: date | None) -> tuple[datetime, datetime]
     until = until or today
     if until < since:
         raise validation_failed([FieldError("until", Msg("结束日期早于开始日期", "until is before since"))])
-    start = timezone.make_aware(datetime.combine(since, datetime.min.time()))
-    return start, timezone.make_aware(datetime.combine(until + timedelta(days=1), datetime.min.time()))
+    return period_bounds(since, until)
 
 
 @router.get("/rates/departments", response={200: list[RatesOut], **ERRORS})
@@ -586,12 +586,8 @@ def rates_units(request, parent: str, since: date | None = None, until: date | N
     """The rates of the child units of `parent` (a district's streets, a street's communities)."""
     rates_allowed(actor=request.actor, path=parent)
     start, end = _period(since, until)
-    rows = unit_rates(since=start, until=end, parent_path=parent, child_length=_child_length(parent))
+    rows = unit_rates(since=start, until=end, parent_path=parent)
     return [r.__dict__ | {"warning": r.warning} for r in rows]
-
-
-def _child_length(parent: str) -> int:
-    return {4: 6, 6: 9, 9: 12}.get(len(parent), 12)
 
 
 class PointOut(Schema):

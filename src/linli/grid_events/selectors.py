@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.utils import timezone
 from linli.accounts.domain import GRID_VIEW, is_department_only
 from linli.accounts.selectors import home_path
 from linli.areas.selectors import (
+    child_path_length,
     city_bounds,
     community_positions,
     department_by_id,
@@ -448,6 +449,12 @@ class Rates:
         return warning_for(self.response_rate, self.solution_rate, self.satisfaction_rate)
 
 
+def period_bounds(since: date, until: date) -> tuple[datetime, datetime]:
+    """Whole local days: [since 00:00, the day after `until` 00:00)."""
+    start = timezone.make_aware(datetime.combine(since, time.min))
+    return start, timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min))
+
+
 def rates_allowed(*, actor: Actor, path: str) -> None:
     """Rankings are open to staff of the area they cover (the city's when `path` is empty)."""
     covered = actor.sees_path(path) if path else any(len(p) <= CITY_PATH_LENGTH for p in actor.scope_paths)
@@ -487,9 +494,10 @@ def department_rates(*, since: datetime, until: datetime, district_path: str = "
     return _rates_rows(rows, "department_id", department_names)
 
 
-def unit_rates(*, since: datetime, until: datetime, parent_path: str, child_length: int) -> list[Rates]:
+def unit_rates(*, since: datetime, until: datetime, parent_path: str, child_length: int | None = None) -> list[Rates]:
     """The rates of each child unit (streets of a district, communities of a street) over the
     events reported in its area in [since, until)."""
+    child_length = child_length or min(child_path_length(parent_path), 12)
     events = GridEvent.objects.filter(
         under_path("community_path", parent_path), reported_at__gte=since, reported_at__lt=until
     )

@@ -53,6 +53,7 @@ from linli.grid_events.selectors import (
     is_overdue,
     map_centre,
     owns,
+    period_bounds,
     photo_get,
     rates_allowed,
     response_get,
@@ -350,8 +351,7 @@ def _period(form: PeriodForm) -> tuple[datetime, datetime]:
     data = form.cleaned_data if form.is_valid() else {}
     since = data.get("since") or today.replace(month=1, day=1)
     until = data.get("until") or today
-    start = timezone.make_aware(datetime.combine(since, datetime.min.time()))
-    return start, timezone.make_aware(datetime.combine(max(until, since) + timedelta(days=1), datetime.min.time()))
+    return period_bounds(since, max(until, since))
 
 
 @grid_page(GRID_SUPERVISE)
@@ -372,7 +372,7 @@ def supervision(request):
         "since": since,
         "until": until - timedelta(days=1),
         "departments": department_rates(since=since, until=until, district_path=area if len(area) >= 6 else ""),
-        "units": unit_rates(since=since, until=until, parent_path=area, child_length=_child_length(area)),
+        "units": unit_rates(since=since, until=until, parent_path=area),
         "overdue": overdue,
         "open_supervisions": supervision_list(actor=request.actor)[:50],
         "warnings": Warning,
@@ -382,10 +382,6 @@ def supervision(request):
 
 def _supervised_area(actor) -> str:
     return min(actor.scope_paths, key=len) if actor.scope_paths else ""
-
-
-def _child_length(parent: str) -> int:
-    return {4: 6, 6: 9, 9: 12}.get(len(parent), 12)
 
 
 @grid_page()
