@@ -147,30 +147,34 @@ def community_paths(*, actor: Actor) -> list[tuple[str, str]]:
 
 
 @dataclass(frozen=True)
-class CommunityPositions:
-    paths: tuple[str, ...]
+class Positions:
+    """Keys (a unit's path, a building's grid path) with WGS-84 positions, for nearest lookups."""
+
+    keys: tuple[str, ...]
     lat: np.ndarray
     lng: np.ndarray
 
-    def nearest(self, lat: float, lng: float) -> str | None:
-        """The community whose recorded position is nearest (equirectangular: fine within a city)."""
-        if not self.paths:
+    @classmethod
+    def from_rows(cls, rows: list[tuple[str, float, float]]) -> Positions:
+        return cls(
+            tuple(r[0] for r in rows), np.array([r[1] for r in rows], float), np.array([r[2] for r in rows], float)
+        )
+
+    def nearest(self, lat: float, lng: float, within_m: float = math.inf) -> str | None:
+        """The key of the nearest position within `within_m` metres (equirectangular: fine
+        within a city); None when there is none."""
+        if not self.keys:
             return None
         dx = (self.lng - lng) * math.cos(math.radians(lat))
-        index = int(np.argmin(dx * dx + (self.lat - lat) ** 2))
-        return self.paths[index]
+        squared = dx * dx + (self.lat - lat) ** 2
+        index = int(np.argmin(squared))
+        return self.keys[index] if math.sqrt(float(squared[index])) * 111_320 <= within_m else None
 
 
 @memo(300)
-def community_positions() -> CommunityPositions:
-    rows = list(
-        OrgUnit.objects.filter(kind__in=["community", "village"], is_active=True, lat__isnull=False)
-        .order_by("path")
-        .values_list("path", "lat", "lng")
-    )
-    return CommunityPositions(
-        tuple(r[0] for r in rows), np.array([r[1] for r in rows], float), np.array([r[2] for r in rows], float)
-    )
+def community_positions() -> Positions:
+    communities = OrgUnit.objects.filter(kind__in=["community", "village"], is_active=True, lat__isnull=False)
+    return Positions.from_rows(list(communities.order_by("path").values_list("path", "lat", "lng")))
 
 
 def community_nearest(*, lat: float, lng: float) -> OrgUnit | None:
@@ -217,29 +221,11 @@ def department_names(ids) -> dict[int, str]:
     return dict(Department.objects.filter(pk__in=set(ids)).values_list("pk", "name"))
 
 
-@dataclass(frozen=True)
-class BuildingPositions:
-    grid_paths: tuple[str, ...]
-    lat: np.ndarray
-    lng: np.ndarray
-
-    def nearest(self, lat: float, lng: float, within_m: float) -> str | None:
-        """The grid path of the nearest positioned building within `within_m` metres."""
-        if not self.grid_paths:
-            return None
-        dx = (self.lng - lng) * math.cos(math.radians(lat))
-        squared = dx * dx + (self.lat - lat) ** 2
-        index = int(np.argmin(squared))
-        metres = math.sqrt(float(squared[index])) * 111_320
-        return self.grid_paths[index] if metres <= within_m else None
-
-
 @memo(300)
-def building_positions() -> BuildingPositions:
-    rows = list(Building.objects.filter(lat__isnull=False).order_by("path").values_list("grid__path", "lat", "lng"))
-    return BuildingPositions(
-        tuple(r[0] for r in rows), np.array([r[1] for r in rows], float), np.array([r[2] for r in rows], float)
-    )
+def building_positions() -> Positions:
+    """Each positioned building, keyed by its grid's path."""
+    buildings = Building.objects.filter(lat__isnull=False).order_by("path")
+    return Positions.from_rows(list(buildings.values_list("grid__path", "lat", "lng")))
 
 
 NEAR_BUILDING_M = 300

@@ -572,7 +572,7 @@ def map_centre(*, actor: Actor) -> tuple[float | None, float | None]:
     (a resident's own community), else the centre of the city's bounds."""
     positions = community_positions()
     prefixes = actor.scope_paths or tuple(filter(None, [home_path(actor.user_id)]))
-    picked = [i for i, p in enumerate(positions.paths) if any(p.startswith(x[:12]) for x in prefixes)]
+    picked = [i for i, p in enumerate(positions.keys) if any(p.startswith(x[:12]) for x in prefixes)]
     if picked:
         return float(positions.lat[picked].mean()), float(positions.lng[picked].mean())
     bounds = city_bounds()
