@@ -386,6 +386,6 @@ PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_TYPES = {
     "image/jpeg": (b"\xff\xd8\xff",),
     "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/webp": (b"RIFF",),
+    "image/webp": (((0, b"RIFF"), (8, b"WEBP")),),
 }
 PHOTOS_PER_STEP = 6

@@ -32,6 +32,7 @@ from linli.areas.selectors import (
 from linli.core.actor import Actor
 from linli.core.crypto import seal, seal_bytes, unseal_bytes
 from linli.core.errors import DomainError, FieldError, Msg, conflict, not_found, permission_denied, validation_failed
+from linli.core.files import sniffed_type
 from linli.core.geo import gcj02_to_wgs84, valid_lat_lng
 from linli.core.notify import notify
 from linli.core.services import audit_record, heartbeat_record
@@ -337,18 +338,11 @@ def _photo_problem(photo: PhotoUpload) -> Msg | None:
         return Msg(f"照片「{photo.filename}」是空的", f"Photo '{photo.filename}' is empty")
     if len(photo.data) > PHOTO_MAX_BYTES:
         return Msg(f"照片「{photo.filename}」超过 10 MB", f"Photo '{photo.filename}' is larger than 10 MB")
-    if _photo_type(photo.data) is None:
+    if sniffed_type(photo.data, PHOTO_TYPES) is None:
         return Msg(
             f"「{photo.filename}」不是 JPG、PNG 或 WebP 图片", f"'{photo.filename}' is not a JPG, PNG or WebP image"
         )
     return None
-
-
-def _photo_type(data: bytes) -> str | None:
-    kind = next((k for k, magics in PHOTO_TYPES.items() if data.startswith(magics)), None)
-    if kind == "image/webp" and data[8:12] != b"WEBP":
-        return None
-    return kind
 
 
 def photo_problems(photos: list[PhotoUpload], field_name: str = "photos") -> list[FieldError]:
@@ -1097,7 +1091,7 @@ def _photos_save(
         row = EventPhoto.objects.create(
             event=event,
             stage=stage,
-            content_type=_photo_type(photo.data),
+            content_type=sniffed_type(photo.data, PHOTO_TYPES),
             size=len(photo.data),
             sha256=hashlib.sha256(photo.data).hexdigest(),
             uploaded_by_id=actor.user_id,

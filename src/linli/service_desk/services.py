@@ -29,6 +29,7 @@ from linli.areas.selectors import department_for, org_unit_by_path
 from linli.core.actor import Actor
 from linli.core.crypto import seal_bytes, unseal_bytes
 from linli.core.errors import DomainError, FieldError, Msg, conflict, not_found, permission_denied, validation_failed
+from linli.core.files import sniffed_type
 from linli.core.ids import uuid7
 from linli.core.notify import notify
 from linli.core.services import audit_record, heartbeat_record
@@ -1071,17 +1072,12 @@ def desk_files_dir() -> Path:
     return Path(settings.DATA_DIR) / "desk-files"
 
 
-def _sniffed_type(data: bytes) -> str | None:
-    """The content type by the file's first bytes, not by its name; None if not accepted."""
-    return next((kind for kind, magics in UPLOAD_TYPES.items() if data.startswith(magics)), None)
-
-
 def _upload_problem(data: bytes) -> Msg | None:
     if not data:
         return Msg("文件是空的", "The file is empty")
     if len(data) > UPLOAD_MAX_BYTES:
         return Msg("文件不能超过 10 MB", "The file must be at most 10 MB")
-    if _sniffed_type(data) is None:
+    if sniffed_type(data, UPLOAD_TYPES) is None:
         return Msg("只接受 JPG、PNG 或 PDF 文件", "Only JPG, PNG or PDF files are accepted")
     return None
 
@@ -1112,7 +1108,7 @@ def material_upload(*, actor: Actor, case: ServiceCase, material_key: str, filen
                 case=case,
                 material_key=material_key,
                 filename=Path(filename).name[:200] or "upload",
-                content_type=_sniffed_type(data),
+                content_type=sniffed_type(data, UPLOAD_TYPES),
                 size=len(data),
                 sha256=hashlib.sha256(data).hexdigest(),
                 stored_name=stored_name,
