@@ -6,6 +6,7 @@ Business code never imports this module; only api.py files and config do.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, QuerySet, Window
@@ -187,3 +188,17 @@ def _page_with_total(queryset: QuerySet, start: int, stop: int) -> tuple[list[An
         for row in rows:
             delattr(row, TOTAL_ALIAS)
     return rows, total
+
+
+class MappedRows:
+    """A lazy sequence for `Page` when rows need more than a schema: only the page's slice is
+    read, then each row is turned into a dict by `convert`."""
+
+    def __init__(self, queryset: QuerySet, convert: Callable[[Any], dict]):
+        self.queryset, self.convert = queryset, convert
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        return [self.convert(row) for row in self.queryset[window]]
+
+    def count(self) -> int:
+        return self.queryset.count()

@@ -14,7 +14,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from linli.core.apitools import ErrorOut, Page
+from linli.core.apitools import ErrorOut, MappedRows, Page
 from linli.core.errors import FieldError, Msg, validation_failed
 from linli.core.idempotency import idempotent
 from linli.grid_events.domain import PHOTO_MAX_BYTES, PHOTOS_PER_STEP
@@ -432,20 +432,8 @@ def events(
     department (pending, handling, overdue, done), mine (reported by you), all."""
     if queue not in QUEUES + DEPARTMENT_QUEUES:
         raise validation_failed([FieldError("queue", Msg("未知的队列", "Unknown queue"))])
-    return _EventRows(event_queue(actor=request.actor, queue=queue, q=q).select_related("suggested_category"))
-
-
-class _EventRows:
-    """Page slices turned into dicts: the holder's name is not a column."""
-
-    def __init__(self, events):
-        self.events = events
-
-    def __getitem__(self, window: slice) -> list[dict]:
-        return [_event(e) for e in self.events[window]]
-
-    def count(self) -> int:
-        return self.events.count()
+    events = event_queue(actor=request.actor, queue=queue, q=q).select_related("suggested_category")
+    return MappedRows(events, _event)  # the holder's name is not a column
 
 
 @router.get("/events/{key}", response={200: EventDetailOut, 404: ErrorOut})

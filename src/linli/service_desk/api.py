@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from linli.areas.selectors import org_unit_get
-from linli.core.apitools import ErrorOut, Page
+from linli.core.apitools import ErrorOut, MappedRows, Page
 from linli.core.errors import FieldError, Msg, not_found, validation_failed
 from linli.core.idempotency import idempotent
 from linli.residents.services import applicant_lookup
@@ -124,22 +124,11 @@ def _item(item, guide: bool = False) -> dict:
     return data
 
 
-class ItemPage:
-    def __init__(self, items):
-        self.items = items
-
-    def __getitem__(self, window: slice) -> list[dict]:
-        return [_item(i) for i in self.items[window]]
-
-    def count(self) -> int:
-        return self.items.count()
-
-
 @router.get("/items", auth=None, response=list[ItemOut])
 @paginate(Page)
 def items(request, q: str = Query("", max_length=50, description="Part of a name, or an item code")):
     """The community service catalogue (public)."""
-    return ItemPage(item_list(q=q))
+    return MappedRows(item_list(q=q), _item)
 
 
 @router.get("/items/{code}", auth=None, response={200: ItemGuideOut, 404: ErrorOut})
