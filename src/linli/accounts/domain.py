@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     CITY_ADMIN = "city_admin", _("City administrator")
     AUDITOR = "auditor", _("Auditor")
     OPERATOR = "operator", _("Operator")
+    PLANNER = "planner", _("Facility planner")
 
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
@@ -32,6 +33,7 @@ POSTING_TARGET = {
     Role.CITY_ADMIN: "org_unit",
     Role.AUDITOR: "org_unit",
     Role.OPERATOR: "org_unit",
+    Role.PLANNER: "org_unit",
 }
 POSTING_UNIT_KINDS = {
     Role.RESIDENT: {"community", "village"},
@@ -41,6 +43,7 @@ POSTING_UNIT_KINDS = {
     Role.CITY_ADMIN: {"city"},
     Role.AUDITOR: {"city", "district"},
     Role.OPERATOR: {"city"},
+    Role.PLANNER: {"city", "district"},
 }
 
 ORGTREE_VIEW = "orgtree.view"
@@ -74,6 +77,11 @@ GRID_VERIFY = "grid.verify"  # check the fix on site (核查)
 GRID_SUPERVISE = "grid.supervise"  # supervision notices (督办), rankings
 GRID_CATEGORY_EDIT = "grid.category_edit"  # the city's categories, their department kinds and limits
 GRID_ROUTE_EDIT = "grid.route_edit"  # a district names its own department for a category
+FACILITY_VIEW = "facility.view"  # the registry, compliance, coverage and runs of one's scope
+FACILITY_EDIT = "facility.edit"  # keep the registry (create, edit, import)
+FACILITY_ANALYSE = "facility.analyse"  # start analysis runs (coverage, suggested sites)
+FACILITY_KIND_EDIT = "facility.kind_edit"  # the city's facility kinds and life-circle distances
+FACILITY_PLANNING = frozenset({FACILITY_VIEW, FACILITY_EDIT, FACILITY_ANALYSE})
 GRID_COMMUNITY = frozenset(
     {GRID_VIEW, GRID_REPORT, GRID_REGISTER, GRID_DISPATCH, GRID_WHISTLE, GRID_HANDLE, GRID_VERIFY}
 )
@@ -91,7 +99,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.STREET_OFFICER: frozenset({ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, DESK_DECIDE, DESK_SUPERVISE})
     | FRONT_DESK
     | GRID_COMMUNITY
-    | {GRID_SUPERVISE},
+    | {GRID_SUPERVISE, FACILITY_VIEW},
     Role.DEPARTMENT_OFFICER: frozenset(
         {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, DESK_VIEW, DESK_DECIDE, GRID_VIEW, GRID_HANDLE}
     ),
@@ -108,7 +116,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             GRID_SUPERVISE,
             GRID_ROUTE_EDIT,
         }
-    ),
+    )
+    | FACILITY_PLANNING,
     Role.CITY_ADMIN: frozenset(
         {
             ORGTREE_VIEW,
@@ -125,12 +134,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             GRID_SUPERVISE,
             GRID_CATEGORY_EDIT,
             GRID_ROUTE_EDIT,
+            FACILITY_KIND_EDIT,
         }
-    ),
-    Role.AUDITOR: frozenset({ORGTREE_VIEW, AUDIT_SEARCH, DESK_VIEW, DESK_SUPERVISE, GRID_VIEW}),
+    )
+    | FACILITY_PLANNING,
+    Role.AUDITOR: frozenset({ORGTREE_VIEW, AUDIT_SEARCH, DESK_VIEW, DESK_SUPERVISE, GRID_VIEW, FACILITY_VIEW}),
     Role.OPERATOR: frozenset(
         {ORGTREE_VIEW, OPS_VIEW, DIVISIONS_IMPORT, RESIDENTS_VIEW, RESIDENTS_IMPORT, CATALOGUE_EDIT, CALENDAR_EDIT}
     ),
+    # the civil-affairs bureau's planner (city or district): the registry and the analyses, no
+    # personal data (household and resident counts only)
+    Role.PLANNER: frozenset({ORGTREE_VIEW, FACILITY_KIND_EDIT}) | FACILITY_PLANNING,
 }
 
 

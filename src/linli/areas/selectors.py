@@ -9,12 +9,13 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Max, Min, Q, QuerySet
 
+from linli.accounts.selectors import home_path
 from linli.areas.domain import PATH_LENGTH
 from linli.areas.models import Building, Department, Grid, OrgUnit
 from linli.core.actor import Actor
 from linli.core.errors import not_found
 from linli.core.memo import memo
-from linli.core.paths import subtree_counts
+from linli.core.paths import subtree_counts, under_path
 
 CHILD_PATH_LENGTH = {0: 6, 1: 9, 2: 12, 3: 15}  # by parent depth: district, street, community, grid
 DEPTH_BY_PATH_LENGTH = {4: 0, 6: 1, 9: 2, 12: 3}
@@ -245,3 +246,32 @@ def departments_at(paths) -> QuerySet[Department]:
 
 def district_units() -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(kind="district", is_active=True).order_by("path")
+
+
+def building_points(*, under: str, ids=None) -> list[tuple[int, str, str, float, float]]:
+    """(id, path, name, lat, lng) of the positioned buildings under a path (or with these ids),
+    in path order: what coverage analyses and their maps need, nothing more."""
+    buildings = Building.objects.filter(under_path("path", under), lat__isnull=False, lng__isnull=False)
+    if ids is not None:
+        buildings = buildings.filter(pk__in=list(ids))
+    return list(buildings.order_by("path").values_list("pk", "path", "name", "lat", "lng"))
+
+
+def units_under(*, under: str, kinds: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """(path, name, urban_rural) of the active units of these kinds under a path, in path order."""
+    units = OrgUnit.objects.filter(under_path("path", under), kind__in=kinds, is_active=True)
+    return list(units.order_by("path").values_list("path", "name", "urban_rural"))
+
+
+def map_centre(*, actor: Actor) -> tuple[float | None, float | None]:
+    """Where a map opens for the actor: the centre of the positioned communities of their area
+    (a resident's own community), else the centre of the city's bounds."""
+    positions = community_positions()
+    prefixes = actor.scope_paths or tuple(filter(None, [home_path(actor.user_id)]))
+    picked = [i for i, p in enumerate(positions.keys) if any(p.startswith(x[:12]) for x in prefixes)]
+    if picked:
+        return float(positions.lat[picked].mean()), float(positions.lng[picked].mean())
+    bounds = city_bounds()
+    if bounds is None:
+        return None, None
+    return (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2

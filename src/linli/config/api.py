@@ -7,6 +7,7 @@ from linli.accounts.auth import API_AUTH
 from linli.areas.api import router as areas_router
 from linli.core.apitools import install_error_handlers
 from linli.core.audit_api import router as audit_router
+from linli.facilities.api import router as facilities_router
 from linli.grid_events.api import router as grid_router
 from linli.residents.api import router as residents_router
 from linli.service_desk.api import router as desk_router
@@ -26,3 +27,4 @@ api.add_router("", audit_router)
 api.add_router("/residents", residents_router)
 api.add_router("/desk", desk_router)
 api.add_router("/grid", grid_router)
+api.add_router("/facilities", facilities_router)

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "linli.residents",
     "linli.service_desk",
     "linli.grid_events",
+    "linli.facilities",
     "linli.portal",
 ]
 

@@ -1,3 +1,3 @@
-"""Facilities and the 15-minute life circle (issue 6): the registry of community facilities, the
-area standards, walking coverage on the road network, gaps and suggested sites. So far: the
-engines (`coverage`, `siting`), plain Python tested without a database."""
+"""Facilities and the 15-minute life circle: the facility registry, the area standards of
+community service facilities and shelters, walking coverage on the road network (engine in
+`coverage`), suggested sites (engine in `siting`), road files (`roads`) and dated analysis runs."""

@@ -15,11 +15,8 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from linli.accounts.domain import GRID_VIEW, is_department_only
-from linli.accounts.selectors import home_path
 from linli.areas.selectors import (
     child_path_length,
-    city_bounds,
-    community_positions,
     department_by_id,
     department_for,
     department_names,
@@ -565,20 +562,6 @@ def event_points(*, actor: Actor, states: list[str] | None = None, limit: int = 
             "number", "lat", "lng", "state", "category__name", "stage_due_at"
         )[:limit]
     ]
-
-
-def map_centre(*, actor: Actor) -> tuple[float | None, float | None]:
-    """Where a map opens for the actor: the centre of the positioned communities of their area
-    (a resident's own community), else the centre of the city's bounds."""
-    positions = community_positions()
-    prefixes = actor.scope_paths or tuple(filter(None, [home_path(actor.user_id)]))
-    picked = [i for i, p in enumerate(positions.keys) if any(p.startswith(x[:12]) for x in prefixes)]
-    if picked:
-        return float(positions.lat[picked].mean()), float(positions.lng[picked].mean())
-    bounds = city_bounds()
-    if bounds is None:
-        return None, None
-    return (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
 
 
 def deadline_after(start: datetime, minutes: int, *, urgent: bool) -> datetime:

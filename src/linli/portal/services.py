@@ -20,6 +20,7 @@ from linli.areas.management.commands.import_divisions import SHIPPED
 from linli.areas.models import Department, Grid, OrgUnit
 from linli.areas.services import demo_layout_generate, demo_positions_generate, departments_ensure, divisions_import
 from linli.core.actor import Actor
+from linli.facilities.demo import demo_analysis_run, demo_facilities_generate, demo_network_generate
 from linli.grid_events.demo import demo_events_generate
 from linli.residents.selectors import applicant_for_user, applicant_sample
 from linli.residents.services import demo_activity_generate, demo_population_generate, resident_account_link
@@ -79,6 +80,7 @@ def _showcase() -> dict[str, object]:
         Role.CITY_ADMIN: _city(),
         Role.AUDITOR: _city(),
         Role.OPERATOR: _city(),
+        Role.PLANNER: _city(),
     }
 
 
@@ -201,3 +203,14 @@ def _demo_password() -> str:
 
 def _display(role: str, place) -> str:
     return f"{place}·{Role(role).label}"
+
+
+def demo_facilities_prepare(*, log=print) -> None:
+    """A synthetic street network, the registry and one finished city-wide analysis."""
+    city = _city()
+    if network := demo_network_generate(actor=DEMO, city_path=city.path):
+        log(f"路网 road network (synthetic): {network.nodes} nodes, {network.edges} edges")
+    if added := demo_facilities_generate(city_path=city.path):
+        log(f"设施 facilities: {added}")
+    if run := demo_analysis_run(city_path=city.path):
+        log(f"覆盖分析 coverage analysis: {run.status} in {run.figures.get('seconds')} s")

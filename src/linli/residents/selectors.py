@@ -486,3 +486,26 @@ def applicant_sample(*, n: int, seed: int, focus_path: str = "", focus_share: fl
     picked = (chosen + rest)[:n]
     rows = Resident.objects.select_related("household__building").filter(pk__in=picked)
     return [applicant_card(r) for r in rows]
+
+
+# Counts for planning (facilities): numbers only, no person is read, so no field set applies.
+def households_by_unit(*, under: str, length: int = 12) -> dict[str, int]:
+    """Households with at least one active member, per unit whose path is the first `length`
+    characters of the household's path (12: community/village, 9: street)."""
+    rows = (
+        Household.objects.filter(under_path("path", under), members__status=ResidentStatus.ACTIVE)
+        .annotate(unit=Substr("path", 1, length))
+        .values("unit")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return {row["unit"]: row["n"] for row in rows}
+
+
+def residents_by_building(*, under: str) -> dict[int, int]:
+    """Active residents living in each building (by building id)."""
+    rows = (
+        Resident.objects.filter(under_path("path", under), status=ResidentStatus.ACTIVE, household__isnull=False)
+        .values("household__building_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["household__building_id"]: row["n"] for row in rows}

@@ -26,7 +26,7 @@ from linli.accounts.domain import (
     GRID_VIEW,
     is_department_only,
 )
-from linli.areas.selectors import building_list, departments_at
+from linli.areas.selectors import building_list, departments_at, map_centre
 from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.core.web import staff_page
@@ -51,7 +51,6 @@ from linli.grid_events.selectors import (
     event_timeline,
     event_whistles,
     is_overdue,
-    map_centre,
     owns,
     period_bounds,
     photo_get,

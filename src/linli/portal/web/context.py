@@ -20,6 +20,7 @@ STAFF_NAV = [
     ("desk.catalogue_edit", "portal:desk:catalogue", _("Catalogue")),
     ("desk.calendar_edit", "portal:desk:calendar", _("Work calendar")),
     ("grid.view", "portal:grid:board", _("Grid events")),
+    ("facility.view", "portal:facilities:registry", _("Facilities")),
     ("audit.search", "portal:staff-audit", _("Audit log")),
 ]
 
@@ -39,5 +40,6 @@ def shell(request):
             "report": actor.has_perm("grid.report"),
             "supervise": actor.has_perm("grid.supervise"),
             "categories": actor.has_perm("grid.route_edit"),
+            "facility_edit": actor.has_perm("facility.edit"),
         }
     return {"elder_mode": request.COOKIES.get(ELDER_COOKIE) == "1", "staff_nav": nav, "perms_grid": perms_grid}

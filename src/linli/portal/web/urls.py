@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/residents/", include("linli.residents.web.urls")),
     path("staff/desk/", include("linli.service_desk.web.urls")),
     path("staff/grid/", include("linli.grid_events.web.urls")),
+    path("staff/facilities/", include("linli.facilities.web.urls")),
     path("login/", resident.resident_login, name="login"),
     path("logout/", resident.resident_logout, name="logout"),
     path("services/", desk.catalogue, name="services"),

@@ -15,7 +15,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from linli.core.server import granian_command
-from linli.portal.services import demo_accounts_ensure, demo_city_prepare, demo_desk_prepare, demo_grid_prepare
+from linli.portal.services import (
+    demo_accounts_ensure,
+    demo_city_prepare,
+    demo_desk_prepare,
+    demo_facilities_prepare,
+    demo_grid_prepare,
+)
 
 TICK_SECONDS = 60
 
@@ -52,6 +58,7 @@ class Command(BaseCommand):
         accounts = demo_accounts_ensure(data_dir=settings.DATA_DIR)
         demo_desk_prepare(log=self.stdout.write)
         demo_grid_prepare(log=self.stdout.write)
+        demo_facilities_prepare(log=self.stdout.write)
         self._router_ensure()
         self._print_accounts(accounts, host, port)
         if not no_serve:

@@ -1,0 +1,391 @@
+"""Reads of the facility registry and its analyses. Lists are scoped by the facility's unit path;
+compliance is computed from the registry and the resident pool's household and resident counts
+(numbers only, never a person); a run is visible to whoever sees its area or a part of it, and
+its figures are cut down to the parts the reader sees."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+import numpy as np
+from django.db.models import Count, Q, QuerySet, Sum
+
+from linli.accounts.domain import FACILITY_VIEW
+from linli.areas.selectors import building_points, org_unit_by_path, unit_names, units_under
+from linli.core.actor import Actor
+from linli.core.errors import not_found
+from linli.core.paths import under_path
+from linli.facilities.domain import (
+    CIRCLE_DEFAULT_DISTANCE_M,
+    FacilityStatus,
+    Rating,
+    area_compliance,
+    shelter_compliance,
+)
+from linli.facilities.models import AnalysisRun, Facility, FacilityKind, LifeCircle, RoadNetwork
+from linli.residents.selectors import households_by_unit, residents_by_building
+
+COMMUNITY_KINDS = ("community", "village")
+
+
+# ---- kinds, circles, networks ------------------------------------------------------------------
+
+
+def kind_list(*, include_inactive: bool = False) -> QuerySet[FacilityKind]:
+    kinds = FacilityKind.objects.all()
+    return kinds if include_inactive else kinds.filter(is_active=True)
+
+
+def kind_by_code(code: str) -> FacilityKind | None:
+    return FacilityKind.objects.filter(code=code, is_active=True).first() if code else None
+
+
+def kind_get(code: str) -> FacilityKind:
+    kind = FacilityKind.objects.filter(code=code).first()
+    if kind is None:
+        raise not_found("设施类型", "Facility kind")
+    return kind
+
+
+def circle_distances() -> dict[str, int]:
+    """Walking distance (m) per life circle: the city's rows over GB 50180-2018's defaults."""
+    distances = {str(key): metres for key, metres in CIRCLE_DEFAULT_DISTANCE_M.items()}
+    distances.update(dict(LifeCircle.objects.values_list("key", "walk_distance_m")))
+    return distances
+
+
+def network_current() -> RoadNetwork | None:
+    return RoadNetwork.objects.defer("data").order_by("-imported_at", "-pk").first()
+
+
+def network_list() -> QuerySet[RoadNetwork]:
+    return RoadNetwork.objects.defer("data").order_by("-imported_at", "-pk")
+
+
+# ---- the registry ------------------------------------------------------------------------------
+
+
+def _can_view(actor: Actor) -> bool:
+    return actor.has_perm(FACILITY_VIEW) and bool(actor.scope_paths)
+
+
+def facility_list(
+    *, actor: Actor, kind: str = "", status: str = "", q: str = "", under: str = ""
+) -> QuerySet[Facility]:
+    if not _can_view(actor):
+        return Facility.objects.none()
+    facilities = actor.scoped(Facility.objects.select_related("kind"))
+    if kind:
+        facilities = facilities.filter(kind__code=kind)
+    if status:
+        facilities = facilities.filter(status=status)
+    if under.isdigit():
+        facilities = facilities.filter(under_path("path", under))
+    if q:
+        facilities = facilities.filter(Q(name__contains=q) | Q(address__contains=q) | Q(operator__contains=q))
+    return facilities.order_by("path", "kind__sort", "name", "pk")
+
+
+def facility_get(*, actor: Actor, public_id) -> Facility:
+    facility = facility_list(actor=actor).filter(public_id=public_id).first()
+    if facility is None:
+        raise not_found("设施", "Facility")
+    return facility
+
+
+def scope_root(actor: Actor, under: str = "") -> str:
+    """The area a page or endpoint shows: `under` when the actor sees it, else the actor's first."""
+    if under and under.isdigit() and actor.sees_path(under):
+        return under
+    if not _can_view(actor):
+        raise not_found("区域", "Area")
+    return actor.scope_paths[0]
+
+
+# ---- compliance ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    path: str
+    name: str
+    street: str
+    urban_rural: str
+    facilities: int
+    area_m2: Decimal
+    households: int
+    minimum_m2: int
+    per_households_m2: Decimal
+    required_m2: Decimal
+    shortfall_m2: Decimal
+    rating: str
+
+    def as_json(self) -> dict:
+        return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(self).items()}
+
+
+def compliance_rows(*, scope_path: str) -> list[AreaRow]:
+    """Every community and village under the path: its service-facility floor area (kinds that
+    count towards it, in service) against the standard of its class and household count."""
+    units = units_under(under=scope_path, kinds=COMMUNITY_KINDS)
+    households = households_by_unit(under=scope_path, length=12)
+    rows = (
+        Facility.objects.filter(under_path("path", scope_path), kind__counts_for_area=True, status=FacilityStatus.OPEN)
+        .values("path")
+        .annotate(area=Sum("floor_area_m2"), n=Count("pk"))
+    )
+    area = {row["path"]: row["area"] or Decimal(0) for row in rows}
+    counts = {row["path"]: row["n"] for row in rows}
+    streets = unit_names({path[:9] for path, _, _ in units})
+    result = []
+    for path, name, urban_rural in units:
+        check = area_compliance(urban_rural, area.get(path, Decimal(0)), households.get(path, 0))
+        result.append(
+            AreaRow(
+                path=path,
+                name=name,
+                street=streets.get(path[:9], ""),
+                urban_rural=urban_rural or "urban",
+                facilities=counts.get(path, 0),
+                area_m2=check.area_m2,
+                households=check.households,
+                minimum_m2=check.minimum_m2,
+                per_households_m2=check.per_households_m2,
+                required_m2=check.required_m2,
+                shortfall_m2=check.shortfall_m2,
+                rating=check.rating,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class ShelterRow:
+    path: str
+    name: str
+    level: str  # street or district
+    area_m2: Decimal
+    residents: int
+    per_resident_m2: Decimal | None
+    required_m2: Decimal
+    shortfall_m2: Decimal
+    rating: str
+
+    def as_json(self) -> dict:
+        return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(self).items()}
+
+
+def shelter_rows(*, scope_path: str) -> list[ShelterRow]:
+    """Shelter floor area per resident for every district and street under (or containing) the
+    path; a shelter counts for the street and district its unit lies in."""
+    residents_by_path: dict[str, int] = defaultdict(int)
+    for building_path, n in _residents_by_building_path(scope_path).items():
+        residents_by_path[building_path[:9]] += n
+        residents_by_path[building_path[:6]] += n
+    area: dict[str, Decimal] = defaultdict(Decimal)
+    shelters = Facility.objects.filter(
+        under_path("path", scope_path), kind__is_shelter=True, status=FacilityStatus.OPEN
+    ).values_list("path", "floor_area_m2")
+    for path, m2 in shelters:
+        area[path[:6]] += m2
+        if len(path) >= 9:
+            area[path[:9]] += m2
+    units = [(p, n, "district") for p, n, _ in units_under(under=scope_path[:6], kinds=("district",))]
+    units += [(p, n, "street") for p, n, _ in units_under(under=scope_path, kinds=("street",))]
+    result = []
+    for path, name, level in sorted(units):
+        if not (path.startswith(scope_path) or scope_path.startswith(path)):
+            continue
+        check = shelter_compliance(area[path], residents_by_path[path])
+        result.append(ShelterRow(path, name, level, **asdict(check)))
+    return result
+
+
+def _residents_by_building_path(scope_path: str) -> dict[str, int]:
+    counts = residents_by_building(under=scope_path[:6])
+    return {path: counts.get(pk, 0) for pk, path, *_ in building_points(under=scope_path[:6], ids=None)}
+
+
+def short_hours_rows(*, scope_path: str) -> list[Facility]:
+    """Facilities in service of kinds with a daily minimum (8 h for community service facilities)
+    open fewer hours, or with no hours on record."""
+    facilities = Facility.objects.filter(
+        under_path("path", scope_path), status=FacilityStatus.OPEN, kind__min_open_hours__gt=0
+    ).select_related("kind")
+    return [
+        f
+        for f in facilities.order_by("path", "name")
+        if f.hours_per_day is None or f.hours_per_day < f.kind.min_open_hours
+    ]
+
+
+def compliance_summary(rows: list) -> dict[str, int]:
+    counts = {str(r): 0 for r in Rating}
+    for row in rows:
+        counts[row["rating"] if isinstance(row, dict) else row.rating] += 1
+    return counts
+
+
+# ---- analysis inputs -----------------------------------------------------------------------------
+
+
+@dataclass
+class AnalysisInputs:
+    building_ids: np.ndarray
+    building_lat: np.ndarray
+    building_lng: np.ndarray
+    building_residents: np.ndarray
+    building_unit: np.ndarray  # community/village path per building
+    facility_positions: dict[str, tuple[list[float], list[float]]]  # kinds with a circle, in service
+    kind_circle: dict[str, str]
+    candidates: dict[str, tuple[list[float], list[float]]]  # registered candidate sites in the area
+    facility_counts: dict[str, int]  # in service in the area, per kind
+
+    @property
+    def total_residents(self) -> int:
+        return int(self.building_residents.sum())
+
+
+def analysis_inputs(*, scope_path: str) -> AnalysisInputs:
+    """Buildings of the area with their residents; facilities in service of every kind that has a
+    life circle, across the whole city (a facility over the border still serves the area)."""
+    points = building_points(under=scope_path)
+    residents = residents_by_building(under=scope_path)
+    kinds = {k.code: k.circle for k in kind_list() if k.circle}
+    positions: dict[str, tuple[list[float], list[float]]] = {code: ([], []) for code in kinds}
+    candidates: dict[str, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    counts: dict[str, int] = defaultdict(int)
+    rows = Facility.objects.filter(
+        kind__code__in=list(kinds), status__in=[FacilityStatus.OPEN, FacilityStatus.CANDIDATE]
+    ).values_list("kind__code", "status", "path", "lat", "lng")
+    for code, status, path, lat, lng in rows:
+        inside = path.startswith(scope_path)
+        if status == FacilityStatus.OPEN:
+            positions[code][0].append(lat)
+            positions[code][1].append(lng)
+            counts[code] += inside
+        elif inside:
+            candidates[code][0].append(lat)
+            candidates[code][1].append(lng)
+    return AnalysisInputs(
+        building_ids=np.array([p[0] for p in points], dtype=np.int64),
+        building_lat=np.array([p[3] for p in points], float),
+        building_lng=np.array([p[4] for p in points], float),
+        building_residents=np.array([residents.get(p[0], 0) for p in points], dtype=np.int64),
+        building_unit=np.array([p[1][:12] for p in points]),
+        facility_positions=positions,
+        kind_circle=kinds,
+        candidates=dict(candidates),
+        facility_counts=dict(counts),
+    )
+
+
+# ---- runs ------------------------------------------------------------------------------------------
+
+
+def _run_visible(actor: Actor) -> Q:
+    """Runs of an area inside the actor's, or of a larger area containing it (a city run also
+    answers a street officer, cut down to their street)."""
+    query = Q(pk__in=[])
+    for prefix in actor.scope_paths:
+        query |= under_path("scope_path", prefix)
+        query |= Q(scope_path__in=[prefix[:n] for n in (4, 6, 9) if n < len(prefix)])
+    return query
+
+
+def run_list(*, actor: Actor) -> QuerySet[AnalysisRun]:
+    if not _can_view(actor):
+        return AnalysisRun.objects.none()
+    return AnalysisRun.objects.filter(_run_visible(actor)).defer("distances").order_by("-created_at", "-pk")
+
+
+def run_get(*, actor: Actor, public_id) -> AnalysisRun:
+    run = run_list(actor=actor).filter(public_id=public_id).first()
+    if run is None:
+        raise not_found("分析", "Analysis run")
+    return run
+
+
+def run_latest(*, actor: Actor) -> AnalysisRun | None:
+    return run_list(actor=actor).filter(status="done").first()
+
+
+def run_figures(*, actor: Actor, run: AnalysisRun) -> dict:
+    """The run's figures with per-unit rows cut to the units the actor sees (coverage totals are
+    recomputed over those units, so a street officer reads their street's rate)."""
+    figures = dict(run.figures or {})
+    if not figures or actor.sees_path(run.scope_path):
+        return _with_rates(figures)
+    figures["compliance"] = [r for r in figures.get("compliance", []) if actor.sees_path(r["path"])]
+    figures["shelters"] = [r for r in figures.get("shelters", []) if actor.sees_path(r["path"])]
+    coverage = {}
+    for code, kind in figures.get("coverage", {}).items():
+        by_unit = {u: v for u, v in kind["by_unit"].items() if actor.sees_path(u)}
+        covered = sum(v[0] for v in by_unit.values())
+        total = sum(v[1] for v in by_unit.values())
+        coverage[code] = {**kind, "by_unit": by_unit, "residents": total, "covered": {str(kind["circle_m"]): covered}}
+    figures["coverage"] = coverage
+    figures.pop("siting", None)  # sites were chosen for the wider area; a part's reader gets none
+    figures["residents"] = sum(v[1] for v in next(iter(coverage.values()), {"by_unit": {}})["by_unit"].values())
+    return _with_rates(figures)
+
+
+def _with_rates(figures: dict) -> dict:
+    for kind in figures.get("coverage", {}).values():
+        covered = kind["covered"].get(str(kind["circle_m"]), 0)
+        kind["covered_at_circle"] = covered
+        kind["rate"] = round(covered / kind["residents"], 4) if kind["residents"] else None
+    return figures
+
+
+def run_building_points(*, actor: Actor, run: AnalysisRun, kind: str) -> list[dict]:
+    """Every building of the run the actor sees, with its walking distance to the nearest facility
+    of `kind` and whether that is within the kind's life circle."""
+    blob = AnalysisRun.objects.filter(pk=run.pk).values_list("distances", flat=True).first()
+    if not blob:
+        return []
+    archive = np.load(io.BytesIO(bytes(blob)))
+    key = f"kind:{kind}"
+    if key not in archive.files:
+        return []
+    within = run.figures.get("coverage", {}).get(kind, {}).get("circle_m", 0)
+    distance = dict(zip(archive["building_ids"].tolist(), archive[key].tolist(), strict=True))
+    points = []
+    for root in actor.scope_paths:
+        under = root if root.startswith(run.scope_path) else run.scope_path
+        if not under.startswith(root) and not root.startswith(run.scope_path):
+            continue
+        for pk, _path, name, lat, lng in building_points(under=under):
+            d = distance.get(pk)
+            if d is None:
+                continue
+            walk = None if not np.isfinite(d) else round(d)
+            points.append(
+                {"lat": lat, "lng": lng, "name": name, "walk_m": walk, "covered": walk is not None and walk <= within}
+            )
+    return points
+
+
+def map_facilities(*, actor: Actor, kind: str = "") -> list[dict]:
+    rows = facility_list(actor=actor, kind=kind).exclude(status=FacilityStatus.CLOSED)
+    return [
+        {
+            "id": str(f.public_id),
+            "name": f.name,
+            "kind": f.kind.code,
+            "kind_name": f.kind.name,
+            "lat": f.lat,
+            "lng": f.lng,
+            "status": f.status,
+            "area": str(f.floor_area_m2),
+        }
+        for f in rows
+    ]
+
+
+def unit_label(path: str) -> str:
+    unit = org_unit_by_path(path)
+    return unit.name if unit else path

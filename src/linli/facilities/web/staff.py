@@ -1,0 +1,302 @@
+"""Staff pages of the facility registry and the 15-minute life circle: the registry with XLSX
+import and export, compliance tables (service-facility area per community, shelter per street,
+short opening hours), the coverage map, analysis runs and the city's kinds. Each view: actor →
+form → one service or selector → page; outside the scope a facility or run is a 404."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.accounts.domain import FACILITY_ANALYSE, FACILITY_EDIT, FACILITY_KIND_EDIT, FACILITY_VIEW
+from linli.areas.selectors import map_centre, unit_names, units_under
+from linli.core.errors import DomainError
+from linli.core.forms import add_domain_errors
+from linli.core.web import staff_page
+from linli.facilities.domain import FacilityStatus
+from linli.facilities.exports import compliance_xlsx, registry_xlsx, run_xlsx, template_xlsx
+from linli.facilities.imports import facilities_import
+from linli.facilities.selectors import (
+    circle_distances,
+    compliance_rows,
+    compliance_summary,
+    facility_get,
+    facility_list,
+    kind_get,
+    kind_list,
+    network_current,
+    run_figures,
+    run_get,
+    run_latest,
+    run_list,
+    scope_root,
+    shelter_rows,
+    short_hours_rows,
+)
+from linli.facilities.services import (
+    FacilityInput,
+    KindInput,
+    RunInput,
+    circle_distance_set,
+    facility_save,
+    kind_save,
+)
+from linli.facilities.tasks import analysis_queue
+from linli.facilities.web.forms import CirclesForm, FacilityForm, ImportForm, KindForm, RunForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 50
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
+
+
+def _areas(actor) -> list[tuple[str, str]]:
+    """The actor's area and the districts and streets under it, to narrow a page or a run."""
+    roots = list(actor.scope_paths)
+    names = unit_names(roots)
+    areas = [(p, names.get(p, p)) for p in roots]
+    for root in roots:
+        if len(root) < 9:
+            areas += [(p, f"— {n}") for p, n, _ in units_under(under=root, kinds=("district", "street"))]
+    return areas
+
+
+# ---- registry ---------------------------------------------------------------------------------
+
+
+@staff_page(FACILITY_VIEW)
+def registry(request):
+    actor = request.actor
+    kind, status, q, under = (request.GET.get(k, "").strip() for k in ("kind", "status", "q", "under"))
+    facilities = facility_list(actor=actor, kind=kind, status=status, q=q, under=under)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(registry_xlsx(actor=actor, kind=kind, under=under), "facilities")
+    page = Paginator(facilities, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = unit_names({f.path for f in page})
+    for facility in page:
+        facility.unit_name = names.get(facility.path, facility.path)
+    return render(
+        request,
+        "facilities/staff/registry.html",
+        {
+            "page": page,
+            "kinds": kind_list(),
+            "statuses": FacilityStatus.choices,
+            "areas": _areas(actor),
+            "filters": {"kind": kind, "status": status, "q": q, "under": under},
+            "may_edit": actor.has_perm(FACILITY_EDIT),
+        },
+    )
+
+
+@staff_page(FACILITY_EDIT)
+def facility_edit(request, public_id=None):
+    actor = request.actor
+    facility = facility_get(actor=actor, public_id=public_id) if public_id else None
+    kinds = kind_list()
+    initial = _initial(facility) if facility else {}
+    form = FacilityForm(request.POST or None, kinds=kinds, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = facility_save(actor=actor, data=FacilityInput(**form.cleaned_data), public_id=public_id)
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Facility saved: %(name)s") % {"name": saved.name})
+            return redirect("portal:facilities:registry")
+    lat, lng = map_centre(actor=actor)
+    return render(
+        request,
+        "facilities/staff/facility_form.html",
+        {"form": form, "facility": facility, "map": {"lat": lat or "", "lng": lng or ""}},
+    )
+
+
+def _initial(facility) -> dict:
+    return {
+        "kind": facility.kind.code,
+        "name": facility.name,
+        "unit": facility.path,
+        "lat": facility.lat,
+        "lng": facility.lng,
+        "floor_area_m2": facility.floor_area_m2,
+        "opening_hours": facility.opening_hours,
+        "operator": facility.operator,
+        "capacity": facility.capacity if facility.capacity is not None else "",
+        "address": facility.address,
+        "status": facility.status,
+        "note": facility.note,
+    }
+
+
+@staff_page(FACILITY_EDIT)
+def registry_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = facilities_import(actor=request.actor, data=form.cleaned_data["file"].read())
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+    return render(request, "facilities/staff/import.html", {"form": form, "result": result})
+
+
+@staff_page(FACILITY_EDIT)
+def registry_template(request):
+    return _xlsx(template_xlsx(), "facilities-template")
+
+
+# ---- compliance -------------------------------------------------------------------------------
+
+
+@staff_page(FACILITY_VIEW)
+def compliance(request):
+    actor = request.actor
+    root = scope_root(actor, request.GET.get("under", "").strip())
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(compliance_xlsx(scope_path=root), "facility-compliance")
+    areas = compliance_rows(scope_path=root)
+    short = short_hours_rows(scope_path=root)
+    names = unit_names({f.path for f in short})
+    for facility in short:
+        facility.unit_name = names.get(facility.path, facility.path)
+    return render(
+        request,
+        "facilities/staff/compliance.html",
+        {
+            "root": root,
+            "areas_choice": _areas(actor),
+            "rows": areas,
+            "summary": compliance_summary(areas),
+            "shelters": shelter_rows(scope_path=root),
+            "short_hours": short,
+        },
+    )
+
+
+# ---- map --------------------------------------------------------------------------------------
+
+
+@staff_page(FACILITY_VIEW)
+def coverage_map(request):
+    actor = request.actor
+    run = run_latest(actor=actor)
+    kinds = [k for k in kind_list() if k.circle]
+    kind = request.GET.get("kind") or (run.params.get("site_kind") if run else "") or (kinds[0].code if kinds else "")
+    figures = run_figures(actor=actor, run=run) if run else {}
+    lat, lng = map_centre(actor=actor)
+    return render(
+        request,
+        "facilities/staff/map.html",
+        {
+            "run": run,
+            "kinds": kinds,
+            "kind": kind,
+            "kind_figures": figures.get("coverage", {}).get(kind),
+            "sites": (figures.get("siting") or {}) if (figures.get("siting") or {}).get("kind") == kind else {},
+            "map": {
+                "lat": lat or "",
+                "lng": lng or "",
+                "tiles": settings.LINLI_MAP_TILES_URL,
+                "attribution": settings.LINLI_MAP_TILES_ATTRIBUTION,
+            },
+        },
+    )
+
+
+# ---- runs -------------------------------------------------------------------------------------
+
+
+@staff_page(FACILITY_VIEW)
+def runs(request):
+    actor = request.actor
+    may_run = actor.has_perm(FACILITY_ANALYSE)
+    form = RunForm(request.POST or None, areas=_areas(actor), kinds=kind_list()) if may_run else None
+    if request.method == "POST" and may_run and form.is_valid():
+        try:
+            run = analysis_queue(actor=actor, data=RunInput(**form.cleaned_data))
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+        else:
+            return redirect("portal:facilities:run", run.public_id)
+    page = Paginator(run_list(actor=actor), PAGE_SIZE).get_page(request.GET.get("page"))
+    names = unit_names({r.scope_path for r in page})
+    kinds = {k.code: k.name for k in kind_list(include_inactive=True)}
+    for run in page:
+        run.area_name = names.get(run.scope_path, run.scope_path)
+        run.site_kind_name = kinds.get(run.params.get("site_kind", ""), "")
+    return render(request, "facilities/staff/runs.html", {"form": form, "page": page, "network": network_current()})
+
+
+@staff_page(FACILITY_VIEW)
+def run_page(request, public_id):
+    actor = request.actor
+    run = run_get(actor=actor, public_id=public_id)
+    if request.GET.get("format") == "xlsx" and run.status == "done":
+        return _xlsx(run_xlsx(actor=actor, run=run), f"facility-analysis-{run.created_at:%Y%m%d}")
+    figures = run_figures(actor=actor, run=run)
+    kinds = {k.code: k for k in kind_list(include_inactive=True)}
+    context = {
+        "run": run,
+        "figures": figures,
+        "coverage": [(kinds.get(code), data) for code, data in figures.get("coverage", {}).items()],
+        "summary": compliance_summary(figures.get("compliance", [])),
+        "site_kind": kinds.get((figures.get("siting") or {}).get("kind", "")),
+        "area_name": unit_names([run.scope_path]).get(run.scope_path, run.scope_path),
+    }
+    if request.htmx and run.status in ("queued", "running"):
+        return render(request, "facilities/staff/run.html#progress", context)
+    return render(request, "facilities/staff/run.html", context)
+
+
+# ---- kinds (city data) ------------------------------------------------------------------------
+
+
+@staff_page(FACILITY_VIEW)
+def kinds(request):
+    actor = request.actor
+    may_edit = actor.has_perm(FACILITY_KIND_EDIT)
+    form = CirclesForm(request.POST or None, distances=circle_distances()) if may_edit else None
+    if request.method == "POST" and may_edit and form.is_valid():
+        try:
+            for key, metres in form.cleaned_data.items():
+                circle_distance_set(actor=actor, key=key, walk_distance_m=metres)
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Walking distances saved."))
+            return redirect("portal:facilities:kinds")
+    return render(
+        request,
+        "facilities/staff/kinds.html",
+        {
+            "kinds": kind_list(include_inactive=True),
+            "distances": circle_distances(),
+            "form": form,
+            "may_edit": may_edit,
+        },
+    )
+
+
+@staff_page(FACILITY_KIND_EDIT)
+def kind_edit(request, code):
+    kind = kind_get(code)
+    form = KindForm(request.POST or None, initial=vars(kind))
+    if request.method == "POST" and form.is_valid():
+        try:
+            kind_save(actor=request.actor, code=code, data=KindInput(**form.cleaned_data))
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Facility kind saved."))
+            return redirect("portal:facilities:kinds")
+    return render(request, "facilities/staff/kind.html", {"form": form, "kind": kind})
