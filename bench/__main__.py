@@ -5,7 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import api, desk_intake, desk_queries, grid_create, grid_rates, residents_import, residents_queries, router
+from bench import (
+    api,
+    desk_intake,
+    desk_queries,
+    facilities,
+    grid_create,
+    grid_rates,
+    residents_import,
+    residents_queries,
+    router,
+)
 
 BENCHMARKS = {
     "api": (api, "/api/v1/me and a 50-row scoped org-unit list vs a bare JsonResponse (granian WSGI)"),
@@ -32,6 +42,14 @@ BENCHMARKS = {
     "grid-rates": (
         grid_rates,
         "department and district rates over a year at N grid events (default 1,000,000), PostgreSQL",
+    ),
+    "facilities-coverage": (
+        facilities.coverage_bench,
+        "walking coverage of 100,000 buildings, 10 facility kinds, 200,000-node city vs bare dijkstra and networkx",
+    ),
+    "facilities-siting": (
+        facilities.siting_bench,
+        "K = 20 of 500 sites for 5,000 demand points: reach matrix, exact milp vs greedy",
     ),
     "router": (
         router,

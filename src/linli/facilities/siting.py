@@ -4,6 +4,7 @@ Choose K candidate sites that maximise the residents newly brought within walkin
 given the facilities that exist. Exact with `scipy.optimize.milp` (HiGHS) up to
 `EXACT_MAX_PAIRS` demand–candidate pairs, greedy beyond (each step the site adding the most
 uncovered residents; within 1 − 1/e of the optimum). The solver's gap is reported.
+`candidate_reach` builds the reach matrix from the road network, a bounded search per candidate.
 
     maximise   Σ_i w_i y_i
     subject to y_i ≤ Σ_{j ∈ N_i} x_j     (a demand point counts only if a chosen site reaches it)
@@ -14,12 +15,25 @@ uncovered residents; within 1 − 1/e of the optimum). The solver's gap is repor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix, hstack
+from scipy.sparse.csgraph import dijkstra
 
 EXACT_MAX_PAIRS = 2_000_000
+# Candidates searched together: each call fills one float64 row per candidate over the nodes near
+# the demand (8 × 200,000 × 8 B = 13 MB at city scale). Bigger chunks are no faster: scipy resets
+# a whole row per source anyway, and bigger blocks fall out of the cache.
+REACH_CHUNK = 8
+
+
+class Network(Protocol):
+    """What `candidate_reach` needs of a `coverage.RoadNetwork` (the engines are independent
+    modules: neither imports the other)."""
+
+    graph: csr_matrix  # symmetric, edge weights in metres
 
 
 class SitingError(ValueError):
@@ -95,8 +109,56 @@ def _greedy(weights: np.ndarray, reach: csr_matrix, k: int) -> Siting:
     return Siting(sorted(chosen), total, "greedy", None, None)
 
 
-def reach_matrix(distance_rows: list[np.ndarray], within_m: float) -> csr_matrix:
-    """From per-candidate arrays of walking distances to every demand point, the 0/1 reach
-    matrix (demand × candidate)."""
-    columns = [csr_matrix((d <= within_m).astype(float)).T for d in distance_rows]
-    return hstack(columns).tocsr() if columns else csr_matrix((0, 0))
+def candidate_reach(
+    network: Network,
+    candidate_nodes: np.ndarray,
+    demand_nodes: np.ndarray,
+    demand_offsets_m: np.ndarray,
+    within_m: float,
+    *,
+    chunk: int = REACH_CHUNK,
+) -> csr_matrix:
+    """The 0/1 reach matrix (demand × candidate) for `maximal_covering`: demand point i is reached
+    by candidate j when `demand_offsets_m[i]` (its straight walk to its snapped node) plus the
+    network distance from `demand_nodes[i]` to `candidate_nodes[j]` is at most `within_m`.
+
+    Memory stays bounded at city scale: the graph is first cut down to the nodes within
+    `within_m` of some demand point (one multi-source search; every path that can count lies
+    inside it), then the candidates are searched `chunk` at a time with the search bounded by
+    `within_m`, keeping only the pairs within reach."""
+    candidate_nodes = np.asarray(candidate_nodes, dtype=np.int64)
+    demand_nodes = np.asarray(demand_nodes, dtype=np.int64)
+    offsets = np.asarray(demand_offsets_m, float)
+    n_demand, n_candidates = len(demand_nodes), len(candidate_nodes)
+    if len(offsets) != n_demand:
+        raise SitingError("需求点与偏移数量不一致 / demand points and offsets differ in number")
+    if chunk < 1:
+        raise SitingError("chunk 至少为 1 / chunk must be at least 1")
+    shape = (n_demand, n_candidates)
+    if not n_demand or not n_candidates or network.graph.shape[0] == 0:
+        return csr_matrix(shape)
+    budget = within_m - offsets  # network metres left to each demand point
+    limit = float(budget.max())
+    if limit < 0:
+        return csr_matrix(shape)
+    # the nodes any counted path can pass through: within `limit` of some demand node
+    near = dijkstra(network.graph, indices=np.unique(demand_nodes), min_only=True, limit=limit)
+    keep = np.flatnonzero(np.isfinite(near))
+    local = np.full(network.graph.shape[0], -1, dtype=np.int64)
+    local[keep] = np.arange(len(keep))
+    graph = network.graph[keep][:, keep]
+    demand_local = local[demand_nodes]  # every demand node is kept (at distance 0)
+    candidate_local = local[candidate_nodes]
+    # each distinct candidate node is searched once (a column per distinct node, then one per
+    # candidate); a candidate farther than `limit` from every demand point (dropped, -1) reaches none
+    nodes, column_of = np.unique(candidate_local, return_inverse=True)
+    first = int(np.searchsorted(nodes, 0))
+    rows, cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for start in range(first, len(nodes), chunk):
+        distance = dijkstra(graph, indices=nodes[start : start + chunk], limit=limit)[:, demand_local]
+        source, demand = np.nonzero(distance <= budget)  # chunk × demand, compared with each one's budget
+        rows.append(demand)
+        cols.append(source + start)
+    demand_index, node_index = np.concatenate(rows), np.concatenate(cols)
+    by_node = csr_matrix((np.ones(len(demand_index)), (demand_index, node_index)), shape=(n_demand, len(nodes)))
+    return by_node[:, column_of.ravel()].tocsr()

@@ -5,7 +5,7 @@ import pytest
 from scipy.sparse import csr_matrix
 
 from linli.facilities.coverage import Buildings, RoadNetwork, coverage, nearest_distances
-from linli.facilities.siting import SitingError, maximal_covering
+from linli.facilities.siting import SitingError, candidate_reach, maximal_covering
 
 M = 1 / 111_194.93  # degrees of latitude per metre (the engine's own spherical factor)
 LAT0, LNG0 = 41.8, 123.4
@@ -25,13 +25,17 @@ def test_one_multi_source_search_gives_each_node_its_nearest_facility():
     assert np.allclose(limited[:3], [0, 100, 200], atol=0.05) and np.isinf(limited[3:]).all()
 
 
-def test_coverage_counts_residents_not_buildings_and_walks_the_network():
-    # a U-shaped road: 0–1–2 north, 2–3 east 100 m, 3–4–5 south; node 5 is 100 m east of node 0
-    # in a straight line but 500 m away on foot
+def u_road() -> tuple[RoadNetwork, list[float], list[float]]:
+    """A U-shaped road: 0–1–2 north, 2–3 east 100 m, 3–4–5 south; node 5 is 100 m east of node 0
+    in a straight line but 500 m away on foot."""
     lat = [LAT0, LAT0 + 100 * M, LAT0 + 200 * M, LAT0 + 200 * M, LAT0 + 100 * M, LAT0]
     dlng = 100 * M / np.cos(np.radians(LAT0))
     lng = [LNG0, LNG0, LNG0, LNG0 + dlng, LNG0 + dlng, LNG0 + dlng]
-    network = RoadNetwork.from_edges(lat, lng, [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)])
+    return RoadNetwork.from_edges(lat, lng, [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)]), lat, lng
+
+
+def test_coverage_counts_residents_not_buildings_and_walks_the_network():
+    network, lat, lng = u_road()
     buildings = Buildings(
         lat=np.array(lat[1:]) + 10 * M,  # each 10 m north of its node
         lng=np.array(lng[1:]),
@@ -78,3 +82,52 @@ def test_the_exact_solver_finds_the_optimum_greedy_misses():
 def test_k_must_fit_the_candidates(k):
     with pytest.raises(SitingError, match="K 应在 1 到候选点数 3 之间"):
         maximal_covering(WEIGHTS, REACH, k)
+
+
+def test_candidate_reach_on_a_street_by_hand():
+    # street 0–6, 100 m apart; demand at nodes 1, 2, 5; candidates at nodes 0, 6, 3 and 3 again.
+    # Within 250 m: node 0 reaches 1 (100 m), 2 (200 m), not 5 (500 m); node 6 only 5 (100 m);
+    # node 3 all three (200, 100, 200 m); the repeated candidate has its own, equal column.
+    network = street(7)
+    expected = [[1, 0, 1, 1], [1, 0, 1, 1], [0, 1, 1, 1]]
+    for chunk in (1, 2, 32):
+        reach = candidate_reach(network, [0, 6, 3, 3], [1, 2, 5], [0, 0, 0], 250, chunk=chunk)
+        assert reach.format == "csr" and reach.shape == (3, 4)
+        assert reach.toarray().tolist() == expected
+
+
+def test_the_walk_to_the_road_counts_against_the_distance():
+    network = street(7)
+    # the point at node 2 lives 60 m from the road: 260 m from node 0 (out), 160 m from node 3;
+    # the point at node 5 lives 300 m from it: out of reach of every candidate, even one at node 5
+    reach = candidate_reach(network, [0, 3, 5], [1, 2, 5], [0, 60, 300], 250)
+    assert reach.toarray().tolist() == [[1, 1, 0], [0, 1, 0], [0, 0, 0]]
+    assert reach.nnz == 3
+
+
+def test_candidate_reach_walks_the_network_not_the_crow_line():
+    network, _, _ = u_road()
+    # node 5 is 100 m from node 0 as the crow flies, 500 m on foot
+    reach = candidate_reach(network, [5, 1], [0], [10], 300)
+    assert reach.toarray().tolist() == [[0, 1]]
+    assert candidate_reach(network, [5], [0], [10], 510).toarray().tolist() == [[1]]
+
+
+def test_a_candidate_beyond_every_demand_point_reaches_nobody():
+    network = street(30)  # 2.9 km long: node 29 is far outside the 300 m around node 0
+    reach = candidate_reach(network, [29, 1], [0], [0], 300)
+    assert reach.toarray().tolist() == [[0, 1]]
+    assert candidate_reach(network, [1], [0], [400], 300).nnz == 0  # nobody has metres left
+    assert candidate_reach(network, [], [0], [0], 300).shape == (1, 0)
+
+
+def test_the_reach_feeds_the_solver():
+    network = street(7)
+    reach = candidate_reach(network, [0, 6, 3], [1, 2, 5], [0, 0, 0], 250)
+    siting = maximal_covering(np.array([5, 5, 5]), reach, 1)
+    assert (siting.chosen, siting.covered_weight) == ([2], 15.0)  # node 3 reaches all three
+
+
+def test_candidate_reach_wants_an_offset_per_demand_point():
+    with pytest.raises(SitingError, match="需求点与偏移数量不一致"):
+        candidate_reach(street(3), [0], [1, 2], [0], 250)
