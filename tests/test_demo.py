@@ -47,6 +47,7 @@ EXPECTED_TOP = {
     Role.CITY_ADMIN: ["沈阳市"],
     Role.AUDITOR: ["沈阳市"],
     Role.OPERATOR: ["沈阳市"],
+    Role.PLANNER: ["沈阳市"],
 }
 
 
@@ -67,3 +68,24 @@ def test_each_demo_account_sees_only_its_part_of_the_city(client, demo, settings
         assert me["roles"] == [role]
         visible = org_unit_list(actor=Actor(user_id=1, scope_paths=tuple(me["scope_paths"])))
         assert all(unit.path.startswith(tuple(me["scope_paths"])) for unit in visible)
+    check_facilities(client, demo)
+
+
+def check_facilities(client, demo):
+    """The demo's synthetic streets, registry and finished city run, read as the planner."""
+    token = client.post(
+        "/api/v1/auth/token",
+        {"username": "demo_planner", "password": demo["demo_planner"]},
+        content_type="application/json",
+    ).json()["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    network = client.get("/api/v1/facilities/networks", headers=auth).json()[0]
+    assert network["source"] == "synthetic" and network["nodes"] > 10_000
+    assert client.get("/api/v1/facilities/facilities?limit=1", headers=auth).json()["count"] > 5_000
+    runs = client.get("/api/v1/facilities/runs", headers=auth).json()["items"]
+    assert [(r["status"], r["area"]) for r in runs] == [("done", "2101")]
+    figures = client.get(f"/api/v1/facilities/runs/{runs[0]['id']}", headers=auth).json()["figures"]
+    assert figures["residents"] == 120
+    assert 0 < figures["coverage"]["convenience_store"]["covered_at_circle"] <= 120
+    assert figures["siting"]["kind"] == "home_care_station" and figures["siting"]["method"] in ("milp", "none")
+    assert len(figures["compliance"]) == 2703

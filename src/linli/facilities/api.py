@@ -10,7 +10,7 @@ from uuid import UUID
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from linli.core.apitools import ErrorOut, Page
+from linli.core.apitools import ErrorOut, MappedRows, Page
 from linli.core.idempotency import idempotent
 from linli.facilities.selectors import (
     circle_distances,
@@ -75,10 +75,10 @@ class FacilityIn(Schema):
 
 
 class FacilityOut(Schema):
-    id: UUID = Field(alias="public_id")
-    kind: str = Field(alias="kind.code")
+    id: UUID
+    kind: str
     name: str
-    unit: str = Field(alias="path")
+    unit: str
     lat: float
     lng: float
     floor_area_m2: Decimal
@@ -92,6 +92,15 @@ class FacilityOut(Schema):
     updated_at: datetime
 
 
+def _facility(f) -> dict:
+    return {
+        "id": f.public_id,
+        "kind": f.kind.code,
+        "unit": f.path,
+        **{name: getattr(f, name) for name in FacilityOut.model_fields if name not in ("id", "kind", "unit")},
+    }
+
+
 class FacilityFilter(Schema):
     kind: str = ""
     status: str = ""
@@ -103,7 +112,7 @@ class FacilityFilter(Schema):
 @paginate(Page)
 def facilities(request, filters: Query[FacilityFilter]):
     """Facilities of your area, by unit path, kind and name."""
-    return facility_list(actor=request.actor, **filters.dict())
+    return MappedRows(facility_list(actor=request.actor, **filters.dict()), _facility)
 
 
 @router.post("/facilities", response={201: FacilityOut, **ERRORS})
@@ -112,20 +121,20 @@ def facility_create(request, payload: FacilityIn):
 
     def create():
         facility = facility_save(actor=request.actor, data=FacilityInput(**payload.dict()))
-        return 201, FacilityOut.from_orm(facility).model_dump(mode="json")
+        return 201, FacilityOut(**_facility(facility)).model_dump(mode="json")
 
     return Status(*idempotent(request, create))
 
 
 @router.get("/facilities/{uuid:public_id}", response={200: FacilityOut, **ERRORS})
 def facility(request, public_id: UUID):
-    return facility_get(actor=request.actor, public_id=public_id)
+    return _facility(facility_get(actor=request.actor, public_id=public_id))
 
 
 @router.put("/facilities/{uuid:public_id}", response={200: FacilityOut, **ERRORS})
 def facility_update(request, public_id: UUID, payload: FacilityIn):
     """Replace a facility's fields (every field is validated again)."""
-    return facility_save(actor=request.actor, data=FacilityInput(**payload.dict()), public_id=public_id)
+    return _facility(facility_save(actor=request.actor, data=FacilityInput(**payload.dict()), public_id=public_id))
 
 
 class AreaRowOut(Schema):
@@ -212,16 +221,21 @@ class RunIn(Schema):
 
 
 class RunOut(Schema):
-    id: UUID = Field(alias="public_id")
-    area: str = Field(alias="scope_path")
+    id: UUID
+    area: str
     status: str
     progress: int
     stage: str
     params: dict
     message: str
-    started_by: str = Field(alias="owner_name")
+    started_by: str
     created_at: datetime
     finished_at: datetime | None
+
+
+def _run(run) -> dict:
+    names = {"id": "public_id", "area": "scope_path", "started_by": "owner_name"}
+    return {name: getattr(run, names.get(name, name)) for name in RunOut.model_fields}
 
 
 class RunDetailOut(RunOut):
@@ -232,7 +246,7 @@ class RunDetailOut(RunOut):
 @paginate(Page)
 def runs(request):
     """Analysis runs of your area (and of larger areas containing it), newest first."""
-    return run_list(actor=request.actor)
+    return MappedRows(run_list(actor=request.actor), _run)
 
 
 @router.post("/runs", response={202: RunOut, **ERRORS})
@@ -244,7 +258,7 @@ def run_create(request, payload: RunIn):
             scope_path=payload.area, site_kind=payload.site_kind, sites=payload.sites, candidates=payload.candidates
         )
         run = analysis_queue(actor=request.actor, data=data)
-        return 202, RunOut.from_orm(run).model_dump(mode="json")
+        return 202, RunOut(**_run(run)).model_dump(mode="json")
 
     return Status(*idempotent(request, create))
 
@@ -253,8 +267,7 @@ def run_create(request, payload: RunIn):
 def run(request, public_id: UUID):
     """A run with its progress and, when done, its figures cut to the parts of your area."""
     found = run_get(actor=request.actor, public_id=public_id)
-    found.figures = run_figures(actor=request.actor, run=found)
-    return found
+    return {**_run(found), "figures": run_figures(actor=request.actor, run=found)}
 
 
 class BuildingPointOut(Schema):

@@ -41,7 +41,7 @@ class CoordinateSystem(models.TextChoices):
 
 class Rating(models.TextChoices):
     GREEN = "green", _("Meets the standard")
-    AMBER = "amber", _("Within 20 % of the standard")
+    AMBER = "amber", _("Within 20 percent of the standard")
     RED = "red", _("Below the standard")
     NONE = "none", _("No residents on record")
 
@@ -141,7 +141,7 @@ class HoursError(ValueError):
 
 
 _ALL_DAY = {"24", "24h", "24小时", "全天", "全天候", "00:00-24:00"}
-_RANGE = re.compile(r"^(\d{1,2})[:：](\d{2})\s*[-–—~至到]\s*(\d{1,2})[:：](\d{2})$")
+_RANGE = re.compile(r"^(\d{1,2})[:：](\d{2})\s*[-–—~～至到]\s*(\d{1,2})[:：](\d{2})$")
 
 
 def hours_per_day(text: str) -> float | None:
@@ -153,7 +153,7 @@ def hours_per_day(text: str) -> float | None:
     if text.replace(" ", "").lower() in _ALL_DAY:
         return 24.0
     minutes = 0
-    for part in re.split(r"[,，;；、]\s*|\s+(?=\d{1,2}[:：]\d{2}\s*[-–—~至到])", text):
+    for part in re.split(r"[,，;；、]\s*|\s+(?=\d{1,2}[:：]\d{2}\s*[-–—~～至到])", text):
         match = _RANGE.match(part.strip())
         if not match:
             raise HoursError(part.strip())

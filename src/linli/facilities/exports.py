@@ -29,6 +29,7 @@ def registry_xlsx(*, actor: Actor, kind: str = "", under: str = "") -> bytes:
         [
             str(f.public_id),
             f.kind.name,
+            f.name,
             f.path,
             f.lat,
             f.lng,

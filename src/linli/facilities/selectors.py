@@ -222,6 +222,28 @@ def short_hours_rows(*, scope_path: str) -> list[Facility]:
     ]
 
 
+@dataclass
+class StreetSummary:
+    path: str
+    name: str
+    communities: int = 0
+    green: int = 0
+    amber: int = 0
+    red: int = 0
+    shortfall_m2: Decimal = Decimal(0)
+
+
+def street_summary(rows: list[AreaRow]) -> list[StreetSummary]:
+    """The community rows per street: how many meet, nearly meet and miss the standard."""
+    streets: dict[str, StreetSummary] = {}
+    for row in rows:
+        summary = streets.setdefault(row.path[:9], StreetSummary(row.path[:9], row.street))
+        summary.communities += 1
+        setattr(summary, row.rating, getattr(summary, row.rating) + 1)
+        summary.shortfall_m2 += row.shortfall_m2
+    return list(streets.values())
+
+
 def compliance_summary(rows: list) -> dict[str, int]:
     counts = {str(r): 0 for r in Rating}
     for row in rows:

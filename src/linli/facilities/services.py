@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts.domain import FACILITY_ANALYSE, FACILITY_EDIT, FACILITY_KIND_EDIT
-from linli.areas.selectors import city_bounds, community_nearest, inside_city, org_unit_by_path
+from linli.areas.selectors import city_bounds, community_nearest, grid_at, inside_city, org_unit_by_path
 from linli.core.actor import Actor
 from linli.core.errors import DomainError, FieldError, Msg, not_found, permission_denied, validation_failed
 from linli.core.geo import gcj02_to_wgs84, valid_lat_lng
@@ -112,10 +112,11 @@ def facility_check(actor: Actor, data: FacilityInput) -> tuple[dict, list[FieldE
 
 def _unit_path(actor: Actor, unit: str, errors: list[FieldError], lat, lng) -> str:
     """The unit named (its path or 12-digit division code); none named: the community or village
-    nearest to the position."""
+    of the nearest building within 300 m, else the nearest community centre."""
     if not unit and lat is not None:
-        nearest = community_nearest(lat=lat, lng=lng)
-        unit = nearest.path if nearest else ""
+        grid = grid_at(lat=lat, lng=lng)
+        nearest = community_nearest(lat=lat, lng=lng) if grid is None else None
+        unit = grid.path[:12] if grid else nearest.path if nearest else ""
     path = unit
     if len(unit) == 12 and unit.isdigit():  # a division code: strip the zero tail of a street or district
         path = unit[:9] if unit.endswith("000") and not unit.endswith("000000") else unit

@@ -23,6 +23,7 @@ from scipy.sparse import csr_matrix, hstack
 from scipy.sparse.csgraph import dijkstra
 
 EXACT_MAX_PAIRS = 2_000_000
+EXACT_TIME_LIMIT_S = 120.0  # an analysis run is a background task, but it must end
 # Candidates searched together: each call fills one float64 row per candidate over the nodes near
 # the demand (8 × 200,000 × 8 B = 13 MB at city scale). Bigger chunks are no faster: scipy resets
 # a whole row per source anyway, and bigger blocks fall out of the cache.
@@ -50,10 +51,16 @@ class Siting:
 
 
 def maximal_covering(
-    weights: np.ndarray, reach: csr_matrix, k: int, *, exact_max_pairs: int = EXACT_MAX_PAIRS
+    weights: np.ndarray,
+    reach: csr_matrix,
+    k: int,
+    *,
+    exact_max_pairs: int = EXACT_MAX_PAIRS,
+    time_limit_s: float = EXACT_TIME_LIMIT_S,
 ) -> Siting:
     """`weights[i]`: uncovered residents at demand point i; `reach[i, j]` = 1 when candidate j is
-    within walking distance of demand point i."""
+    within walking distance of demand point i. A hard instance stops at `time_limit_s` with the
+    best sites found and the gap still open (reported, so nobody mistakes it for the optimum)."""
     weights = np.asarray(weights, float)
     reach = csr_matrix(reach, dtype=float)
     n_demand, n_candidates = reach.shape
@@ -64,11 +71,11 @@ def maximal_covering(
             f"K 应在 1 到候选点数 {n_candidates} 之间 / K must be between 1 and the {n_candidates} candidates"
         )
     if reach.nnz <= exact_max_pairs:
-        return _exact(weights, reach, k)
+        return _exact(weights, reach, k, time_limit_s)
     return _greedy(weights, reach, k)
 
 
-def _exact(weights: np.ndarray, reach: csr_matrix, k: int) -> Siting:
+def _exact(weights: np.ndarray, reach: csr_matrix, k: int, time_limit_s: float) -> Siting:
     n_demand, n_candidates = reach.shape
     # variables: x_0..x_{J-1}, y_0..y_{I-1}; milp minimises, so the objective is −w·y
     c = np.concatenate([np.zeros(n_candidates), -weights])
@@ -79,7 +86,9 @@ def _exact(weights: np.ndarray, reach: csr_matrix, k: int) -> Siting:
         LinearConstraint(pick, k, k),
     ]
     integrality = np.concatenate([np.ones(n_candidates), np.zeros(n_demand)])
-    result = milp(c, constraints=constraints, integrality=integrality, bounds=Bounds(0, 1))
+    result = milp(
+        c, constraints=constraints, integrality=integrality, bounds=Bounds(0, 1), options={"time_limit": time_limit_s}
+    )
     if result.x is None:
         raise SitingError(f"求解失败：{result.message} / the solver failed: {result.message}")
     chosen = sorted(int(j) for j in np.flatnonzero(result.x[:n_candidates] > 0.5))

@@ -109,7 +109,10 @@ def town(people, tree, shipped_kinds, settings):
                     actor=EDITOR,
                     household=household,
                     data=ResidentInput(
-                        name=f"居民{seq}", gender="male", birth_date=birth, id_number=id_number_make("210102", birth, seq, "male")
+                        name=f"居民{seq}",
+                        gender="male",
+                        birth_date=birth,
+                        id_number=id_number_make("210102", birth, seq, "male"),
                     ),
                 )
     forget_all()

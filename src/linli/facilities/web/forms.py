@@ -22,9 +22,9 @@ class FacilityForm(forms.Form):
     opening_hours = forms.CharField(
         label=_("Opening hours"), max_length=100, required=False, help_text=_("e.g. 08:30-11:30,13:30-17:30 or 24h")
     )
-    operator = forms.CharField(label=_("Operator"), max_length=100, required=False)
+    operator = forms.CharField(label=_("Operated by"), max_length=100, required=False)
     capacity = forms.CharField(label=_("Capacity"), max_length=10, required=False)
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    address = forms.CharField(label=_("Facility address"), max_length=200, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=FacilityStatus.choices, initial="open")
     note = forms.CharField(label=_("Note"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

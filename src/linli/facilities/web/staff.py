@@ -37,6 +37,7 @@ from linli.facilities.selectors import (
     scope_root,
     shelter_rows,
     short_hours_rows,
+    street_summary,
 )
 from linli.facilities.services import (
     FacilityInput,
@@ -175,7 +176,8 @@ def compliance(request):
         {
             "root": root,
             "areas_choice": _areas(actor),
-            "rows": areas,
+            "rows": areas if len(root) >= 6 else [],  # the whole city: per street only
+            "streets": street_summary(areas) if len(root) < 9 else [],
             "summary": compliance_summary(areas),
             "shelters": shelter_rows(scope_path=root),
             "short_hours": short,

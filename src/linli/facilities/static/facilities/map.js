@@ -28,7 +28,9 @@
     }
     var lat = parseFloat(el.dataset.lat) || 41.8, lng = parseFloat(el.dataset.lng) || 123.43;
     map.setView([lat, lng], 14);
-    var everything = L.featureGroup().addTo(map);
+    var buildings = L.featureGroup().addTo(map);
+    var facilities = L.featureGroup().addTo(map);
+    var sitesLayer = L.featureGroup().addTo(map);
     var loads = [];
     if (el.dataset.buildings) {
       loads.push(getJSON(el.dataset.buildings).then(function (points) {
@@ -36,8 +38,8 @@
         points.forEach(function (p) {
           if (p.covered) covered += 1;
           L.circleMarker([p.lat, p.lng], {
-            radius: 3, stroke: false, fillColor: p.covered ? COVERED : UNCOVERED, fillOpacity: 0.75
-          }).bindPopup(esc(p.name) + "<br>" + (p.walk_m === null ? "&gt; 1000 m" : p.walk_m + " m")).addTo(everything);
+            radius: 4, stroke: false, fillColor: p.covered ? COVERED : UNCOVERED, fillOpacity: 0.8
+          }).bindPopup(esc(p.name) + "<br>" + (p.walk_m === null ? "&gt; 1000 m" : p.walk_m + " m")).addTo(buildings);
         });
         el.dataset.buildingCount = String(points.length);
         el.dataset.coveredCount = String(covered);
@@ -46,8 +48,8 @@
     loads.push(getJSON(el.dataset.facilities).then(function (points) {
       points.forEach(function (p) {
         L.circleMarker([p.lat, p.lng], {
-          radius: 6, color: "#fff", weight: 2, fillColor: FACILITY, fillOpacity: 0.95
-        }).bindPopup(esc(p.name) + "<br>" + esc(p.kind_name) + " · " + esc(p.area) + " m²").addTo(everything);
+          radius: 5, color: FACILITY, weight: 2, fillColor: "#fff", fillOpacity: 0.9
+        }).bindPopup(esc(p.name) + "<br>" + esc(p.kind_name) + " · " + esc(p.area) + " m²").addTo(facilities);
       });
       el.dataset.facilityCount = String(points.length);
     }));
@@ -56,13 +58,16 @@
     sites.forEach(function (s, i) {
       L.circleMarker([s.lat, s.lng], {
         radius: 9, color: "#fff", weight: 3, fillColor: SITE, fillOpacity: 0.95
-      }).bindPopup("#" + (i + 1) + " · " + s.reach).addTo(everything);
+      }).bindPopup("#" + (i + 1) + " · " + s.reach).addTo(sitesLayer);
     });
     el.dataset.siteCount = String(sites.length);
     Promise.all(loads).then(function () {
-      if (everything.getLayers().length) {
-        map.fitBounds(everything.getBounds().pad(0.05), { maxZoom: 16, animate: false });
+      // the analysed buildings decide the view; without them, the facilities
+      var focus = buildings.getLayers().length ? buildings : facilities;
+      if (focus.getLayers().length) {
+        map.fitBounds(focus.getBounds().pad(0.05), { maxZoom: 16, animate: false });
       }
+      sitesLayer.bringToFront();
       el.dataset.ready = "1";
     });
   }
