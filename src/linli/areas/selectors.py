@@ -189,7 +189,7 @@ BOUNDS_MARGIN_DEGREES = 0.05  # ≈ 5 km beyond the outermost recorded unit
 @memo(300)
 def city_bounds() -> tuple[float, float, float, float] | None:
     """(south, west, north, east) of the city: LINLI_CITY_BOUNDS when set, else the box around
-    every unit and building with a position plus a margin; None when nothing has a position."""
+    every org unit with a position plus a margin; None when no unit has a position."""
     configured = getattr(settings, "LINLI_CITY_BOUNDS", "")
     if configured:
         south, west, north, east = (float(x) for x in configured.split(","))

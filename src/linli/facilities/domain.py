@@ -66,8 +66,8 @@ AREA_STANDARD = {
     "urban": AreaStandard(minimum_m2=600, per_100_households_m2=40),
     "rural": AreaStandard(minimum_m2=350, per_100_households_m2=30),
 }
-SHELTER_M2_PER_RESIDENT = Decimal("1.5")  # seed (十一); GB 21734-2008 also says > 1.5 m²
-MIN_OPEN_HOURS = 8  # seed (十): community service facilities open at least 8 hours a day
+SHELTER_M2_PER_RESIDENT = Decimal("1.5")  # seed (十); GB 21734-2008 also says > 1.5 m²
+MIN_OPEN_HOURS = 8  # seed (十二): community service facilities open at least 8 hours a day
 AMBER_SHARE = Decimal("0.8")  # within 20 % of the requirement: amber, not red
 
 

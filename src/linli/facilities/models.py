@@ -90,6 +90,7 @@ class RoadNetwork(models.Model):
     nodes = models.PositiveIntegerField(_("nodes"))
     edges = models.PositiveIntegerField(_("edges"))
     components = models.PositiveIntegerField(_("connected parts"), default=1)
+    summary = models.JSONField(_("what was read"), default=dict)  # ways read and skipped, edges dropped
     imported_by = models.CharField(_("imported by"), max_length=150)
     imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
 

@@ -231,7 +231,9 @@ def _tag(tags: Mapping[str, object], key: str) -> str | None:
 # --- reading files ---------------------------------------------------------------------------
 
 
-def read_road_file(path: str | os.PathLike, *, gcj02: bool = False, bounds: Bounds | None = None) -> RoadData:
+def read_road_file(
+    path: str | os.PathLike, *, gcj02: bool = False, bounds: Bounds | None = None, max_segment_m: float | None = None
+) -> RoadData:
     """Read a walking network from an OSM PBF, OSM XML (plain, .gz or .bz2) or GeoJSON file.
 
     OSM: ways with a walkable `highway` (see `walkable_reason`) are kept; ways without a
@@ -251,6 +253,9 @@ def read_road_file(path: str | os.PathLike, *, gcj02: bool = False, bounds: Boun
     inside, the file is refused (the wrong city, or swapped coordinates); otherwise edges with an
     end outside are dropped and counted in `edges_outside`.
 
+    max_segment_m: split longer straight segments into equal pieces (`densify`), so points snap
+    beside the road rather than to a far corner; None keeps the file's vertices only.
+
     A file with no walkable edge left is refused."""
     name = os.fspath(path)
     try:
@@ -268,7 +273,7 @@ def read_road_file(path: str | os.PathLike, *, gcj02: bool = False, bounds: Boun
     lat, lng, a, b, counts = parts
     if gcj02 and len(lat):
         lat, lng = _gcj02_to_wgs84(lat, lng)
-    return _assemble(lat, lng, a, b, bounds=bounds, **counts)
+    return _assemble(lat, lng, a, b, bounds=bounds, max_segment_m=max_segment_m, **counts)
 
 
 _OPENERS = {"gzip": gzip.open, "bzip2": bz2.open}
@@ -558,6 +563,7 @@ def _assemble(
     skipped: Mapping[str, int] | None = None,
     vertices_missing: int = 0,
     bounds: Bounds | None = None,
+    max_segment_m: float | None = None,
 ) -> RoadData:
     """Nodes and segments → RoadData: drops self-loops, repeated segments, edges leaving the
     bounds and unused nodes; computes lengths and connected parts."""
@@ -593,6 +599,8 @@ def _assemble(
     pairs = compact.reshape(-1, 2).astype(np.int64)
     lat, lng = np.asarray(lat, float)[used], np.asarray(lng, float)[used]
     lengths = haversine_m(lat[pairs[:, 0]], lng[pairs[:, 0]], lat[pairs[:, 1]], lng[pairs[:, 1]])
+    if max_segment_m:
+        lat, lng, pairs, lengths = densify(lat, lng, pairs, lengths, max_segment_m)
     return RoadData(
         lat=lat,
         lng=lng,
@@ -604,6 +612,46 @@ def _assemble(
         vertices_missing=vertices_missing,
         edges_outside=edges_outside,
         components=_components(len(lat), pairs),
+    )
+
+
+MAX_SEGMENT_M = 50.0  # buildings and facilities snap to nodes: keep one at least every 50 m
+
+
+def densify(
+    lat: np.ndarray, lng: np.ndarray, pairs: np.ndarray, lengths: np.ndarray, max_m: float = MAX_SEGMENT_M
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Split every segment longer than `max_m` into k equal straight pieces (k − 1 new nodes), so a
+    building beside a long straight road snaps to a point beside it, not to a far corner."""
+    # 1 % leeway: a 100.004 m segment (coordinates rounded to 1e-7°) still makes two 50 m pieces
+    pieces = np.maximum(np.ceil(lengths / (max_m * 1.01)).astype(np.int64), 1)
+    long = np.flatnonzero(pieces > 1)
+    if len(long) == 0:
+        return lat, lng, pairs, lengths
+    k = pieces[long]
+    new_base = len(lat) + np.cumsum(k - 1) - (k - 1)  # id of each long segment's first new node
+    # the new nodes, segment by segment: share j/k of the way from a to b, j = 1 … k − 1
+    owner = np.repeat(np.arange(len(long)), k - 1)
+    j = np.arange(len(owner)) - np.repeat(np.cumsum(k - 1) - (k - 1), k - 1) + 1
+    a, b = pairs[long, 0], pairs[long, 1]
+    share = j / k[owner]
+    lat = np.concatenate([lat, lat[a[owner]] + (lat[b[owner]] - lat[a[owner]]) * share])
+    lng = np.concatenate([lng, lng[a[owner]] + (lng[b[owner]] - lng[a[owner]]) * share])
+    # the pieces: node(seg, i) → node(seg, i + 1) for i = 0 … k − 1; node 0 is a, node k is b
+    seg = np.repeat(np.arange(len(long)), k)
+    i = np.arange(len(seg)) - np.repeat(np.cumsum(k) - k, k)
+
+    def node(position: np.ndarray) -> np.ndarray:
+        inner = new_base[seg] + position - 1
+        return np.where(position == 0, a[seg], np.where(position == k[seg], b[seg], inner))
+
+    kept = np.ones(len(pairs), dtype=bool)
+    kept[long] = False
+    return (
+        lat,
+        lng,
+        np.concatenate([pairs[kept], np.column_stack([node(i), node(i + 1)])]).astype(np.int64),
+        np.concatenate([lengths[kept], (lengths[long] / k)[seg]]),
     )
 
 

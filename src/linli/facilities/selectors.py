@@ -13,7 +13,7 @@ from decimal import Decimal
 import numpy as np
 from django.db.models import Count, Q, QuerySet, Sum
 
-from linli.accounts.domain import FACILITY_VIEW
+from linli.accounts.domain import FACILITY_KIND_EDIT, FACILITY_VIEW
 from linli.areas.selectors import building_points, org_unit_by_path, unit_names, units_under
 from linli.core.actor import Actor
 from linli.core.errors import not_found
@@ -50,6 +50,12 @@ def kind_get(code: str) -> FacilityKind:
     return kind
 
 
+def candidate_site_count(*, kind: str, scope_path: str) -> int:
+    return Facility.objects.filter(
+        under_path("path", scope_path), kind__code=kind, status=FacilityStatus.CANDIDATE
+    ).count()
+
+
 def circle_distances() -> dict[str, int]:
     """Walking distance (m) per life circle: the city's rows over GB 50180-2018's defaults."""
     distances = {str(key): metres for key, metres in CIRCLE_DEFAULT_DISTANCE_M.items()}
@@ -61,8 +67,18 @@ def network_current() -> RoadNetwork | None:
     return RoadNetwork.objects.defer("data").order_by("-imported_at", "-pk").first()
 
 
-def network_list() -> QuerySet[RoadNetwork]:
+def network_list(*, actor: Actor) -> QuerySet[RoadNetwork]:
+    if not _can_view(actor):
+        return RoadNetwork.objects.none()
     return RoadNetwork.objects.defer("data").order_by("-imported_at", "-pk")
+
+
+def kinds_editable(actor: Actor) -> bool:
+    """The kinds and distances are the city's: only someone posted at the city edits them."""
+    if not actor.has_perm(FACILITY_KIND_EDIT) or not actor.scope_paths:
+        return False
+    unit = org_unit_by_path(actor.scope_paths[0])
+    return unit is not None and unit.kind == "city"
 
 
 # ---- the registry ------------------------------------------------------------------------------
@@ -186,8 +202,9 @@ def shelter_rows(*, scope_path: str) -> list[ShelterRow]:
         residents_by_path[building_path[:9]] += n
         residents_by_path[building_path[:6]] += n
     area: dict[str, Decimal] = defaultdict(Decimal)
+    # the whole district's shelters: its row counts them all even when a street is asked for
     shelters = Facility.objects.filter(
-        under_path("path", scope_path), kind__is_shelter=True, status=FacilityStatus.OPEN
+        under_path("path", scope_path[:6]), kind__is_shelter=True, status=FacilityStatus.OPEN
     ).values_list("path", "floor_area_m2")
     for path, m2 in shelters:
         area[path[:6]] += m2
@@ -350,7 +367,9 @@ def run_figures(*, actor: Actor, run: AnalysisRun) -> dict:
         total = sum(v[1] for v in by_unit.values())
         coverage[code] = {**kind, "by_unit": by_unit, "residents": total, "covered": {str(kind["circle_m"]): covered}}
     figures["coverage"] = coverage
-    figures.pop("siting", None)  # sites were chosen for the wider area; a part's reader gets none
+    # sites were chosen for the wider area, and its counts are not this part's
+    for wider in ("siting", "buildings", "facilities", "short_hours"):
+        figures.pop(wider, None)
     figures["residents"] = sum(v[1] for v in next(iter(coverage.values()), {"by_unit": {}})["by_unit"].values())
     return _with_rates(figures)
 
@@ -374,7 +393,9 @@ def run_building_points(*, actor: Actor, run: AnalysisRun, kind: str) -> list[di
     if key not in archive.files:
         return []
     within = run.figures.get("coverage", {}).get(kind, {}).get("circle_m", 0)
-    distance = dict(zip(archive["building_ids"].tolist(), archive[key].tolist(), strict=True))
+    ids = archive["building_ids"].tolist()
+    distance = dict(zip(ids, archive[key].tolist(), strict=True))
+    people = dict(zip(ids, archive["residents"].tolist(), strict=True))
     points = []
     for root in actor.scope_paths:
         under = root if root.startswith(run.scope_path) else run.scope_path
@@ -386,7 +407,14 @@ def run_building_points(*, actor: Actor, run: AnalysisRun, kind: str) -> list[di
                 continue
             walk = None if not np.isfinite(d) else round(d)
             points.append(
-                {"lat": lat, "lng": lng, "name": name, "walk_m": walk, "covered": walk is not None and walk <= within}
+                {
+                    "lat": lat,
+                    "lng": lng,
+                    "name": name,
+                    "residents": people[pk],
+                    "walk_m": walk,
+                    "covered": walk is not None and walk <= within,
+                }
             )
     return points
 

@@ -16,7 +16,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.domain import FACILITY_ANALYSE, FACILITY_EDIT, FACILITY_KIND_EDIT
+from linli.accounts.domain import FACILITY_ANALYSE, FACILITY_EDIT
 from linli.areas.selectors import city_bounds, community_nearest, grid_at, inside_city, org_unit_by_path
 from linli.core.actor import Actor
 from linli.core.errors import DomainError, FieldError, Msg, not_found, permission_denied, validation_failed
@@ -35,9 +35,11 @@ from linli.facilities.domain import (
 from linli.facilities.models import AnalysisRun, Facility, FacilityKind, LifeCircle, RoadNetwork
 from linli.facilities.selectors import (
     analysis_inputs,
+    candidate_site_count,
     circle_distances,
     compliance_rows,
     kind_by_code,
+    kinds_editable,
     network_current,
     shelter_rows,
     short_hours_rows,
@@ -224,8 +226,7 @@ class KindInput:
 
 
 def _require_city_editor(actor: Actor) -> None:
-    city = org_unit_by_path(actor.scope_paths[0]) if actor.scope_paths else None
-    if not actor.has_perm(FACILITY_KIND_EDIT) or city is None or city.kind != "city":
+    if not kinds_editable(actor):
         raise permission_denied()
 
 
@@ -276,7 +277,7 @@ def circle_distance_set(*, actor: Actor, key: str, walk_distance_m: int) -> Life
 def roads_import(*, actor: Actor, path: Path, gcj02: bool = False, name: str = "") -> RoadNetwork:
     """Read an OSM (.osm.pbf/.osm) or GeoJSON road file and make it the network analyses use."""
     try:
-        data = roads.read_road_file(path, gcj02=gcj02, bounds=city_bounds())
+        data = roads.read_road_file(path, gcj02=gcj02, bounds=city_bounds(), max_segment_m=roads.MAX_SEGMENT_M)
     except roads.RoadFileError as exc:
         raise DomainError(Msg(exc.zh, exc.en), code="bad_road_file") from exc
     return roads_store(actor=actor, data=data, name=name or Path(path).name, source=data.source)
@@ -290,6 +291,7 @@ def roads_store(*, actor: Actor, data: roads.RoadData, name: str, source: str) -
         nodes=data.nodes,
         edges=data.edges,
         components=data.components,
+        summary=data.summary(),
         imported_by=actor.shown_name,
     )
     audit_record(
@@ -331,6 +333,16 @@ def analysis_start(*, actor: Actor, data: RunInput) -> AnalysisRun:
         errors.append(_error("sites", f"新增站点数 K 应在1到{MAX_SITES}之间", f"K must be between 1 and {MAX_SITES}"))
     if data.candidates not in CANDIDATE_SOURCES:
         errors.append(_error("candidates", "候选点来源无效", "invalid candidate source"))
+    elif data.candidates == "registered" and kind is not None:
+        registered = candidate_site_count(kind=kind.code, scope_path=scope)
+        if int(data.sites) > registered:
+            errors.append(
+                _error(
+                    "sites",
+                    f"K={data.sites} 大于已登记的备选址数 {registered}",
+                    f"K={data.sites} is larger than the {registered} registered candidate sites",
+                )
+            )
     network = network_current()
     if network is None:
         errors.append(
@@ -421,7 +433,7 @@ def _analyse(run: AnalysisRun, progress) -> tuple[dict, bytes]:
         figures["siting"] = _siting(network, inputs, results.get(site_kind), circles, site_kind, run)
     figures["seconds"] = round(time.perf_counter() - started, 2)
     progress(95, "saving")
-    return figures, _distances_blob(inputs.building_ids, results)
+    return figures, _distances_blob(inputs.building_ids, inputs.building_residents, results)
 
 
 def _kind_figures(result: engine.KindCoverage, circle_m: int, total: int) -> dict:
@@ -496,8 +508,10 @@ def _candidate_nodes(network, demand_nodes: np.ndarray, weights: np.ndarray, cel
     return nodes[np.sort(kept)]
 
 
-def _distances_blob(building_ids: np.ndarray, results: dict[str, engine.KindCoverage]) -> bytes:
+def _distances_blob(building_ids: np.ndarray, residents: np.ndarray, results: dict[str, engine.KindCoverage]) -> bytes:
     buffer = io.BytesIO()
     arrays = {f"kind:{code}": r.distance_m.astype(np.float32) for code, r in results.items()}
-    np.savez_compressed(buffer, building_ids=building_ids.astype(np.int64), **arrays)
+    np.savez_compressed(
+        buffer, building_ids=building_ids.astype(np.int64), residents=residents.astype(np.int32), **arrays
+    )
     return buffer.getvalue()

@@ -125,6 +125,7 @@ def test_buildings_for_the_map_are_coloured_and_cut_to_the_reader(town, django_c
     # B4's 1,700 m lies beyond the longest distance searched (1,000 m): unknown, not covered
     walks = sorted(((p["walk_m"] or 10**9), p["covered"]) for p in points)
     assert walks == [(200, True), (300, True), (1000, False), (10**9, False)]
+    assert sorted((p["walk_m"] or 10**9, p["residents"]) for p in points) == [(200, 3), (300, 2), (1000, 4), (10**9, 1)]
     officer = town["actors"]["street_officer"]
     assert len(run_building_points(actor=officer, run=run, kind="health_station")) == 4
     other = town["actors"]["other_district_admin"]
@@ -165,3 +166,22 @@ def test_a_run_is_run_once(town, django_capture_on_commit_callbacks):
     finished = run.finished_at
     again = facility_analysis_run(run_id=run.pk)
     assert (again.status, again.finished_at) == (RunStatus.DONE, finished)
+
+
+def test_a_street_reads_its_district_row_with_every_shelter_of_the_district(town):
+    facility("shelter", "210102002", 6, 1000)  # in 集贤街道, another street of 和平区
+    street_view = {r.path: r for r in shelter_rows(scope_path="210102001")}
+    district_view = {r.path: r for r in shelter_rows(scope_path="210102")}
+    assert street_view["210102"].area_m2 == district_view["210102"].area_m2 == Decimal(1010)
+    assert street_view["210102001"].area_m2 == Decimal(10)
+    assert "210102002" not in street_view
+
+
+def test_registered_candidates_fewer_than_k_are_refused_at_the_start(town):
+    facility("health_station", "210102001003", 14, 100, status="candidate")
+    with pytest.raises(DomainError) as caught:
+        analysis_queue(
+            actor=town["actors"]["planner"],
+            data=RunInput(site_kind="health_station", sites=2, candidates="registered"),
+        )
+    assert [f.field for f in caught.value.fields] == ["sites"]

@@ -28,14 +28,16 @@ def test_import_roads_reads_osm_and_keeps_walkable_ways(town, tmp_path, capsys):
     path.write_text(OSM, encoding="utf-8")
     call_command("import_roads", str(path), "--name", "小城路网")
     network = network_current()
+    # 19 footway segments of 100 m, each split in two (a node every 50 m at most); no motorway
     assert (network.name, network.source, network.nodes, network.edges, network.components) == (
         "小城路网",
         "osm",
-        20,
-        19,
+        39,
+        38,
         1,
     )
-    assert "19" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "38" in printed and "highway=motorway 1" in printed
 
 
 def test_import_roads_refuses_what_is_not_a_road_file(town, tmp_path):
@@ -150,6 +152,7 @@ def test_api_refuses_anonymous_and_residents(client, town):
     client.login(username="resident", password=TEST_PASSWORD)
     assert client.get("/api/v1/facilities/facilities").json()["count"] == 0
     assert client.get("/api/v1/facilities/compliance").status_code == 404
+    assert client.get("/api/v1/facilities/networks").json() == []
 
 
 # ---- pages

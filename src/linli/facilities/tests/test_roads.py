@@ -482,3 +482,18 @@ def test_synthetic_network_roundtrips_through_bytes():
     roads = synthetic_network(lat, lng)
     back = RoadData.from_bytes(roads.to_bytes())
     assert np.array_equal(back.pairs, roads.pairs) and back.source == "synthetic" and back.components == 1
+
+
+def test_long_segments_are_split_into_equal_pieces():
+    from linli.facilities.roads import densify
+
+    lat = np.array([41.8, 41.8, 41.8])
+    lng = np.array([123.4, 123.4012, 123.40133])
+    pairs = np.array([[0, 1], [1, 2]])
+    lengths = np.array([120.0, 11.0])
+    lat2, lng2, pairs2, lengths2 = densify(lat, lng, pairs, lengths, max_m=50)
+    # 120 m → three pieces of 40 m through two new nodes a third and two thirds of the way
+    assert len(lat2) == 5 and np.allclose(lng2[3:], [123.4004, 123.4008])
+    assert sorted(map(tuple, pairs2.tolist())) == [(0, 3), (1, 2), (3, 4), (4, 1)]
+    assert sorted(lengths2.tolist()) == [11.0, 40.0, 40.0, 40.0]
+    assert densify(lat, lng, pairs, np.array([50.0, 11.0]), max_m=50)[2] is pairs  # nothing to split

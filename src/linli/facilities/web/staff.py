@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.domain import FACILITY_ANALYSE, FACILITY_EDIT, FACILITY_KIND_EDIT, FACILITY_VIEW
 from linli.areas.selectors import map_centre, unit_names, units_under
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.core.web import staff_page
 from linli.facilities.domain import FacilityStatus
@@ -29,6 +29,7 @@ from linli.facilities.selectors import (
     facility_list,
     kind_get,
     kind_list,
+    kinds_editable,
     network_current,
     run_figures,
     run_get,
@@ -266,7 +267,7 @@ def run_page(request, public_id):
 @staff_page(FACILITY_VIEW)
 def kinds(request):
     actor = request.actor
-    may_edit = actor.has_perm(FACILITY_KIND_EDIT)
+    may_edit = kinds_editable(actor)
     form = CirclesForm(request.POST or None, distances=circle_distances()) if may_edit else None
     if request.method == "POST" and may_edit and form.is_valid():
         try:
@@ -291,6 +292,8 @@ def kinds(request):
 
 @staff_page(FACILITY_KIND_EDIT)
 def kind_edit(request, code):
+    if not kinds_editable(request.actor):
+        raise not_found("页面", "Page")
     kind = kind_get(code)
     form = KindForm(request.POST or None, initial=vars(kind))
     if request.method == "POST" and form.is_valid():

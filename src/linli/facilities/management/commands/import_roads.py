@@ -27,7 +27,14 @@ class Command(BaseCommand):
             network = roads_import(actor=Actor.system("import-roads"), path=file, gcj02=gcj02, name=name)
         except DomainError as exc:
             raise CommandError(str(exc)) from None
+        read = network.summary
         self.stdout.write(
             f"路网已导入 (road network imported): {network.name} — {network.nodes} 节点 nodes, "
-            f"{network.edges} 路段 edges, {network.components} 个连通部分 connected parts"
+            f"{network.edges} 路段 edges, {read.get('length_km')} km, {network.components} 个连通部分 connected parts"
+        )
+        skipped = ", ".join(f"{reason} {n}" for reason, n in read.get("skipped", {}).items()) or "—"
+        self.stdout.write(
+            f"读取 read {read.get('ways_read')} 条道路 ways; 跳过 skipped: {skipped}; "
+            f"超出本市范围的路段 edges outside the city: {read.get('edges_outside')}; "
+            f"缺少位置的顶点 vertices without a location: {read.get('vertices_missing')}"
         )

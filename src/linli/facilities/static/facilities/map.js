@@ -6,7 +6,7 @@
 (function () {
   "use strict";
 
-  var COVERED = "#2e7d32", UNCOVERED = "#b00020", FACILITY = "#1a56b0", SITE = "#7b1fa2";
+  var COVERED = "#2e7d32", UNCOVERED = "#b00020", EMPTY = "#9aa5b1", FACILITY = "#1a56b0", SITE = "#7b1fa2";
 
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -37,9 +37,13 @@
         var covered = 0;
         points.forEach(function (p) {
           if (p.covered) covered += 1;
+          // a building with nobody on record counts for nothing: grey, whatever its distance
+          var colour = !p.residents ? EMPTY : p.covered ? COVERED : UNCOVERED;
           L.circleMarker([p.lat, p.lng], {
-            radius: 4, stroke: false, fillColor: p.covered ? COVERED : UNCOVERED, fillOpacity: 0.8
-          }).bindPopup(esc(p.name) + "<br>" + (p.walk_m === null ? "&gt; 1000 m" : p.walk_m + " m")).addTo(buildings);
+            radius: p.residents ? 4 : 3, stroke: false, fillColor: colour, fillOpacity: p.residents ? 0.85 : 0.5
+          }).bindPopup(
+            esc(p.name) + "<br>" + (p.walk_m === null ? "&gt; 1000 m" : p.walk_m + " m") + " · " + p.residents
+          ).addTo(buildings);
         });
         el.dataset.buildingCount = String(points.length);
         el.dataset.coveredCount = String(covered);
