@@ -72,6 +72,14 @@ def _areas(actor) -> list[tuple[str, str]]:
     return areas
 
 
+def _with_unit_names(rows, path_field: str = "path"):
+    """Each row gains `unit_name`, the name of the unit at its path (one query for all)."""
+    names = unit_names({getattr(row, path_field) for row in rows})
+    for row in rows:
+        row.unit_name = names.get(getattr(row, path_field), getattr(row, path_field))
+    return rows
+
+
 # ---- registry ---------------------------------------------------------------------------------
 
 
@@ -82,10 +90,7 @@ def registry(request):
     facilities = facility_list(actor=actor, kind=kind, status=status, q=q, under=under)
     if request.GET.get("format") == "xlsx":
         return _xlsx(registry_xlsx(actor=actor, kind=kind, under=under), "facilities")
-    page = Paginator(facilities, PAGE_SIZE).get_page(request.GET.get("page"))
-    names = unit_names({f.path for f in page})
-    for facility in page:
-        facility.unit_name = names.get(facility.path, facility.path)
+    page = _with_unit_names(Paginator(facilities, PAGE_SIZE).get_page(request.GET.get("page")))
     return render(
         request,
         "facilities/staff/registry.html",
@@ -167,10 +172,7 @@ def compliance(request):
     if request.GET.get("format") == "xlsx":
         return _xlsx(compliance_xlsx(scope_path=root), "facility-compliance")
     areas = compliance_rows(scope_path=root)
-    short = short_hours_rows(scope_path=root)
-    names = unit_names({f.path for f in short})
-    for facility in short:
-        facility.unit_name = names.get(facility.path, facility.path)
+    short = _with_unit_names(short_hours_rows(scope_path=root))
     return render(
         request,
         "facilities/staff/compliance.html",
@@ -231,11 +233,9 @@ def runs(request):
             add_domain_errors(form, exc)
         else:
             return redirect("portal:facilities:run", run.public_id)
-    page = Paginator(run_list(actor=actor), PAGE_SIZE).get_page(request.GET.get("page"))
-    names = unit_names({r.scope_path for r in page})
+    page = _with_unit_names(Paginator(run_list(actor=actor), PAGE_SIZE).get_page(request.GET.get("page")), "scope_path")
     kinds = {k.code: k.name for k in kind_list(include_inactive=True)}
     for run in page:
-        run.area_name = names.get(run.scope_path, run.scope_path)
         run.site_kind_name = kinds.get(run.params.get("site_kind", ""), "")
     return render(request, "facilities/staff/runs.html", {"form": form, "page": page, "network": network_current()})
 
