@@ -68,6 +68,11 @@ AREA_STANDARD = {
 }
 SHELTER_M2_PER_RESIDENT = Decimal("1.5")  # seed (十); GB 21734-2008 also says > 1.5 m²
 MIN_OPEN_HOURS = 8  # seed (十二): community service facilities open at least 8 hours a day
+# Seed (十一): elderly-care institutions next to medical ones (毗邻建设). The seed gives no distance;
+# "next to" is taken as within 100 m on foot.
+CARE_KINDS = ("home_care_centre", "home_care_station")
+HEALTH_KINDS = ("health_centre", "health_station")
+NEXT_TO_M = 100
 AMBER_SHARE = Decimal("0.8")  # within 20 % of the requirement: amber, not red
 
 

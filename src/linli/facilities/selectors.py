@@ -261,6 +261,33 @@ def street_summary(rows: list[AreaRow]) -> list[StreetSummary]:
     return list(streets.values())
 
 
+# Seed (十一): 150 city-level party-mass service centres by 2025 (120 by 2023); village public
+# cemeteries everywhere by 2025 (51 by 2023). Counted from the registry by these kind codes.
+PARTY_MASS_KIND, CEMETERY_KIND = "party_mass_centre", "village_cemetery"
+PARTY_MASS_TARGET_2025 = 150
+
+
+@dataclass(frozen=True)
+class PlanTargets:
+    party_mass_centres: int
+    party_mass_target: int
+    villages: int
+    villages_with_cemetery: int
+
+
+def plan_targets(*, scope_path: str) -> PlanTargets:
+    """Where the area stands on the seed's facility targets (the 150 centres are the city's)."""
+    in_service = Facility.objects.filter(under_path("path", scope_path), status=FacilityStatus.OPEN)
+    villages = [path for path, _, _ in units_under(under=scope_path, kinds=("village",))]
+    with_cemetery = set(in_service.filter(kind__code=CEMETERY_KIND).values_list("path", flat=True))
+    return PlanTargets(
+        party_mass_centres=in_service.filter(kind__code=PARTY_MASS_KIND).count(),
+        party_mass_target=PARTY_MASS_TARGET_2025,
+        villages=len(villages),
+        villages_with_cemetery=len(with_cemetery.intersection(villages)),
+    )
+
+
 def compliance_summary(rows: list) -> dict[str, int]:
     counts = {str(r): 0 for r in Rating}
     for row in rows:
@@ -322,6 +349,15 @@ def analysis_inputs(*, scope_path: str) -> AnalysisInputs:
     )
 
 
+def open_positions(*, kinds: tuple[str, ...], scope_path: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """(lat, lng) of the facilities in service of these kinds (under a path, or anywhere)."""
+    rows = Facility.objects.filter(kind__code__in=kinds, status=FacilityStatus.OPEN)
+    if scope_path:
+        rows = rows.filter(under_path("path", scope_path))
+    points = list(rows.values_list("lat", "lng"))
+    return np.array([p[0] for p in points], float), np.array([p[1] for p in points], float)
+
+
 # ---- runs ------------------------------------------------------------------------------------------
 
 
@@ -352,6 +388,26 @@ def run_latest(*, actor: Actor) -> AnalysisRun | None:
     return run_list(actor=actor).filter(status="done").first()
 
 
+def run_previous(*, actor: Actor, run: AnalysisRun) -> AnalysisRun | None:
+    """The last finished run of the same area before this one: what a planner compares with."""
+    return (
+        run_list(actor=actor)
+        .filter(scope_path=run.scope_path, status="done", created_at__lt=run.created_at)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def coverage_changes(current: dict, previous: dict | None) -> dict[str, float | None]:
+    """Per kind: this run's coverage rate minus the previous run's (None where either lacks it)."""
+    before = (previous or {}).get("coverage", {})
+    changes = {}
+    for code, kind in current.get("coverage", {}).items():
+        old = before.get(code, {}).get("rate")
+        changes[code] = round(kind["rate"] - old, 4) if kind.get("rate") is not None and old is not None else None
+    return changes
+
+
 def run_figures(*, actor: Actor, run: AnalysisRun) -> dict:
     """The run's figures with per-unit rows cut to the units the actor sees (coverage totals are
     recomputed over those units, so a street officer reads their street's rate)."""
@@ -368,7 +424,7 @@ def run_figures(*, actor: Actor, run: AnalysisRun) -> dict:
         coverage[code] = {**kind, "by_unit": by_unit, "residents": total, "covered": {str(kind["circle_m"]): covered}}
     figures["coverage"] = coverage
     # sites were chosen for the wider area, and its counts are not this part's
-    for wider in ("siting", "buildings", "facilities", "short_hours"):
+    for wider in ("siting", "buildings", "facilities", "short_hours", "care_next_to_health"):
         figures.pop(wider, None)
     figures["residents"] = sum(v[1] for v in next(iter(coverage.values()), {"by_unit": {}})["by_unit"].values())
     return _with_rates(figures)

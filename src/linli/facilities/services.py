@@ -25,6 +25,9 @@ from linli.core.services import audit_record
 from linli.facilities import coverage as engine
 from linli.facilities import roads, siting
 from linli.facilities.domain import (
+    CARE_KINDS,
+    HEALTH_KINDS,
+    NEXT_TO_M,
     Circle,
     CoordinateSystem,
     FacilityStatus,
@@ -41,6 +44,7 @@ from linli.facilities.selectors import (
     kind_by_code,
     kinds_editable,
     network_current,
+    open_positions,
     shelter_rows,
     short_hours_rows,
 )
@@ -426,6 +430,7 @@ def _analyse(run: AnalysisRun, progress) -> tuple[dict, bytes]:
         "compliance": [row.as_json() for row in compliance_rows(scope_path=run.scope_path)],
         "shelters": [row.as_json() for row in shelter_rows(scope_path=run.scope_path)],
         "short_hours": len(short_hours_rows(scope_path=run.scope_path)),
+        "care_next_to_health": _care_next_to_health(network, run.scope_path),
     }
     site_kind = run.params.get("site_kind")
     if site_kind:
@@ -434,6 +439,20 @@ def _analyse(run: AnalysisRun, progress) -> tuple[dict, bytes]:
     figures["seconds"] = round(time.perf_counter() - started, 2)
     progress(95, "saving")
     return figures, _distances_blob(inputs.building_ids, inputs.building_residents, results)
+
+
+def _care_next_to_health(network, scope_path: str) -> dict:
+    """Elderly-care facilities of the area with a health facility (anywhere) within NEXT_TO_M on
+    foot: one multi-source search from the health facilities."""
+    care_lat, care_lng = open_positions(kinds=CARE_KINDS, scope_path=scope_path)
+    health_lat, health_lng = open_positions(kinds=HEALTH_KINDS)
+    near = 0
+    if len(care_lat) and len(health_lat):
+        health_nodes, _ = network.snap(health_lat, health_lng)
+        care_nodes, offset = network.snap(care_lat, care_lng)
+        walk = engine.nearest_distances(network, health_nodes, NEXT_TO_M)[care_nodes] + offset
+        near = int((walk <= NEXT_TO_M).sum())
+    return {"within_m": NEXT_TO_M, "facilities": len(care_lat), "next_to_health": near}
 
 
 def _kind_figures(result: engine.KindCoverage, circle_m: int, total: int) -> dict:

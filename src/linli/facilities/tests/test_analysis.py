@@ -185,3 +185,23 @@ def test_registered_candidates_fewer_than_k_are_refused_at_the_start(town):
             data=RunInput(site_kind="health_station", sites=2, candidates="registered"),
         )
     assert [f.field for f in caught.value.fields] == ["sites"]
+
+
+def test_plan_targets_count_centres_and_villages_with_a_cemetery(town):
+    from linli.facilities.selectors import plan_targets
+
+    before = plan_targets(scope_path="2101")
+    assert (before.party_mass_centres, before.villages, before.villages_with_cemetery) == (0, 1, 0)
+    facility("village_cemetery", "210103001201", 9, 3000)
+    facility("party_mass_centre", "210102001", 7, 900)
+    facility("party_mass_centre", "210102001", 7, 900, status="building")
+    after = plan_targets(scope_path="2101")
+    assert (after.party_mass_centres, after.villages_with_cemetery, after.party_mass_target) == (1, 1, 150)
+    assert plan_targets(scope_path="210102").villages == 0
+
+
+def test_elderly_care_next_to_health_care(town, django_capture_on_commit_callbacks):
+    facility("home_care_station", "210102001002", 2, 200)  # beside the health station (node 2)
+    facility("home_care_station", "210102001002", 4, 200)  # 200 m from it
+    run = _run(town, django_capture_on_commit_callbacks)
+    assert run.figures["care_next_to_health"] == {"within_m": 100, "facilities": 2, "next_to_health": 1}

@@ -221,3 +221,19 @@ def test_starting_a_run_from_the_page(client, town, django_capture_on_commit_cal
     export = client.get(answer["Location"] + "?format=xlsx")
     assert export.content[:4] == b"PK\x03\x04"
     assert math.isfinite(len(export.content))
+
+
+def test_a_run_is_compared_with_the_previous_run_of_its_area(client, town, django_capture_on_commit_callbacks):
+    from linli.facilities.tests.conftest import facility
+
+    client.login(username="planner", password=TEST_PASSWORD)
+    form = {"scope_path": "2101", "site_kind": "", "sites": "1", "candidates": "network"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/staff/facilities/runs/", form)
+    facility("health_station", "210102001003", 13, 120)  # now B3 (node 12) has one 100 m away
+    with django_capture_on_commit_callbacks(execute=True):
+        second = client.post("/staff/facilities/runs/", form)
+    page = client.get(second["Location"]).content.decode()
+    row = page.split("社区卫生服务站")[1].split("</tr>")[0]
+    # 5 → 9 of 10 residents within 300 m: 50 % → 90 %, forty points up
+    assert "90 %" in row and '<span class="change-up">+40 %</span>' in row

@@ -25,16 +25,19 @@ from linli.facilities.selectors import (
     circle_distances,
     compliance_rows,
     compliance_summary,
+    coverage_changes,
     facility_get,
     facility_list,
     kind_get,
     kind_list,
     kinds_editable,
     network_current,
+    plan_targets,
     run_figures,
     run_get,
     run_latest,
     run_list,
+    run_previous,
     scope_root,
     shelter_rows,
     short_hours_rows,
@@ -184,6 +187,7 @@ def compliance(request):
             "summary": compliance_summary(areas),
             "shelters": shelter_rows(scope_path=root),
             "short_hours": short,
+            "targets": plan_targets(scope_path=root),
         },
     )
 
@@ -247,11 +251,14 @@ def run_page(request, public_id):
     if request.GET.get("format") == "xlsx" and run.status == "done":
         return _xlsx(run_xlsx(actor=actor, run=run), f"facility-analysis-{run.created_at:%Y%m%d}")
     figures = run_figures(actor=actor, run=run)
+    previous = run_previous(actor=actor, run=run)
+    changes = coverage_changes(figures, run_figures(actor=actor, run=previous) if previous else None)
     kinds = {k.code: k for k in kind_list(include_inactive=True)}
     context = {
         "run": run,
+        "previous": previous,
         "figures": figures,
-        "coverage": [(kinds.get(code), data) for code, data in figures.get("coverage", {}).items()],
+        "coverage": [(kinds.get(code), data, changes.get(code)) for code, data in figures.get("coverage", {}).items()],
         "summary": compliance_summary(figures.get("compliance", [])),
         "site_kind": kinds.get((figures.get("siting") or {}).get("kind", "")),
         "area_name": unit_names([run.scope_path]).get(run.scope_path, run.scope_path),
