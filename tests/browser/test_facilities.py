@@ -11,6 +11,7 @@ import sqlite3
 import pytest
 from playwright.sync_api import Page, expect
 from test_grid_events import staff
+from test_journeys import blocking_violations
 
 from linli.core.sheets import Sheet, workbook
 from linli.facilities.domain import REGISTRY_COLUMNS
@@ -38,6 +39,7 @@ def test_planner_registry_standards_analysis_and_map(desktop: Page, demo_site, s
 
     page.goto("/staff/facilities/")
     expect(page.locator("table.grid-table tbody tr")).to_have_count(50)
+    assert blocking_violations(page) == []
     screenshot(page, "facilities-01-registry")
 
     page.goto("/staff/facilities/new/")
@@ -75,6 +77,7 @@ def test_planner_registry_standards_analysis_and_map(desktop: Page, demo_site, s
     expect(page.locator("#street-table tbody tr").first).to_be_visible()
     expect(page.locator("#area-table tbody tr").first).to_be_visible()
     expect(page.locator("#area-table .warn-tag-red, #area-table .warn-tag-green").first).to_be_visible()
+    assert blocking_violations(page) == []
     screenshot(page, "facilities-04-standards")
 
     page.goto("/staff/facilities/runs/")
@@ -86,6 +89,7 @@ def test_planner_registry_standards_analysis_and_map(desktop: Page, demo_site, s
     expect(page).to_have_url(re.compile(r"/staff/facilities/runs/[0-9a-f-]{36}/$"))
     expect(page.locator("#coverage-table tbody tr").first).to_be_visible()
     expect(page.locator("#sites-table tbody tr")).to_have_count(5)
+    assert blocking_violations(page) == []
     screenshot(page, "facilities-05-analysis")
 
     page.locator("a.button", has_text="地图").click()
@@ -102,6 +106,7 @@ def test_street_officer_reads_their_street_on_a_phone(phone: Page, demo_site, sc
     expect(page.locator("#area-table tbody tr").first).to_be_visible()
     expect(page.locator("#street-table")).to_have_count(0)  # one street, theirs: no street summary
     expect(page.locator("#area-table thead th").nth(1)).to_have_text("评价")  # the rating fits on a phone
+    assert blocking_violations(page) == []
     screenshot(page, "facilities-07-street-phone")
     page.goto("/staff/facilities/map/")
     expect(page.locator("#facility-map")).to_have_attribute("data-ready", "1")
