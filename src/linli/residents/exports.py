@@ -5,7 +5,6 @@ never the values). Every export, masked or not, writes one audit line."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
@@ -17,6 +16,7 @@ from linli.core.actor import Actor
 from linli.core.crypto import unseal
 from linli.core.errors import FieldError, Msg, not_found, permission_denied, validation_failed
 from linli.core.services import audit_record
+from linli.core.sheets import Sheet, workbook
 from linli.residents.domain import ALL_FIELDS, SEALED_FIELDS, CareKind, age_on, fields_for, revealable_for
 from linli.residents.models import CareMembership, Resident
 
@@ -137,23 +137,6 @@ def _values(resident: Resident, visible: frozenset[str], unmasked: frozenset[str
 
 
 def _workbook(columns: list[tuple[str, object]], rows: Iterable[list]) -> bytes:
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False})
-    sheet = book.add_worksheet(str(_("Residents"))[:31])
-    header = book.add_format({"bold": True, "bg_color": "#E8F0FE", "border": 1})
-    sheet.write_row(0, 0, [str(label) for _name, label in columns], header)
-    for index, (name, _label) in enumerate(columns):
-        sheet.set_column(index, index, 20 if name in ("id_number", "address", "care_groups") else 12)
-    count = 0
-    for count, values in enumerate(rows, start=1):
-        for col, value in enumerate(values):
-            if isinstance(value, str):
-                sheet.write_string(count, col, value)  # ID numbers and phones stay text
-            else:
-                sheet.write(count, col, value)
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(count, 1), max(len(columns) - 1, 0))
-    book.close()
-    return buffer.getvalue()
+    widths = {i: 20 for i, (name, _label) in enumerate(columns) if name in ("id_number", "address", "care_groups")}
+    headers = [str(label) for _name, label in columns]
+    return workbook([Sheet(str(_("Residents")), headers, rows, {i: widths.get(i, 12) for i in range(len(columns))})])
