@@ -14,7 +14,7 @@ usually fronts the street it snaps to); documented in docs/facilities.md."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -131,9 +131,11 @@ def coverage(
     buildings: Buildings,
     facilities: dict[str, tuple[Sequence[float], Sequence[float]]],
     distances_m: Sequence[float] = tuple(CIRCLE_DISTANCES_M.values()),
+    on_kind: Callable[[int, int], None] | None = None,
 ) -> dict[str, KindCoverage]:
     """For each facility kind, the walking distance of every building to its nearest facility
-    and the residents (not buildings) covered within each distance, overall and per community."""
+    and the residents (not buildings) covered within each distance, overall and per community.
+    `on_kind(done, total)` is told after each kind (a run's progress)."""
     node, offset = network.snap(buildings.lat, buildings.lng)
     limit = max(distances_m)
     communities, community_index = np.unique(buildings.community, return_inverse=True)
@@ -157,4 +159,6 @@ def coverage(
             covered[d] = int(reached.sum())
             by_community[d] = dict(zip(keys, zip(reached.tolist(), totals, strict=True), strict=True))
         result[kind] = KindCoverage(kind, walk, covered, by_community)
+        if on_kind is not None:
+            on_kind(len(result), len(facilities))
     return result

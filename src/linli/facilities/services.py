@@ -415,7 +415,13 @@ def _analyse(run: AnalysisRun, progress) -> tuple[dict, bytes]:
     buildings = engine.Buildings(
         inputs.building_lat, inputs.building_lng, inputs.building_residents, inputs.building_unit
     )
-    results = engine.coverage(network, buildings, inputs.facility_positions, distances_m)
+    results = engine.coverage(
+        network,
+        buildings,
+        inputs.facility_positions,
+        distances_m,
+        on_kind=lambda done, total: progress(10 + 60 * done // max(total, 1), "coverage"),
+    )
     coverage_figures = {
         code: _kind_figures(result, circles[inputs.kind_circle[code]], inputs.total_residents)
         for code, result in results.items()

@@ -131,3 +131,13 @@ def test_the_reach_feeds_the_solver():
 def test_candidate_reach_wants_an_offset_per_demand_point():
     with pytest.raises(SitingError, match="需求点与偏移数量不一致"):
         candidate_reach(street(3), [0], [1, 2], [0], 250)
+
+
+def test_coverage_tells_its_progress_after_each_kind():
+    network = street(5)
+    buildings = Buildings(np.array([LAT0]), np.array([LNG0]), np.array([1]), np.array(["c"]))
+    told = []
+    coverage(
+        network, buildings, {"a": ([LAT0], [LNG0]), "b": ([LAT0], [LNG0])}, on_kind=lambda d, t: told.append((d, t))
+    )
+    assert told == [(1, 2), (2, 2)]
