@@ -124,8 +124,15 @@ def scope_root(actor: Actor, under: str = "") -> str:
 # ---- compliance ---------------------------------------------------------------------------------
 
 
+class JsonRow:
+    """A table row a run stores in its figures: decimals as text, so they survive JSON exactly."""
+
+    def as_json(self) -> dict:
+        return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(self).items()}
+
+
 @dataclass(frozen=True)
-class AreaRow:
+class AreaRow(JsonRow):
     path: str
     name: str
     street: str
@@ -138,9 +145,6 @@ class AreaRow:
     required_m2: Decimal
     shortfall_m2: Decimal
     rating: str
-
-    def as_json(self) -> dict:
-        return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(self).items()}
 
 
 def compliance_rows(*, scope_path: str) -> list[AreaRow]:
@@ -179,7 +183,7 @@ def compliance_rows(*, scope_path: str) -> list[AreaRow]:
 
 
 @dataclass(frozen=True)
-class ShelterRow:
+class ShelterRow(JsonRow):
     path: str
     name: str
     level: str  # street or district
@@ -189,9 +193,6 @@ class ShelterRow:
     required_m2: Decimal
     shortfall_m2: Decimal
     rating: str
-
-    def as_json(self) -> dict:
-        return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(self).items()}
 
 
 def shelter_rows(*, scope_path: str) -> list[ShelterRow]:
