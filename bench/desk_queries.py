@@ -186,32 +186,6 @@ def copy_cases(target: int) -> None:
 # --- measure -----------------------------------------------------------------------------------
 
 
-def _timed(fn, repeat: int) -> list[float]:
-    fn()  # warm-up: connection, plan, cache
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
-def _explain(name: str, fn) -> None:
-    """EXPLAIN (ANALYZE, BUFFERS) of every SELECT the call runs."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        fn()
-    for query in captured.captured_queries:
-        if not query["sql"].lstrip().upper().startswith("SELECT"):
-            continue
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        print(f"\n--- {name}: {query['sql'][:300]}…\n{plan}")
-
-
 def measure(args: argparse.Namespace) -> int:
     from django.db import connection
     from django.utils import timezone
@@ -278,19 +252,19 @@ def measure(args: argparse.Namespace) -> int:
     }
     table = figures()
 
-    base_pk = statistics.median(_timed(pk_fetch, args.repeat))
-    base_one = statistics.median(_timed(select_one, args.repeat))
-    base_count = statistics.median(_timed(lambda: ServiceCase.objects.count(), 3))
+    base_pk = statistics.median(harness.timed_ms(pk_fetch, args.repeat))
+    base_one = statistics.median(harness.timed_ms(select_one, args.repeat))
+    base_count = statistics.median(harness.timed_ms(lambda: ServiceCase.objects.count(), 3))
     rows = []
     for name, fn in checks.items():
-        rows.append((name, statistics.median(_timed(fn, args.repeat)), "pk fetch", base_pk, "queue"))
+        rows.append((name, statistics.median(harness.timed_ms(fn, args.repeat)), "pk fetch", base_pk, "queue"))
     for name, (actor, queue_name) in {
         "unit queue, street officer, API page + total": (street, "unit"),
         "overdue list, district admin, API page + total": (district, "overdue"),
     }.items():
         fn = api_page(actor, queue_name)
-        rows.append((name, statistics.median(_timed(fn, args.repeat)), "pk fetch", base_pk, "queue"))
-    figure_times = _timed(figures, 5)
+        rows.append((name, statistics.median(harness.timed_ms(fn, args.repeat)), "pk fetch", base_pk, "queue"))
+    figure_times = harness.timed_ms(figures, 5)
     name = "figures per district, city, since 1 Jan"
     rows.append((name, statistics.median(figure_times), "COUNT(*)", base_count, "figures"))
 
@@ -325,8 +299,8 @@ def measure(args: argparse.Namespace) -> int:
     )
     if args.explain:
         for name, fn in checks.items():
-            _explain(name, fn)
-        _explain("API page + total, street officer", api_page(street, "unit"))
-        _explain("API page + total, district admin", api_page(district, "overdue"))
-        _explain("figures per district", figures)
+            harness.explain(name, fn)
+        harness.explain("API page + total, street officer", api_page(street, "unit"))
+        harness.explain("API page + total, district admin", api_page(district, "overdue"))
+        harness.explain("figures per district", figures)
     return 0

@@ -108,19 +108,7 @@ end
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    cores = os.cpu_count() or 2
-    parser.add_argument("--rounds", type=int, default=3, help="measured rounds per endpoint (default 3)")
-    parser.add_argument("--duration", type=int, default=10, help="seconds per round (default 10)")
-    parser.add_argument("--warmup", type=int, default=3, help="warm-up seconds per endpoint (default 3)")
-    parser.add_argument("--connections", type=int, default=32, help="concurrent connections (default 32)")
-    parser.add_argument("--workers", type=int, default=cores, help=f"granian worker processes (default {cores})")
-    parser.add_argument("--blocking-threads", type=int, default=1, help="granian threads per worker (default 1)")
-    parser.add_argument("--backpressure", type=int, default=None, help="granian --backpressure (default: its own)")
-    parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (default 1)")
-    parser.add_argument(
-        "--pin-loadgen", type=int, default=None, metavar="CPU", help="pin the load generator to this CPU"
-    )
-    parser.add_argument("--residents", type=int, default=1000, help="demo residents (default 1,000)")
+    harness.add_load_arguments(parser, residents=1000)
     parser.add_argument("--no-router", action="store_true", help="skip the variant without a category")
     parser.add_argument(
         "--per-category", type=int, default=30, help="synthetic reports per category to train the router (default 30)"
@@ -131,7 +119,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="PostgreSQL server: a fresh database is created and dropped (default: %(default)s)",
     )
-    parser.add_argument("--keep", action="store_true", help="keep the temporary data dir")
 
 
 # --- data --------------------------------------------------------------------------------------

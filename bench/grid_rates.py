@@ -218,31 +218,6 @@ def load(args: argparse.Namespace) -> None:
 # --- measure -----------------------------------------------------------------------------------
 
 
-def _timed(fn, repeat: int) -> list[float]:
-    fn()  # warm-up: connection, plan, cache
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
-def _explain(name: str, fn) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        fn()
-    for query in captured.captured_queries:
-        if not query["sql"].lstrip().upper().startswith("SELECT"):
-            continue
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        print(f"\n--- {name}: {query['sql'][:300]}…\n{plan}")
-
-
 def measure(args: argparse.Namespace) -> int:
     from django.db import connection
     from django.utils import timezone
@@ -284,8 +259,18 @@ def measure(args: argparse.Namespace) -> int:
     if any(x is not None and not 0 <= x <= 1 for x in figures):
         raise SystemExit("a rate outside [0, 1]")
     measures = [
-        ("department_rates, whole city, the year", _timed(departments, args.repeat), "COUNT(*) tasks", count_tasks),
-        ("unit_rates, the city's districts, the year", _timed(districts, args.repeat), "COUNT(*) events", count_events),
+        (
+            "department_rates, whole city, the year",
+            harness.timed_ms(departments, args.repeat),
+            "COUNT(*) tasks",
+            count_tasks,
+        ),
+        (
+            "unit_rates, the city's districts, the year",
+            harness.timed_ms(districts, args.repeat),
+            "COUNT(*) events",
+            count_events,
+        ),
     ]
     version = connection.pg_version if connection.vendor == "postgresql" else ""
     print(
@@ -301,7 +286,7 @@ def measure(args: argparse.Namespace) -> int:
     print(f"\n{'measure':<46} {'ms':>9} {'baseline':>16} {'ms':>9} {'ratio':>7}  target")
     for name, times, base_name, base_fn in measures:
         value = statistics.median(times)
-        base = statistics.median(_timed(base_fn, args.repeat))
+        base = statistics.median(harness.timed_ms(base_fn, args.repeat))
         verdict = ("met" if value < TARGET_MS else "MISSED") + f" (< {TARGET_MS:g} ms)"
         print(f"{name:<46} {value:9.1f} {base_name:>16} {base:9.1f} {value / base:7.1f}  {verdict}")
     print(
@@ -309,7 +294,7 @@ def measure(args: argparse.Namespace) -> int:
         "connections run); baselines count the same rows the rates read."
     )
     if args.explain:
-        _explain("department_rates", departments)
-        _explain("unit_rates", districts)
-        _explain("COUNT(*) tasks", count_tasks)
+        harness.explain("department_rates", departments)
+        harness.explain("unit_rates", districts)
+        harness.explain("COUNT(*) tasks", count_tasks)
     return 0

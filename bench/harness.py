@@ -29,6 +29,25 @@ LUA_SCRIPT = Path(__file__).resolve().parent / "wrk" / "bearer.lua"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
+def add_load_arguments(parser, *, residents: int) -> None:
+    """The options every HTTP load benchmark shares: rounds, server and load-generator shape,
+    the demo's size, and whether to keep the data folder."""
+    cores = os.cpu_count() or 2
+    parser.add_argument("--rounds", type=int, default=3, help="measured rounds per endpoint (default 3)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per round (default 10)")
+    parser.add_argument("--warmup", type=int, default=3, help="warm-up seconds per endpoint (default 3)")
+    parser.add_argument("--connections", type=int, default=32, help="concurrent connections (default 32)")
+    parser.add_argument("--workers", type=int, default=cores, help=f"granian worker processes (default {cores})")
+    parser.add_argument("--blocking-threads", type=int, default=1, help="granian threads per worker (default 1)")
+    parser.add_argument("--backpressure", type=int, default=None, help="granian --backpressure (default: its own)")
+    parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (default 1)")
+    parser.add_argument(
+        "--pin-loadgen", type=int, default=None, metavar="CPU", help="pin the load generator to this CPU"
+    )
+    parser.add_argument("--residents", type=int, default=residents, help=f"demo residents (default {residents:,})")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data dir")
+
+
 def log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
@@ -349,3 +368,31 @@ def run_python_load(url: str, *, token: str, connections: int, duration: int, cp
         errors=errors,
         loadgen_cpu_s=cpu_share,
     )
+
+
+def timed_ms(fn, repeat: int, *, warm_up: bool = True) -> list[float]:
+    """Milliseconds of each of `repeat` calls, after one unmeasured call (connection, plan, cache)."""
+    if warm_up:
+        fn()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def explain(name: str, fn) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of every SELECT the call runs (PostgreSQL)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    for query in captured.captured_queries:
+        if not query["sql"].lstrip().upper().startswith("SELECT"):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        print(f"\n--- {name}: {query['sql'][:300]}…\n{plan}")
