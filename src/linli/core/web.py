@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 
 from linli.core.errors import not_found
 
@@ -24,3 +26,15 @@ def staff_page(permission: str):
         return wrapper
 
     return decorate
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """An XLSX download; `filename` may be Chinese (RFC 6266 filename*)."""
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
+    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -17,7 +17,7 @@ from linli.accounts.domain import FACILITY_ANALYSE, FACILITY_EDIT, FACILITY_KIND
 from linli.areas.selectors import map_centre, unit_names, units_under
 from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
-from linli.core.web import staff_page
+from linli.core.web import staff_page, xlsx_response
 from linli.facilities.domain import FacilityStatus
 from linli.facilities.exports import compliance_xlsx, registry_xlsx, run_xlsx, template_xlsx
 from linli.facilities.imports import facilities_import
@@ -54,14 +54,11 @@ from linli.facilities.services import (
 from linli.facilities.tasks import analysis_queue
 from linli.facilities.web.forms import CirclesForm, FacilityForm, ImportForm, KindForm, RunForm
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 
 
 def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    return xlsx_response(data, f"{name}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def _areas(actor) -> list[tuple[str, str]]:

@@ -3,11 +3,9 @@ exports of the resident search and care lists. Thin: form → one service → pa
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django import forms
 from django.db import transaction
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.domain import RESIDENTS_EXPORT, RESIDENTS_IMPORT
 from linli.core.errors import DomainError, not_found
+from linli.core.web import xlsx_response
 from linli.residents.domain import SEALED_FIELDS
 from linli.residents.exports import export_fields, export_residents_xlsx, export_revealable
 from linli.residents.imports import (
@@ -28,17 +27,6 @@ from linli.residents.imports import (
 from linli.residents.selectors import care_list, resident_search
 from linli.residents.tasks import residents_import_task
 from linli.residents.web.staff import staff_page
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    """An XLSX download; `filename` may be Chinese (RFC 6266 filename*)."""
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _url(request, name: str, *args) -> str:
