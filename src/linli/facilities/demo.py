@@ -14,13 +14,13 @@ from decimal import Decimal
 
 import numpy as np
 
+from linli.accounts.domain import FACILITY_ANALYSE
 from linli.areas.selectors import building_points, units_under
 from linli.core.actor import Actor
 from linli.facilities.domain import FacilityStatus, hours_per_day
 from linli.facilities.models import AnalysisRun, Facility, FacilityKind, RoadNetwork
 from linli.facilities.roads import synthetic_network
-from linli.facilities.selectors import circle_distances
-from linli.facilities.services import facility_analysis_run, roads_store
+from linli.facilities.services import RunInput, analysis_start, facility_analysis_run, roads_store
 
 SEED = 20261125
 # (kind, share of communities that have one): what a community of the demo city offers
@@ -141,17 +141,11 @@ def _facility(rng: random.Random, kind: FacilityKind, path: str, unit_name: str,
     )
 
 
-def demo_analysis_run(*, city_path: str, owner_name: str = "demo") -> AnalysisRun | None:
-    """One finished city-wide run (suggesting 20 home-care stations) unless a run exists."""
-    if AnalysisRun.objects.exists():
+def demo_analysis_run(*, city_path: str) -> AnalysisRun | None:
+    """One finished city-wide run (suggesting 20 home-care stations) unless a run exists; started
+    through the service and run here, not by the worker, so the demo shows it at once."""
+    if AnalysisRun.objects.exists() or not RoadNetwork.objects.exists():
         return None
-    network = RoadNetwork.objects.defer("data").order_by("-imported_at").first()
-    if network is None:
-        return None
-    run = AnalysisRun.objects.create(
-        scope_path=city_path,
-        owner_name=owner_name,
-        network=network,
-        params={"site_kind": "home_care_station", "sites": 20, "candidates": "network", "circles": circle_distances()},
-    )
+    planner = Actor.system("demo", permissions=frozenset({FACILITY_ANALYSE}), root_path=city_path)
+    run = analysis_start(actor=planner, data=RunInput(site_kind="home_care_station", sites=20))
     return facility_analysis_run(run_id=run.pk)

@@ -75,10 +75,7 @@ def network_list(*, actor: Actor) -> QuerySet[RoadNetwork]:
 
 def kinds_editable(actor: Actor) -> bool:
     """The kinds and distances are the city's: only someone posted at the city edits them."""
-    if not actor.has_perm(FACILITY_KIND_EDIT) or not actor.scope_paths:
-        return False
-    unit = org_unit_by_path(actor.scope_paths[0])
-    return unit is not None and unit.kind == "city"
+    return actor.has_perm(FACILITY_KIND_EDIT) and actor.citywide
 
 
 # ---- the registry ------------------------------------------------------------------------------
@@ -112,6 +109,17 @@ def facility_get(*, actor: Actor, public_id) -> Facility:
     return facility
 
 
+def area_choices(*, actor: Actor) -> list[tuple[str, str]]:
+    """(path, name) of the actor's areas and the districts and streets under them: what a page or
+    a run may be narrowed to."""
+    names = unit_names(actor.scope_paths)
+    areas = [(path, names.get(path, path)) for path in actor.scope_paths]
+    for root in actor.scope_paths:
+        if len(root) < 9:
+            areas += [(path, f"— {name}") for path, name, _ in units_under(under=root, kinds=("district", "street"))]
+    return areas
+
+
 def scope_root(actor: Actor, under: str = "") -> str:
     """The area a page or endpoint shows: `under` when the actor sees it, else the actor's first."""
     if under and under.isdigit() and actor.sees_path(under):
@@ -119,6 +127,13 @@ def scope_root(actor: Actor, under: str = "") -> str:
     if not _can_view(actor):
         raise not_found("区域", "Area")
     return actor.scope_paths[0]
+
+
+def _overlap(one: str, other: str) -> str | None:
+    """The part two areas share: the inner one when one contains the other, else None."""
+    if one.startswith(other):
+        return one
+    return other if other.startswith(one) else None
 
 
 # ---- compliance ---------------------------------------------------------------------------------
@@ -170,13 +185,7 @@ def compliance_rows(*, scope_path: str) -> list[AreaRow]:
                 street=streets.get(path[:9], ""),
                 urban_rural=urban_rural or "urban",
                 facilities=counts.get(path, 0),
-                area_m2=check.area_m2,
-                households=check.households,
-                minimum_m2=check.minimum_m2,
-                per_households_m2=check.per_households_m2,
-                required_m2=check.required_m2,
-                shortfall_m2=check.shortfall_m2,
-                rating=check.rating,
+                **asdict(check),
             )
         )
     return result
@@ -215,7 +224,7 @@ def shelter_rows(*, scope_path: str) -> list[ShelterRow]:
     units += [(p, n, "street") for p, n, _ in units_under(under=scope_path, kinds=("street",))]
     result = []
     for path, name, level in sorted(units):
-        if not (path.startswith(scope_path) or scope_path.startswith(path)):
+        if _overlap(path, scope_path) is None:
             continue
         check = shelter_compliance(area[path], residents_by_path[path])
         result.append(ShelterRow(path, name, level, **asdict(check)))
@@ -454,10 +463,7 @@ def run_building_points(*, actor: Actor, run: AnalysisRun, kind: str) -> list[di
     distance = dict(zip(ids, archive[key].tolist(), strict=True))
     people = dict(zip(ids, archive["residents"].tolist(), strict=True))
     points = []
-    for root in actor.scope_paths:
-        under = root if root.startswith(run.scope_path) else run.scope_path
-        if not under.startswith(root) and not root.startswith(run.scope_path):
-            continue
+    for under in filter(None, (_overlap(root, run.scope_path) for root in actor.scope_paths)):
         for pk, _path, name, lat, lng in building_points(under=under):
             d = distance.get(pk)
             if d is None:

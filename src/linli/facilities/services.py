@@ -17,7 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts.domain import FACILITY_ANALYSE, FACILITY_EDIT
-from linli.areas.selectors import city_bounds, community_nearest, grid_at, inside_city, org_unit_by_path
+from linli.areas.selectors import (
+    city_bounds,
+    community_nearest,
+    grid_at,
+    inside_city,
+    org_unit_by_path,
+    org_unit_list,
+)
 from linli.core.actor import Actor
 from linli.core.errors import DomainError, FieldError, Msg, not_found, permission_denied, validation_failed
 from linli.core.geo import gcj02_to_wgs84, valid_lat_lng
@@ -117,22 +124,21 @@ def facility_check(actor: Actor, data: FacilityInput) -> tuple[dict, list[FieldE
 
 
 def _unit_path(actor: Actor, unit: str, errors: list[FieldError], lat, lng) -> str:
-    """The unit named (its path or 12-digit division code); none named: the community or village
-    of the nearest building within 300 m, else the nearest community centre."""
+    """The unit named (its path or its 12-digit division code); none named: the community or
+    village of the nearest building within 300 m, else of the nearest community centre."""
     if not unit and lat is not None:
         grid = grid_at(lat=lat, lng=lng)
         nearest = community_nearest(lat=lat, lng=lng) if grid is None else None
         unit = grid.path[:12] if grid else nearest.path if nearest else ""
-    path = unit
-    if len(unit) == 12 and unit.isdigit():  # a division code: strip the zero tail of a street or district
-        path = unit[:9] if unit.endswith("000") and not unit.endswith("000000") else unit
-        path = unit[:6] if unit.endswith("000000") else path
-    found = org_unit_by_path(path) if len(path) in UNIT_PATH_LENGTHS else None
-    if found is None or not actor.sees_path(path):
+    found = org_unit_by_path(unit) if len(unit) in UNIT_PATH_LENGTHS else None
+    if found is None and len(unit) == 12:  # a street's or district's division code
+        found = org_unit_list(actor=actor).filter(code=unit).first()
+    if found is None or len(found.path) not in UNIT_PATH_LENGTHS or not actor.sees_path(found.path):
         errors.append(
             _error("unit", "所属社区/村、街道或区县不存在或不在您的辖区", "unit not found or outside your area")
         )
-    return path
+        return unit
+    return found.path
 
 
 def _position(data: FacilityInput, errors: list[FieldError]) -> tuple[float | None, float | None]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.domain import FACILITY_ANALYSE, FACILITY_EDIT, FACILITY_KIND_EDIT, FACILITY_VIEW
-from linli.areas.selectors import map_centre, unit_names, units_under
+from linli.areas.selectors import map_centre, unit_names
 from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.core.web import staff_page, xlsx_response
@@ -22,6 +22,7 @@ from linli.facilities.domain import FacilityStatus
 from linli.facilities.exports import compliance_xlsx, registry_xlsx, run_xlsx, template_xlsx
 from linli.facilities.imports import facilities_import
 from linli.facilities.selectors import (
+    area_choices,
     circle_distances,
     compliance_rows,
     compliance_summary,
@@ -61,17 +62,6 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
     return xlsx_response(data, f"{name}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
-def _areas(actor) -> list[tuple[str, str]]:
-    """The actor's area and the districts and streets under it, to narrow a page or a run."""
-    roots = list(actor.scope_paths)
-    names = unit_names(roots)
-    areas = [(p, names.get(p, p)) for p in roots]
-    for root in roots:
-        if len(root) < 9:
-            areas += [(p, f"— {n}") for p, n, _ in units_under(under=root, kinds=("district", "street"))]
-    return areas
-
-
 def _with_unit_names(rows, path_field: str = "path"):
     """Each row gains `unit_name`, the name of the unit at its path (one query for all)."""
     names = unit_names({getattr(row, path_field) for row in rows})
@@ -98,7 +88,7 @@ def registry(request):
             "page": page,
             "kinds": kind_list(),
             "statuses": FacilityStatus.choices,
-            "areas": _areas(actor),
+            "areas": area_choices(actor=actor),
             "filters": {"kind": kind, "status": status, "q": q, "under": under},
             "may_edit": actor.has_perm(FACILITY_EDIT),
         },
@@ -178,7 +168,7 @@ def compliance(request):
         "facilities/staff/compliance.html",
         {
             "root": root,
-            "areas_choice": _areas(actor),
+            "areas_choice": area_choices(actor=actor),
             "rows": areas if len(root) >= 6 else [],  # the whole city: per street only
             "streets": street_summary(areas) if len(root) < 9 else [],
             "summary": compliance_summary(areas),
@@ -199,6 +189,7 @@ def coverage_map(request):
     kinds = [k for k in kind_list() if k.circle]
     kind = request.GET.get("kind") or (run.params.get("site_kind") if run else "") or (kinds[0].code if kinds else "")
     figures = run_figures(actor=actor, run=run) if run else {}
+    siting = figures.get("siting") or {}
     lat, lng = map_centre(actor=actor)
     return render(
         request,
@@ -208,7 +199,7 @@ def coverage_map(request):
             "kinds": kinds,
             "kind": kind,
             "kind_figures": figures.get("coverage", {}).get(kind),
-            "sites": (figures.get("siting") or {}) if (figures.get("siting") or {}).get("kind") == kind else {},
+            "sites": siting if siting.get("kind") == kind else {},
             "map": {
                 "lat": lat or "",
                 "lng": lng or "",
@@ -226,7 +217,7 @@ def coverage_map(request):
 def runs(request):
     actor = request.actor
     may_run = actor.has_perm(FACILITY_ANALYSE)
-    form = RunForm(request.POST or None, areas=_areas(actor), kinds=kind_list()) if may_run else None
+    form = RunForm(request.POST or None, areas=area_choices(actor=actor), kinds=kind_list()) if may_run else None
     if request.method == "POST" and may_run and form.is_valid():
         try:
             run = analysis_queue(actor=actor, data=RunInput(**form.cleaned_data))
