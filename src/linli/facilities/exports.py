@@ -145,7 +145,7 @@ def _shelter_sheet(rows) -> Sheet:
                 r["level"],
                 r["residents"],
                 float(r["area_m2"]),
-                float(r["per_resident_m2"]) if r["per_resident_m2"] not in (None, "None") else None,
+                float(r["per_resident_m2"]) if r["per_resident_m2"] is not None else None,
                 float(r["required_m2"]),
                 float(r["shortfall_m2"]),
                 _rating(r["rating"]),
@@ -196,7 +196,7 @@ def run_xlsx(*, actor: Actor, run) -> bytes:
             kind["circle_m"],
             kind["residents"],
             kind["covered_at_circle"],
-            kind["rate"] if kind["rate"] is not None else None,
+            kind["rate"],
         ]
         + [kind["covered"].get(str(d)) for d in distances]
         for code, kind in coverage.items()

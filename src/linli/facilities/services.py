@@ -255,10 +255,9 @@ def kind_save(*, actor: Actor, code: str, data: KindInput) -> FacilityKind:
         kind = FacilityKind.objects.select_for_update().filter(code=code).first()
         if kind is None:
             raise not_found("设施类型", "Facility kind")
-        for name in ("name", "name_en", "circle", "counts_for_area", "is_shelter", "min_open_hours", "is_active"):
-            setattr(
-                kind, name, getattr(data, name).strip() if isinstance(getattr(data, name), str) else getattr(data, name)
-            )
+        kind.name, kind.name_en, kind.circle = data.name.strip(), data.name_en.strip(), data.circle
+        kind.counts_for_area, kind.is_shelter, kind.is_active = data.counts_for_area, data.is_shelter, data.is_active
+        kind.min_open_hours = int(data.min_open_hours)
         kind.save()
         audit_record(actor=actor, action="facility.kind_edit", object_type="facility_kind", object_id=code)
     return kind
