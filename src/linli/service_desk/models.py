@@ -383,3 +383,46 @@ class DeskDayFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.handling_path}"
+
+
+class ServiceWindow(models.Model):
+    """A community's service window as printed on the acceptance receipt and the one-time notice:
+    where it is and how to reach it. Edited in the admin (one row per accepting community)."""
+
+    org_path = models.CharField(_("community"), max_length=12, unique=True)
+    name = models.CharField(_("window name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40)
+    hours = models.CharField(_("office hours"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("service window")
+        verbose_name_plural = _("service windows")
+        ordering = ["org_path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MaterialsNotice(models.Model):
+    """一次性告知书 as issued: its number (printed on the sheet), what was missing and by when, so
+    a resident who comes back with it is recognised and a complaint can be checked."""
+
+    number = models.CharField(_("notice number"), max_length=32, unique=True)
+    item_version = models.ForeignKey(ServiceItemVersion, on_delete=models.PROTECT, related_name="+")
+    applicant_ref = models.UUIDField(_("applicant"), db_index=True)
+    applicant_name = models.CharField(_("applicant name"), max_length=50)
+    desk_path = models.CharField(_("issued at"), max_length=12, db_index=True)
+    missing = models.JSONField(_("missing materials"), default=list)
+    deadline = models.DateField(_("bring them by"))
+    issued_at = models.DateTimeField(_("issued"))
+    issued_by = models.CharField(_("issued by"), max_length=150)
+
+    class Meta:
+        verbose_name = _("one-time notice")
+        verbose_name_plural = _("one-time notices")
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
