@@ -10,6 +10,7 @@ from bench import (
     desk_intake,
     desk_queries,
     facilities,
+    first_report,
     grid_create,
     grid_rates,
     residents_import,
@@ -38,6 +39,10 @@ BENCHMARKS = {
     "grid-create": (
         grid_create,
         "POST /api/v1/grid/events (a grid worker's report, duplicate check on) vs a bare JsonResponse, PostgreSQL",
+    ),
+    "first-report": (
+        first_report,
+        "the first report after a server start (router loaded at worker start) vs a warm report",
     ),
     "grid-rates": (
         grid_rates,

@@ -4,3 +4,11 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.config.settings")
 application = get_wsgi_application()
+
+# Only a web server imports this module (granian, or runserver), never pytest or a management
+# command. Each worker loads the category router as it starts, on a background thread: the first
+# report would otherwise wait ~6 s for it (docs/benchmarks.md, first-report).
+from linli.core.server import warm_in_background  # noqa: E402  (after Django is set up)
+from linli.grid_events.selectors import router_warm  # noqa: E402
+
+warm_in_background(router_warm)

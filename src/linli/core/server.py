@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 
 WSGI_TARGET = "linli.config.wsgi:application"
+
+logger = logging.getLogger(__name__)
 
 
 def granian_command(
@@ -29,3 +33,19 @@ def granian_command(
         *extra,
         WSGI_TARGET,
     ]
+
+
+def warm_in_background(*loaders) -> threading.Thread:
+    """Run slow first-use loads (a model, a dictionary) on a daemon thread as a worker starts, so
+    it answers at once and no request pays for them; a failure is logged, never raised."""
+
+    def run() -> None:
+        for load in loaders:
+            try:
+                load()
+            except Exception:
+                logger.warning("warm-up %s failed", getattr(load, "__name__", load), exc_info=True)
+
+    thread = threading.Thread(target=run, name="linli-warm-up", daemon=True)
+    thread.start()
+    return thread

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from time import monotonic
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
@@ -575,24 +577,54 @@ def deadline_after(start: datetime, minutes: int, *, urgent: bool) -> datetime:
 
 
 @memo(300)
-def _router_model():
-    """The newest trained model in LINLI_ROUTER_DIR, loaded once per process (re-checked every
-    five minutes, so a model trained by `linli router train` is picked up without a restart).
-    Imported here, not at the top: scikit-learn takes a second to import and most processes
-    (commands, workers) never route a report."""
+def _router_model_path() -> Path | None:
+    """The newest trained model file in LINLI_ROUTER_DIR, looked for again every five minutes, so
+    a model trained by `linli router train` is picked up without a restart. Imported here, not at
+    the top: scikit-learn takes a second to import and most processes (commands, task workers)
+    never route a report."""
     directory = Path(settings.LINLI_ROUTER_DIR)
     if not directory.is_dir() or not any(directory.iterdir()):
         return None
     from linli.grid_events import routing
 
-    path = routing.latest_model_path(directory)
+    return routing.latest_model_path(directory)
+
+
+_router_lock = threading.Lock()
+_router_loaded: dict = {}  # {"path": Path, "model": RouterModel | None}: this process's copy
+
+
+def _router_model():
+    """The model at `_router_model_path()`, loaded once per process and again only when a newer
+    file appears (a load takes seconds). One load at a time: a report that arrives while the
+    worker's start-up load (`router_warm`) runs waits for it rather than loading a second copy."""
+    path = _router_model_path()
     if path is None:
         return None
+    with _router_lock:
+        if _router_loaded.get("path") != path:
+            _router_loaded.clear()
+            _router_loaded.update(path=path, model=_router_load(path))
+        return _router_loaded["model"]
+
+
+def _router_load(path: Path):
+    from linli.grid_events import routing
+
     try:
         return routing.load(path)
     except Exception:  # a model from another library version: route by hand until retrained
         logger.warning("router model %s could not be loaded", path.name, exc_info=True)
         return None
+
+
+def router_warm() -> None:
+    """Load the model and route one text (jieba reads its dictionary on first use), so that no
+    report waits for either: each web worker runs this on a background thread as it starts
+    (`linli.config.wsgi`); tests and management commands never do."""
+    started = monotonic()
+    router_suggestion("路灯不亮")
+    logger.info("router warmed in %.1f s", monotonic() - started)
 
 
 def router_suggestion(text: str) -> tuple[str, float] | None:
@@ -605,4 +637,6 @@ def router_suggestion(text: str) -> tuple[str, float] | None:
 
 
 def router_forget() -> None:
-    _router_model.forget()
+    _router_model_path.forget()
+    with _router_lock:
+        _router_loaded.clear()
