@@ -1,17 +1,21 @@
-"""The org tree: a unit by code, its children, search by name."""
+"""The org tree: a unit by code, its children, search by name; for maps, the units' outlines in a
+view and the address nearest a tapped point."""
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from pydantic import BaseModel, ConfigDict
 
 from linli.areas.selectors import (
+    address_nearest,
+    boundary_layer,
     org_unit_ancestors,
     org_unit_children,
     org_unit_get,
     org_unit_search,
     org_unit_top,
 )
-from linli.core.apitools import ErrorOut, Page
+from linli.core.apitools import ErrorOut, Page, cached_json
+from linli.core.geo import box_parse, point_parse, zoom_parse
 
 router = Router(tags=["org tree"])
 UNIT_FIELDS = ("code", "path", "name", "kind", "unit_type", "depth", "urban_rural", "urban_rural_derived")
@@ -59,3 +63,21 @@ def org_unit(request, code: str):
 @paginate(Page)
 def org_unit_children_list(request, code: str):
     return org_unit_children(actor=request.actor, code=code).values(*UNIT_FIELDS)
+
+
+@router.get("/map/boundaries", response={200: dict, 400: ErrorOut}, tags=["maps"])
+def map_boundaries(request, bbox: str = "", zoom: str = ""):
+    """Org-unit outlines crossing `bbox` (south,west,north,east), simplified for `zoom` (0–20):
+    communities and villages from zoom 13, districts and streets below. `approximate` marks the
+    demo's outlines, drawn from building positions and not legal boundaries."""
+    layer = boundary_layer(actor=request.actor, box=box_parse(bbox), zoom=zoom_parse(zoom))
+    return cached_json(layer, max_age=600)
+
+
+@router.get("/map/address", response={200: dict, 400: ErrorOut}, tags=["maps"])
+def map_address(request, lat: str = "", lng: str = ""):
+    """The building nearest a tapped point (within 150 m): its address, community and street,
+    never who lives there. `found` is false when no building is near."""
+    lat_value, lng_value = point_parse(lat, lng)
+    address = address_nearest(actor=request.actor, lat=lat_value, lng=lng_value)
+    return cached_json({"found": address is not None, **(address or {})}, max_age=600)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -232,3 +233,134 @@ def grid_code(community_path: str, number: int) -> str:
 
 def building_code(grid_path: str, number: int) -> str:
     return f"{grid_path}{number:0{BUILDING_SUFFIX_LENGTH}d}"
+
+
+# ---------------------------------------------------------------- boundaries (GeoJSON)
+# `linli import-boundaries FILE`: a GeoJSON FeatureCollection whose features are Polygons or
+# MultiPolygons in WGS-84, each keyed by the unit's 12-digit division code in the property
+# `code` (`division_code` is accepted too). Features are counted from 1, in file order.
+
+BOUNDARY_CODE_PROPERTIES = ("code", "division_code")
+BOUNDARY_DECIMALS = 6  # about 0.1 m: more is noise, and every digit is sent to every map
+
+
+@dataclass(frozen=True)
+class FeatureError:
+    feature: int  # 1-based position in the file; 0 for the file as a whole
+    message: Msg
+    code: str = ""
+
+    def __str__(self) -> str:
+        if self.feature == 0:
+            return f"file (文件): {self.message.both()}"
+        key = f" [{self.code}]" if self.code else ""
+        return f"feature {self.feature} (第 {self.feature} 个要素){key}: {self.message.both()}"
+
+
+@dataclass(frozen=True)
+class BoundaryRow:
+    feature: int
+    code: str
+    geometry: dict  # normalised: {"type", "coordinates"} with rounded positions
+    box: tuple[float, float, float, float]  # south, west, north, east
+
+
+def parse_boundaries(text: str) -> tuple[list[BoundaryRow], list[FeatureError]]:
+    """Parse and check a boundaries GeoJSON. Returns the good rows and every error (callers
+    refuse the whole file when there is any). Codes are checked for form here and for
+    existence by the caller, which knows the org tree."""
+    try:
+        doc = json.loads(text.lstrip("\ufeff"))
+    except ValueError as exc:
+        return [], [FeatureError(0, Msg(f"不是有效的 JSON：{exc}", f"not valid JSON: {exc}"))]
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        return [], [FeatureError(0, Msg("应为 GeoJSON FeatureCollection", "expected a GeoJSON FeatureCollection"))]
+    if not doc["features"]:
+        return [], [FeatureError(0, Msg("没有任何要素", "the collection has no features"))]
+    rows: list[BoundaryRow] = []
+    errors: list[FeatureError] = []
+    seen: dict[str, int] = {}
+    for number, feature in enumerate(doc["features"], start=1):
+        row = _boundary_row(number, feature)
+        if isinstance(row, FeatureError):
+            errors.append(row)
+        elif row.code in seen:
+            errors.append(
+                FeatureError(
+                    number,
+                    Msg(f"区划代码与第 {seen[row.code]} 个要素重复", f"same division code as feature {seen[row.code]}"),
+                    row.code,
+                )
+            )
+        else:
+            seen[row.code] = number
+            rows.append(row)
+    return rows, errors
+
+
+def _boundary_row(number: int, feature: object) -> BoundaryRow | FeatureError:
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        return FeatureError(number, Msg("不是 GeoJSON 要素（Feature）", "not a GeoJSON Feature"))
+    properties = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+    raw = next((properties[k] for k in BOUNDARY_CODE_PROPERTIES if properties.get(k) not in (None, "")), "")
+    code = str(raw).strip()
+    if not (len(code) == 12 and code.isdigit()):
+        return FeatureError(
+            number,
+            Msg("属性 code 应为 12 位统计用区划代码", "the property code must be a 12-digit division code"),
+            code,
+        )
+    geometry = feature.get("geometry")
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    if kind not in ("Polygon", "MultiPolygon"):
+        return FeatureError(
+            number,
+            Msg(
+                f"几何类型应为 Polygon 或 MultiPolygon，而不是 {kind}",
+                f"geometry must be a Polygon or MultiPolygon, not {kind}",
+            ),
+            code,
+        )
+    polygons = geometry.get("coordinates")
+    polygons = [polygons] if kind == "Polygon" else polygons
+    if not isinstance(polygons, list) or not polygons:
+        return FeatureError(number, Msg("几何没有坐标", "the geometry has no coordinates"), code)
+    clean: list = []
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            return FeatureError(number, Msg("多边形没有环", "a polygon has no ring"), code)
+        rings = []
+        for ring in polygon:
+            checked = _ring(ring)
+            if isinstance(checked, Msg):
+                return FeatureError(number, checked, code)
+            rings.append(checked)
+        clean.append(rings)
+    lngs = [p[0] for polygon in clean for ring in polygon for p in ring]
+    lats = [p[1] for polygon in clean for ring in polygon for p in ring]
+    normalised = {"type": kind, "coordinates": clean[0] if kind == "Polygon" else clean}
+    return BoundaryRow(number, code, normalised, (min(lats), min(lngs), max(lats), max(lngs)))
+
+
+def _ring(ring: object) -> list | Msg:
+    """A closed linear ring of [lng, lat] positions, rounded; or what is wrong with it."""
+    if not isinstance(ring, list) or len(ring) < 4:
+        return Msg("环至少需要 4 个坐标点（首尾相同）", "a ring needs at least 4 positions (first = last)")
+    positions = []
+    for position in ring:
+        if (
+            not isinstance(position, list | tuple)
+            or len(position) < 2
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in position[:2])
+        ):
+            return Msg("坐标应为 [经度, 纬度] 数字", "a position must be [longitude, latitude] numbers")
+        lng, lat = float(position[0]), float(position[1])
+        if not (-180 <= lng <= 180 and -90 <= lat <= 90):
+            return Msg(
+                f"坐标超出范围：{lng}, {lat}（应为 [经度, 纬度]）",
+                f"position out of range: {lng}, {lat} (expected [longitude, latitude])",
+            )
+        positions.append([round(lng, BOUNDARY_DECIMALS), round(lat, BOUNDARY_DECIMALS)])
+    if positions[0] != positions[-1]:
+        return Msg("环未闭合（首尾坐标应相同）", "the ring is not closed (first and last positions must be equal)")
+    return positions

@@ -98,3 +98,30 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Boundary(models.Model):
+    """The outline of an org unit, for maps: a GeoJSON Polygon or MultiPolygon in WGS-84.
+    Imported outlines are the operator's (`linli import-boundaries`); the demo draws
+    approximate ones from building positions (`approximate`), never over an imported one."""
+
+    org_unit = models.OneToOneField(OrgUnit, on_delete=models.CASCADE, related_name="boundary")
+    path = models.CharField(_("path"), max_length=12, db_index=True)  # the unit's, for scope and level
+    geometry = models.JSONField(_("outline"))  # {"type": "Polygon"|"MultiPolygon", "coordinates": …}
+    approximate = models.BooleanField(_("approximate (demo)"), default=False)
+    source = models.CharField(_("source"), max_length=120, blank=True)
+    # the outline's box, so a map view selects the outlines it crosses with an indexed range query
+    south = models.FloatField()
+    west = models.FloatField()
+    north = models.FloatField()
+    east = models.FloatField()
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("boundary")
+        verbose_name_plural = _("boundaries")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["south", "north"]), models.Index(fields=["west", "east"])]
+
+    def __str__(self) -> str:
+        return self.path

@@ -11,9 +11,10 @@ from django.db.models import Max, Min, Q, QuerySet
 
 from linli.accounts.selectors import home_path
 from linli.areas.domain import PATH_LENGTH
-from linli.areas.models import Building, Department, Grid, OrgUnit
+from linli.areas.models import Boundary, Building, Department, Grid, OrgUnit
 from linli.core.actor import Actor
 from linli.core.errors import not_found
+from linli.core.geo import Box, metres_per_pixel, simplify
 from linli.core.memo import memo
 from linli.core.paths import subtree_counts, under_path
 
@@ -263,6 +264,18 @@ def units_under(*, under: str, kinds: tuple[str, ...]) -> list[tuple[str, str, s
     return list(units.order_by("path").values_list("path", "name", "urban_rural"))
 
 
+def map_view_settings(*, actor: Actor) -> dict:
+    """What every map page needs: the operator's tile server (empty: the server's own streets
+    and outlines are drawn instead) and where to open, the actor's area."""
+    lat, lng = map_centre(actor=actor)
+    return {
+        "tiles": settings.LINLI_MAP_TILES_URL,
+        "attribution": settings.LINLI_MAP_TILES_ATTRIBUTION,
+        "lat": "" if lat is None else f"{lat:.6f}",
+        "lng": "" if lng is None else f"{lng:.6f}",
+    }
+
+
 def map_centre(*, actor: Actor) -> tuple[float | None, float | None]:
     """Where a map opens for the actor: the centre of the positioned communities of their area
     (a resident's own community), else the centre of the city's bounds."""
@@ -275,3 +288,106 @@ def map_centre(*, actor: Actor) -> tuple[float | None, float | None]:
     if bounds is None:
         return None, None
     return (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
+
+
+# ---------------------------------------------------------------- map layers and addresses
+# Outlines and building addresses are public geography: any signed-in account (a resident
+# too) may see them anywhere in the city. Nothing here touches residents.
+
+MAX_BOUNDARIES = 400  # per view: more outlines than this are unreadable anyway
+BOUNDARY_DETAIL_ZOOM = 13  # from this zoom on, communities and villages; below it, districts and streets
+
+
+def boundary_layer(*, actor: Actor, box: Box, zoom: int) -> dict:
+    """The outlines crossing a view box, simplified to a pixel at this zoom, as a GeoJSON
+    FeatureCollection with each unit's name, kind and whether it is approximate (demo)."""
+    if not actor.is_authenticated:
+        return {"type": "FeatureCollection", "features": [], "truncated": False}
+    depth = Q(org_unit__depth__gte=3) if zoom >= BOUNDARY_DETAIL_ZOOM else Q(org_unit__depth__in=[1, 2])
+    rows = list(
+        Boundary.objects.filter(
+            depth, south__lte=box.north, north__gte=box.south, west__lte=box.east, east__gte=box.west
+        )
+        .order_by("path")
+        .values_list("geometry", "approximate", "org_unit__name", "org_unit__kind")[: MAX_BOUNDARIES + 1]
+    )
+    tolerance = metres_per_pixel(zoom, box.centre_lat())
+    features = []
+    for geometry, approximate, name, kind in rows[:MAX_BOUNDARIES]:
+        shape = _simplified(geometry, tolerance)
+        if shape is not None:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": shape,
+                    "properties": {"name": name, "kind": kind, "approximate": approximate},
+                }
+            )
+    return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > MAX_BOUNDARIES}
+
+
+def _simplified(geometry: dict, tolerance_m: float) -> dict | None:
+    """A Polygon or MultiPolygon with each ring simplified; rings that shrink below a triangle
+    (smaller than a pixel or two at this zoom) are dropped, and so is a polygon without its outer ring."""
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    kept = []
+    for polygon in polygons:
+        rings = []
+        for index, ring in enumerate(polygon):
+            points = simplify(np.array([(lat, lng) for lng, lat in ring]), tolerance_m)
+            if len(points) >= 4:
+                rings.append([[round(float(lng), 6), round(float(lat), 6)] for lat, lng in points])
+            elif index == 0:
+                break
+        if rings:
+            kept.append(rings)
+    if not kept:
+        return None
+    return {"type": "MultiPolygon", "coordinates": kept}
+
+
+SNAP_WITHIN_M = 150  # a tap farther than this from any building is "no address nearby"
+
+
+@memo(300)
+def building_ids_positions() -> Positions:
+    """Each positioned building, keyed by its row id: where a tap on the map snaps to."""
+    rows = Building.objects.filter(lat__isnull=False, lng__isnull=False).order_by("pk").values_list("pk", "lat", "lng")
+    return Positions.from_rows([(str(pk), lat, lng) for pk, lat, lng in rows])
+
+
+def address_nearest(*, actor: Actor, lat: float, lng: float) -> dict | None:
+    """The nearest building within 150 m of a point, as what a person may see of it: name,
+    address, community, street and its position (never who lives there). None when there is
+    none, or for an anonymous caller."""
+    found = addresses_nearest(actor=actor, points=[(lat, lng)])
+    return found[0]
+
+
+def addresses_nearest(
+    *, actor: Actor, points: list[tuple[float, float]], within_m: float = SNAP_WITHIN_M
+) -> list[dict | None]:
+    """`address_nearest` for many points (suggested sites) in one query."""
+    if not actor.is_authenticated or not points:
+        return [None] * len(points)
+    positions = building_ids_positions()
+    keys = [positions.nearest(lat, lng, within_m) for lat, lng in points]
+    buildings = Building.objects.filter(pk__in=[int(k) for k in keys if k]).select_related("grid__community__parent")
+    by_id = {str(b.pk): b for b in buildings}
+    return [_address(by_id[k], lat, lng) if k in by_id else None for k, (lat, lng) in zip(keys, points, strict=True)]
+
+
+def _address(building: Building, lat: float, lng: float) -> dict:
+    community = building.grid.community
+    dx = (building.lng - lng) * math.cos(math.radians(lat))
+    distance = math.hypot(dx, building.lat - lat) * 111_320
+    return {
+        "id": str(building.public_id),
+        "building": building.name,
+        "address": building.address or f"{community.name}{building.name}",
+        "community": community.name,
+        "street": community.parent.name if community.parent else "",
+        "lat": round(building.lat, 6),
+        "lng": round(building.lng, 6),
+        "distance_m": round(distance),
+    }

@@ -15,16 +15,19 @@ from linli.areas.domain import (
     DEPARTMENT_NAME_SUFFIX,
     PATH_LENGTH,
     DepartmentKind,
+    FeatureError,
     LineError,
     OrgKind,
     building_code,
     grid_code,
+    parse_boundaries,
     parse_divisions,
     urban_rural_for,
 )
-from linli.areas.models import Building, Department, Grid, OrgUnit
+from linli.areas.models import Boundary, Building, Department, Grid, OrgUnit
 from linli.core.actor import Actor
 from linli.core.errors import DomainError, Msg
+from linli.core.geo import convex_hull, grow
 from linli.core.memo import forget_all
 from linli.core.services import audit_record
 
@@ -263,3 +266,121 @@ def demo_positions_generate(*, actor: Actor, seed: int = 20261125) -> int:
         audit_record(actor=actor, action="demo.positions", details={"units": len(changed), "buildings": len(buildings)})
         forget_all()  # memoised positions and bounds of this process
     return len(changed) + len(buildings)
+
+
+# ---------------------------------------------------------------- boundaries
+
+
+@dataclass
+class BoundaryImportResult:
+    created: int = 0
+    updated: int = 0
+
+
+class BoundaryFileRejectedError(DomainError):
+    def __init__(self, errors: list[FeatureError]):
+        super().__init__(
+            Msg(f"边界文件有 {len(errors)} 处错误，未导入任何数据", f"{len(errors)} errors; nothing was imported"),
+            code="boundaries_rejected",
+        )
+        self.feature_errors = errors
+
+
+@transaction.atomic
+def boundaries_import(*, actor: Actor, text: str, source: str = "") -> BoundaryImportResult:
+    """Load org-unit outlines from a GeoJSON FeatureCollection keyed by division code, all or
+    nothing: any bad feature or unknown code refuses the file with every error listed. An
+    imported outline replaces whatever the unit had (including a demo one)."""
+    rows, errors = parse_boundaries(text)
+    known = list(OrgUnit.objects.filter(code__in=[r.code for r in rows]).values_list("code", "pk", "path"))
+    units = {code: pk for code, pk, _ in known}
+    paths = {code: path for code, _, path in known}
+    errors += [
+        FeatureError(
+            r.feature,
+            Msg(
+                "没有这个区划代码的单位（请先导入区划）",
+                "no org unit has this division code (import the divisions first)",
+            ),
+            r.code,
+        )
+        for r in rows
+        if r.code not in units
+    ]
+    if errors:
+        raise BoundaryFileRejectedError(sorted(errors, key=lambda e: e.feature))
+    existing = set(Boundary.objects.filter(org_unit_id__in=units.values()).values_list("org_unit_id", flat=True))
+    result = BoundaryImportResult()
+    for row in rows:
+        south, west, north, east = row.box
+        values = {
+            "path": paths[row.code],
+            "geometry": row.geometry,
+            "approximate": False,
+            "source": source[:120],
+            "south": south,
+            "west": west,
+            "north": north,
+            "east": east,
+        }
+        Boundary.objects.update_or_create(org_unit_id=units[row.code], defaults=values)
+        if units[row.code] in existing:
+            result.updated += 1
+        else:
+            result.created += 1
+    audit_record(
+        actor=actor,
+        action="boundaries.import",
+        object_type="boundaries",
+        object_id=source[:80],
+        details={"created": result.created, "updated": result.updated},
+    )
+    return result
+
+
+DEMO_BOUNDARY_MARGIN_M = 40  # the hull passes through the outermost buildings: grow it past them
+DEMO_BOUNDARY_SOURCE = "demo"
+
+
+@transaction.atomic
+def demo_boundaries_generate(*, actor: Actor) -> int:
+    """Approximate outlines for the demo: the convex hull of each community's (or village's)
+    positioned buildings, grown by 40 m, marked `approximate` so every map labels them as
+    illustrations, not legal boundaries. Units that already have an outline (imported or from an
+    earlier run) are left alone, so running it again changes nothing. Returns how many were made."""
+    done = set(Boundary.objects.values_list("org_unit_id", flat=True))
+    units = {
+        path: pk
+        for pk, path in OrgUnit.objects.filter(kind__in=[OrgKind.COMMUNITY, OrgKind.VILLAGE]).values_list("pk", "path")
+        if pk not in done
+    }
+    points: dict[str, list[tuple[float, float]]] = {}
+    for path, lat, lng in Building.objects.filter(lat__isnull=False, lng__isnull=False).values_list(
+        "path", "lat", "lng"
+    ):
+        if path[:12] in units:
+            points.setdefault(path[:12], []).append((lat, lng))
+    made = []
+    for path, positions in sorted(points.items()):
+        ring = convex_hull(positions)
+        if len(ring) == 0:
+            continue
+        ring = grow(ring, DEMO_BOUNDARY_MARGIN_M).round(6)
+        coordinates = [[[float(lng), float(lat)] for lat, lng in ring]]
+        made.append(
+            Boundary(
+                org_unit_id=units[path],
+                path=path,
+                geometry={"type": "Polygon", "coordinates": coordinates},
+                approximate=True,
+                source=DEMO_BOUNDARY_SOURCE,
+                south=float(ring[:, 0].min()),
+                west=float(ring[:, 1].min()),
+                north=float(ring[:, 0].max()),
+                east=float(ring[:, 1].max()),
+            )
+        )
+    Boundary.objects.bulk_create(made, batch_size=500)
+    if made:
+        audit_record(actor=actor, action="demo.boundaries", details={"boundaries": len(made)})
+    return len(made)
