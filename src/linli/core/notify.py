@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.tasks import task
 from django.utils import timezone
 
@@ -103,19 +104,33 @@ CHANNELS: dict[str, Callable[[list[int], str, Msg, str], None]] = {
 }
 
 
-def inbox_list(*, user_id: int | None, limit: int = 50) -> list[InboxMessage]:
+def inbox_messages(*, user_id: int | None, unread_only: bool = False) -> QuerySet[InboxMessage]:
+    """A user's own messages, newest first (nobody reads anyone else's inbox)."""
     if user_id is None:
-        return []
-    return list(InboxMessage.objects.filter(user_id=user_id)[:limit])
+        return InboxMessage.objects.none()
+    messages = InboxMessage.objects.filter(user_id=user_id)
+    return messages.filter(read_at__isnull=True) if unread_only else messages
+
+
+def inbox_list(*, user_id: int | None, limit: int = 50) -> list[InboxMessage]:
+    return list(inbox_messages(user_id=user_id)[:limit])
 
 
 def inbox_unread_count(user_id: int | None) -> int:
-    if user_id is None:
-        return 0
-    return InboxMessage.objects.filter(user_id=user_id, read_at__isnull=True).count()
+    return inbox_messages(user_id=user_id, unread_only=True).count()
 
 
 def inbox_mark_read(*, user_id: int | None) -> int:
-    if user_id is None:
-        return 0
-    return InboxMessage.objects.filter(user_id=user_id, read_at__isnull=True).update(read_at=timezone.now())
+    """Mark all of a user's unread messages read; returns how many."""
+    return inbox_messages(user_id=user_id, unread_only=True).update(read_at=timezone.now())
+
+
+def inbox_message_open(*, user_id: int | None, pk: int) -> InboxMessage | None:
+    """One of the user's messages, marked read on opening (a conditional update: opening it twice
+    keeps the first time). None when it is not theirs or does not exist."""
+    message = inbox_messages(user_id=user_id).filter(pk=pk).first()
+    if message is not None and message.read_at is None:
+        now = timezone.now()
+        InboxMessage.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=now)
+        message.read_at = now
+    return message

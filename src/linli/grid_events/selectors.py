@@ -13,7 +13,7 @@ from time import monotonic
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
 
 from linli.accounts.domain import GRID_VIEW, is_department_only
@@ -28,7 +28,7 @@ from linli.areas.selectors import (
     unit_names,
 )
 from linli.core.actor import Actor
-from linli.core.errors import not_found
+from linli.core.errors import DomainError, FieldError, Msg, not_found
 from linli.core.memo import memo
 from linli.core.paths import under_path
 from linli.grid_events.domain import (
@@ -38,6 +38,7 @@ from linli.grid_events.domain import (
     AssignmentRole,
     AssignmentState,
     EventState,
+    PhotoStage,
     Transition,
     actions_from,
     degree_box,
@@ -218,12 +219,20 @@ def event_actions(*, actor: Actor, event: GridEvent) -> list[str]:
 
 
 def duplicates_near(
-    *, lat: float, lng: float, category_code: str = "", at: datetime | None = None, exclude_id: int | None = None
+    *,
+    lat: float,
+    lng: float,
+    category_code: str = "",
+    text: str = "",
+    likely_category: str = "",
+    at: datetime | None = None,
+    exclude_id: int | None = None,
 ) -> list[GridEvent]:
     """Open or recent events of the same or a related category (same major class) within the
-    configured radius and time window, nearest first. Unscoped on purpose: a grid worker must see
-    that the neighbouring grid already reported the burst pipe; callers show number, category,
-    state and distance only."""
+    configured radius and time window, the likeliest first (`_rank_similar`). Unscoped on purpose:
+    a grid worker must see that the neighbouring grid already reported the burst pipe; callers
+    show number, category, state and distance only. `likely_category` (the router's guess when
+    none was chosen) ranks without filtering: the guess may be wrong."""
     at = at or timezone.now()
     radius = settings.LINLI_DUPLICATE_RADIUS_M
     south, north, west, east = degree_box(lat, lng, radius)
@@ -237,18 +246,48 @@ def duplicates_near(
         code, major = related_codes(category_code)
         candidates = candidates.filter(Q(category__code=code) | Q(category__major_code=major) | Q(category=None))
     found = []
-    for event in candidates.select_related("category")[:50]:
+    for event in candidates.select_related("category").order_by("-reported_at")[:50]:
         event.distance = distance_m(lat, lng, event.lat, event.lng)
         if event.distance <= radius:
             found.append(event)
-    return sorted(found, key=lambda e: e.distance)
+    return _rank_similar(found, text=text, category_code=category_code or likely_category)
+
+
+def _rank_similar(events: list[GridEvent], *, text: str, category_code: str) -> list[GridEvent]:
+    """Same category first, then the same major class, then the rest; within each, the description
+    that says most nearly the same (the router's words, in steps of 0.1 so that a near tie goes to
+    the nearer), then the nearer. Distance alone put a different problem next door first."""
+    if text.strip() and events:
+        from linli.grid_events import routing  # jieba: loaded with the router at worker start
+
+        for event, score in zip(events, routing.similarities(text, [e.description for e in events]), strict=True):
+            event.similarity = score
+    code, major = related_codes(category_code) if category_code else ("", "")
+
+    def relation(event: GridEvent) -> int:
+        if not code or event.category is None:
+            return 2 if code else 0
+        return 0 if event.category.code == code else 1 if event.category.major_code == major else 2
+
+    return sorted(events, key=lambda e: (relation(e), -round(getattr(e, "similarity", 0.0), 1), e.distance))
 
 
 # ---------------------------------------------------------------- queues
 
 
-QUEUES = ("mine", "to_register", "to_dispatch", "to_verify", "in_progress", "overdue", "closed", "all")
-DEPARTMENT_QUEUES = ("pending", "handling", "overdue", "done")
+QUEUES = (
+    "mine",
+    "to_register",
+    "to_dispatch",
+    "returned",
+    "to_verify",
+    "in_progress",
+    "overdue",
+    "supervised",
+    "closed",
+    "all",
+)
+DEPARTMENT_QUEUES = ("pending", "handling", "overdue", "supervised", "done")
 
 
 def _held_by_q(actor: Actor) -> Q:
@@ -259,34 +298,86 @@ def _held_by_q(actor: Actor) -> Q:
     return query
 
 
+def _supervised_q(actor: Actor) -> Q:
+    """Events with an unanswered supervision notice addressed to the actor's unit or department."""
+    target = Q(target_department_id__in=actor.department_ids)
+    if not is_department_only(actor):
+        for prefix in actor.scope_paths:
+            target |= under_path("target_path", prefix[:12])
+    return Q(pk__in=Supervision.objects.filter(target, answered_at__isnull=True).values("event"))
+
+
+def _event_queue_q(actor: Actor, queue: str, now: datetime) -> Q:
+    """The one rule for what each queue holds, shared by the board, its tab counts and the workbench."""
+    if queue == "mine":
+        return Q(reporter_id=actor.user_id)
+    if queue == "to_register":
+        return Q(state=EventState.REPORTED)
+    if queue == "to_dispatch":
+        return Q(state=EventState.REGISTERED)
+    if queue == "returned":  # a department sent it back as not theirs: to dispatch again
+        returned = Assignment.objects.filter(state=AssignmentState.RETURNED).values("event")
+        return Q(state=EventState.REGISTERED, pk__in=returned)
+    if queue == "to_verify":
+        return Q(state=EventState.HANDLED)
+    if queue == "in_progress":
+        return Q(state__in=[EventState.DISPATCHED, EventState.HANDLING])
+    if queue == "overdue":
+        overdue = Q(state__in=OPEN_STATES, stage_due_at__lt=now)
+        return overdue & _held_by_q(actor) if is_department_only(actor) else overdue
+    if queue == "closed":
+        return Q(state__in=ENDED_STATES)
+    if queue == "supervised":
+        return _supervised_q(actor) & Q(state__in=OPEN_STATES)
+    # a department's own queues
+    if queue == "pending":
+        return Q(state=EventState.DISPATCHED) & _held_by_q(actor)
+    if queue == "handling":
+        return Q(state=EventState.HANDLING) & _held_by_q(actor)
+    if queue == "done":
+        return Q(pk__in=Assignment.objects.filter(department_id__in=actor.department_ids, solved=True).values("event"))
+    return Q()
+
+
 def event_queue(*, actor: Actor, queue: str, q: str = "") -> QuerySet[GridEvent]:
-    events = event_list(actor=actor)
-    now = timezone.now()
-    filters = {
-        "mine": Q(reporter_id=actor.user_id),
-        "to_register": Q(state=EventState.REPORTED),
-        "to_dispatch": Q(state=EventState.REGISTERED),
-        "to_verify": Q(state=EventState.HANDLED),
-        "in_progress": Q(state__in=[EventState.DISPATCHED, EventState.HANDLING]),
-        "overdue": Q(state__in=OPEN_STATES, stage_due_at__lt=now),
-        "closed": Q(state__in=ENDED_STATES),
-        "all": Q(),
-        # a department's own queues
-        "pending": Q(state=EventState.DISPATCHED) & _held_by_q(actor),
-        "handling": Q(state=EventState.HANDLING) & _held_by_q(actor),
-        "done": Q(
-            pk__in=Assignment.objects.filter(department_id__in=actor.department_ids, solved=True).values("event")
-        ),
-    }
-    events = events.filter(filters.get(queue, Q()))
-    if queue == "overdue" and is_department_only(actor):
-        events = events.filter(_held_by_q(actor))
+    events = event_list(actor=actor).filter(_event_queue_q(actor, queue, timezone.now()))
     if q:
         events = events.filter(Q(number__icontains=q) | Q(description__icontains=q) | Q(address__icontains=q))
     order = (
-        "stage_due_at" if queue in {"overdue", "pending", "handling", "to_register", "to_dispatch"} else "-reported_at"
+        "stage_due_at"
+        if queue in {"overdue", "pending", "handling", "to_register", "to_dispatch", "returned", "supervised"}
+        else "-reported_at"
     )
     return events.order_by(order, "pk")
+
+
+def event_queue_counts(*, actor: Actor, queues: tuple[str, ...], now: datetime | None = None) -> dict[str, int]:
+    """How many events each queue holds, in one conditional aggregate (board tabs, workbench)."""
+    now = now or timezone.now()
+    counts = {}
+    for queue in queues:
+        rule = _event_queue_q(actor, queue, now)
+        counts[queue] = Count("pk", filter=rule) if rule else Count("pk")
+    return event_list(actor=actor).aggregate(**counts)
+
+
+def events_to_do(*, actor: Actor, queues: tuple[str, ...], limit: int = 5) -> list[GridEvent]:
+    """The first open events of the actor's working queues, the earliest stage deadline first."""
+    now = timezone.now()
+    rule = Q(pk__in=[])
+    for queue in queues:
+        rule |= _event_queue_q(actor, queue, now)
+    events = event_list(actor=actor).filter(rule, state__in=OPEN_STATES).select_related("category")
+    return list(events.order_by(F("stage_due_at").asc(nulls_last=True), "pk")[:limit])
+
+
+def check_ins_due(*, actor: Actor) -> int:
+    """Summons (吹哨) to the actor's departments not yet checked in (报到) on open events."""
+    if not actor.department_ids:
+        return 0
+    return Response.objects.filter(
+        department_id__in=actor.department_ids, checked_in_at__isnull=True, whistle__event__state__in=OPEN_STATES
+    ).count()
 
 
 def is_overdue(event: GridEvent, now: datetime | None = None) -> bool:
@@ -537,6 +628,46 @@ def _rates_rows(rows, key: str, names_for) -> list[Rates]:
     return sorted(result, key=_ranking_key)
 
 
+@dataclass(frozen=True)
+class EventMonth:
+    month: date  # the first day of the month
+    reported: int
+    solved: int
+    solved_on_time: int
+
+
+TREND_MONTHS = 12
+
+
+def event_monthly_trend(*, actor: Actor, path: str, months: int = TREND_MONTHS) -> list[EventMonth]:
+    """Events reported in the area per month, and how many of them are solved (closed or
+    evaluated) and closed on time, for the last `months` months including this one, every month
+    listed (empty ones as zeros): one grouped query over the reporting-time index."""
+    rates_allowed(actor=actor, path=path)
+    today = timezone.localdate()
+    firsts = [today.replace(day=1)]
+    for _ in range(max(1, min(months, 36)) - 1):
+        firsts.insert(0, (firsts[0] - timedelta(days=1)).replace(day=1))
+    since, until = period_bounds(firsts[0], today)
+    rows = (
+        GridEvent.objects.filter(under_path("community_path", path), reported_at__gte=since, reported_at__lt=until)
+        .annotate(month=TruncMonth("reported_at"))
+        .values("month")
+        .annotate(
+            reported=Count("pk"),
+            solved=_sum_if(Q(state__in=[EventState.CLOSED, EventState.EVALUATED])),
+            solved_on_time=_sum_if(Q(closed_on_time=True)),
+        )
+        .order_by()
+    )
+    by_month = {timezone.localtime(row["month"]).date(): row for row in rows}
+    empty = {"reported": 0, "solved": 0, "solved_on_time": 0}
+    return [
+        EventMonth(first, **{k: by_month.get(first, empty)[k] for k in ("reported", "solved", "solved_on_time")})
+        for first in firsts
+    ]
+
+
 def _ranking_key(row: Rates):
     """Rank by the mean of the three rates (missing ones count as 1: no work, no blame), then size."""
     figures = [x if x is not None else 1.0 for x in (row.response_rate, row.solution_rate, row.satisfaction_rate)]
@@ -546,17 +677,42 @@ def _ranking_key(row: Rates):
 # ---------------------------------------------------------------- map
 
 
-def event_points(*, actor: Actor, states: list[str] | None = None, limit: int = 2000) -> list[dict]:
+def event_points(
+    *,
+    actor: Actor,
+    states: list[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 2000,
+) -> list[dict]:
+    """The newest events the actor may see as map points, optionally only these states and
+    those reported between `since` and `until` (whole local days); each with its state's
+    translated name, so a map never shows a raw state code."""
+    unknown = sorted(set(states or ()) - set(EventState.values))
+    if unknown:
+        raise DomainError(
+            Msg(
+                f"参数 state 有误：没有状态 {', '.join(unknown)}",
+                f"The parameter state is invalid: no state {', '.join(unknown)}",
+            ),
+            fields=[FieldError("state", Msg("未知的状态", "unknown state"))],
+        )
     events = event_list(actor=actor)
     if states:
         events = events.filter(state__in=states)
+    if since:
+        events = events.filter(reported_at__gte=period_bounds(since, since)[0])
+    if until:
+        events = events.filter(reported_at__lt=period_bounds(until, until)[1])
     now = timezone.now()
+    names = dict(EventState.choices)
     return [
         {
             "number": e["number"],
             "lat": round(e["lat"], 6),
             "lng": round(e["lng"], 6),
             "state": e["state"],
+            "state_name": str(names.get(e["state"], "")),
             "category": e["category__name"] or "",
             "overdue": e["state"] in OPEN_STATES and e["stage_due_at"] is not None and e["stage_due_at"] < now,
         }
@@ -640,3 +796,44 @@ def router_forget() -> None:
     _router_model_path.forget()
     with _router_lock:
         _router_loaded.clear()
+
+
+# ---------------------------------------------------------------- what the reporter is told
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The answer to a report: what was done (or why it was not taken up), with the photos of the
+    handling and the on-site check that closed it."""
+
+    result: str
+    handled_at: datetime | None
+    check_note: str
+    closed_at: datetime | None
+    rejected: bool
+    after_photos: list[EventPhoto]
+
+
+OUTCOME_ACTIONS = ("report_handled", "verify_pass", "reject")
+
+
+def event_outcome(event: GridEvent) -> Outcome | None:
+    """The outcome of a closed, rated or rejected event (None while it is open). The photos of a
+    step carry the step's own time, which is how the last handling's and the final check's
+    photos are told from those of an earlier, failed round. Two queries."""
+    if event.state not in {EventState.CLOSED, EventState.EVALUATED, EventState.REJECTED}:
+        return None
+    latest: dict[str, EventStep] = {}
+    for step in EventStep.objects.filter(event=event, action__in=OUTCOME_ACTIONS).order_by("at", "pk"):
+        latest[step.action] = step
+    handled, checked, rejected = (latest.get(a) for a in OUTCOME_ACTIONS)
+    times = [s.at for s in (handled, checked) if s is not None]
+    after = list(event_photos(event).filter(uploaded_at__in=times).exclude(stage=PhotoStage.REPORT)) if times else []
+    return Outcome(
+        result=(rejected.note if rejected else handled.note if handled else ""),
+        handled_at=handled.at if handled else None,
+        check_note=checked.note if checked else "",
+        closed_at=event.closed_at,
+        rejected=event.state == EventState.REJECTED,
+        after_photos=sorted(after, key=lambda p: (p.stage != PhotoStage.HANDLING, p.uploaded_at)),
+    )

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from linli.areas.models import OrgUnit
 from linli.areas.selectors import CHILD_PATH_LENGTH, areas_counts_under, grid_list, org_unit_children, org_unit_top
 from linli.core.actor import Actor
-from linli.residents.selectors import household_counts_under, resident_counts_under, resident_total
+from linli.core.workbench import SearchQuery
+from linli.residents.domain import id_number_normalise, id_number_problem
+from linli.residents.selectors import household_counts_under, resident_counts_under
 
 
 @dataclass
@@ -86,9 +88,22 @@ def _row(unit: OrgUnit, counts: dict[str, dict[str, int]]) -> OrgRow:
     )
 
 
-def scope_summary(*, actor: Actor) -> dict:
-    return {
-        "units": list(org_unit_top(actor=actor)),
-        "grids": grid_list(actor=actor).count(),
-        "residents": resident_total(actor=actor),
-    }
+def search_query_parse(text: str) -> SearchQuery:
+    """Classify the header box's text once for every app: an 18-character ID number (checked:
+    a wrong check digit or birth date is said, not answered with "0 found"), other digits (a
+    case or event number, a phone), or words (a name, an address, a case number with letters)."""
+    text = text.strip()[:50]
+    normalised = id_number_normalise(text)
+    if len(normalised) == 18 and normalised[:17].isdigit():
+        problem = id_number_problem(normalised)
+        if problem:
+            return SearchQuery(text=text, kind="bad_id_number", id_number=normalised)
+        return SearchQuery(text=text, kind="id_number", id_number=normalised)
+    if text.replace("-", "").replace(" ", "").isdigit():
+        return SearchQuery(text=text, kind="digits")
+    return SearchQuery(text=text, kind="text")
+
+
+def id_number_problem_text(query: SearchQuery) -> tuple[str, str] | None:
+    """Why the ID number typed cannot be one, as (zh, en)."""
+    return id_number_problem(query.id_number) if query.kind == "bad_id_number" else None

@@ -284,6 +284,7 @@ class CareRowOut(Schema):
     last_visit: datetime | None
     due: date
     overdue: bool
+    status: str = Field(description="overdue, due_today or upcoming (overdue only after the due day has passed)")
 
 
 def _care_row(row) -> dict:
@@ -298,6 +299,7 @@ def _care_row(row) -> dict:
         "last_visit": row.last_visit,
         "due": row.due,
         "overdue": row.overdue,
+        "status": row.status,
     }
 
 
@@ -318,6 +320,7 @@ class PlanItemOut(Schema):
     reason: str = Field(description="care (a special-care member is due) or awareness (no visit in a year)")
     due: date
     overdue: bool
+    status: str = Field(description="overdue, due_today or upcoming")
     residents: list[str]
 
 

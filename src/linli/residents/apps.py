@@ -6,3 +6,9 @@ class ResidentsConfig(AppConfig):
     name = "linli.residents"
     label = "residents"
     verbose_name = _("Residents")
+
+    def ready(self) -> None:
+        from linli.core.workbench import workbench_register
+        from linli.residents.workbench import residents_search, visits_today
+
+        workbench_register("residents", order=30, today=visits_today, search=residents_search)

@@ -3,7 +3,7 @@ care-group visit intervals, and the field set each role may see (minimum necessi
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -114,6 +114,31 @@ DEFAULT_VISIT_INTERVAL_DAYS = {
     CareKind.COMMUNITY_CORRECTION: 30,
 }
 AWARENESS_PERIOD_DAYS = 365  # 百家情: a household counts as known when visited within a year
+# The plan's targets (十三): 百家情知晓率 at least 98 %, every special-care resident known (100 %).
+AWARENESS_TARGET = 0.98
+CARE_AWARENESS_TARGET = 1.0
+
+
+class VisitStatus(models.TextChoices):
+    OVERDUE = "overdue", _("Overdue")
+    DUE_TODAY = "due_today", _("Due today")
+    UPCOMING = "upcoming", _("Upcoming")
+
+
+def visit_due_on(*, last_visit: date | None, interval_days: int, joined_on: date | None, today: date) -> date:
+    """The one rule for when a special-care resident's next visit is due (care lists, the visit
+    plan, the workbench): one interval after the last visit; never visited, the day they joined
+    the group (a newcomer is due at once, a long-standing unvisited member is overdue)."""
+    if last_visit is not None:
+        return last_visit + timedelta(days=interval_days)
+    return min(joined_on or today, today)
+
+
+def visit_status(due: date, today: date) -> VisitStatus:
+    """Overdue only after the due day has passed: a visit due today is due today."""
+    if due < today:
+        return VisitStatus.OVERDUE
+    return VisitStatus.DUE_TODAY if due == today else VisitStatus.UPCOMING
 
 
 class ConsentScope(models.TextChoices):

@@ -24,10 +24,13 @@ from linli.residents.domain import (
     AWARENESS_PERIOD_DAYS,
     DEFAULT_VISIT_INTERVAL_DAYS,
     ResidentStatus,
+    VisitStatus,
     age_on,
     fields_for,
     id_number_normalise,
     revealable_for,
+    visit_due_on,
+    visit_status,
 )
 from linli.residents.models import (
     CareMembership,
@@ -269,11 +272,20 @@ class CareRow:
     interval_days: int
     last_visit: datetime | None
     due: date
-    overdue: bool
+    status: VisitStatus
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == VisitStatus.OVERDUE
+
+    @property
+    def due_today(self) -> bool:
+        return self.status == VisitStatus.DUE_TODAY
 
 
 def care_list(*, actor: Actor, kind: str = "", overdue_only: bool = False, today: date | None = None) -> list[CareRow]:
-    """Special-care residents in scope with their strictest visit rule, last visit and due date."""
+    """Special-care residents in scope with their strictest visit rule, last visit and due date
+    (`visit_due_on`, the one rule the visit plan and the workbench use too)."""
     today = today or timezone.localdate()
     rules = visit_rules()
     residents = resident_list(actor=actor).filter(IN_OPEN_CARE_GROUP)
@@ -281,7 +293,11 @@ def care_list(*, actor: Actor, kind: str = "", overdue_only: bool = False, today
         residents = residents.filter(care_memberships__kind=kind)
     rows = (
         residents.distinct()
-        .annotate(interval=_strictest_interval(rules), last_visit=_last_visit_subquery())
+        .annotate(
+            interval=_strictest_interval(rules),
+            joined=Min("care_memberships__started_on", filter=Q(care_memberships__ended_on__isnull=True)),
+            last_visit=_last_visit_subquery(),
+        )
         .select_related("household__building")
         .order_by("path", "name")
     )
@@ -289,11 +305,16 @@ def care_list(*, actor: Actor, kind: str = "", overdue_only: bool = False, today
     result = []
     for resident in rows:
         last = resident.last_visit
-        # never visited: due today; otherwise one interval after the last visit
-        due = timezone.localdate(last) + timedelta(days=resident.interval or 30) if last else today
-        overdue = last is None or due < today
-        if overdue or not overdue_only:
-            result.append(CareRow(resident, kinds.get(resident.pk, []), resident.interval, last, due, overdue))
+        interval = resident.interval or 30
+        due = visit_due_on(
+            last_visit=timezone.localdate(last) if last else None,
+            interval_days=interval,
+            joined_on=resident.joined,
+            today=today,
+        )
+        status = visit_status(due, today)
+        if status == VisitStatus.OVERDUE or not overdue_only:
+            result.append(CareRow(resident, kinds.get(resident.pk, []), interval, last, due, status))
     return result
 
 
@@ -315,13 +336,22 @@ class PlanItem:
     household: Household
     reason: str  # "care" (a special-care member is due) or "awareness" (not visited within a year)
     due: date
-    overdue: bool
+    status: VisitStatus
     residents: list[str]
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == VisitStatus.OVERDUE
+
+    @property
+    def due_today(self) -> bool:
+        return self.status == VisitStatus.DUE_TODAY
 
 
 def visit_plan(*, actor: Actor, today: date | None = None, horizon_days: int = 7) -> list[PlanItem]:
     """The households the actor should visit: special-care members due within `horizon_days`
-    (overdue first), then households nobody has visited within the awareness period."""
+    (overdue first), then households nobody has visited within the awareness period (due today:
+    the awareness rate counts them as unknown from now on)."""
     today = today or timezone.localdate()
     items: dict[int, PlanItem] = {}
     for row in care_list(actor=actor, today=today):
@@ -331,7 +361,7 @@ def visit_plan(*, actor: Actor, today: date | None = None, horizon_days: int = 7
         current = items.get(household.pk)
         names = ([*current.residents] if current else []) + [row.resident.name]
         due = min(row.due, current.due) if current else row.due
-        items[household.pk] = PlanItem(household, "care", due, due < today, names)
+        items[household.pk] = PlanItem(household, "care", due, visit_status(due, today), names)
     cutoff = timezone.now() - timedelta(days=AWARENESS_PERIOD_DAYS)
     unknown = (
         household_list(actor=actor)
@@ -340,8 +370,20 @@ def visit_plan(*, actor: Actor, today: date | None = None, horizon_days: int = 7
         .exclude(pk__in=list(items))[:200]
     )
     for household in unknown:
-        items[household.pk] = PlanItem(household, "awareness", today, True, [])
+        items[household.pk] = PlanItem(household, "awareness", today, VisitStatus.DUE_TODAY, [])
     return sorted(items.values(), key=lambda i: (i.reason != "care", i.due, i.household.path))
+
+
+def plan_counts(plan: list[PlanItem]) -> dict[str, int]:
+    """The workbench's numbers, from the visit plan itself so the two always agree: visits
+    overdue, due today, due later this week, and households not visited for a year."""
+    care = [i for i in plan if i.reason == "care"]
+    return {
+        "overdue": sum(1 for i in care if i.overdue),
+        "due_today": sum(1 for i in care if i.due_today),
+        "this_week": sum(1 for i in care if i.status == VisitStatus.UPCOMING),
+        "awareness": sum(1 for i in plan if i.reason == "awareness"),
+    }
 
 
 FIGURES = ("households", "residents", "households_visited", "care_residents", "care_visited", "complete_records")
@@ -497,6 +539,18 @@ def households_by_unit(*, under: str, length: int = 12) -> dict[str, int]:
         .annotate(unit=Substr("path", 1, length))
         .values("unit")
         .annotate(n=Count("pk", distinct=True))
+    )
+    return {row["unit"]: row["n"] for row in rows}
+
+
+def residents_by_unit(*, under: str, length: int) -> dict[str, int]:
+    """Active residents living in a household, per unit whose path is the first `length`
+    characters of theirs (6: district, 9: street): one grouped query."""
+    rows = (
+        Resident.objects.filter(under_path("path", under), status=ResidentStatus.ACTIVE, household__isnull=False)
+        .annotate(unit=Substr("path", 1, length))
+        .values("unit")
+        .annotate(n=Count("pk"))
     )
     return {row["unit"]: row["n"] for row in rows}
 

@@ -383,6 +383,27 @@ def resident_reveal(*, actor: Actor, resident: Resident, field_name: str, reason
     return unseal(getattr(resident, f"{field_name}_sealed"), context=f"resident.{field_name}")
 
 
+def resident_search_audit(*, actor: Actor, q: str, found: list) -> None:
+    """An exact search by ID or phone number is a look-up of a person: write who looked, for
+    which (masked) number and whom it found. Name and address searches are not logged."""
+    normalised = id_number_normalise(q)
+    if len(normalised) == 18 and normalised[:17].isdigit():
+        kind, masked = "id_number", mask_id_number(normalised)
+    else:
+        digits = q.replace("-", "").replace(" ", "")
+        if not (digits.isdigit() and len(digits) >= 7):
+            return
+        kind, masked = "phone", mask_phone(digits)
+    audit_record(
+        actor=actor,
+        action="resident.search_exact",
+        object_type="resident",
+        object_id=found[0].public_id if len(found) == 1 else "",
+        org_path=found[0].path if len(found) == 1 else "",
+        details={"by": kind, "masked": masked, "found": len(found)},
+    )
+
+
 def applicant_lookup(*, actor: Actor, id_number: str, purpose: str) -> ApplicantCard:
     """Find an applicant anywhere in the city by exact ID number for the service desk (全市通办):
     any community's window serves any resident. Exact match only (no browsing), masked card only,

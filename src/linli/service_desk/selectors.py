@@ -10,15 +10,17 @@ Everyone else gets the same 404 as for a case that does not exist.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Substr
-from django.utils import timezone
+from django.db.models.functions import Substr, TruncMonth
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from linli.accounts.domain import DESK_ACCEPT, DESK_SUPERVISE, DESK_VIEW, is_department_only
@@ -31,17 +33,24 @@ from linli.core.paths import under_path
 from linli.service_desk.domain import (
     APPLICANT_ACTIONS,
     DUE_SOON_WORKING_DAYS,
+    FORM_TYPES,
     HANDOFF_NEXT,
     OPEN_STATES,
+    PROGRESS_STEPS,
     RUNNING_STATES,
     CaseState,
+    Category,
+    FormFile,
+    GuideStep,
     Material,
     MaterialStatus,
+    Question,
     Transition,
     WorkCalendar,
     action_label,
     actions_from,
     parse_office_hours,
+    progress_position,
     transition_for,
 )
 from linli.service_desk.models import (
@@ -50,13 +59,17 @@ from linli.service_desk.models import (
     CaseRating,
     DeskDayFigures,
     FileHandoff,
+    MaterialsNotice,
     Rectification,
+    SearchSynonym,
     ServiceCase,
     ServiceItem,
     ServiceItemVersion,
+    ServiceWindow,
     WorkCalendarDay,
     WorkCalendarYear,
 )
+from linli.service_desk.search import Entry, Hit, Tier, index_entry, search
 
 # ---------------------------------------------------------------- work calendar
 
@@ -112,6 +125,163 @@ def current_version(code: str) -> ServiceItemVersion | None:
     version = item.current
     version.item = item  # the item is loaded already: spare the query when it is read
     return version
+
+
+# ---------------------------------------------------------------- catalogue search and guides
+# The search index of an item is computed once per version (versions never change) and kept in
+# this process; a catalogue edit makes a new version, which is indexed on its first search.
+_INDEX: dict[int, Entry] = {}
+INDEX_MAX = 20_000  # versions kept; past that the cache starts again (old versions are never searched)
+
+
+def _index_entry(item: ServiceItem) -> Entry:
+    version = item.current
+    entry = _INDEX.get(version.pk)
+    if entry is None:
+        if len(_INDEX) >= INDEX_MAX:
+            _INDEX.clear()
+        entry = index_entry(
+            key=item.code,
+            name=version.name,
+            name_en=version.name_en,
+            keywords=version.keywords,
+            theme_words=category_words(version.category),
+        )
+        _INDEX[version.pk] = entry
+    return entry
+
+
+@memo(3600)
+def category_words(category: str) -> tuple[str, ...]:
+    """A theme's names in Chinese and English, for searching by theme in either language."""
+    if category not in Category.values:
+        return ()
+    names = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            names.append(str(Category(category).label))
+    return tuple(names)
+
+
+@memo(60)
+def search_synonyms() -> dict[str, tuple[str, ...]]:
+    """The synonyms table (老人 → 高龄 养老 老年), memoised for a minute per process: an edit in
+    the admin reaches every search within the minute."""
+    return {term: tuple(words.split()) for term, words in SearchSynonym.objects.values_list("term", "synonyms")}
+
+
+@dataclass(frozen=True)
+class CatalogueRow:
+    item: ServiceItem
+    hit: Hit | None  # why the search found it (None when listed without a query)
+
+    @property
+    def matched_on_name(self) -> bool:
+        return self.hit is None or self.hit.tier >= Tier.NAME_SYNONYM
+
+
+@dataclass(frozen=True)
+class CatalogueTheme:
+    code: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class CatalogueResult:
+    rows: list[CatalogueRow]
+    themes: list[CatalogueTheme]  # every theme that has items, with its count
+    category: str  # the theme chosen ("" for all)
+
+    @property
+    def category_label(self) -> str:
+        return next((theme.label for theme in self.themes if theme.code == self.category), "")
+
+
+def catalogue_search(*, q: str = "", category: str = "") -> CatalogueResult:
+    """The public catalogue, filtered by theme and searched (names, keywords, synonyms, pinyin),
+    best first; without a query, in the catalogue's order. Two queries (plus the synonyms table
+    once a minute), whatever the size of the catalogue."""
+    category = category if category in Category.values else ""
+    items = item_list()
+    if category:
+        items = items.filter(current__category=category)
+    rows = [CatalogueRow(item, None) for item in items]
+    if q.strip():
+        by_code = {row.item.code: row.item for row in rows}
+        hits = search([_index_entry(row.item) for row in rows], q, search_synonyms())
+        rows = [CatalogueRow(by_code[hit.key], hit) for hit in hits]
+    counts = dict(
+        item_list().values_list("current__category").annotate(n=Count("id")).values_list("current__category", "n")
+    )
+    themes = [CatalogueTheme(c.value, str(c.label), counts[c.value]) for c in Category if counts.get(c.value)]
+    return CatalogueResult(rows, themes, category)
+
+
+@dataclass(frozen=True)
+class Guide:
+    """What a resident reads about an item, in the page's language where the catalogue has it."""
+
+    item: ServiceItem
+    version: ServiceItemVersion
+    materials: list[Material]
+    steps: list[GuideStep]
+    faq: list[Question]
+    forms: list[tuple[int, FormFile]]  # (number in the download link, form)
+    category_label: str
+
+
+def guide_get(*, code: str) -> Guide:
+    item = item_get(code=code)
+    version = item.current
+    return Guide(
+        item=item,
+        version=version,
+        materials=version_materials(version),
+        steps=[GuideStep(**step) for step in version.steps],
+        faq=[Question(**question) for question in version.faq],
+        forms=[(number, FormFile(**form)) for number, form in enumerate(version.forms, start=1)],
+        category_label=str(Category(version.category).label) if version.category else "",
+    )
+
+
+def catalogue_forms_dir() -> Path:
+    return Path(settings.DATA_DIR) / "catalogue-forms"
+
+
+SHIPPED_FORMS_DIR = Path(__file__).resolve().parent / "data" / "forms"
+UPLOADED_FORM_PREFIX = "upload/"
+FORM_NAME_RE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,79}$")
+
+
+def catalogue_form_path(file: str) -> Path | None:
+    """Where a form's file is: shipped with the catalogue data, or uploaded by an editor. Only a
+    plain name inside one of those two folders (no path may climb out), of an accepted type."""
+    uploaded = file.startswith(UPLOADED_FORM_PREFIX)
+    name = file.removeprefix(UPLOADED_FORM_PREFIX)
+    if not FORM_NAME_RE.match(name) or ".." in name or name.rpartition(".")[2] not in FORM_TYPES:
+        return None
+    path = (catalogue_forms_dir() if uploaded else SHIPPED_FORMS_DIR) / name
+    return path if path.is_file() else None
+
+
+@dataclass(frozen=True)
+class FormDownload:
+    path: Path
+    content_type: str
+    filename: str  # what the resident's browser saves it as: the form's name
+
+
+def item_form_get(*, code: str, number: int) -> FormDownload:
+    """A form of an item in the public catalogue, by its number on the guide; one 404 for a
+    missing item, form or file."""
+    guide = guide_get(code=code)
+    form = dict(guide.forms).get(number)
+    path = catalogue_form_path(form.file) if form else None
+    if path is None:
+        raise not_found("表格", "Form")
+    kind = path.suffix.lstrip(".")
+    return FormDownload(path, FORM_TYPES[kind], f"{form.name}.{kind}")
 
 
 def item_get(*, code: str, include_inactive: bool = False) -> ServiceItem:
@@ -229,38 +399,67 @@ def timeline_rows(case: ServiceCase) -> list[TimelineRow]:
 
 # ---------------------------------------------------------------- queues
 
-QUEUES = ("mine", "intake", "unit", "home", "due_soon", "overdue", "finished", "all")
+QUEUES = ("mine", "intake", "unit", "supplied", "home", "due_soon", "overdue", "finished", "all")
+
+
+def _queue_q(actor: Actor, queue: str, today: date) -> Q:
+    """The one rule for what each queue holds, shared by the queue list, its tab count and the
+    workbench: mine (owned or assigned and open), intake (online applications waiting at my
+    windows), unit (open cases my unit decides), supplied (a supplement came in; the review goes
+    on), home (visits to make for 上门办), due soon, overdue, finished, all."""
+    if queue == "mine":
+        return (Q(owner_id=actor.user_id) | Q(assignee_id=actor.user_id)) & Q(state__in=OPEN_STATES)
+    if queue == "intake":
+        return Q(state=CaseState.SUBMITTED)
+    if queue == "unit":
+        return _handled_by_q(actor) & Q(state__in=OPEN_STATES - {CaseState.SUBMITTED})
+    if queue == "supplied":
+        return _handled_by_q(actor) & Q(state=CaseState.IN_REVIEW, paused_days__gt=0)
+    if queue == "home":
+        return Q(channel="home", state__in=OPEN_STATES)
+    if queue == "due_soon":
+        horizon = work_calendar().add_working_days(today, DUE_SOON_WORKING_DAYS)
+        return Q(state__in=RUNNING_STATES, due_on__gte=today, due_on__lte=horizon)
+    if queue == "overdue":
+        return Q(state__in=RUNNING_STATES, due_on__lt=today)
+    if queue == "finished":
+        return Q(state__in=[CaseState.DELIVERED, CaseState.CLOSED, CaseState.RATED])
+    return Q()
 
 
 def case_queue(*, actor: Actor, queue: str, today: date | None = None, q: str = "") -> QuerySet[ServiceCase]:
-    """Staff queues: mine (owned or assigned and open), intake (online applications waiting at
-    my windows), unit (open cases my unit decides), home (visits to make for 上门办), due soon,
-    overdue, finished, all."""
+    """The cases of one staff queue (see `_queue_q`), most urgent first."""
     today = today or timezone.localdate()
-    cases = case_list(actor=actor)
-    if queue == "mine":
-        cases = cases.filter(Q(owner_id=actor.user_id) | Q(assignee_id=actor.user_id), state__in=OPEN_STATES)
-    elif queue == "intake":
-        cases = cases.filter(state=CaseState.SUBMITTED)
-    elif queue == "unit":
-        cases = cases.filter(_handled_by_q(actor), state__in=OPEN_STATES - {CaseState.SUBMITTED})
-    elif queue == "home":  # 上门办: the visits to make, soonest first
-        cases = cases.filter(channel="home", state__in=OPEN_STATES)
-    elif queue == "due_soon":
-        horizon = work_calendar().add_working_days(today, DUE_SOON_WORKING_DAYS)
-        cases = cases.filter(state__in=RUNNING_STATES, due_on__gte=today, due_on__lte=horizon)
-    elif queue == "overdue":
-        cases = cases.filter(state__in=RUNNING_STATES, due_on__lt=today)
-    elif queue == "finished":
-        cases = cases.filter(state__in=[CaseState.DELIVERED, CaseState.CLOSED, CaseState.RATED])
+    cases = case_list(actor=actor).filter(_queue_q(actor, queue, today))
     q = q.strip()
     if q:
         cases = cases.filter(Q(number__icontains=q) | Q(applicant_name=q) | Q(item_version__name__icontains=q))
     if queue == "home":
         return cases.order_by(F("home_visit_at").asc(nulls_last=True), "id")
-    if queue in {"due_soon", "overdue", "unit", "mine"}:
+    if queue in {"due_soon", "overdue", "unit", "mine", "supplied"}:
         return cases.order_by("due_on", "id")
     return cases.order_by("-submitted_at", "-id")
+
+
+def queue_counts(*, actor: Actor, queues: tuple[str, ...] = QUEUES, today: date | None = None) -> dict[str, int]:
+    """How many cases each queue holds, in one conditional aggregate (the tabs and the workbench)."""
+    today = today or timezone.localdate()
+    counts = {}
+    for queue in queues:
+        rule = _queue_q(actor, queue, today)
+        counts[queue] = Count("pk", filter=rule) if rule else Count("pk")
+    return case_list(actor=actor).aggregate(**counts)
+
+
+def cases_to_do(*, actor: Actor, today: date | None = None, limit: int = 5) -> list[ServiceCase]:
+    """The first open cases that are the actor's (owned, assigned, or decided by their unit) or,
+    for a supervisor, anything overdue in scope: overdue first, then by due date."""
+    today = today or timezone.localdate()
+    rule = _queue_q(actor, "mine", today) | _queue_q(actor, "unit", today)
+    if actor.has_perm(DESK_SUPERVISE):
+        rule |= _queue_q(actor, "overdue", today)
+    cases = case_list(actor=actor).filter(rule, state__in=OPEN_STATES - {CaseState.SUBMITTED})
+    return list(cases.order_by(F("due_on").asc(nulls_last=True), "id")[:limit])
 
 
 def _handled_by_q(actor: Actor) -> Q:
@@ -328,6 +527,11 @@ def rectification_list(*, actor: Actor, open_only: bool = True) -> QuerySet[Rect
     return items.order_by("due_on", "id")
 
 
+def rectification_counts(*, actor: Actor, today: date) -> dict[str, int]:
+    """Open rectifications in scope (each owes a follow-up call) and how many are past due."""
+    return rectification_list(actor=actor).aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+
+
 def rectification_get(*, actor: Actor, pk: int) -> Rectification:
     found = rectification_list(actor=actor, open_only=False).filter(pk=pk).first()
     if found is None:
@@ -353,6 +557,11 @@ class DeskFigures:
     @property
     def on_time_rate(self) -> float | None:
         return self.on_time / self.decided if self.decided else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        """Ratings of 'basically satisfied' or better (not one of the two lowest levels)."""
+        return (self.rated - self.bad) / self.rated if self.rated else None
 
 
 def desk_figures_by_child(
@@ -417,6 +626,90 @@ def desk_figures_of_unit(*, actor: Actor, unit, since: date | None = None, until
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: date  # the first day of the month
+    decided: int
+    on_time: int
+    rated: int
+    bad: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.decided if self.decided else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return (self.rated - self.bad) / self.rated if self.rated else None
+
+
+TREND_MONTHS = 12
+
+
+def desk_monthly_trend(*, actor: Actor, path: str, months: int = TREND_MONTHS) -> list[MonthFigures]:
+    """Cases decided (and on time) and ratings given per month under `path`, by the deciding
+    unit, for the last `months` months including this one (every month, empty ones as zeros).
+    Like the unit figures: whole past days from the stored day figures, the rest counted live;
+    at most six grouped queries whatever the period."""
+    if not actor.has_perm(DESK_SUPERVISE) or not actor.sees_path(path):
+        raise not_found("单位", "Unit")
+    today = timezone.localdate()
+    firsts = _month_starts(today, max(1, min(months, 36)))
+    since, until = _midnight(firsts[0]), _midnight(today + timedelta(days=1))
+    table: dict[date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    stored_from, stored_to = _stored_days(since, until)
+    if stored_from < stored_to:
+        rows = (
+            DeskDayFigures.objects.filter(under_path("handling_path", path), day__gte=stored_from, day__lt=stored_to)
+            .annotate(month=TruncMonth("day"))
+            .values("month")
+            .annotate(**{name: Sum(name) for name in ("decided", "on_time", "rated", "bad")})
+        )
+        for row in rows:
+            for name in ("decided", "on_time", "rated", "bad"):
+                table[_as_date(row["month"])][name] += row[name]
+    for start, end in _live_spans(since, until, stored_from, stored_to):
+        _add_live_months(table, path, start, end)
+    return [
+        MonthFigures(first, *(int(table[first][name]) for name in ("decided", "on_time", "rated", "bad")))
+        for first in firsts
+    ]
+
+
+def _month_starts(today: date, months: int) -> list[date]:
+    first = today.replace(day=1)
+    starts = [first]
+    for _month in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+        starts.append(first)
+    return starts[::-1]
+
+
+def _as_date(value) -> date:
+    return timezone.localtime(value).date() if isinstance(value, datetime) else value
+
+
+def _add_live_months(table, path: str, start: datetime, end: datetime) -> None:
+    decided = (
+        ServiceCase.objects.filter(under_path("handling_path", path), decided_at__gte=start, decided_at__lt=end)
+        .annotate(month=TruncMonth("decided_at"))
+        .values("month")
+        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(finished_on_time=True)))
+    )
+    for row in decided:
+        table[_as_date(row["month"])]["decided"] += row["n"]
+        table[_as_date(row["month"])]["on_time"] += row["on_time"]
+    ratings = (
+        CaseRating.objects.filter(under_path("handling_path", path), rated_at__gte=start, rated_at__lt=end)
+        .annotate(month=TruncMonth("rated_at"))
+        .values("month")
+        .annotate(n=Count("pk"), bad=Count("pk", filter=Q(score__lte=2)))
+    )
+    for row in ratings:
+        table[_as_date(row["month"])]["rated"] += row["n"]
+        table[_as_date(row["month"])]["bad"] += row["bad"]
 
 
 FIGURES_JOB = "desk_figures_refresh"
@@ -553,3 +846,116 @@ def figures_by_owner(*, actor: Actor, since: datetime, until: datetime) -> list[
         .order_by("mean", "-n")
     )
     return list(rows[:50])
+
+
+# ---------------------------------------------------------------- progress, receipts and notices
+
+
+@dataclass(frozen=True)
+class ProgressBarStep:
+    key: str
+    label: str
+    status: str  # done, current, todo or stopped
+
+
+@dataclass(frozen=True)
+class Progress:
+    steps: list[ProgressBarStep]
+    expected_on: date | None  # when the result is expected (promised, or estimated if accepted today)
+    estimated: bool  # True before acceptance: the clock has not started yet
+    finished_on: date | None
+
+
+def case_progress(case: ServiceCase, today: date | None = None) -> Progress:
+    """The step bar of an application and its expected completion date. Before acceptance the date
+    is an estimate (accepted today plus the promised working days); after, the promised due date
+    (moved on by a supplement's pause); once decided, the day it was decided. No queries beyond
+    the (memoised) work calendar."""
+    today = today or timezone.localdate()
+    index, stopped = progress_position(
+        case.state, accepted=case.accepted_at is not None, reviewed=case.assignee_id is not None
+    )
+    steps = [
+        ProgressBarStep(step.key, str(step.label), _step_status(i, index, stopped))
+        for i, step in enumerate(PROGRESS_STEPS)
+    ]
+    finished_on = timezone.localdate(case.decided_at) if case.decided_at else None
+    if stopped or finished_on:
+        return Progress(steps, None, False, finished_on)
+    if case.due_on:
+        return Progress(steps, case.due_on, False, None)
+    calendar = work_calendar()
+    return Progress(steps, calendar.due_on(today, case.item_version.promised_days), True, None)
+
+
+def _step_status(i: int, reached: int, stopped: bool) -> str:
+    if i != reached:
+        return "done" if i < reached else "todo"
+    if stopped:
+        return "stopped"
+    return "done" if i == len(PROGRESS_STEPS) - 1 else "current"
+
+
+def reapply_initial(previous: ServiceCase) -> dict:
+    """What a new application starts from when a withdrawn or refused one is applied for again:
+    the materials ticked before and the words written before."""
+    initial = {f"checklist.{key}": True for key, s in previous.checklist.items() if s == MaterialStatus.PROVIDED}
+    initial.update({f"checklist.{m.material_key}": True for m in case_materials(previous)})
+    if previous.answers.get("note"):
+        initial["note"] = previous.answers["note"]
+    return initial
+
+
+def carried_materials(previous: ServiceCase, version: ServiceItemVersion) -> list[CaseMaterial]:
+    """The previous case's photos that a new application of `version` will carry over."""
+    keys = {m.key for m in version_materials(version)}
+    return [m for m in case_materials(previous) if m.material_key in keys]
+
+
+def service_window(org_path: str) -> ServiceWindow | None:
+    return ServiceWindow.objects.filter(org_path=org_path[:12]).first()
+
+
+def receipt_available(case: ServiceCase) -> bool:
+    """受理回执 exists once a window accepted the case (not for one refused or withdrawn before)."""
+    return case.accepted_at is not None
+
+
+def notice_materials(notice: MaterialsNotice) -> list[Material]:
+    materials = {m.key: m for m in version_materials(notice.item_version)}
+    return [materials[key] for key in notice.missing if key in materials]
+
+
+def item_active(code: str) -> bool:
+    """Whether the item is still in the catalogue (so it can be applied for again)."""
+    return current_version(code) is not None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """受理回执: what the applicant takes home from the window — the case number to follow it by,
+    what was received, who decides and by when, and where to ask."""
+
+    case: ServiceCase
+    accepted_unit: str
+    handling_unit: str
+    accepted_by: str
+    window: ServiceWindow | None
+    lines: list[ChecklistLine]
+
+
+def case_receipt(case: ServiceCase) -> Receipt:
+    """The receipt of an accepted case (404 before acceptance: there is nothing to confirm yet)."""
+    if not receipt_available(case):
+        raise not_found("受理回执", "Acceptance receipt")
+    names = unit_names([case.accepted_path, case.handling_path])
+    accept = case.events.filter(action="accept").order_by("at", "id").first()
+    handling = case.handling_department.name if case.handling_department_id else names.get(case.handling_path, "")
+    return Receipt(
+        case=case,
+        accepted_unit=names.get(case.accepted_path, case.accepted_path),
+        handling_unit=handling,
+        accepted_by=accept.actor_name if accept else "",
+        window=service_window(case.accepted_path),
+        lines=checklist_lines(case.item_version, case.checklist),
+    )

@@ -1,39 +1,120 @@
-"""Template context shared by every page: elder mode and the role-aware navigation."""
+"""Template context shared by every page: elder mode and the role-aware navigation.
+
+The staff menu is grouped by module. A link is listed only when the actor can open the page it
+leads to (the permission, and for pages that need an org unit, a scope above a single grid), so
+no role meets a 404 from its own menu; `tests/test_staff_pages.py` walks every role's menu."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-ELDER_COOKIE = "linli_elder"
+from linli.accounts.domain import (
+    AUDIT_SEARCH,
+    CALENDAR_EDIT,
+    CATALOGUE_EDIT,
+    DESK_ACCEPT,
+    DESK_SUPERVISE,
+    DESK_VIEW,
+    FACILITY_VIEW,
+    GRID_REPORT,
+    GRID_VIEW,
+    ORGTREE_VIEW,
+    RESIDENTS_VIEW,
+    RESIDENTS_VISIT,
+)
 
+ELDER_COOKIE = "linli_elder"
+COMMUNITY_PATH_LENGTH = 12
+
+
+def _has_unit_scope(actor) -> bool:
+    """Pages about an org unit (rates) need a posting at a unit, not only at a grid."""
+    return any(len(path) <= COMMUNITY_PATH_LENGTH for path in actor.scope_paths)
+
+
+# (group label, [(permission or "" for every staff member, extra condition or None, url name, label)])
 STAFF_NAV = [
-    # (permission or "" for everyone with a posting, url name, label)
-    ("", "portal:staff-home", _("Home")),
-    ("orgtree.view", "portal:staff-org", _("Org tree")),
-    ("residents.view", "portal:residents:search", _("Residents")),
-    ("residents.view", "portal:residents:households", _("Households")),
-    ("residents.view", "portal:residents:care", _("Care lists")),
-    ("residents.visit", "portal:residents:plan", _("Visit plan")),
-    ("residents.view", "portal:residents:rates", _("Rates")),
-    ("desk.view", "portal:desk:queues", _("Service desk")),
-    ("desk.view", "portal:desk:rectifications", _("Rectifications")),
-    ("desk.supervise", "portal:desk:figures", _("Desk figures")),
-    ("desk.catalogue_edit", "portal:desk:catalogue", _("Catalogue")),
-    ("desk.calendar_edit", "portal:desk:calendar", _("Work calendar")),
-    ("grid.view", "portal:grid:board", _("Grid events")),
-    ("facility.view", "portal:facilities:registry", _("Facilities")),
-    ("audit.search", "portal:staff-audit", _("Audit log")),
+    (
+        _("Workbench"),
+        [
+            ("", None, "portal:staff-home", _("Today")),
+            ("", None, "portal:staff-inbox", _("Messages")),
+        ],
+    ),
+    (
+        _("Residents"),
+        [
+            (RESIDENTS_VIEW, None, "portal:residents:search", _("Find a resident")),
+            (RESIDENTS_VIEW, None, "portal:residents:households", _("Households")),
+            (RESIDENTS_VIEW, None, "portal:residents:care", _("Care lists")),
+            (RESIDENTS_VISIT, None, "portal:residents:plan", _("Visit plan")),
+            (RESIDENTS_VIEW, _has_unit_scope, "portal:residents:rates", _("Rates")),
+        ],
+    ),
+    (
+        _("Service desk"),
+        [
+            (DESK_VIEW, None, "portal:desk:queues", _("Case queues")),
+            (DESK_ACCEPT, None, "portal:desk:intake", _("New case at the window")),
+            (DESK_VIEW, None, "portal:desk:rectifications", _("Rectifications")),
+            (DESK_SUPERVISE, None, "portal:desk:figures", _("Desk figures")),
+            (CATALOGUE_EDIT, None, "portal:desk:catalogue", _("Catalogue")),
+            (CALENDAR_EDIT, None, "portal:desk:calendar", _("Work calendar")),
+        ],
+    ),
+    (
+        _("Grid events"),
+        [
+            (GRID_VIEW, None, "portal:grid:board", _("Event queues")),
+            (GRID_REPORT, None, "portal:grid:report", _("Report a problem")),
+            (GRID_VIEW, None, "portal:grid:map", _("Events map")),
+        ],
+    ),
+    (
+        _("Facilities"),
+        [
+            (FACILITY_VIEW, None, "portal:facilities:registry", _("Facilities")),
+            (FACILITY_VIEW, None, "portal:facilities:compliance", _("Standards")),
+        ],
+    ),
+    (
+        _("Administration"),
+        [
+            (ORGTREE_VIEW, None, "portal:staff-org", _("Org tree")),
+            (AUDIT_SEARCH, None, "portal:staff-audit", _("Audit log")),
+        ],
+    ),
 ]
+
+
+def staff_menu(actor, current_path: str) -> list[dict]:
+    """The groups and links this actor may open. The current page's link is the one whose URL is
+    the longest prefix of the path (a case page belongs to "Case queues", not to "Today")."""
+    groups = []
+    for label, entries in STAFF_NAV:
+        links = [
+            {"url": reverse(name), "label": link_label, "active": False}
+            for permission, condition, name, link_label in entries
+            if (not permission or actor.has_perm(permission)) and (condition is None or condition(actor))
+        ]
+        if links:
+            groups.append({"label": label, "links": links, "active": False})
+    current = max(
+        (link for group in groups for link in group["links"] if current_path.startswith(link["url"])),
+        key=lambda link: len(link["url"]),
+        default=None,
+    )
+    for group in groups:
+        for link in group["links"]:
+            if link is current:
+                link["active"] = group["active"] = True
+    return groups
 
 
 def shell(request):
     actor = getattr(request, "actor", None)
-    nav = []
-    if actor is not None and request.path.startswith("/staff/") and actor.is_authenticated:
-        nav = [
-            {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
-            for permission, name, label in STAFF_NAV
-            if not permission or actor.has_perm(permission)
-        ]
+    menu = []
+    if actor is not None and request.path.startswith("/staff/") and actor.is_authenticated and actor.is_staff_member:
+        menu = staff_menu(actor, request.path)
     perms_grid = {}
     if actor is not None and actor.is_authenticated:
         perms_grid = {
@@ -42,4 +123,4 @@ def shell(request):
             "categories": actor.has_perm("grid.route_edit"),
             "facility_edit": actor.has_perm("facility.edit"),
         }
-    return {"elder_mode": request.COOKIES.get(ELDER_COOKIE) == "1", "staff_nav": nav, "perms_grid": perms_grid}
+    return {"elder_mode": request.COOKIES.get(ELDER_COOKIE) == "1", "staff_menu": menu, "perms_grid": perms_grid}

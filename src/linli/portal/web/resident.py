@@ -1,12 +1,13 @@
 """Resident portal pages."""
 
 from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from linli.portal.web.context import ELDER_COOKIE
-from linli.portal.web.staff import login_page
+from linli.portal.web.staff import inbox_open, inbox_page, login_page
 
 
 def home(request):
@@ -36,3 +37,14 @@ def resident_login(request):
 def resident_logout(request):
     logout(request)
     return redirect("portal:home")
+
+
+@login_required(login_url="portal:login")
+def inbox(request):
+    """A resident's messages (accepted, supplement needed, decided, please rate, report answered)."""
+    return inbox_page(request, template="portal/resident/inbox.html")
+
+
+@login_required(login_url="portal:login")
+def inbox_message(request, pk: int):
+    return inbox_open(request, pk, fallback="portal:my-inbox")

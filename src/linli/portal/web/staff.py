@@ -4,19 +4,30 @@ from __future__ import annotations
 
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.accounts.domain import RESIDENTS_VIEW
+from linli.accounts.domain import DESK_ACCEPT, GRID_REPORT, RESIDENTS_VIEW, RESIDENTS_VISIT
 from linli.accounts.selectors import posting_list
 from linli.accounts.services import login_check
-from linli.areas.selectors import org_unit_ancestors, org_unit_get
-from linli.core.errors import DomainError
+from linli.areas.selectors import org_unit_ancestors, org_unit_get, org_unit_top
+from linli.core.errors import DomainError, not_found
+from linli.core.notify import inbox_mark_read, inbox_message_open, inbox_messages, inbox_unread_count
 from linli.core.selectors import audit_list
-from linli.portal.selectors import org_children_with_counts, scope_summary
-from linli.portal.web.forms import LoginForm
+from linli.core.workbench import search_groups, today_sections
+from linli.portal.audit_actions import action_choices, action_name
+from linli.portal.selectors import id_number_problem_text, org_children_with_counts, search_query_parse
+from linli.portal.web.forms import AuditFilterForm, LoginForm
 from linli.residents.selectors import pool_rates_by_child
+
+INBOX_PAGE = 30
+AUDIT_PAGE = 50
+INBOX_PREVIEW = 5
 
 
 def login_page(request, *, template: str, landing: str):
@@ -37,9 +48,9 @@ def staff_login(request):
     return login_page(request, template="portal/staff/login.html", landing="portal:staff-home")
 
 
-def safe_next(request) -> str:
+def safe_next(request, params=None) -> str:
     """The `next` parameter only when it points back into this site (no open redirect)."""
-    target = request.GET.get("next", "")
+    target = (params if params is not None else request.GET).get("next", "")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -55,15 +66,90 @@ def staff_logout(request):
 
 @login_required
 def staff_home(request):
+    """Today (工作台): every app's counts and first rows of what is this actor's to do now."""
     actor = request.actor
-    return render(
-        request,
-        "portal/staff/home.html",
-        {
-            "postings": posting_list(actor=actor),
-            "summary": scope_summary(actor=actor),
-        },
-    )
+    today = timezone.localdate()
+    context = {
+        "today": today,
+        "sections": today_sections(actor=actor, today=today),
+        "postings": posting_list(actor=actor),
+        "units": org_unit_top(actor=actor),
+        "messages_unread": inbox_messages(user_id=actor.user_id, unread_only=True)[:INBOX_PREVIEW],
+        "quick": _quick_actions(actor),
+    }
+    return render(request, "portal/staff/home.html", context)
+
+
+def _quick_actions(actor) -> list[dict]:
+    """The two or three things a worker starts from the home page, as big buttons."""
+    actions = [
+        (DESK_ACCEPT, "portal:desk:intake", _("New case at the window")),
+        (GRID_REPORT, "portal:grid:report", _("Report a problem")),
+        (RESIDENTS_VISIT, "portal:residents:visit-new", _("Record a visit")),
+    ]
+    return [{"url": reverse(name), "label": label} for perm, name, label in actions if actor.has_perm(perm)]
+
+
+# ---------------------------------------------------------------- inbox
+
+
+@login_required
+def staff_inbox(request):
+    return inbox_page(request, template="portal/staff/inbox.html")
+
+
+def inbox_page(request, *, template: str):
+    """The actor's own messages, 30 to a page, unread ones marked; staff and residents alike."""
+    messages_all = inbox_messages(user_id=request.actor.user_id)
+    page = Paginator(messages_all, INBOX_PAGE).get_page(request.GET.get("page"))
+    return render(request, template, {"page": page})
+
+
+@login_required
+def staff_inbox_open(request, pk: int):
+    return inbox_open(request, pk, fallback="portal:staff-inbox")
+
+
+def inbox_open(request, pk: int, *, fallback: str):
+    """Open a message: mark it read and go to what it is about (only a link on this site)."""
+    message = inbox_message_open(user_id=request.actor.user_id, pk=pk)
+    if message is None:
+        raise not_found("消息", "Message")
+    link = message.link
+    if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
+        return redirect(link)
+    return redirect(fallback)
+
+
+@require_POST
+@login_required
+def inbox_read_all(request):
+    """Mark every message read, then back to the page the button was on."""
+    inbox_mark_read(user_id=request.actor.user_id)
+    return redirect(safe_next(request, request.POST) or "portal:staff-inbox")
+
+
+@login_required
+def inbox_badge(request):
+    """The unread count for the header, fetched after the page (HTMX, every minute) so pages do
+    not pay a query for it and the number stays fresh while a worker keeps a page open."""
+    return render(request, "portal/_inbox_badge.html", {"unread": inbox_unread_count(request.actor.user_id)})
+
+
+# ---------------------------------------------------------------- search
+
+
+@login_required
+def staff_search(request):
+    """One box in the header: case and event numbers, ID numbers (exact, audited), names and
+    addresses, each app answering within the actor's scope. By POST, so an ID number never
+    lands in a URL."""
+    text = (request.POST.get("q") or request.GET.get("q") or "").strip()[:50]
+    query = search_query_parse(text)
+    problem = id_number_problem_text(query)
+    groups = search_groups(actor=request.actor, query=query) if text and not problem else []
+    context = {"q": text, "groups": groups, "problem": problem, "searched": bool(text)}
+    return render(request, "portal/staff/search.html", context, status=400 if problem else 200)
 
 
 @login_required
@@ -108,7 +194,13 @@ def _with_rates(actor, unit, rows):
 
 @login_required
 def staff_audit(request):
-    entries = audit_list(
-        actor=request.actor, action=request.GET.get("action", "")[:80], actor_name=request.GET.get("actor", "")[:150]
-    )[:200]
-    return render(request, "portal/staff/audit.html", {"entries": entries})
+    """The audit log in the auditor's scope, newest first, a page at a time: filtered by an action
+    picked by its name and by the account that acted; actions and the system shown in words."""
+    form = AuditFilterForm(request.GET, actions=action_choices())
+    refused = not form.is_valid()  # an action that is not one of the choices: said on the field
+    wanted = {} if refused else form.cleaned_data
+    entries = audit_list(actor=request.actor, action=wanted.get("action", ""), actor_name=wanted.get("actor", ""))
+    page = Paginator(entries.none() if refused else entries, AUDIT_PAGE).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.action_name = action_name(entry.action)
+    return render(request, "portal/staff/audit.html", {"form": form, "page": page}, status=400 if refused else 200)

@@ -1,0 +1,135 @@
+"""The staff workbench's registries: what each app contributes to "Today" (工作台) and to the one
+search box in the staff header.
+
+The portal sits above every app and renders the workbench, but it must not know any app's
+models. So each app registers, in its `AppConfig.ready()`, a *today* function (its counts and the
+first rows of what is the actor's to do now) and a *search* function (its answers to the header
+box). Both take the Actor and return plain dataclasses with translated text and links, built by
+the app's own scoped selectors. A function returns nothing for an actor it has nothing for, so a
+role sees only the sections of its work.
+
+Each today function must run in a small, fixed number of queries whatever the data size (one
+conditional aggregate for the counts, one query for the first rows): the home page pins the total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from linli.core.actor import Actor
+
+# how a count or row is shown: "" plain, "warn" due soon, "danger" overdue or returned
+TONES = ("", "info", "warn", "danger")
+FIRST_ROWS = 5  # rows shown under each section's counts
+
+
+@dataclass(frozen=True)
+class WorkCount:
+    """One number on the workbench, linking to the queue that lists exactly those items."""
+
+    key: str  # stable id, e.g. "desk.overdue" (tests and CSS hooks; never shown)
+    label: str
+    count: int
+    url: str
+    tone: str = ""
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    """One item to do now: what, where or for whom, when it is due."""
+
+    title: str
+    detail: str
+    url: str
+    due: date | None = None
+    due_label: str = ""
+    tone: str = ""
+
+
+@dataclass(frozen=True)
+class WorkSection:
+    key: str
+    title: str
+    counts: list[WorkCount]
+    rows: list[WorkRow] = field(default_factory=list)
+    more_url: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(c.count for c in self.counts)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    title: str
+    detail: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SearchGroup:
+    key: str
+    title: str
+    hits: list[SearchHit]
+    more_url: str = ""
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """The box's text, already classified once for every app (see `search_query_parse`)."""
+
+    text: str
+    kind: str  # "id_number", "bad_id_number", "digits", "text"
+    id_number: str = ""
+
+
+TodayFunction = Callable[[Actor, date], WorkSection | None]
+SearchFunction = Callable[[Actor, SearchQuery], SearchGroup | None]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    order: int
+    key: str
+    today: TodayFunction | None
+    search: SearchFunction | None
+
+
+_REGISTRY: dict[str, _Entry] = {}
+
+
+def workbench_register(
+    key: str, *, order: int, today: TodayFunction | None = None, search: SearchFunction | None = None
+) -> None:
+    """Called from an app's `ready()`. Registering the same key again replaces the entry (Django
+    may call `ready()` more than once in tests)."""
+    _REGISTRY[key] = _Entry(order, key, today, search)
+
+
+def _entries() -> list[_Entry]:
+    return sorted(_REGISTRY.values(), key=lambda e: (e.order, e.key))
+
+
+def today_sections(*, actor: Actor, today: date) -> list[WorkSection]:
+    """Every app's section for this actor, in registry order; apps with nothing for them are left out."""
+    sections = []
+    for entry in _entries():
+        if entry.today is None:
+            continue
+        section = entry.today(actor, today)
+        if section is not None:
+            sections.append(section)
+    return sections
+
+
+def search_groups(*, actor: Actor, query: SearchQuery) -> list[SearchGroup]:
+    groups = []
+    for entry in _entries():
+        if entry.search is None:
+            continue
+        group = entry.search(actor, query)
+        if group is not None and group.hits:
+            groups.append(group)
+    return groups
