@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import logging
+import math
 import random
 import re
 import time
@@ -123,6 +124,31 @@ def words(text: str) -> list[str]:
     """Search-mode words: 垃圾清运站 also gives 垃圾, 清运 — a report and its category's history
     rarely agree on the long compound."""
     return [w for w in _tokenizer().cut_for_search(text) if not w.isspace()]
+
+
+def similarities(text: str, others: Sequence[str]) -> list[float]:
+    """How much each of `others` says what `text` says, in [0, 1]: the cosine of TF-IDF vectors of
+    the router's words (punctuation dropped). The IDF comes from the texts compared, so a word
+    every nearby report uses (小区, 门口) counts for little and the problem's own words decide."""
+    docs = [[w for w in words(t) if any(ch.isalnum() for ch in w)] for t in (text, *others)]
+    n = len(docs)
+    seen_in = Counter(w for doc in docs for w in set(doc))
+
+    def vector(doc: list[str]) -> dict[str, float]:
+        return {w: (1 + math.log(c)) * (math.log((1 + n) / (1 + seen_in[w])) + 1) for w, c in Counter(doc).items()}
+
+    def norm(v: dict[str, float]) -> float:
+        return math.sqrt(sum(x * x for x in v.values()))
+
+    query = vector(docs[0])
+    query_norm = norm(query)
+    scores = []
+    for doc in docs[1:]:
+        other = vector(doc)
+        denominator = query_norm * norm(other)
+        dot = sum(x * other.get(w, 0.0) for w, x in query.items())
+        scores.append(dot / denominator if denominator else 0.0)
+    return scores
 
 
 def _as_given(tokens: list[str]) -> list[str]:

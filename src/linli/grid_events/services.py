@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
+import shutil
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -285,6 +287,8 @@ class ReportInput:
     channel: str = Channel.GRID_PATROL
     photos: list[PhotoUpload] = field(default_factory=list)
     not_duplicate: bool = False  # the reporter saw the proposed duplicates and says it is new
+    hold_photos: bool = False  # on proposing duplicates, keep the photos for the next submit (a form)
+    held_photos: str = ""  # the key of photos kept from the previous submit (`photos_hold`)
     reporter_name: str = ""
     contact: dict = field(default_factory=dict)  # Open311 email/phone/name; sealed
     open311_token: uuid.UUID | None = None
@@ -386,14 +390,23 @@ def event_report(*, actor: Actor, data: ReportInput) -> GridEvent:
     the router's suggestion when no category was chosen."""
     if not actor.has_perm(GRID_REPORT) and not actor.is_system:
         raise permission_denied()
+    added = bool(data.photos)
+    if data.held_photos:
+        data = replace(data, photos=photos_held(actor=actor, key=data.held_photos) + data.photos)
     place, category, problems = report_problems(data)
     if problems:
         raise validation_failed(problems)
-    if not data.not_duplicate:
-        near = duplicates_near(lat=place.lat, lng=place.lng, category_code=category.code if category else "")
-        if near:
-            raise _duplicates_error(near)
     suggestion, confidence = _suggest(data.description) if category is None else (None, None)
+    if not data.not_duplicate:
+        near = duplicates_near(
+            lat=place.lat,
+            lng=place.lng,
+            category_code=category.code if category else "",
+            text=data.description,
+            likely_category=suggestion.code if suggestion else "",
+        )
+        if near:
+            raise _duplicates_error(near, held=_photos_keep(actor, data, added) if data.hold_photos else None)
     if category is None and suggestion is not None and confidence >= settings.LINLI_ROUTER_MIN_CONFIDENCE:
         category = suggestion
     now = timezone.now()
@@ -447,10 +460,12 @@ def event_report(*, actor: Actor, data: ReportInput) -> GridEvent:
             text=Msg(f"新上报事件 {event.number}：{event.description[:40]}", f"New event {event.number} reported"),
             link=_link(event),
         )
+    if data.held_photos:
+        photos_release(actor=actor, key=data.held_photos)
     return event
 
 
-def _duplicates_error(near: list[GridEvent]) -> DomainError:
+def _duplicates_error(near: list[GridEvent], held: tuple[str, list[str]] | None = None) -> DomainError:
     listed = "、".join(e.number for e in near[:5])
     error = conflict(
         Msg(
@@ -471,6 +486,8 @@ def _duplicates_error(near: list[GridEvent]) -> DomainError:
             for e in near[:10]
         ]
     }
+    if held:
+        error.details["held_photos"], error.details["held_names"] = held
     return error
 
 
@@ -1120,6 +1137,85 @@ def photo_read(*, actor: Actor, event: GridEvent, photo: EventPhoto) -> bytes:
         details={"photo": str(photo.public_id)},
     )
     return data
+
+
+# ---------------------------------------------------------------- photos kept across the duplicate step
+
+HELD_PHOTOS_HOURS = 24
+HELD_KEY = re.compile(r"^[0-9a-f]{32}$")
+
+
+def held_photos_dir() -> Path:
+    return grid_photos_dir() / "held"
+
+
+def _photos_keep(actor: Actor, data: ReportInput, added: bool) -> tuple[str, list[str]] | None:
+    """Keep the photos of a report while its reporter looks at the similar events proposed: a
+    browser cannot put files back into a form. The previous key stands when nothing was added."""
+    if not data.photos or actor.user_id is None:
+        return None
+    if data.held_photos and not added:
+        return data.held_photos, [p.filename for p in data.photos]
+    key = photos_hold(actor=actor, photos=data.photos)
+    if data.held_photos:
+        photos_release(actor=actor, key=data.held_photos)
+    return key, [p.filename for p in data.photos]
+
+
+def photos_hold(*, actor: Actor, photos: list[PhotoUpload]) -> str:
+    """Sealed in a folder of their own for a day; the key works for this account only. Folders
+    older than a day are swept here, so a report never finished leaves nothing for long."""
+    _held_sweep()
+    key = secrets.token_hex(16)
+    folder = held_photos_dir() / f"{actor.user_id}-{key}"
+    folder.mkdir(parents=True)
+    for i, photo in enumerate(photos):
+        (folder / f"{i}.bin").write_bytes(seal_bytes(photo.data, context=f"grid.held:{folder.name}:{i}"))
+    (folder / "names.json").write_text(json.dumps([p.filename for p in photos]), encoding="utf-8")
+    return key
+
+
+def photos_held(*, actor: Actor, key: str) -> list[PhotoUpload]:
+    """The photos kept under `key` for this account; a key that expired (or is another
+    account's) is refused on the photos field."""
+    folder = _held_folder(actor, key)
+    if folder is None:
+        raise validation_failed(
+            [
+                FieldError(
+                    "photos",
+                    Msg("之前添加的照片已过期，请重新添加", "The photos added before have expired: add them again"),
+                )
+            ]
+        )
+    names = json.loads((folder / "names.json").read_text(encoding="utf-8"))
+    return [
+        PhotoUpload(name, unseal_bytes((folder / f"{i}.bin").read_bytes(), context=f"grid.held:{folder.name}:{i}"))
+        for i, name in enumerate(names)
+    ]
+
+
+def photos_release(*, actor: Actor, key: str) -> None:
+    folder = _held_folder(actor, key)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _held_folder(actor: Actor, key: str) -> Path | None:
+    if actor.user_id is None or not HELD_KEY.match(key or ""):
+        return None
+    folder = held_photos_dir() / f"{actor.user_id}-{key}"
+    return folder if (folder / "names.json").is_file() else None
+
+
+def _held_sweep() -> None:
+    folder = held_photos_dir()
+    if not folder.is_dir():
+        return
+    cutoff = timezone.now().timestamp() - HELD_PHOTOS_HOURS * 3600
+    for held in folder.iterdir():
+        if held.stat().st_mtime < cutoff:
+            shutil.rmtree(held, ignore_errors=True)
 
 
 # ================================================================ Open311 keys

@@ -432,6 +432,17 @@ def parse_time_limit(text: str) -> TimeLimit | None:
     return None
 
 
+def reference_note(text: str) -> str:
+    """A note of the reference catalogue in a reader's words: its research markers ("local": the
+    figure differs by place, "(typical)", "(unverified)") are for whoever maintains the data, and
+    reached residents as "年满80周岁（标准分档 local）"."""
+    text = re.sub(r"\s*\(typical\)", "（常见标准，以当地规定为准）", text)
+    text = re.sub(r"\s*\((?:unverified|secondary)\)", "", text)
+    text = re.sub(r"\s+local\s*）", "，以当地规定为准）", text)
+    text = re.sub(r"\s+local\b", "（以当地规定为准）", text)
+    return text.strip()
+
+
 def materials_from_text(text: str) -> list[Material]:
     """Split a reference materials cell ("申请书；身份证、户口簿；…") into a checklist."""
     materials: list[Material] = []

@@ -69,6 +69,7 @@ from linli.service_desk.domain import (
     is_bad_rating,
     materials_from_text,
     parse_time_limit,
+    reference_note,
     transition_for,
 )
 from linli.service_desk.models import (
@@ -373,7 +374,7 @@ def _reference_item(row: dict, by_seq: dict[str, dict]) -> tuple[ItemInput | Non
         legal_days=legal_days,
         limits_verified=bool(promised and promised.verified),
         conditions="；".join(
-            filter(None, [(row.get("community_role") or "").strip(), (row.get("notes") or "").strip()])
+            filter(None, [(row.get("community_role") or "").strip(), reference_note(row.get("notes") or "")])
         ),
         materials=[m.as_dict() for m in materials_from_text(materials_text)],
         source=(row.get("source_or_status") or "").strip()[:2000],

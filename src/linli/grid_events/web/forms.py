@@ -49,6 +49,7 @@ class ReportForm(forms.Form):
     lng = forms.FloatField(required=False, widget=forms.HiddenInput)
     photos = PhotosField(label=_("Photos"), required=False)
     not_duplicate = forms.BooleanField(label=_("This is a different problem: report it anyway"), required=False)
+    held_photos = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
 
     def __init__(self, *args, categories=(), buildings=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,7 +30,7 @@ from linli.areas.selectors import building_list, departments_at, map_centre
 from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.core.web import staff_page
-from linli.grid_events.domain import TRANSITIONS, Warning
+from linli.grid_events.domain import TRANSITIONS, EventState, Warning
 from linli.grid_events.selectors import (
     DEPARTMENT_QUEUES,
     QUEUES,
@@ -155,20 +155,27 @@ def report(request):
     for b in buildings:
         b.name_with_grid = f"{b.grid.name} {b.name}"
     form = ReportForm(request.POST or None, request.FILES or None, categories=category_list(), buildings=buildings)
-    duplicates = []
+    duplicates, held = [], {"key": request.POST.get("held_photos", "")[:32], "names": []}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             event = event_report(actor=request.actor, data=_report_input(data))
         except DomainError as error:
-            duplicates = error.details.get("duplicates", [])
+            duplicates = _similar_rows(error.details.get("duplicates", []))
+            if "held_photos" in error.details:
+                held = {"key": error.details["held_photos"], "names": error.details["held_names"]}
             if not duplicates:
                 add_domain_errors(form, error, {"building_id": "building"})
         else:
             messages.success(request, _("Reported as %(number)s.") % {"number": event.number})
             return redirect("portal:grid:event", number=event.number)
-    context = {"form": form, "duplicates": duplicates, "map": map_settings(request.actor)}
+    context = {"form": form, "duplicates": duplicates, "held": held, "map": map_settings(request.actor)}
     return render(request, "grid_events/staff/report.html", context, status=400 if form.errors or duplicates else 200)
+
+
+def _similar_rows(duplicates: list[dict]) -> list[dict]:
+    """The proposed events with their state in the reader's words."""
+    return [{**d, "state_label": EventState(d["state"]).label} for d in duplicates]
 
 
 def _report_input(data: dict) -> ReportInput:
@@ -182,6 +189,8 @@ def _report_input(data: dict) -> ReportInput:
         building_id=data.get("building") or "",
         photos=data.get("photos") or [],
         not_duplicate=data.get("not_duplicate", False),
+        hold_photos=True,  # a browser cannot put the files back if similar events are proposed
+        held_photos=data.get("held_photos") or "",
     )
 
 
