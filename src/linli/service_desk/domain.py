@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.domain import DESK_ACCEPT, DESK_APPLY, DESK_DECIDE
@@ -384,6 +385,7 @@ class Material:
     original: bool = False  # original to be seen (else a copy)
     pool_held: bool = False  # 免提交: the pool already holds it
     deferrable: bool = False  # 容缺: may be promised for later when the item allows it
+    name_en: str = ""  # the English name, shown on English pages (Chinese where missing)
 
     def as_dict(self) -> dict:
         return {
@@ -393,7 +395,99 @@ class Material:
             "original": self.original,
             "pool_held": self.pool_held,
             "deferrable": self.deferrable,
+            "name_en": self.name_en,
         }
+
+    @property
+    def label(self) -> str:
+        return in_page_language(self.name, self.name_en)
+
+
+def in_page_language(zh: str, en: str) -> str:
+    """The English text on an English page when there is one, the Chinese text otherwise."""
+    return en if en and (get_language() or "").startswith("en") else zh
+
+
+# ---------------------------------------------------------------- catalogue themes and guides
+class Category(models.TextChoices):
+    """Themes residents look for, not the legal item types: 高龄津贴 is a benefit (给付) legally,
+    but a family looks for it under elderly care."""
+
+    SOCIAL_ASSISTANCE = "social_assistance", _("Social assistance")
+    ELDERLY = "elderly", _("Elderly care")
+    DISABILITY = "disability", _("Disability services")
+    CHILDREN = "children", _("Children")
+    EMPLOYMENT = "employment", _("Jobs and business start-up")
+    SOCIAL_INSURANCE = "social_insurance", _("Pension and medical insurance")
+    FAMILY = "family", _("Births and family planning")
+    VETERANS = "veterans", _("Veterans")
+    RESIDENCE = "residence", _("Residence and housing")
+    LEGAL = "legal", _("Disputes and legal aid")
+    CERTIFICATES = "certificates", _("Certificates")
+
+
+# A contact phone: digits, with optional area code, hyphens, spaces or an extension.
+PHONE_RE = re.compile(r"^[0-9][0-9 \-]{2,18}[0-9](?:\s*(?:转|ext\.?)\s*[0-9]{1,6})?$")
+GUIDE_STEPS_MAX = 20
+GUIDE_TEXT_MAX = 1000
+
+
+@dataclass(frozen=True)
+class GuideStep:
+    name: str
+    name_en: str = ""
+
+    @property
+    def label(self) -> str:
+        return in_page_language(self.name, self.name_en)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A common question of a guide (常见问题) with its answer."""
+
+    q: str
+    a: str
+    q_en: str = ""
+    a_en: str = ""
+
+    # Both halves in English or both in Chinese: never an English question with a Chinese answer.
+    @property
+    def question(self) -> str:
+        return in_page_language(self.q, self.q_en if self.a_en else "")
+
+    @property
+    def answer(self) -> str:
+        return in_page_language(self.a, self.a_en if self.q_en else "")
+
+
+@dataclass(frozen=True)
+class FormFile:
+    """A blank or sample form residents may download: a file shipped with the catalogue data
+    (`file` is a bare name) or uploaded by a catalogue editor (`file` is `upload/<sha256>.<ext>`)."""
+
+    name: str
+    file: str
+    name_en: str = ""
+
+    @property
+    def label(self) -> str:
+        return in_page_language(self.name, self.name_en)
+
+    @property
+    def kind(self) -> str:
+        return self.file.rpartition(".")[2].upper()
+
+
+# Forms residents download: PDF, Word and Excel. Word and Excel files are ZIP archives; the part
+# inside names which one it is.
+FORM_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+FORM_ZIP_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+FORM_MAX_BYTES = 5 * 1024 * 1024
 
 
 # Materials the resident pool already holds for a registered resident: ID card data and the

@@ -6,6 +6,7 @@ from linli.core.ids import uuid7
 from linli.service_desk.domain import (
     OPEN_STATES,
     CaseState,
+    Category,
     Channel,
     DecidingLevel,
     Decision,
@@ -17,6 +18,7 @@ from linli.service_desk.domain import (
     RatingLevel,
     RectificationState,
     RectificationVerdict,
+    in_page_language,
 )
 
 
@@ -94,6 +96,16 @@ class ServiceItemVersion(models.Model):
     fee = models.CharField(_("fee"), max_length=100, blank=True)
     retention_years = models.PositiveSmallIntegerField(_("archive retention (years)"), default=10)
     source = models.TextField(_("source"), blank=True)
+    # What residents search and read (the guide): a theme, words people use for it, the steps,
+    # the legal basis, common questions, a phone number and forms to download.
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    category = models.CharField(_("theme"), max_length=32, choices=Category.choices, blank=True)
+    keywords = models.CharField(_("keywords"), max_length=500, blank=True)
+    steps = models.JSONField(_("steps"), default=list, blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    faq = models.JSONField(_("common questions"), default=list, blank=True)
+    phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    forms = models.JSONField(_("forms to download"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.CharField(_("created by"), max_length=150)
 
@@ -105,6 +117,28 @@ class ServiceItemVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
+
+    @property
+    def title(self) -> str:
+        """The name in the page's language (Chinese where no English name was given)."""
+        return in_page_language(self.name, self.name_en)
+
+
+class SearchSynonym(models.Model):
+    """Words residents type for what the catalogue calls otherwise (老人 → 高龄 养老 老年): the
+    catalogue search also looks for the synonyms. Edited in the admin; seeded from
+    `data/search_synonyms.csv`."""
+
+    term = models.CharField(_("word"), max_length=20, unique=True)
+    synonyms = models.CharField(_("also look for"), max_length=200, help_text=_("Separated by spaces"))
+
+    class Meta:
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.synonyms}"
 
 
 class CaseNumberCounter(models.Model):

@@ -9,7 +9,9 @@ import csv
 import hashlib
 import io
 import json
+import re
 import shutil
+import zipfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from linli.accounts.domain import CALENDAR_EDIT, CATALOGUE_EDIT, DESK_ACCEPT, DESK_APPLY, DESK_DECIDE
 from linli.areas.domain import DepartmentKind
@@ -39,11 +41,16 @@ from linli.service_desk.domain import (
     DECISION_WORDS,
     DEFAULT_PROMISED_DAYS,
     DUE_SOON_WORKING_DAYS,
+    FORM_MAX_BYTES,
+    FORM_ZIP_PARTS,
+    GUIDE_STEPS_MAX,
+    GUIDE_TEXT_MAX,
     HANDOFF_HOLDER,
     HANDOFF_NEXT,
     LEVEL_PATH_LENGTH,
     NOTICES,
     OPEN_STATES,
+    PHONE_RE,
     RATING_INVITE_AFTER_DAYS,
     RESIDENT_CHANNELS,
     RUNNING_STATES,
@@ -51,6 +58,7 @@ from linli.service_desk.domain import (
     UPLOAD_MAX_BYTES,
     UPLOAD_TYPES,
     CaseState,
+    Category,
     Channel,
     DecidingLevel,
     Decision,
@@ -91,7 +99,10 @@ from linli.service_desk.models import (
 )
 from linli.service_desk.selectors import (
     FIGURES_JOB,
+    UPLOADED_FORM_PREFIX,
     case_path_for,
+    catalogue_form_path,
+    catalogue_forms_dir,
     current_version,
     is_applicant,
     may_act,
@@ -176,6 +187,15 @@ class ItemInput:
     fee: str = ""
     retention_years: int = 10
     source: str = ""
+    # the guide: English name, theme, search words, steps, legal basis, questions, phone, forms
+    name_en: str = ""
+    category: str = ""
+    keywords: str = ""
+    steps: list[dict] = field(default_factory=list)
+    legal_basis: str = ""
+    faq: list[dict] = field(default_factory=list)
+    phone: str = ""
+    forms: list[dict] = field(default_factory=list)
 
     def content(self) -> dict:
         values = dict(self.__dict__)
@@ -216,7 +236,78 @@ def item_input_problems(data: ItemInput) -> list[FieldError]:
         bad("materials", "每项材料须有唯一编号和名称", "every material needs a unique key and a name")
     if not 1 <= data.retention_years <= 100:
         bad("retention_years", "档案保存年限应在 1–100 年之间", "retention must be 1–100 years")
+    problems.extend(guide_problems(data))
     return problems
+
+
+def guide_problems(data: ItemInput) -> list[FieldError]:
+    """What residents read about an item: a known theme, a dialable phone number, steps and
+    questions of sensible length, and forms whose files the catalogue holds."""
+    problems: list[FieldError] = []
+
+    def bad(name: str, zh: str, en: str) -> None:
+        problems.append(FieldError(name, Msg(zh, en)))
+
+    if len(data.name_en) > 200:
+        bad("name_en", "英文名称最多 200 个字符", "the English name is at most 200 characters")
+    if data.category and data.category not in Category.values:
+        bad("category", f"未知的事项分类「{data.category}」", f"unknown theme {data.category!r}")
+    if len(data.keywords) > 500:
+        bad("keywords", "关键词最多 500 个字符", "keywords are at most 500 characters")
+    if data.phone and not PHONE_RE.match(data.phone):
+        bad("phone", f"咨询电话「{data.phone}」不是有效号码", f"contact phone {data.phone!r} is not a phone number")
+    if len(data.steps) > GUIDE_STEPS_MAX or not all(str(s.get("name", "")).strip() for s in data.steps):
+        bad("steps", f"办理流程最多 {GUIDE_STEPS_MAX} 步，每步须有名称", f"at most {GUIDE_STEPS_MAX} steps, each named")
+    if not all(str(q.get("q", "")).strip() and str(q.get("a", "")).strip() for q in data.faq):
+        bad("faq", "每个常见问题须有问题和回答", "every common question needs a question and an answer")
+    texts = [data.legal_basis, *(str(v) for q in data.faq for v in q.values())]
+    if any(len(text) > GUIDE_TEXT_MAX for text in texts):
+        bad("faq", f"设定依据和每个问答最多 {GUIDE_TEXT_MAX} 个字符", f"texts are at most {GUIDE_TEXT_MAX} characters")
+    for form in data.forms:
+        if not str(form.get("name", "")).strip() or catalogue_form_path(str(form.get("file", ""))) is None:
+            bad("forms", f"表格文件「{form.get('file', '')}」不存在", f"form file {form.get('file', '')!r} not found")
+    return problems
+
+
+# ---------------------------------------------------------------- forms to download
+
+
+def form_file_type(data: bytes) -> str | None:
+    """The extension (pdf, docx, xlsx) the content is, judged by the content, never the name."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile:
+            return None
+        return next((kind for kind, part in FORM_ZIP_PARTS.items() if part in names), None)
+    return None
+
+
+def catalogue_form_store(*, actor: Actor, name: str, name_en: str, data: bytes) -> dict:
+    """Keep a form a catalogue editor uploaded (named by its content's hash, so the same file is
+    kept once) and return its entry for an item's `forms`; saving the item makes it visible."""
+    _require(actor, CATALOGUE_EDIT)
+    kind = form_file_type(data)
+    problem = None
+    if not data:
+        problem = Msg("文件是空的", "The file is empty")
+    elif len(data) > FORM_MAX_BYTES:
+        problem = Msg("表格文件不能超过 5 MB", "A form file must be at most 5 MB")
+    elif kind is None:
+        problem = Msg("只接受 PDF、Word（docx）或 Excel（xlsx）表格", "Only PDF, Word (docx) or Excel (xlsx) forms")
+    elif not name.strip() or len(name) > 100:
+        problem = Msg("请填写表格名称（最多 100 个字符）", "Give the form a name (at most 100 characters)")
+    if problem:
+        raise validation_failed([FieldError("form_file", problem)])
+    stored = f"{hashlib.sha256(data).hexdigest()}.{kind}"
+    folder = catalogue_forms_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / stored).exists():
+        (folder / stored).write_bytes(data)
+    audit_record(actor=actor, action="catalogue.form", object_type="catalogue_form", object_id=stored, details={})
+    return {"name": name.strip(), "name_en": name_en.strip(), "file": UPLOADED_FORM_PREFIX + stored}
 
 
 def _normalised_materials(materials: list[dict]) -> list[dict]:
@@ -228,6 +319,7 @@ def _normalised_materials(materials: list[dict]) -> list[dict]:
             original=bool(m.get("original", False)),
             pool_held=bool(m.get("pool_held", False)),
             deferrable=bool(m.get("deferrable", False)),
+            name_en=str(m.get("name_en", "")).strip(),
         ).as_dict()
         for m in materials
     ]
@@ -299,6 +391,35 @@ REFERENCE_COLUMNS = [
     "required_materials",
 ]
 ITEM_CODE_PREFIX = "SQ"
+# Chinese headers a district may use instead of the reference file's English ones.
+CHINESE_HEADERS = {
+    "序号": "seq",
+    "事项名称": "item_name",
+    "英文名称": "item_name_en",
+    "分类": "category",
+    "主题分类": "category",
+    "关键词": "keywords",
+    "事项类型代码": "item_type_code",
+    "事项类型": "item_type",
+    "责任部门": "responsible_dept",
+    "实施主体": "responsible_dept",
+    "社区职责": "community_role",
+    "承诺时限": "promised_time_limit",
+    "法定时限": "legal_time_limit",
+    "申请材料": "required_materials",
+    "英文申请材料": "required_materials_en",
+    "备注": "notes",
+    "来源": "source_or_status",
+    "办理流程": "steps",
+    "英文办理流程": "steps_en",
+    "设定依据": "legal_basis",
+    "常见问题": "faq",
+    "英文常见问题": "faq_en",
+    "咨询电话": "phone",
+    "表格下载": "forms",
+}
+STEP_SPLIT_RE = re.compile(r"\s*(?:→|->|；|;)\s*")
+LIST_SPLIT_RE = re.compile(r"\s*[；;]\s*")
 
 
 @dataclass
@@ -316,6 +437,8 @@ def catalogue_import(*, actor: Actor, text: str) -> CatalogueImportResult:
     than an item (no item type) is skipped with a note."""
     _require(actor, CATALOGUE_EDIT)
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if reader.fieldnames:
+        reader.fieldnames = [CHINESE_HEADERS.get(name.strip(), name.strip()) for name in reader.fieldnames]
     missing = [c for c in REFERENCE_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise validation_failed(
@@ -328,6 +451,10 @@ def catalogue_import(*, actor: Actor, text: str) -> CatalogueImportResult:
         data, problem = _reference_item(row, by_seq)
         if data is None:
             result.skipped.append((line, problem))
+            continue
+        guide_problem = _reference_guide(row, data)
+        if guide_problem:
+            result.rejected.append((line, guide_problem))
             continue
         try:
             version, changed = item_version_save(actor=actor, data=data)
@@ -380,6 +507,77 @@ def _reference_item(row: dict, by_seq: dict[str, dict]) -> tuple[ItemInput | Non
         source=(row.get("source_or_status") or "").strip()[:2000],
     )
     return data, Msg("", "")
+
+
+def _reference_guide(row: dict, data: ItemInput) -> Msg | None:
+    """Fill the guide columns of a reference row into `data`; a problem comes back as the row's
+    reason (English lists that do not pair with the Chinese ones, an unknown theme)."""
+    cell = {key: (value or "").strip() for key, value in row.items() if isinstance(key, str)}
+    data.name_en = cell.get("item_name_en", "")
+    data.keywords = cell.get("keywords", "")
+    data.legal_basis = cell.get("legal_basis", "")
+    data.phone = cell.get("phone", "")
+    category = cell.get("category", "")
+    data.category = _category_code(category)
+    if category and not data.category:
+        return Msg(f"未知的事项分类「{category}」", f"unknown theme {category!r}")
+    names_en = [n for n in LIST_SPLIT_RE.split(cell.get("required_materials_en", "")) if n]
+    if names_en and len(names_en) != len(data.materials):
+        return Msg(
+            f"英文材料 {len(names_en)} 项，中文材料 {len(data.materials)} 项，应一一对应",
+            f"{len(names_en)} English materials for {len(data.materials)} Chinese ones; they must pair",
+        )
+    for material, name_en in zip(data.materials, names_en, strict=False):
+        material["name_en"] = name_en
+    steps, problem = _paired(cell.get("steps", ""), cell.get("steps_en", ""), STEP_SPLIT_RE, "办理流程", "steps")
+    if problem:
+        return problem
+    data.steps = [{"name": zh, "name_en": en} for zh, en in steps]
+    pairs, problem = _paired(cell.get("faq", ""), cell.get("faq_en", ""), re.compile(r"\s*\|\s*"), "常见问题", "faq")
+    if problem:
+        return problem
+    data.faq = []
+    for zh, en in pairs:
+        q, mark, a = zh.partition("？")
+        q_en, mark_en, a_en = en.partition("?")
+        if not mark or not a.strip() or (en and (not mark_en or not a_en.strip())):
+            return Msg(
+                f"常见问题「{zh[:20]}」应写成“问题？回答”", f"common question {zh[:20]!r} must read 'question? answer'"
+            )
+        data.faq.append({"q": q + mark, "a": a.strip(), "q_en": q_en + mark_en if en else "", "a_en": a_en.strip()})
+    data.forms = []
+    for entry in LIST_SPLIT_RE.split(cell.get("forms", "")):
+        if entry:
+            file, _bar, names = entry.partition("|")
+            name, _bar, name_en = names.partition("|")
+            data.forms.append({"name": name.strip() or file.strip(), "name_en": name_en.strip(), "file": file.strip()})
+    return None
+
+
+def _category_code(text: str) -> str:
+    """A theme given by its code (elderly) or its Chinese or English name (养老服务)."""
+    if text in Category.values:
+        return text
+    for choice in Category:
+        names = set()
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                names.add(str(choice.label).lower())
+        if text.lower() in names:
+            return choice.value
+    return ""
+
+
+def _paired(zh_text: str, en_text: str, split: re.Pattern, zh_name: str, en_name: str):
+    """Split a Chinese cell and its English cell alike; the English may be empty (shown in Chinese)."""
+    zh = [part for part in split.split(zh_text) if part]
+    en = [part for part in split.split(en_text) if part]
+    if en and len(en) != len(zh):
+        return [], Msg(
+            f"英文{zh_name} {len(en)} 项，中文 {len(zh)} 项，应一一对应",
+            f"{len(en)} English {en_name} for {len(zh)} Chinese ones; they must pair",
+        )
+    return list(zip(zh, en or [""] * len(zh), strict=True)), None
 
 
 # ================================================================ routing and numbering

@@ -7,6 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.service_desk.domain import (
+    FORM_MAX_BYTES,
+    Category,
     Channel,
     DecidingLevel,
     Decision,
@@ -172,6 +174,8 @@ def materials_to_text(materials: list[dict]) -> str:
             )
             if on
         ]
+        if m.get("name_en"):
+            flags.append(f"en: {m['name_en']}")
         lines.append(" | ".join([m["name"], *flags]))
     return "\n".join(lines)
 
@@ -186,6 +190,8 @@ def materials_from_lines(text: str, previous: list[dict]) -> list[dict]:
         parts = [p.strip() for p in line.split("|")]
         if not parts[0]:
             continue
+        name_en = next((p[3:].strip() for p in parts[1:] if p.lower().startswith("en:")), "")
+        parts = [p for p in parts if not p.lower().startswith("en:")]
         unknown = [p for p in parts[1:] if p and p not in MATERIAL_FLAGS]
         if unknown:
             raise forms.ValidationError(
@@ -208,9 +214,50 @@ def materials_from_lines(text: str, previous: list[dict]) -> list[dict]:
                 "original": "original" in flags,
                 "pool_held": "pool_held" in flags,
                 "deferrable": "deferrable" in flags,
+                "name_en": name_en,
             }
         )
     return materials
+
+
+def pairs_to_text(rows: list[dict], zh: str, en: str) -> str:
+    """Guide lines for editing: `中文 | English` a line (steps, forms)."""
+    return "\n".join(" | ".join(filter(None, [row[zh], row.get(en, "")])) for row in rows)
+
+
+def pairs_from_lines(text: str) -> list[tuple[str, str]]:
+    pairs = []
+    for line in text.splitlines():
+        zh, _bar, en = line.partition("|")
+        if zh.strip():
+            pairs.append((zh.strip(), en.strip()))
+    return pairs
+
+
+def forms_to_text(rows: list[dict]) -> str:
+    return "\n".join(" | ".join(filter(None, [f["file"], f["name"], f.get("name_en", "")])) for f in rows)
+
+
+def faq_to_text(faq: list[dict]) -> str:
+    return "\n".join(
+        " | ".join(filter(None, [q["q"] + q["a"], q.get("q_en", "") + " " + q.get("a_en", "")])).strip() for q in faq
+    )
+
+
+def faq_from_lines(text: str) -> list[dict]:
+    """One question a line: `问题？回答 | Question? Answer` (the English half may be left out)."""
+    faq = []
+    for number, (zh, en) in enumerate(pairs_from_lines(text), start=1):
+        q, mark, a = zh.partition("？")
+        q_en, mark_en, a_en = en.partition("?")
+        if not mark or not a.strip() or (en and (not mark_en or not a_en.strip())):
+            raise forms.ValidationError(
+                _("Line %(n)s: write the question, a question mark, then the answer"), params={"n": number}
+            )
+        faq.append(
+            {"q": q + mark, "a": a.strip(), "q_en": (q_en + mark_en).strip() if en else "", "a_en": a_en.strip()}
+        )
+    return faq
 
 
 class CatalogueItemForm(forms.Form):
@@ -234,19 +281,98 @@ class CatalogueItemForm(forms.Form):
         label=_("Materials"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("One a line: name | marks. Marks: 可选 (optional), 原件 (original), 免提交, 容缺."),
+        help_text=_(
+            "One a line: name | marks. Marks: 可选 (optional), 原件 (original), 免提交, 容缺, and en: the English name."
+        ),
     )
     fee = forms.CharField(label=_("Fee"), max_length=100, required=False)
     retention_years = forms.IntegerField(label=_("Archive retention (years)"), min_value=1, max_value=100)
+    # the guide residents read
+    name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
+    category = forms.ChoiceField(label=_("Theme"), required=False)
+    keywords = forms.CharField(
+        label=_("Search words"),
+        max_length=500,
+        required=False,
+        help_text=_("Words residents use for this item, separated by spaces (e.g. 老人 八十岁 补贴)."),
+    )
+    steps_text = forms.CharField(
+        label=_("How it is handled (steps)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One step a line: 中文 | English."),
+    )
+    legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    faq_text = forms.CharField(
+        label=_("Common questions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One a line: 问题？回答 | Question? Answer."),
+    )
+    phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    forms_text = forms.CharField(
+        label=_("Forms to download"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One a line: file | 中文名 | English name. Delete a line to remove the form."),
+    )
+    form_file = forms.FileField(
+        label=_("Add a form (PDF, Word or Excel, at most 5 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx"}),
+    )
+    form_name = forms.CharField(label=_("Name of the added form"), max_length=100, required=False)
+    form_name_en = forms.CharField(label=_("English name of the added form"), max_length=100, required=False)
 
     def __init__(self, *args, previous_materials=(), item_types=(), departments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.previous_materials = list(previous_materials)
         self.fields["item_type"].choices = list(item_types)
         self.fields["department_kind"].choices = [("", "—"), *departments]
+        self.fields["category"].choices = [("", "—"), *Category.choices]
 
     def clean_materials_text(self):
         return materials_from_lines(self.cleaned_data.get("materials_text", ""), self.previous_materials)
+
+    def clean_steps_text(self):
+        return [{"name": zh, "name_en": en} for zh, en in pairs_from_lines(self.cleaned_data.get("steps_text", ""))]
+
+    def clean_faq_text(self):
+        return faq_from_lines(self.cleaned_data.get("faq_text", ""))
+
+    def clean_forms_text(self):
+        rows = []
+        for line in self.cleaned_data.get("forms_text", "").splitlines():
+            file, _bar, names = line.partition("|")
+            name, _bar, name_en = names.partition("|")
+            if file.strip():
+                rows.append({"name": name.strip() or file.strip(), "name_en": name_en.strip(), "file": file.strip()})
+        return rows
+
+    def clean_form_file(self) -> bytes | None:
+        upload = self.cleaned_data.get("form_file")
+        if not upload:
+            return None
+        if upload.size > FORM_MAX_BYTES:
+            raise forms.ValidationError(_("A form file must be at most 5 MB."))
+        return upload.read()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("form_file") and not (cleaned.get("form_name") or "").strip():
+            self.add_error("form_name", _("Give the added form a name."))
+        return cleaned
+
+    def guide_data(self) -> dict:
+        """The cleaned fields as the catalogue service's names (the upload is handled apart)."""
+        data = dict(self.cleaned_data)
+        data["materials"] = data.pop("materials_text")
+        data["steps"] = data.pop("steps_text")
+        data["faq"] = data.pop("faq_text")
+        data["forms"] = data.pop("forms_text")
+        for name in ("form_file", "form_name", "form_name_en"):
+            data.pop(name, None)
+        return data
 
 
 class CalendarDayForm(forms.Form):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,10 +21,12 @@ from linli.service_desk.selectors import (
     case_actions,
     case_get,
     case_materials,
+    catalogue_search,
     checklist_lines,
+    guide_get,
     is_applicant,
+    item_form_get,
     item_get,
-    item_list,
     my_cases,
     timeline_rows,
     version_materials,
@@ -43,20 +46,29 @@ RESIDENT_LOGIN = "portal:login"
 
 
 def catalogue(request):
-    q = request.GET.get("q", "")[:50]
-    return render(request, "service_desk/resident/catalogue.html", {"items": item_list(q=q)[:100], "q": q})
+    q = request.GET.get("q", "")[:50].strip()
+    result = catalogue_search(q=q, category=request.GET.get("category", ""))
+    return render(request, "service_desk/resident/catalogue.html", {"result": result, "q": q})
 
 
 def item_guide(request, code: str):
-    item = item_get(code=code)
-    version = item.current
+    guide = guide_get(code=code)
+    version = guide.version
     context = {
-        "item": item,
+        "guide": guide,
+        "item": guide.item,
         "version": version,
-        "materials": version_materials(version),
+        "materials": guide.materials,
         "department_label": DepartmentKind(version.department_kind).label if version.department_kind else "",
     }
     return render(request, "service_desk/resident/guide.html", context)
+
+
+def item_form(request, code: str, number: int):
+    """A blank or sample form of the guide, from the catalogue's own files (never fetched)."""
+    form = item_form_get(code=code, number=number)
+    handle = form.path.open("rb")
+    return FileResponse(handle, as_attachment=True, filename=form.filename, content_type=form.content_type)
 
 
 @login_required(login_url=RESIDENT_LOGIN)

@@ -57,6 +57,7 @@ from linli.service_desk.services import (
     calendar_day_set,
     case_intake,
     case_transition,
+    catalogue_form_store,
     file_handoff_record,
     follow_up_record,
     item_active_set,
@@ -72,7 +73,10 @@ from linli.service_desk.web.forms import (
     LookupForm,
     RectificationCloseForm,
     StepForm,
+    faq_to_text,
+    forms_to_text,
     materials_to_text,
+    pairs_to_text,
     posted_checklist,
 )
 from linli.service_desk.web.uploads import material_from_request
@@ -379,6 +383,7 @@ def catalogue_item(request, code: str = ""):
     current = item.current if item else None
     form = CatalogueItemForm(
         request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         initial=_item_initial(item)
         if item
         else {
@@ -395,11 +400,19 @@ def catalogue_item(request, code: str = ""):
     if item:
         form.fields["code"].required = False  # the code of an item never changes
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["materials"] = data.pop("materials_text")
+        data = form.guide_data()
         if item:
             data["code"] = item.code
         try:
+            upload = form.cleaned_data.get("form_file")  # the file's bytes, read by the form
+            if upload:
+                stored = catalogue_form_store(
+                    actor=request.actor,
+                    name=form.cleaned_data["form_name"],
+                    name_en=form.cleaned_data["form_name_en"],
+                    data=upload,
+                )
+                data["forms"] = [*data["forms"], stored]
             version, created = item_version_save(actor=request.actor, data=ItemInput(**data))
         except DomainError as error:
             add_domain_errors(form, error)
@@ -433,9 +446,17 @@ def _item_initial(item) -> dict:
                 "conditions",
                 "fee",
                 "retention_years",
+                "name_en",
+                "category",
+                "keywords",
+                "legal_basis",
+                "phone",
             )
         },
         "materials_text": materials_to_text(version.materials),
+        "steps_text": pairs_to_text(version.steps, "name", "name_en"),
+        "faq_text": faq_to_text(version.faq),
+        "forms_text": forms_to_text(version.forms),
     }
 
 
