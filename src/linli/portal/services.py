@@ -24,7 +24,7 @@ from linli.facilities.demo import demo_analysis_run, demo_facilities_generate, d
 from linli.grid_events.demo import demo_events_generate
 from linli.residents.selectors import applicant_for_user, applicant_sample
 from linli.residents.services import demo_activity_generate, demo_population_generate, resident_account_link
-from linli.service_desk.demo import DemoStaff, demo_cases_generate
+from linli.service_desk.demo import DemoStaff, demo_cases_generate, demo_windows_generate
 from linli.service_desk.management.commands.import_catalogue import SHIPPED as CATALOGUE
 from linli.service_desk.selectors import any_case, item_list
 from linli.service_desk.services import catalogue_import, desk_figures_refresh
@@ -145,6 +145,7 @@ def demo_desk_prepare(*, cases: int = 1500, log=print) -> None:
     if me:  # the demo resident's own applications, in several states
         written += demo_cases_generate(applicants=[me], count=8, staff=staff, seed=7, days_back=60)
     log(f"办件 service cases: {written}")
+    log(f"服务窗口 service windows: {demo_windows_generate(actor=DEMO)}")
     desk_figures_refresh(full=True)
 
 

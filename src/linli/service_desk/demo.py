@@ -10,6 +10,7 @@ rated; bad ratings open rectifications, older ones followed up and closed.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from linli.areas.selectors import city_unit, units_under
+from linli.core.actor import Actor
 from linli.residents.selectors import ApplicantCard
 from linli.service_desk.domain import (
     CaseState,
@@ -43,7 +46,7 @@ from linli.service_desk.models import (
     ServiceItem,
 )
 from linli.service_desk.selectors import version_materials, work_calendar
-from linli.service_desk.services import Route, case_draft, case_route
+from linli.service_desk.services import Route, WindowInput, case_draft, case_route, windows_seed
 
 SCORES = [5] * 60 + [4] * 25 + [3] * 8 + [2] * 5 + [1] * 2
 CHANNELS = [Channel.WINDOW] * 55 + [Channel.ONLINE] * 25 + [Channel.PROXY] * 12 + [Channel.HOME] * 8
@@ -316,3 +319,22 @@ def _store_counters(numbers: dict[str, int]) -> None:
     for prefix, last in numbers.items():
         if prefix in existing:
             CaseNumberCounter.objects.filter(prefix=prefix).update(last=last)
+
+
+def demo_windows_generate(*, actor: Actor) -> int:
+    """Every community's window for the demo city: an address at its service centre, a made-up
+    landline (Shenyang's 024 area code) and the usual office hours. Real data goes in the admin."""
+    city = city_unit()
+    if city is None:
+        return 0
+    rows = [
+        WindowInput(
+            org_path=path,
+            name=f"{name}党群服务中心便民服务窗口",
+            address=f"{name}党群服务中心一楼服务大厅",
+            phone=f"024-{2000_0000 + int(hashlib.sha256(path.encode()).hexdigest()[:7], 16) % 1000_0000}",
+            hours="周一至周五 8:30-12:00, 13:30-17:30",
+        )
+        for path, name, _kind in units_under(under=city.path, kinds=("community", "village"))
+    ]
+    return windows_seed(actor=actor, rows=rows)

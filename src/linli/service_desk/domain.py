@@ -618,3 +618,47 @@ NOTICES: dict[str, Msg] = {
 DECISION_WORDS = {Decision.APPROVED: Msg("准予", "approved"), Decision.DENIED: Msg("不予批准", "denied")}
 
 RATING_INVITE_AFTER_DAYS = 3  # 办结超过3天未评价→邀评 (practice in 亳州 and elsewhere)
+
+
+# ---------------------------------------------------------------- what a resident sees of progress
+# A withdrawn or refused application may be applied for again from its page, with what was given.
+REAPPLY_STATES = frozenset({CaseState.WITHDRAWN, CaseState.REFUSED})
+
+
+@dataclass(frozen=True)
+class ProgressStep:
+    key: str
+    label: Msg
+    states: frozenset[str]  # the case is at this step while in one of these states
+
+
+PROGRESS_STEPS: tuple[ProgressStep, ...] = (
+    ProgressStep("submitted", Msg("提交申请", "Applied"), frozenset({CaseState.SUBMITTED})),
+    ProgressStep("accepted", Msg("社区受理", "Accepted"), frozenset({CaseState.ACCEPTED})),
+    ProgressStep(
+        "review", Msg("审核办理", "In review"), frozenset({CaseState.IN_REVIEW, CaseState.AWAITING_SUPPLEMENT})
+    ),
+    ProgressStep("decided", Msg("作出决定", "Decided"), frozenset({CaseState.DECIDED})),
+    ProgressStep("finished", Msg("办结", "Finished"), frozenset(FINISHED_STATES)),
+)
+
+
+def progress_position(state: str, *, accepted: bool = False, reviewed: bool = False) -> tuple[int, bool]:
+    """(index of the step the case has reached, whether it stopped there). A withdrawn or refused
+    case stopped at the furthest step it reached: refused at intake, withdrawn wherever it was
+    (known from whether it had been accepted and taken into review)."""
+    for index, step in enumerate(PROGRESS_STEPS):
+        if state in step.states:
+            return index, False
+    if state == CaseState.REFUSED:
+        return 0, True
+    return (2 if reviewed else 1 if accepted else 0), True
+
+
+# 一次性告知书: the applicant is given this many working days to bring what is missing.
+NOTICE_WORKING_DAYS = 10
+
+
+def notice_number(district_code: str, day: date, sequence: int) -> str:
+    """`GZ210102-20261125-0003`: one-time notices numbered per district and day, like cases."""
+    return f"GZ{district_code}-{day:%Y%m%d}-{sequence:04d}"

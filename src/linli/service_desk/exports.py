@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -21,8 +22,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from linli.core.actor import Actor
-from linli.service_desk.domain import CaseState, action_label
+from linli.service_desk.domain import CaseState, MaterialStatus, action_label
 from linli.service_desk.models import ServiceCase
+from linli.service_desk.selectors import Receipt
 from linli.service_desk.services import case_audit, case_snapshot, material_read
 
 FONT_FILE = Path(__file__).resolve().parents[1] / "core" / "fonts" / "wqy-microhei.ttc"
@@ -139,3 +141,61 @@ def case_file_export(*, actor: Actor, case: ServiceCase, kind: str) -> tuple[byt
             data = material_read(actor=actor, material=material, reason="导出办件档案")
             archive.writestr(f"materials/{material.material_key}-{material.filename}", data)
     return buffer.getvalue(), "application/zip", f"{case.number}.zip"
+
+
+def receipt_pdf(*, actor: Actor, receipt: Receipt) -> tuple[bytes, str]:
+    """(bytes, file name) of the acceptance receipt (受理回执) as an A4 PDF in both languages, to
+    print at the window or send; audited like every export of a case."""
+    case = receipt.case
+    styles = _styles()
+    body = styles["body"]
+
+    def p(text) -> Paragraph:
+        return Paragraph(escape(str(text if text not in (None, "") else "—")), body)
+
+    window = receipt.window
+    facts = [
+        ["办件编号 Case number", case.number],
+        ["事项 Item", case.item_version.name],
+        ["申请人 Applicant", f"{case.applicant_name} {case.applicant_id_masked}"],
+        ["受理时间 Accepted", timezone.localtime(case.accepted_at).strftime("%Y-%m-%d %H:%M")],
+        ["受理单位 Accepted at", receipt.accepted_unit],
+        ["受理人 Accepted by", receipt.accepted_by],
+        ["审批单位 Decided by", receipt.handling_unit],
+        ["承诺办结 Promised by", case.due_on.isoformat() if case.due_on else "即办 same day"],
+    ]
+    if case.deferred_until:
+        facts.append(["容缺补交 Promised material by", case.deferred_until.isoformat()])
+    if window:
+        facts += [
+            ["服务窗口 Window", window.name],
+            ["地址 Address", window.address],
+            ["电话 Phone", f"{window.phone} {window.hours}".strip()],
+        ]
+    grid = Table([[p(a), p(b)] for a, b in facts], colWidths=[48 * mm, 122 * mm])
+    grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, "#9aa4b2"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    materials = Table(
+        [[p("材料 Material"), p("状态 Status")]]
+        + [[p(line.material.name), p(MaterialStatus(line.status).label)] for line in receipt.lines],
+        colWidths=[120 * mm, 50 * mm],
+    )
+    materials.setStyle(
+        TableStyle([("GRID", (0, 0), (-1, -1), 0.4, "#9aa4b2"), ("BACKGROUND", (0, 0), (-1, 0), "#e7f0fb")])
+    )
+    story = [
+        Paragraph("受理回执 Acceptance receipt", styles["title"]),
+        grid,
+        Paragraph("收到的材料 Materials received", styles["h2"]),
+        materials,
+        Spacer(1, 4 * mm),
+        p(
+            "凭办件编号可在“我的申请”或拨打窗口电话查询办理进度。 Follow the case by its number under "
+            "\u201cMy applications\u201d or by calling the window."
+        ),
+    ]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer, pagesize=A4, title=f"受理回执 {case.number}", leftMargin=20 * mm, rightMargin=20 * mm
+    ).build(story)
+    case_audit(actor, "receipt", case)
+    return buffer.getvalue(), f"{case.number}-receipt.pdf"

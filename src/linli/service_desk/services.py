@@ -14,7 +14,7 @@ import shutil
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -48,10 +48,12 @@ from linli.service_desk.domain import (
     HANDOFF_HOLDER,
     HANDOFF_NEXT,
     LEVEL_PATH_LENGTH,
+    NOTICE_WORKING_DAYS,
     NOTICES,
     OPEN_STATES,
     PHONE_RE,
     RATING_INVITE_AFTER_DAYS,
+    REAPPLY_STATES,
     RESIDENT_CHANNELS,
     RUNNING_STATES,
     STAFF_CHANNELS,
@@ -76,6 +78,7 @@ from linli.service_desk.domain import (
     case_number,
     is_bad_rating,
     materials_from_text,
+    notice_number,
     parse_time_limit,
     reference_note,
     transition_for,
@@ -89,11 +92,13 @@ from linli.service_desk.models import (
     DeskDayFigures,
     FileHandoff,
     FollowUp,
+    MaterialsNotice,
     ProxyConsent,
     Rectification,
     ServiceCase,
     ServiceItem,
     ServiceItemVersion,
+    ServiceWindow,
     WorkCalendarDay,
     WorkCalendarYear,
 )
@@ -777,9 +782,12 @@ def _set_due(case: ServiceCase, accepted_on: date) -> None:
 
 
 @transaction.atomic
-def case_submit(*, actor: Actor, data: IntakeInput) -> ServiceCase:
+def case_submit(
+    *, actor: Actor, data: IntakeInput, previous: ServiceCase | None = None, written: list[Path] | None = None
+) -> ServiceCase:
     """A resident applies online (or at a self-service terminal) as themself, at any hour. The
-    case waits at their home community's front desk for acceptance."""
+    case waits at their home community's front desk for acceptance. With `previous` (a withdrawn
+    or refused application of theirs) it is applied for again: see `case_reapply`."""
     if not actor.has_perm(DESK_APPLY):
         raise permission_denied()
     version = _item_version(data.item_code)
@@ -789,10 +797,54 @@ def case_submit(*, actor: Actor, data: IntakeInput) -> ServiceCase:
     if problems:
         raise validation_failed(problems)
     case = _case_new(actor, version, applicant, data, accepted_path=applicant.home_path[:12])
-    _event(case, actor, "submit", "")
-    case_audit(actor, "submit", case)
+    details = None
+    if previous is not None:
+        carried = _reapply_from(actor, previous, case, written if written is not None else [])
+        details = {"previous": previous.number, "materials_carried": carried}
+    _event(case, actor, "submit", "", details=details)
+    case_audit(actor, "submit", case, details)
     notify(user_ids=[case.applicant_user_id], kind="submitted", text=_notice("submitted", case), link=_case_link(case))
     return case
+
+
+def case_reapply(*, actor: Actor, previous: ServiceCase, data: IntakeInput) -> ServiceCase:
+    """重新申请: the applicant applies again for a withdrawn or refused application of theirs, with
+    what they already gave — a new case of the item's current version, its details and checklist
+    as they send them (the form starts from the old ones), and the photos of the old case carried
+    over for every material the current version still asks for. The old case stays as it was;
+    the new one names it in its timeline and audit entry."""
+    if not is_applicant(actor, previous):
+        raise not_found("办件", "Case")
+    if previous.state not in REAPPLY_STATES:
+        raise conflict(
+            Msg(
+                "只有已撤回或未予受理的申请可以重新申请",
+                "Only a withdrawn or refused application can be applied for again",
+            )
+        )
+    written: list[Path] = []
+    try:
+        return case_submit(
+            actor=actor, data=replace(data, item_code=previous.item.code), previous=previous, written=written
+        )
+    except Exception:
+        _files_remove(written)
+        raise
+
+
+def _reapply_from(actor: Actor, previous: ServiceCase, case: ServiceCase, written: list[Path]) -> list[str]:
+    """Carry the previous case's uploaded materials (those the new version still lists) into the
+    new case: each is read (audited), sealed again for the new case and ticked. Returns their keys."""
+    keys = {m.key for m in version_materials(case.item_version)}
+    copied = []
+    for material in previous.materials.filter(purged_at__isnull=True, material_key__in=keys):
+        data = material_read(actor=actor, material=material, reason="重新申请沿用材料")
+        _material_store(actor, case, material.material_key, material.filename, data, written)
+        copied.append(material.material_key)
+    if copied:
+        case.checklist = {**case.checklist, **dict.fromkeys(copied, MaterialStatus.PROVIDED)}
+        case.save(update_fields=["checklist", "updated_at"])
+    return sorted(set(copied))
 
 
 def case_draft(
@@ -1177,6 +1229,8 @@ def _on_rate(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
 
 
 def _on_withdraw(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
+    # a reason is asked of every destructive step; it also tells the office what went wrong
+    _need_note(data, "请填写撤回的原因", "Give the reason for withdrawing")
     case.paused_on = None
     return {}
 
@@ -1296,29 +1350,59 @@ def material_upload(*, actor: Actor, case: ServiceCase, material_key: str, filen
         problems.append(FieldError("file", Msg("办件已办结，不能再上传材料", "The case is finished; no more uploads")))
     if problems:
         raise validation_failed(problems)
+    written: list[Path] = []
+    try:
+        with transaction.atomic():
+            material = _material_store(actor, case, material_key, filename, data, written)
+            ticked = _material_tick(case, material_key)
+            details = {"material": material_key, "size": len(data), "ticked": ticked}
+            case_audit(actor, "material_upload", case, details)
+    except Exception:
+        _files_remove(written)  # no orphan file when the rows are not written
+        raise
+    return material
+
+
+def _material_store(
+    actor: Actor, case: ServiceCase, material_key: str, filename: str, data: bytes, written: list[Path]
+) -> CaseMaterial:
+    """Seal the bytes into the case's folder and write the row. The file's path is added to
+    `written`, which the caller removes if its transaction does not commit."""
     stored_name = uuid7().hex
     folder = desk_files_dir() / str(case.public_id)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / stored_name
     path.write_bytes(seal_bytes(data, context=f"case_material.{case.public_id}"))
-    try:
-        with transaction.atomic():
-            material = CaseMaterial.objects.create(
-                case=case,
-                material_key=material_key,
-                filename=Path(filename).name[:200] or "upload",
-                content_type=sniffed_type(data, UPLOAD_TYPES),
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-                stored_name=stored_name,
-                uploaded_at=timezone.now(),
-                uploaded_by=actor.shown_name,
-            )
-            case_audit(actor, "material_upload", case, {"material": material_key, "size": len(data)})
-    except Exception:
-        path.unlink(missing_ok=True)  # no orphan file when the row is not written
-        raise
-    return material
+    written.append(path)
+    return CaseMaterial.objects.create(
+        case=case,
+        material_key=material_key,
+        filename=Path(filename).name[:200] or "upload",
+        content_type=sniffed_type(data, UPLOAD_TYPES),
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        stored_name=stored_name,
+        uploaded_at=timezone.now(),
+        uploaded_by=actor.shown_name,
+    )
+
+
+def _files_remove(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def _material_tick(case: ServiceCase, material_key: str) -> bool:
+    """A photo of a named material means that material is provided: the checklist says so, on the
+    resident's page and the workbench alike. Re-read under a lock so a concurrent acceptance or
+    a second upload is not overwritten. True when the line changed."""
+    locked = ServiceCase.objects.select_for_update().only("id", "checklist").get(pk=case.pk)
+    if locked.checklist.get(material_key) == MaterialStatus.PROVIDED:
+        return False
+    locked.checklist = {**locked.checklist, material_key: MaterialStatus.PROVIDED}
+    locked.save(update_fields=["checklist", "updated_at"])
+    case.checklist = locked.checklist
+    return True
 
 
 def material_read(*, actor: Actor, material: CaseMaterial, reason: str = "查看材料") -> bytes:
@@ -1562,3 +1646,110 @@ def deadlines_check(today: date | None = None) -> str:
         link=_case_link,
     )
     return f"{soon} due soon, {overdue} overdue notified"
+
+
+# ================================================================ windows and one-time notices
+
+
+@dataclass
+class WindowInput:
+    org_path: str
+    name: str
+    address: str
+    phone: str
+    hours: str = ""
+
+
+@transaction.atomic
+def window_save(*, actor: Actor, data: WindowInput) -> ServiceWindow:
+    """Where a community's window is and how to reach it, as the receipt and the notice print it
+    (the admin edits the same row); audited."""
+    if not (actor.has_perm(CATALOGUE_EDIT) or actor.is_system):
+        raise permission_denied()
+    problems = []
+    if len(data.org_path) != 12 or org_unit_by_path(data.org_path) is None:
+        problems.append(FieldError("org_path", Msg("请选择一个社区", "Choose a community")))
+    for name, zh, en in (
+        ("name", "窗口名称", "window name"),
+        ("address", "地址", "address"),
+        ("phone", "电话", "phone"),
+    ):
+        if not getattr(data, name).strip():
+            problems.append(FieldError(name, Msg(f"请填写{zh}", f"Give the {en}")))
+    if problems:
+        raise validation_failed(problems)
+    window, _created = ServiceWindow.objects.update_or_create(
+        org_path=data.org_path,
+        defaults={
+            "name": data.name.strip()[:100],
+            "address": data.address.strip()[:200],
+            "phone": data.phone.strip()[:40],
+            "hours": data.hours.strip()[:100],
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="desk.window_save",
+        object_type="service_window",
+        object_id=data.org_path,
+        org_path=data.org_path,
+    )
+    return window
+
+
+@transaction.atomic
+def notice_issue(
+    *, actor: Actor, item_code: str, applicant_ref: str, applicant_name: str, desk_path: str, checklist: dict[str, str]
+) -> MaterialsNotice | None:
+    """一次性告知: record the notice of everything missing, with its number and the date to bring
+    it by (NOTICE_WORKING_DAYS working days on); None when nothing is missing. Audited."""
+    if not actor.has_perm(DESK_ACCEPT):
+        raise permission_denied()
+    version = _item_version(item_code)
+    desk_path = desk_path or _single_desk(actor)
+    if len(desk_path) != 12 or not _serves_window(actor, desk_path):
+        raise validation_failed(
+            [FieldError("desk_path", Msg("请选择您所在的受理社区", "Choose the community whose window you serve"))]
+        )
+    missing = one_time_notice(version, checklist)
+    if not missing:
+        return None
+    today = timezone.localdate()
+    sequence = number_next(f"GZ{desk_path[:6]}{today:%Y%m%d}")
+    notice = MaterialsNotice.objects.create(
+        number=notice_number(desk_path[:6], today, sequence),
+        item_version=version,
+        applicant_ref=applicant_ref,
+        applicant_name=applicant_name[:50],
+        desk_path=desk_path,
+        missing=[m.key for m in missing],
+        deadline=work_calendar().add_working_days(today, NOTICE_WORKING_DAYS),
+        issued_at=timezone.now(),
+        issued_by=actor.shown_name,
+    )
+    audit_record(
+        actor=actor,
+        action="desk.notice_issue",
+        object_type="materials_notice",
+        object_id=notice.number,
+        org_path=desk_path,
+        details={"item": item_code, "missing": notice.missing},
+    )
+    return notice
+
+
+@transaction.atomic
+def windows_seed(*, actor: Actor, rows: list[WindowInput]) -> int:
+    """Many windows at once (the demo, a first load): rows for communities without one are added,
+    existing rows are left as the admin set them; one audit entry."""
+    if not actor.is_system:
+        raise permission_denied()
+    known = set(ServiceWindow.objects.values_list("org_path", flat=True))
+    new = [
+        ServiceWindow(org_path=r.org_path, name=r.name, address=r.address, phone=r.phone, hours=r.hours)
+        for r in rows
+        if r.org_path not in known
+    ]
+    ServiceWindow.objects.bulk_create(new, batch_size=1000)
+    audit_record(actor=actor, action="desk.windows_seed", object_type="service_window", details={"added": len(new)})
+    return len(new)

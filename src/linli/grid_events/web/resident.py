@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,8 +14,17 @@ from django.views.decorators.http import require_POST
 from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.grid_events.domain import Channel
-from linli.grid_events.selectors import event_actions, event_get, event_photos, event_queue, event_timeline, is_reporter
-from linli.grid_events.services import ReportInput, StepInput, event_report, event_transition
+from linli.grid_events.selectors import (
+    event_actions,
+    event_get,
+    event_outcome,
+    event_photos,
+    event_queue,
+    event_timeline,
+    is_reporter,
+    photo_get,
+)
+from linli.grid_events.services import ReportInput, StepInput, event_report, event_transition, photo_read
 from linli.grid_events.web.forms import ReportForm, StepForm
 from linli.grid_events.web.staff import map_settings
 
@@ -72,10 +82,23 @@ def my_event(request, number: str, form=None):
         "event": event,
         "timeline": event_timeline(event),
         "photos": event_photos(event, "report"),
+        # the outcome comes first: the reporter sees what was done before being asked to rate it
+        "outcome": event_outcome(event),
         "may_rate": "rate" in event_actions(actor=request.actor, event=event),
         "form": form or StepForm(),
+        "map": map_settings(request.actor),
     }
     return render(request, "grid_events/resident/event.html", context, status=400 if form else 200)
+
+
+@login_required(login_url=RESIDENT_LOGIN)
+def photo_file(request, number: str, photo_id):
+    """A photo of the reporter's own event (theirs, the handler's, the check's); audited."""
+    event = _mine(request, number)
+    photo = photo_get(event, photo_id)
+    response = HttpResponse(photo_read(actor=request.actor, event=event, photo=photo), content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

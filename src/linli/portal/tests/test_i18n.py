@@ -168,7 +168,7 @@ def test_catalogue_covers_every_message_in_the_source(po_entries, tmp_path, sett
     [
         ("en", 'lang="en"', "Community services near you", "身边的社区服务"),
         ("zh-hans", 'lang="zh-hans"', "身边的社区服务", "Community services near you"),
-        ("zh-CN,zh;q=0.9", 'lang="zh-hans"', "即将上线", "Coming soon"),
+        ("zh-CN,zh;q=0.9", 'lang="zh-hans"', "反映问题", "Report a problem"),
     ],
 )
 def test_resident_home_follows_accept_language(client, accept, lang, expected, absent):

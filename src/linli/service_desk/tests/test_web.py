@@ -46,7 +46,7 @@ def test_a_resident_applies_online_and_follows_the_case(as_user):
     case = ServiceCase.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/my/cases/{case.public_id}/"
     page = client.get(response["Location"]).content.decode()
-    assert case.number in page and "已提交" in page and "撤回申请" in page
+    assert case.number in page and "已提交" in page and f"/my/cases/{case.public_id}/withdraw/" in page
     listing = client.get("/my/cases/").content.decode()
     assert case.number in listing
     # someone else's case is not theirs to see

@@ -16,18 +16,22 @@ from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.core.notify import inbox_list
 from linli.residents.selectors import applicant_for_user
-from linli.service_desk.domain import OPEN_STATES, TRANSITIONS, Channel, RatingLevel
+from linli.service_desk.domain import OPEN_STATES, REAPPLY_STATES, TRANSITIONS, Channel, RatingLevel
 from linli.service_desk.selectors import (
+    carried_materials,
     case_actions,
     case_get,
     case_materials,
+    case_progress,
     catalogue_search,
     checklist_lines,
     guide_get,
     is_applicant,
+    item_active,
     item_form_get,
     item_get,
     my_cases,
+    reapply_initial,
     timeline_rows,
     version_materials,
 )
@@ -36,6 +40,7 @@ from linli.service_desk.services import (
     TransitionInput,
     case_for_rating_link,
     case_rate_by_link,
+    case_reapply,
     case_submit,
     case_transition,
 )
@@ -82,7 +87,7 @@ def apply(request, code: str):
             item_code=item.code,
             channel=Channel.ONLINE,
             checklist=form.checklist(),
-            answers={"note": form.cleaned_data["note"]} if form.cleaned_data["note"] else {},
+            answers=_answers(form),
         )
         try:
             case = case_submit(actor=request.actor, data=data)
@@ -97,10 +102,13 @@ def apply(request, code: str):
 
 @login_required(login_url=RESIDENT_LOGIN)
 def cases(request):
+    cases = list(my_cases(actor=request.actor)[:100])
+    for case in cases:
+        case.progress = case_progress(case)
     return render(
         request,
         "service_desk/resident/cases.html",
-        {"cases": my_cases(actor=request.actor)[:100], "inbox": inbox_list(user_id=request.actor.user_id, limit=5)},
+        {"cases": cases, "inbox": inbox_list(user_id=request.actor.user_id, limit=5)},
     )
 
 
@@ -112,11 +120,16 @@ def _own_case(request, public_id):
 
 
 def _context(request, case, form, failed: str = "") -> dict:
+    actions = case_actions(actor=request.actor, case=case)
     return {
         "case": case,
         "lines": checklist_lines(case.item_version, case.checklist),
         "timeline": timeline_rows(case),
-        "actions": [{"key": a, "label": TRANSITIONS[a].label} for a in case_actions(actor=request.actor, case=case)],
+        # withdrawing is not a step card at the top: it sits below the materials, behind a confirmation
+        "actions": [{"key": a, "label": TRANSITIONS[a].label} for a in actions if a != "withdraw"],
+        "may_withdraw": "withdraw" in actions,
+        "may_apply_again": case.state in REAPPLY_STATES and item_active(case.item.code),
+        "progress": case_progress(case),
         "form": form,
         "failed_action": failed,
         "levels": RatingLevel.choices,
@@ -148,6 +161,66 @@ def case_step(request, public_id, action: str):
             messages.success(request, _("Thank you. Your case has been updated."))
             return redirect("portal:my-case", public_id=case.public_id)
     return render(request, "service_desk/resident/case.html", _context(request, case, form, action), status=400)
+
+
+@login_required(login_url=RESIDENT_LOGIN)
+def withdraw(request, public_id):
+    """Withdrawing asks first: a page that says what happens, wants a reason and offers to keep
+    the application (the safe choice is the prominent one)."""
+    case = _own_case(request, public_id)
+    if "withdraw" not in case_actions(actor=request.actor, case=case):
+        return redirect("portal:my-case", public_id=case.public_id)
+    form = StepForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_transition(
+                actor=request.actor, case=case, action="withdraw", data=TransitionInput(note=form.cleaned_data["note"])
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Your application has been withdrawn."))
+            return redirect("portal:my-case", public_id=case.public_id)
+    context = {"case": case, "form": form}
+    return render(request, "service_desk/resident/withdraw.html", context, status=400 if form.errors else 200)
+
+
+@login_required(login_url=RESIDENT_LOGIN)
+def apply_again(request, public_id):
+    """重新申请: a new application of the same item, starting from what the withdrawn or refused one
+    had (ticked materials, the note, the photos the item still asks for)."""
+    previous = _own_case(request, public_id)
+    if previous.state not in REAPPLY_STATES or not item_active(previous.item.code):
+        return redirect("portal:my-case", public_id=previous.public_id)
+    item = item_get(code=previous.item.code)
+    materials = version_materials(item.current)
+    form = ApplyForm(
+        request.POST if request.method == "POST" else None, materials=materials, initial=reapply_initial(previous)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = IntakeInput(
+            item_code=item.code, channel=Channel.ONLINE, checklist=form.checklist(), answers=_answers(form)
+        )
+        try:
+            case = case_reapply(actor=request.actor, previous=previous, data=data)
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Submitted as %(number)s.") % {"number": case.number})
+            return redirect("portal:my-case", public_id=case.public_id)
+    context = {
+        "item": item,
+        "form": form,
+        "applicant": applicant_for_user(request.actor.user_id),
+        "materials": materials,
+        "previous": previous,
+        "carried": carried_materials(previous, item.current),
+    }
+    return render(request, "service_desk/resident/apply.html", context, status=400 if form.errors else 200)
+
+
+def _answers(form: ApplyForm) -> dict:
+    return {"note": form.cleaned_data["note"]} if form.cleaned_data["note"] else {}
 
 
 @require_POST

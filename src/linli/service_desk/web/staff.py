@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +24,7 @@ from linli.core.forms import add_domain_errors
 from linli.core.web import staff_page
 from linli.residents.services import applicant_lookup
 from linli.service_desk.domain import OPEN_STATES, TRANSITIONS, Channel, HandoffStep, ItemType
-from linli.service_desk.exports import case_file_export
+from linli.service_desk.exports import case_file_export, receipt_pdf
 from linli.service_desk.selectors import (
     QUEUES,
     calendar_days,
@@ -34,6 +35,7 @@ from linli.service_desk.selectors import (
     case_material_get,
     case_materials,
     case_queue,
+    case_receipt,
     checklist_lines,
     desk_figures_of_unit,
     figures_by_item,
@@ -43,11 +45,13 @@ from linli.service_desk.selectors import (
     is_overdue,
     item_list,
     item_versions,
-    one_time_notice,
+    notice_materials,
+    receipt_available,
     rectification_get,
     rectification_list,
     timeline_rows,
     version_materials,
+    service_window,
 )
 from linli.service_desk.services import (
     IntakeInput,
@@ -65,6 +69,7 @@ from linli.service_desk.services import (
     material_read,
     rectification_close,
 )
+    notice_issue,
 from linli.service_desk.web.forms import (
     CalendarDayForm,
     CatalogueItemForm,
@@ -154,7 +159,7 @@ def intake_item(request):
     )
     if request.method == "POST" and item and form.is_valid():
         if "notice" in request.POST:
-            return _notice_page(request, item, form.checklist(), applicant)
+            return _notice_page(request, item, form.checklist(), applicant, form.cleaned_data.get("desk_path") or "")
         try:
             case = case_intake(actor=request.actor, data=_intake_input(form, applicant))
         except DomainError as error:
@@ -185,11 +190,25 @@ def _intake_input(form: IntakeForm, applicant: dict) -> IntakeInput:
     )
 
 
-def _notice_page(request, item, checklist: dict, applicant: dict):
-    missing = one_time_notice(item.current, checklist)
+def _notice_page(request, item, checklist: dict, applicant: dict, desk_path: str):
+    """一次性告知书: issued (numbered, recorded, audited) when something is missing."""
+    try:
+        notice = notice_issue(
+            actor=request.actor,
+            item_code=item.code,
+            applicant_ref=applicant["public_id"],
+            applicant_name=applicant["name"],
+            desk_path=desk_path,
+            checklist=checklist,
+        )
+    except DomainError as error:
+        messages.error(request, "；".join(str(f.message) for f in error.fields) or str(error.message))
+        return redirect(f"{reverse('portal:desk:intake-item')}?item={quote(item.code)}")
+    desk_path = notice.desk_path if notice else desk_path
     context = {
         "item": item,
-        "missing": missing,
+        "notice": notice,
+        "missing": notice_materials(notice) if notice else [],
         "applicant": applicant,
         "today": timezone.localdate(),
         "worker": request.actor.display_name,
@@ -198,6 +217,9 @@ def _notice_page(request, item, checklist: dict, applicant: dict):
 
 
 # ---------------------------------------------------------------- case page
+        "desk_name": unit_names([desk_path]).get(desk_path, ""),
+        "window": service_window(desk_path),
+        "allows_deferral": item.current.allows_deferral,
 
 
 @desk_page()
@@ -231,6 +253,7 @@ def _case_context(request, case, form, failed_action: str = "") -> dict:
 
 @require_POST
 @desk_page()
+        "has_receipt": receipt_available(case),
 def case_step(request, public_id, action: str):
     case = case_get(actor=request.actor, key=public_id)
     form = StepForm(request.POST)
@@ -288,6 +311,23 @@ def case_export(request, public_id, kind: str):
     """The case file as PDF or ZIP (record, timeline, materials); audited."""
     if kind not in {"pdf", "zip"}:
         raise not_found("页面", "Page")
+@desk_page()
+def receipt(request, public_id):
+    """受理回执 to print at the window (the browser's print; a PDF beside it)."""
+    case = case_get(actor=request.actor, key=public_id)
+    return render(request, "service_desk/staff/receipt.html", {"receipt": case_receipt(case)})
+
+
+@desk_page()
+def receipt_pdf_file(request, public_id):
+    case = case_get(actor=request.actor, key=public_id)
+    data, filename = receipt_pdf(actor=request.actor, receipt=case_receipt(case))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
     case = case_get(actor=request.actor, key=public_id)
     data, content_type, filename = case_file_export(actor=request.actor, case=case, kind=kind)
     response = HttpResponse(data, content_type=content_type)
