@@ -7,6 +7,7 @@ import sys
 
 from bench import (
     api,
+    compliance_page,
     desk_intake,
     desk_queries,
     facilities,
@@ -55,6 +56,10 @@ BENCHMARKS = {
     "facilities-siting": (
         facilities.siting_bench,
         "K = 20 of 500 sites for 5,000 demand points: reach matrix, exact milp vs greedy",
+    ),
+    "compliance-page": (
+        compliance_page,
+        "the facility standards page at city scope on the demo vs one district and the staff home page",
     ),
     "router": (
         router,

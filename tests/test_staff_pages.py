@@ -1,5 +1,7 @@
 """The staff workbench through Django's test client: log-in, scope on every page, errors."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.core.cache import cache
 
@@ -79,3 +81,46 @@ def test_org_tree_goes_down_to_grids(client, people):
     client.force_login(people["grid_worker"])
     top = client.get("/staff/org/").content.decode()
     assert "第1网格" in top and "第2网格" not in top  # a grid worker's scope is their own grid
+
+
+class _Links(HTMLParser):
+    """The staff links inside the page's <nav> elements, and the text of its <title>."""
+
+    def __init__(self):
+        super().__init__()
+        self.nav_depth, self.links, self.title, self._in_title = 0, set(), "", False
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href") or ""
+        self.nav_depth += tag == "nav"
+        self._in_title = self._in_title or tag == "title"
+        if tag == "a" and self.nav_depth and href.startswith("/staff/") and "logout" not in href:
+            self.links.add(href)
+
+    def handle_endtag(self, tag):
+        self.nav_depth -= tag == "nav"
+        self._in_title = self._in_title and tag != "title"
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def _parsed(html: str) -> _Links:
+    parser = _Links()
+    parser.feed(html)
+    return parser
+
+
+@pytest.mark.parametrize("who", ["grid_worker", "community_worker", "street_officer", "district_admin", "city_admin"])
+def test_every_page_in_the_nav_has_a_plain_title(client, people, who):
+    """A page's <title> is plain text: the desk figures page once put a whole table into it."""
+    client.force_login(people[who])
+    links = _parsed(client.get("/staff/").content.decode()).links
+    assert "/staff/" in links or len(links) >= 3
+    for href in sorted(links):
+        response = client.get(href)
+        assert response.status_code == 200, href
+        raw = response.content.decode().split("<title>", 1)[1].split("</title>", 1)[0]
+        assert "<" not in raw and ">" not in raw, (href, raw[:120])
+        assert _parsed(response.content.decode()).title.strip(), href

@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 
 from linli.accounts.domain import FACILITY_KIND_EDIT, FACILITY_VIEW
 from linli.areas.selectors import building_points, org_unit_by_path, unit_names, units_under
@@ -26,7 +27,7 @@ from linli.facilities.domain import (
     shelter_compliance,
 )
 from linli.facilities.models import AnalysisRun, Facility, FacilityKind, LifeCircle, RoadNetwork
-from linli.residents.selectors import households_by_unit, residents_by_building
+from linli.residents.selectors import households_by_unit, residents_by_building, residents_by_unit
 
 COMMUNITY_KINDS = ("community", "village")
 
@@ -204,13 +205,13 @@ class ShelterRow(JsonRow):
     rating: str
 
 
-def shelter_rows(*, scope_path: str) -> list[ShelterRow]:
+def shelter_rows(*, scope_path: str, streets: bool = True) -> list[ShelterRow]:
     """Shelter floor area per resident for every district and street under (or containing) the
-    path; a shelter counts for the street and district its unit lies in."""
-    residents_by_path: dict[str, int] = defaultdict(int)
-    for building_path, n in _residents_by_building_path(scope_path).items():
-        residents_by_path[building_path[:9]] += n
-        residents_by_path[building_path[:6]] += n
+    path (districts only with `streets=False`: the city's summary); a shelter counts for the
+    street and district its unit lies in, a resident for the street and district they live in."""
+    residents_by_path = residents_by_unit(under=scope_path[:6], length=6)
+    if streets:
+        residents_by_path |= residents_by_unit(under=scope_path[:6], length=9)
     area: dict[str, Decimal] = defaultdict(Decimal)
     # the whole district's shelters: its row counts them all even when a street is asked for
     shelters = Facility.objects.filter(
@@ -221,32 +222,35 @@ def shelter_rows(*, scope_path: str) -> list[ShelterRow]:
         if len(path) >= 9:
             area[path[:9]] += m2
     units = [(p, n, "district") for p, n, _ in units_under(under=scope_path[:6], kinds=("district",))]
-    units += [(p, n, "street") for p, n, _ in units_under(under=scope_path, kinds=("street",))]
+    if streets:
+        units += [(p, n, "street") for p, n, _ in units_under(under=scope_path, kinds=("street",))]
     result = []
     for path, name, level in sorted(units):
         if _overlap(path, scope_path) is None:
             continue
-        check = shelter_compliance(area[path], residents_by_path[path])
+        check = shelter_compliance(area[path], residents_by_path.get(path, 0))
         result.append(ShelterRow(path, name, level, **asdict(check)))
     return result
 
 
-def _residents_by_building_path(scope_path: str) -> dict[str, int]:
-    counts = residents_by_building(under=scope_path[:6])
-    return {path: counts.get(pk, 0) for pk, path, *_ in building_points(under=scope_path[:6], ids=None)}
+def _short_hours(scope_path: str) -> QuerySet[Facility]:
+    """Facilities in service of kinds with a daily minimum (8 h for community service facilities)
+    open fewer hours, or with no hours on record: filtered in the database."""
+    return Facility.objects.filter(
+        Q(hours_per_day__isnull=True) | Q(hours_per_day__lt=F("kind__min_open_hours")),
+        under_path("path", scope_path),
+        status=FacilityStatus.OPEN,
+        kind__min_open_hours__gt=0,
+    )
 
 
 def short_hours_rows(*, scope_path: str) -> list[Facility]:
-    """Facilities in service of kinds with a daily minimum (8 h for community service facilities)
-    open fewer hours, or with no hours on record."""
-    facilities = Facility.objects.filter(
-        under_path("path", scope_path), status=FacilityStatus.OPEN, kind__min_open_hours__gt=0
-    ).select_related("kind")
-    return [
-        f
-        for f in facilities.order_by("path", "name")
-        if f.hours_per_day is None or f.hours_per_day < f.kind.min_open_hours
-    ]
+    return list(_short_hours(scope_path).select_related("kind").order_by("path", "name"))
+
+
+def short_hours_by_district(*, scope_path: str) -> dict[str, int]:
+    rows = _short_hours(scope_path).annotate(district=Substr("path", 1, 6)).values("district").annotate(n=Count("pk"))
+    return {row["district"]: row["n"] for row in rows}
 
 
 @dataclass
@@ -262,13 +266,23 @@ class StreetSummary:
 
 def street_summary(rows: list[AreaRow]) -> list[StreetSummary]:
     """The community rows per street: how many meet, nearly meet and miss the standard."""
-    streets: dict[str, StreetSummary] = {}
+    return _summary(rows, 9, {row.path[:9]: row.street for row in rows})
+
+
+def district_summary(rows: list[AreaRow]) -> list[StreetSummary]:
+    """The community rows per district: the city's first view (its streets one district at a time)."""
+    return _summary(rows, 6, unit_names({row.path[:6] for row in rows}))
+
+
+def _summary(rows: list[AreaRow], length: int, names: dict[str, str]) -> list[StreetSummary]:
+    units: dict[str, StreetSummary] = {}
     for row in rows:
-        summary = streets.setdefault(row.path[:9], StreetSummary(row.path[:9], row.street))
+        key = row.path[:length]
+        summary = units.setdefault(key, StreetSummary(key, names.get(key, key)))
         summary.communities += 1
         setattr(summary, row.rating, getattr(summary, row.rating) + 1)
         summary.shortfall_m2 += row.shortfall_m2
-    return list(streets.values())
+    return list(units.values())
 
 
 # Seed (十一): 150 city-level party-mass service centres by 2025 (120 by 2023); village public

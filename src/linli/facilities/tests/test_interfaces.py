@@ -202,7 +202,9 @@ def test_the_form_saves_and_shows_errors(client, town):
 def test_compliance_page_and_export(client, town):
     client.login(username="planner", password=TEST_PASSWORD)
     city = client.get("/staff/facilities/compliance/").content.decode()
-    assert 'id="street-table"' in city and 'id="area-table"' not in city  # the city: per street
+    assert 'id="district-table"' in city and 'id="street-table"' not in city and 'id="area-table"' not in city
+    district = client.get("/staff/facilities/compliance/?under=210102").content.decode()
+    assert 'id="street-table"' in district and 'id="area-table"' in district
     street = client.get("/staff/facilities/compliance/?under=210102001").content.decode()
     assert "水源地社区" in street and 'id="area-table"' in street
     export = client.get("/staff/facilities/compliance/?under=210102&format=xlsx")
@@ -237,3 +239,37 @@ def test_a_run_is_compared_with_the_previous_run_of_its_area(client, town, djang
     row = page.split("社区卫生服务站")[1].split("</tr>")[0]
     # 5 → 9 of 10 residents within 300 m: 50 % → 90 %, forty points up
     assert "90 %" in row and '<span class="change-up">+40 %</span>' in row
+
+
+def _island(html: str, chart_id: str) -> dict:
+    return json.loads(html.split(f'id="{chart_id}-data" type="application/json">')[1].split("</script>")[0])
+
+
+def test_the_city_summarises_per_district_first(client, town, django_assert_max_num_queries):
+    """和平区: 水源地 meets, 浑河湾 nearly, 集贤 short; 沈河区: 前进村 meets (rural), 滨河 short.
+    The city lists no street or community; each district's page lists its short-hours facilities,
+    and the city's count is their sum."""
+    client.login(username="planner", password=TEST_PASSWORD)
+    client.get("/staff/facilities/compliance/")  # warms the per-process memos, as a server has them
+    with django_assert_max_num_queries(17):
+        city = client.get("/staff/facilities/compliance/").content.decode()
+    chart = _island(city, "compliance-chart")
+    assert chart["kind"] == "stack" and chart["categories"] == ["和平区", "沈河区"]
+    assert [s["values"] for s in chart["series"]] == [[1, 1], [1, 0], [1, 1]]
+    table = city.split('id="compliance-chart-caption"')[1].split("</table>")[0]
+    assert '<th scope="row">和平区</th><td class="num">1</td><td class="num">1</td><td class="num">1</td>' in table
+    assert "水源地社区" not in city and 'id="hours-table"' not in city
+    listed = 0
+    for district in ("210102", "210103"):
+        page = client.get(f"/staff/facilities/compliance/?under={district}").content.decode()
+        listed += (
+            page.split('id="hours-table"')[1].split("</table>")[0].count("<tr>") - 1 if "hours-table" in page else 0
+        )
+    assert listed >= 1 and (f"{listed} 个设施" in city or f"{listed} facilities" in city)
+
+
+def test_a_street_charts_each_community_against_its_requirement(client, town):
+    client.login(username="planner", password=TEST_PASSWORD)
+    chart = _island(client.get("/staff/facilities/compliance/?under=210102001").content.decode(), "compliance-chart")
+    assert chart["categories"] == ["水源地社区", "浑河湾社区"]
+    assert chart["series"][0]["values"] == [650, 500] and chart["series"][1]["values"][0] >= 600

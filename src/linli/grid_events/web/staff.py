@@ -46,6 +46,7 @@ from linli.grid_events.selectors import (
     event_get,
     event_holder_name,
     event_photos,
+    event_monthly_trend,
     event_queue,
     event_supervisions,
     event_timeline,
@@ -75,6 +76,7 @@ from linli.grid_events.services import (
     supervision_issue,
     whistle_check_in,
 )
+from linli.grid_events.web.charts import ranking_chart, trend_chart
 from linli.grid_events.web.forms import (
     AnswerForm,
     CategoryForm,
@@ -375,12 +377,19 @@ def supervision(request):
     )
     for event in overdue:
         event.holder_name = event_holder_name(event)
+    departments = department_rates(since=since, until=until, district_path=area if len(area) >= 6 else "")
+    units = unit_rates(since=since, until=until, parent_path=area)
     context = {
         "form": form,
         "since": since,
         "until": until - timedelta(days=1),
-        "departments": department_rates(since=since, until=until, district_path=area if len(area) >= 6 else ""),
-        "units": unit_rates(since=since, until=until, parent_path=area),
+        "departments": departments,
+        "units": units,
+        "department_chart": ranking_chart(
+            "grid-departments", _("Departments by their rates, best first"), _("Department"), departments
+        ),
+        "unit_chart": ranking_chart("grid-units", _("Units by their rates, best first"), _("Unit"), units),
+        "trend_chart": trend_chart(event_monthly_trend(actor=request.actor, path=area)),
         "overdue": overdue,
         "open_supervisions": supervision_list(actor=request.actor)[:50],
         "warnings": Warning,

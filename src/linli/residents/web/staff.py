@@ -40,6 +40,7 @@ from linli.residents.services import (
     resident_move,
     resident_reveal,
 )
+from linli.residents.web.charts import rates_chart
 from linli.residents.web.forms import (
     CareFilterForm,
     HouseholdForm,
@@ -340,14 +341,25 @@ def rates(request, code: str = ""):
     unit = org_unit_get(actor=actor, code=code) if code else org_unit_top(actor=actor).first()
     if unit is None:
         raise not_found("单位", "Org unit")
-    children = list(org_unit_children(actor=actor, code=unit.code)) if unit.kind == "street" else []
+    children = list(org_unit_children(actor=actor, code=unit.code)) if unit.kind in CHILD_KIND else []
+    rows = _children_rates(actor, unit, children)
     context = {
         "unit": unit,
         "rates": pool_rates(actor=actor, path=unit.path),
-        "children": _children_rates(actor, unit, children),
+        "children": rows,
+        "child_heading": CHILD_KIND.get(unit.kind, ""),
+        "chart": rates_chart(unit.name, rows) if rows else None,
         "is_community": unit.kind in {"community", "village"},
     }
     return render(request, "residents/staff/rates.html", context)
+
+
+# Units whose children the rates page lists, and what the children are called.
+CHILD_KIND = {
+    "city": gettext_lazy("By district"),
+    "district": gettext_lazy("By street"),
+    "street": gettext_lazy("By community"),
+}
 
 
 def _children_rates(actor, unit, children):
