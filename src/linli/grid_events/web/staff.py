@@ -6,8 +6,8 @@ service or selector → page; outside the scope an event is a 404."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -26,7 +26,7 @@ from linli.accounts.domain import (
     GRID_VIEW,
     is_department_only,
 )
-from linli.areas.selectors import building_list, departments_at, map_centre
+from linli.areas.selectors import building_list, departments_at, map_view_settings
 from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.core.web import staff_page
@@ -45,9 +45,10 @@ from linli.grid_events.selectors import (
     event_assignments,
     event_get,
     event_holder_name,
-    event_photos,
     event_monthly_trend,
+    event_photos,
     event_queue,
+    event_queue_counts,
     event_supervisions,
     event_timeline,
     event_whistles,
@@ -80,6 +81,7 @@ from linli.grid_events.web.charts import ranking_chart, trend_chart
 from linli.grid_events.web.forms import (
     AnswerForm,
     CategoryForm,
+    MapFilterForm,
     PeriodForm,
     ReportForm,
     RouteForm,
@@ -92,6 +94,8 @@ QUEUE_LABELS = {
     "mine": gettext_lazy("Reported by me"),
     "to_register": gettext_lazy("To register"),
     "to_dispatch": gettext_lazy("To dispatch"),
+    "returned": gettext_lazy("Returned by departments"),
+    "supervised": gettext_lazy("Supervision notices"),
     "in_progress": gettext_lazy("With departments"),
     "to_verify": gettext_lazy("To verify"),
     "overdue": gettext_lazy("Overdue"),
@@ -112,7 +116,18 @@ def _queues_for(actor) -> tuple[str, ...]:
     if is_department_only(actor):
         return (*DEPARTMENT_QUEUES, "all")
     if actor.has_perm(GRID_REGISTER):
-        return ("to_register", "to_dispatch", "in_progress", "to_verify", "overdue", "closed", "mine", "all")
+        return (
+            "to_register",
+            "to_dispatch",
+            "returned",
+            "in_progress",
+            "to_verify",
+            "overdue",
+            "supervised",
+            "closed",
+            "mine",
+            "all",
+        )
     return ("to_verify", "mine", "overdue", "all")
 
 
@@ -130,7 +145,8 @@ def board(request):
     for event in page.object_list:
         event.overdue = is_overdue(event, now)
         event.holder_name = event_holder_name(event)
-    tabs = [{"key": k, "label": QUEUE_LABELS[k], "active": k == queue} for k in queues]
+    counts = event_queue_counts(actor=request.actor, queues=queues)
+    tabs = [{"key": k, "label": QUEUE_LABELS[k], "active": k == queue, "count": counts[k]} for k in queues]
     context = {"page": page, "tabs": tabs, "queue": queue, "q": q, "may_report": request.actor.has_perm(GRID_REPORT)}
     return render(request, "grid_events/staff/board.html", context)
 
@@ -139,14 +155,8 @@ def board(request):
 
 
 def map_settings(actor) -> dict:
-    """Tiles (the operator's own server, or none) and where to centre: the actor's area."""
-    lat, lng = map_centre(actor=actor)
-    return {
-        "tiles": settings.LINLI_MAP_TILES_URL,
-        "attribution": settings.LINLI_MAP_TILES_ATTRIBUTION,
-        "lat": "" if lat is None else f"{lat:.6f}",
-        "lng": "" if lng is None else f"{lng:.6f}",
-    }
+    """The operator's tiles (or none: the server's own streets and outlines) and where to centre."""
+    return map_view_settings(actor=actor)
 
 
 @grid_page(GRID_REPORT)
@@ -403,8 +413,17 @@ def _supervised_area(actor) -> str:
 
 @grid_page()
 def event_map(request):
-    """Events as points (WGS-84) on Leaflet; tiles only from the operator's own server."""
-    return render(request, "grid_events/staff/map.html", {"map": map_settings(request.actor)})
+    """Events as points (WGS-84) on the shared map, clustered where dense, filtered by the days
+    they were reported and their state; the filters become the points endpoint's query."""
+    form = MapFilterForm(request.GET or None)
+    query = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        query = {
+            k: str(v) for k, v in (("since", data["since"]), ("until", data["until"]), ("state", data["state"])) if v
+        }
+    context = {"map": map_settings(request.actor), "form": form, "points_query": urlencode(query)}
+    return render(request, "grid_events/staff/map.html", context)
 
 
 # ---------------------------------------------------------------- categories

@@ -148,7 +148,9 @@ def staff_search(request):
     query = search_query_parse(text)
     problem = id_number_problem_text(query)
     groups = search_groups(actor=request.actor, query=query) if text and not problem else []
-    context = {"q": text, "groups": groups, "problem": problem, "searched": bool(text)}
+    # an ID number is not written back into the page (history, screenshots, shoulder-surfing)
+    shown = "" if query.kind in {"id_number", "bad_id_number"} else text
+    context = {"q": shown, "groups": groups, "problem": problem, "searched": bool(text)}
     return render(request, "portal/staff/search.html", context, status=400 if problem else 200)
 
 

@@ -38,6 +38,7 @@ from linli.service_desk.selectors import (
     case_receipt,
     checklist_lines,
     desk_figures_of_unit,
+    desk_monthly_trend,
     figures_by_item,
     figures_by_owner,
     handoff_next_steps,
@@ -46,12 +47,13 @@ from linli.service_desk.selectors import (
     item_list,
     item_versions,
     notice_materials,
+    queue_counts,
     receipt_available,
     rectification_get,
     rectification_list,
+    service_window,
     timeline_rows,
     version_materials,
-    service_window,
 )
 from linli.service_desk.services import (
     IntakeInput,
@@ -67,9 +69,10 @@ from linli.service_desk.services import (
     item_active_set,
     item_version_save,
     material_read,
+    notice_issue,
     rectification_close,
 )
-    notice_issue,
+from linli.service_desk.web.charts import trend_chart, units_chart
 from linli.service_desk.web.forms import (
     CalendarDayForm,
     CatalogueItemForm,
@@ -92,6 +95,7 @@ QUEUE_LABELS = {
     "mine": gettext_lazy("Mine"),
     "intake": gettext_lazy("Waiting for intake"),
     "unit": gettext_lazy("My unit decides"),
+    "supplied": gettext_lazy("Supplement received"),
     "home": gettext_lazy("Home visits"),
     "due_soon": gettext_lazy("Due soon"),
     "overdue": gettext_lazy("Overdue"),
@@ -116,7 +120,8 @@ def queues(request):
     today = timezone.localdate()
     for case in page.object_list:
         case.overdue = is_overdue(case, today)
-    tabs = [{"key": k, "label": QUEUE_LABELS[k], "active": k == queue} for k in QUEUES]
+    counts = queue_counts(actor=request.actor, today=today)
+    tabs = [{"key": k, "label": QUEUE_LABELS[k], "active": k == queue, "count": counts[k]} for k in QUEUES]
     context = {"page": page, "tabs": tabs, "queue": queue, "q": q, "perms_accept": request.actor.has_perm(DESK_ACCEPT)}
     return render(request, "service_desk/staff/queues.html", context)
 
@@ -212,14 +217,14 @@ def _notice_page(request, item, checklist: dict, applicant: dict, desk_path: str
         "applicant": applicant,
         "today": timezone.localdate(),
         "worker": request.actor.display_name,
+        "desk_name": unit_names([desk_path]).get(desk_path, ""),
+        "window": service_window(desk_path),
+        "allows_deferral": item.current.allows_deferral,
     }
     return render(request, "service_desk/staff/notice.html", context)
 
 
 # ---------------------------------------------------------------- case page
-        "desk_name": unit_names([desk_path]).get(desk_path, ""),
-        "window": service_window(desk_path),
-        "allows_deferral": item.current.allows_deferral,
 
 
 @desk_page()
@@ -248,12 +253,12 @@ def _case_context(request, case, form, failed_action: str = "") -> dict:
         "handoff_steps": [(step, HandoffStep(step).label) for step in handoff_next_steps(case)],
         "material_choices": version_materials(case.item_version),
         "may_add_files": case.state in OPEN_STATES,
+        "has_receipt": receipt_available(case),
     }
 
 
 @require_POST
 @desk_page()
-        "has_receipt": receipt_available(case),
 def case_step(request, public_id, action: str):
     case = case_get(actor=request.actor, key=public_id)
     form = StepForm(request.POST)
@@ -307,11 +312,6 @@ def handoff(request, public_id):
 
 
 @desk_page()
-def case_export(request, public_id, kind: str):
-    """The case file as PDF or ZIP (record, timeline, materials); audited."""
-    if kind not in {"pdf", "zip"}:
-        raise not_found("页面", "Page")
-@desk_page()
 def receipt(request, public_id):
     """受理回执 to print at the window (the browser's print; a PDF beside it)."""
     case = case_get(actor=request.actor, key=public_id)
@@ -328,6 +328,11 @@ def receipt_pdf_file(request, public_id):
     return response
 
 
+@desk_page()
+def case_export(request, public_id, kind: str):
+    """The case file as PDF or ZIP (record, timeline, materials); audited."""
+    if kind not in {"pdf", "zip"}:
+        raise not_found("页面", "Page")
     case = case_get(actor=request.actor, key=public_id)
     data, content_type, filename = case_file_export(actor=request.actor, case=case, kind=kind)
     response = HttpResponse(data, content_type=content_type)
@@ -396,6 +401,8 @@ def figures(request, code: str = ""):
     context = {
         "unit": unit,
         "rows": [(row, figures.child_codes.get(row.path)) for row in figures.rows],
+        "trend_chart": trend_chart(unit.name, desk_monthly_trend(actor=actor, path=unit.path)),
+        "units_chart": units_chart(figures.rows) if figures.rows else None,
         "since": since.date(),
         "items": figures_by_item(actor=actor, since=since, until=until)[:20],
         "owners": figures_by_owner(actor=actor, since=since, until=until),
