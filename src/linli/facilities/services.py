@@ -344,12 +344,21 @@ def analysis_start(*, actor: Actor, data: RunInput) -> AnalysisRun:
         errors.append(_error("candidates", "候选点来源无效", "invalid candidate source"))
     elif data.candidates == "registered" and kind is not None:
         registered = candidate_site_count(kind=kind.code, scope_path=scope)
-        if int(data.sites) > registered:
+        if registered == 0:
+            errors.append(
+                _error(
+                    "candidates",
+                    "该范围内没有这类设施的已登记备选址：请改选“未覆盖居民附近的路口”",
+                    "No registered candidate sites of this kind in the area: choose street corners instead",
+                )
+            )
+        elif int(data.sites) > registered:
             errors.append(
                 _error(
                     "sites",
-                    f"K={data.sites} 大于已登记的备选址数 {registered}",
-                    f"K={data.sites} is larger than the {registered} registered candidate sites",
+                    f"新增站点数 K={data.sites} 大于已登记的备选址数 {registered}，请改为 {registered} 或更少",
+                    f"Number of new sites K={data.sites} is larger than the {registered} registered candidate"
+                    f" sites: choose {registered} or fewer",
                 )
             )
     network = network_current()
@@ -390,14 +399,25 @@ def facility_analysis_run(*, run_id: int) -> AnalysisRun:
         return run
     try:
         figures, distances = _analyse(run, progress=lambda p, stage: _progress(run_id, p, stage))
-    except DomainError as exc:  # the input cannot be analysed (e.g. K > candidates): told on the run
-        _finish(run_id, status=RunStatus.FAILED, message=exc.message.both()[:500])
+    except DomainError as exc:  # the input cannot be analysed (e.g. the road network is gone): told on the run
+        _fail(run_id, exc.message)
         return AnalysisRun.objects.get(pk=run_id)
     except Exception:
-        _finish(run_id, status=RunStatus.FAILED, message="分析中断，请联系管理员 (the analysis failed)")
+        _fail(run_id, Msg("分析中断，请联系管理员", "The analysis failed: please tell the administrator"))
         raise
     _finish(run_id, status=RunStatus.DONE, progress=100, stage="done", figures=figures, distances=distances)
     return AnalysisRun.objects.get(pk=run_id)
+
+
+def _fail(run_id: int, message: Msg) -> None:
+    """`message` keeps both languages for logs and the API; the page shows `figures.error` in its
+    own language (`run_failure`)."""
+    _finish(
+        run_id,
+        status=RunStatus.FAILED,
+        message=message.both()[:500],
+        figures={"error": {"zh": message.zh, "en": message.en}},
+    )
 
 
 def _progress(run_id: int, progress: int, stage: str) -> None:
@@ -501,11 +521,17 @@ def _siting(network, inputs, result, circles, site_kind: str, run: AnalysisRun) 
     if len(weights) == 0 or len(cand_nodes) == 0:
         figure["method"] = "none"
         return figure
-    if k > len(cand_nodes):
+    if k > len(cand_nodes) and source == "registered":  # refused when started; fewer since then
         raise DomainError(
-            Msg(f"K={k} 大于候选点数 {len(cand_nodes)}", f"K={k} is larger than the {len(cand_nodes)} candidates"),
+            Msg(
+                f"新增站点数 K={k} 大于已登记的备选址数 {len(cand_nodes)}",
+                f"Number of new sites K={k} is larger than the {len(cand_nodes)} registered candidate sites",
+            ),
             code="k_too_large",
         )
+    if k > len(cand_nodes):  # street corners: how many there are is known only now; suggest them all
+        k = figure["k"] = len(cand_nodes)
+        figure["k_asked"] = int(run.params["sites"])
     reach = siting.candidate_reach(network, cand_nodes, node, offset, within)
     solved = siting.maximal_covering(weights, reach, k)
     column_weight = reach.T.tocsr() @ weights

@@ -101,12 +101,17 @@ def test_coverage_run_by_hand(town, django_capture_on_commit_callbacks):
     assert [(s["lat"], s["lng"]) for s in siting["sites"]] == [(LAT, round(node_lng(12), 6))]
 
 
-def test_two_sites_cover_both_and_more_sites_than_candidates_fail_the_run(town, django_capture_on_commit_callbacks):
+def test_two_sites_cover_both_and_more_than_the_street_corners_suggests_them_all(
+    town, django_capture_on_commit_callbacks
+):
     run = _run(town, django_capture_on_commit_callbacks, site_kind="health_station", sites=2)
     assert run.figures["siting"]["newly_covered"] == 5
-    failed = _run(town, django_capture_on_commit_callbacks, site_kind="health_station", sites=3)
-    assert (failed.status, failed.figures) == (RunStatus.FAILED, {})
-    assert failed.message == "K=3 大于候选点数 2 (K=3 is larger than the 2 candidates)"
+    # how many street corners there are is known only once the coverage is: all of them, said so
+    more = _run(town, django_capture_on_commit_callbacks, site_kind="health_station", sites=3)
+    siting = more.figures["siting"]
+    assert (more.status, more.message) == (RunStatus.DONE, "")
+    assert (siting["k"], siting["k_asked"], siting["candidates"], siting["newly_covered"]) == (2, 3, 2, 5)
+    assert len(siting["sites"]) == 2
 
 
 def test_registered_candidate_sites_are_offered_instead(town, django_capture_on_commit_callbacks):
@@ -185,6 +190,16 @@ def test_registered_candidates_fewer_than_k_are_refused_at_the_start(town):
             data=RunInput(site_kind="health_station", sites=2, candidates="registered"),
         )
     assert [f.field for f in caught.value.fields] == ["sites"]
+    assert caught.value.fields[0].message.zh.startswith("新增站点数 K=2 大于已登记的备选址数 1")
+
+
+def test_no_registered_candidates_is_refused_on_the_candidates_field(town):
+    with pytest.raises(DomainError) as caught:
+        analysis_queue(
+            actor=town["actors"]["planner"],
+            data=RunInput(site_kind="health_station", sites=1, candidates="registered"),
+        )
+    assert [f.field for f in caught.value.fields] == ["candidates"]
 
 
 def test_plan_targets_count_centres_and_villages_with_a_cemetery(town):

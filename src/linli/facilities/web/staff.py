@@ -249,7 +249,8 @@ def runs(request):
     kinds = {k.code: k.name for k in kind_list(include_inactive=True)}
     for run in page:
         run.site_kind_name = kinds.get(run.params.get("site_kind", ""), "")
-    return render(request, "facilities/staff/runs.html", {"form": form, "page": page, "network": network_current()})
+    context = {"form": form, "page": page, "network": network_current()}
+    return render(request, "facilities/staff/runs.html", context, status=400 if form and form.errors else 200)
 
 
 @staff_page(FACILITY_VIEW)
