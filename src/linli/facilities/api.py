@@ -10,7 +10,8 @@ from uuid import UUID
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from linli.core.apitools import ErrorOut, MappedRows, Page
+from linli.core.apitools import ErrorOut, MappedRows, Page, cached_json
+from linli.core.geo import box_parse, zoom_parse
 from linli.core.idempotency import idempotent
 from linli.facilities.selectors import (
     circle_distances,
@@ -20,6 +21,7 @@ from linli.facilities.selectors import (
     kind_list,
     map_facilities,
     network_list,
+    road_layer,
     run_building_points,
     run_figures,
     run_get,
@@ -300,3 +302,13 @@ class MapFacilityOut(Schema):
 def map_points(request, kind: str = ""):
     """Facilities of your area (not closed) for a map."""
     return map_facilities(actor=request.actor, kind=kind)
+
+
+@router.get("/map/roads", response={200: dict, 400: ErrorOut})
+def map_roads(request, bbox: str = "", zoom: str = ""):
+    """The streets of the current road network inside `bbox` (south,west,north,east in WGS-84
+    degrees) as one GeoJSON MultiLineString, simplified for map zoom `zoom` (0–20): every map's
+    base layer when no tile server is configured. Bounded in size; `truncated` says whether
+    shorter streets were left out."""
+    layer = road_layer(actor=request.actor, box=box_parse(bbox), zoom=zoom_parse(zoom))
+    return cached_json(layer, max_age=3600)

@@ -788,3 +788,124 @@ def _splitmix(x: np.ndarray) -> np.ndarray:
     x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return x ^ (x >> np.uint64(31))
+
+
+# --- drawing the network on a map ------------------------------------------------------------
+
+STROKE_MAX_TURN_DEGREES = 45.0  # a street goes on through a junction if it turns less than this
+
+
+@dataclass(eq=False)
+class RoadLines:
+    """The network as strokes for a map: edges chained through junctions along the straightest
+    continuation (a street crossing ten junctions is one line, not ten), so a zoomed-out map can
+    keep the long streets and drop the short lanes. All vertices in one array; line i is
+    `lat[offset[i]:offset[i + 1]]`."""
+
+    lat: np.ndarray
+    lng: np.ndarray
+    offset: np.ndarray  # (lines + 1)
+    box: np.ndarray  # (lines × 4): south, west, north, east
+    length_m: np.ndarray  # per line
+
+    def __len__(self) -> int:
+        return len(self.offset) - 1
+
+    def line(self, i: int) -> np.ndarray:
+        s, e = self.offset[i], self.offset[i + 1]
+        return np.column_stack([self.lat[s:e], self.lng[s:e]])
+
+    def crossing(self, south: float, west: float, north: float, east: float) -> np.ndarray:
+        """Indices of the lines whose box meets the view box, longest first."""
+        b = self.box
+        hit = np.flatnonzero((b[:, 0] <= north) & (b[:, 2] >= south) & (b[:, 1] <= east) & (b[:, 3] >= west))
+        return hit[np.argsort(-self.length_m[hit], kind="stable")]
+
+
+def road_lines(data: RoadData) -> RoadLines:
+    """Chain a network's edges into strokes: at every node, incident edges are paired
+    straightest-first while they turn less than 45° (a node where two edges meet always joins
+    them), and paired edges continue one line."""
+    n, m = data.nodes, data.edges
+    a, b = data.pairs[:, 0], data.pairs[:, 1]
+    # edge ends ("slots"), grouped by node: slot k is edge via[k] at node node_of[k]
+    ends = np.concatenate([a, b])
+    order = np.argsort(ends, kind="stable")
+    node_of = ends[order]
+    via = np.concatenate([np.arange(m), np.arange(m)])[order]
+    other = np.concatenate([b, a])[order]
+    start = np.searchsorted(node_of, np.arange(n + 1))
+    degree = np.diff(start)
+    kx = math.cos(math.radians(float(np.median(data.lat)))) if n else 1.0
+    bearing = np.arctan2(data.lat[other] - data.lat[node_of], (data.lng[other] - data.lng[node_of]) * kx)
+    partner = np.full(2 * m, -1, dtype=np.int64)
+    candidates = []
+    for d in np.unique(degree[degree >= 2]).tolist():
+        nodes = np.flatnonzero(degree == d)
+        p, q = np.triu_indices(d, 1)
+        sp = start[nodes][:, None] + p[None, :]
+        sq = start[nodes][:, None] + q[None, :]
+        turn = np.abs(np.pi - np.abs(np.angle(np.exp(1j * (bearing[sp] - bearing[sq])))))
+        limit = np.inf if d == 2 else math.radians(STROKE_MAX_TURN_DEGREES)
+        keep = turn < limit
+        candidates.append(np.column_stack([turn[keep], sp[keep], sq[keep]]))
+    if candidates:
+        pairs = np.concatenate(candidates)
+        pairs = pairs[np.argsort(pairs[:, 0], kind="stable")]
+        partner_list = partner.tolist()
+        for sp, sq in pairs[:, 1:].astype(np.int64).tolist():
+            if partner_list[sp] < 0 and partner_list[sq] < 0:
+                partner_list[sp], partner_list[sq] = sq, sp
+        partner = np.array(partner_list, dtype=np.int64)
+    # the slot of each edge at each of its ends
+    slot_at = np.empty((m, 2), dtype=np.int64)
+    first_end = np.arange(2 * m)[order] < m  # slot came from column a
+    slot_at[via[first_end], 0] = np.flatnonzero(first_end)
+    slot_at[via[~first_end], 1] = np.flatnonzero(~first_end)
+    pa, pb, via_l, partner_l, slot_l = a.tolist(), b.tolist(), via.tolist(), partner.tolist(), slot_at.tolist()
+    used = [False] * m
+    vertices: list[int] = []
+    offsets = [0]
+
+    def walk(edge: int, node: int) -> None:
+        """Follow a stroke from `node` along `edge` until it ends."""
+        vertices.append(node)
+        while True:
+            used[edge] = True
+            far_end = 1 if pa[edge] == node else 0
+            node = pb[edge] if far_end else pa[edge]
+            vertices.append(node)
+            nxt = partner_l[slot_l[edge][far_end]]
+            if nxt < 0 or used[via_l[nxt]]:
+                break
+            edge = via_l[nxt]
+        offsets.append(len(vertices))
+
+    for e in range(m):  # strokes start at an end with no continuation
+        if used[e]:
+            continue
+        if partner_l[slot_l[e][0]] < 0:
+            walk(e, pa[e])
+        elif partner_l[slot_l[e][1]] < 0:
+            walk(e, pb[e])
+    for e in range(m):  # what is left are closed loops
+        if not used[e]:
+            walk(e, pa[e])
+    index = np.array(vertices, dtype=np.int64)
+    offset = np.array(offsets, dtype=np.int64)
+    lat, lng = data.lat[index], data.lng[index]
+    if len(offset) == 1:
+        return RoadLines(lat, lng, offset, np.empty((0, 4)), np.empty(0))
+    starts = offset[:-1]
+    box = np.column_stack(
+        [
+            np.minimum.reduceat(lat, starts),
+            np.minimum.reduceat(lng, starts),
+            np.maximum.reduceat(lat, starts),
+            np.maximum.reduceat(lng, starts),
+        ]
+    )
+    step = np.append(haversine_m(lat[:-1], lng[:-1], lat[1:], lng[1:]), 0.0)
+    step[offset[1:] - 1] = 0.0  # no step from one line's last vertex to the next line's first
+    length = np.add.reduceat(step, starts)
+    return RoadLines(lat, lng, offset, box, length)

@@ -15,9 +15,10 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from linli.accounts.domain import FACILITY_KIND_EDIT, FACILITY_VIEW
-from linli.areas.selectors import building_points, org_unit_by_path, unit_names, units_under
+from linli.areas.selectors import addresses_nearest, building_points, org_unit_by_path, unit_names, units_under
 from linli.core.actor import Actor
 from linli.core.errors import not_found
+from linli.core.geo import Box, metres_per_pixel, simplify
 from linli.core.paths import under_path
 from linli.facilities.domain import (
     CIRCLE_DEFAULT_DISTANCE_M,
@@ -27,6 +28,7 @@ from linli.facilities.domain import (
     shelter_compliance,
 )
 from linli.facilities.models import AnalysisRun, Facility, FacilityKind, LifeCircle, RoadNetwork
+from linli.facilities.roads import RoadData, RoadLines, road_lines
 from linli.residents.selectors import households_by_unit, residents_by_building, residents_by_unit
 
 COMMUNITY_KINDS = ("community", "village")
@@ -516,3 +518,71 @@ def map_facilities(*, actor: Actor, kind: str = "") -> list[dict]:
 def unit_label(path: str) -> str:
     unit = org_unit_by_path(path)
     return unit.name if unit else path
+
+
+# ---- the road base layer -------------------------------------------------------------------------
+# The streets every map draws when no tile server is configured. Streets are public geography, so
+# any signed-in account (a resident too) may read them anywhere; an anonymous caller gets none.
+
+ROAD_MAX_LINES = 3000  # per answer, longest first: a zoomed-out city view keeps its main streets
+ROAD_MAX_VERTICES = 40_000  # about 0.6 MB of JSON, the most one answer may carry
+ROAD_MIN_PIXELS = 6  # lines shorter than this on screen are not worth sending
+_ROAD_LINES: dict[str, RoadLines] = {}  # network public id → its strokes (one network at a time)
+
+
+def _road_lines_of(network: RoadNetwork) -> RoadLines:
+    """The current network's strokes, built once per process and network (about 2.5 s for the
+    demo city's 315,000 edges) and kept until another network becomes current."""
+    key = str(network.public_id)
+    if key not in _ROAD_LINES:
+        data = RoadData.from_bytes(RoadNetwork.objects.values_list("data", flat=True).get(pk=network.pk))
+        _ROAD_LINES.clear()
+        _ROAD_LINES[key] = road_lines(data)
+    return _ROAD_LINES[key]
+
+
+def road_layer(*, actor: Actor, box: Box, zoom: int) -> dict:
+    """The streets crossing a view box as one GeoJSON MultiLineString, each simplified
+    (Douglas–Peucker) to a pixel at this zoom, the longest first, bounded in lines and vertices;
+    `truncated` says whether shorter streets were left out (zoom in to see them)."""
+    network = network_current() if actor.is_authenticated else None
+    empty = {"type": "FeatureCollection", "features": [], "truncated": False, "network": ""}
+    if network is None:
+        return empty
+    lines = _road_lines_of(network)
+    pixel = metres_per_pixel(zoom, box.centre_lat())
+    hits = lines.crossing(box.south, box.west, box.north, box.east)
+    hits = hits[lines.length_m[hits] >= ROAD_MIN_PIXELS * pixel]
+    coordinates, vertices, truncated = [], 0, len(hits) > ROAD_MAX_LINES
+    for i in hits[:ROAD_MAX_LINES].tolist():
+        points = simplify(lines.line(i), pixel)
+        if vertices + len(points) > ROAD_MAX_VERTICES:
+            truncated = True
+            break
+        vertices += len(points)
+        coordinates.append([[round(float(lng), 6), round(float(lat), 6)] for lat, lng in points])
+    feature = {"type": "Feature", "geometry": {"type": "MultiLineString", "coordinates": coordinates}, "properties": {}}
+    return empty | {
+        "features": [feature] if coordinates else [],
+        "truncated": truncated,
+        "network": str(network.public_id),
+    }
+
+
+SITE_ADDRESS_WITHIN_M = 500  # a suggested site is described by the nearest building this close
+
+
+def siting_with_places(*, actor: Actor, siting: dict | None) -> dict:
+    """A run's suggested sites, each with `place`: the nearest building's address, community
+    and street (or None when no building is within 500 m), so a page names where a site is
+    instead of showing bare coordinates. One query for all sites."""
+    siting = dict(siting or {})
+    sites = [dict(site) for site in siting.get("sites", [])]
+    places = addresses_nearest(
+        actor=actor, points=[(s["lat"], s["lng"]) for s in sites], within_m=SITE_ADDRESS_WITHIN_M
+    )
+    for site, place in zip(sites, places, strict=True):
+        site["place"] = place
+    if sites:
+        siting["sites"] = sites
+    return siting

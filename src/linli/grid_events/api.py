@@ -583,11 +583,19 @@ class PointOut(Schema):
     lat: float
     lng: float
     state: str
+    state_name: str
     category: str
     overdue: bool
 
 
-@router.get("/map/points", response=list[PointOut])
-def map_points(request, state: str = Query("", description="Comma-separated states; empty = all")):
-    """The newest 2,000 events you may see, as points (WGS-84)."""
-    return event_points(actor=request.actor, states=[s for s in state.split(",") if s] or None)
+@router.get("/map/points", response={200: list[PointOut], **ERRORS})
+def map_points(
+    request,
+    state: str = Query("", description="Comma-separated states; empty = all"),
+    since: date | None = None,
+    until: date | None = None,
+):
+    """The newest 2,000 events you may see, as points (WGS-84), with their state's name; `since` and
+    `until` (YYYY-MM-DD) keep those reported on those days and between."""
+    states = [s for s in state.split(",") if s] or None
+    return event_points(actor=request.actor, states=states, since=since, until=until)

@@ -5,7 +5,6 @@ form → one service or selector → page; outside the scope a facility or run i
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -14,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.domain import FACILITY_ANALYSE, FACILITY_EDIT, FACILITY_KIND_EDIT, FACILITY_VIEW
-from linli.areas.selectors import map_centre, unit_names
+from linli.areas.selectors import map_view_settings, unit_names
 from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.core.web import staff_page, xlsx_response
@@ -44,6 +43,7 @@ from linli.facilities.selectors import (
     shelter_rows,
     short_hours_by_district,
     short_hours_rows,
+    siting_with_places,
     street_summary,
 )
 from linli.facilities.services import (
@@ -113,11 +113,10 @@ def facility_edit(request, public_id=None):
         else:
             messages.success(request, _("Facility saved: %(name)s") % {"name": saved.name})
             return redirect("portal:facilities:registry")
-    lat, lng = map_centre(actor=actor)
     return render(
         request,
         "facilities/staff/facility_form.html",
-        {"form": form, "facility": facility, "map": {"lat": lat or "", "lng": lng or ""}},
+        {"form": form, "facility": facility, "map": map_view_settings(actor=actor)},
     )
 
 
@@ -209,8 +208,7 @@ def coverage_map(request):
     kinds = [k for k in kind_list() if k.circle]
     kind = request.GET.get("kind") or (run.params.get("site_kind") if run else "") or (kinds[0].code if kinds else "")
     figures = run_figures(actor=actor, run=run) if run else {}
-    siting = figures.get("siting") or {}
-    lat, lng = map_centre(actor=actor)
+    siting = siting_with_places(actor=actor, siting=figures.get("siting"))
     return render(
         request,
         "facilities/staff/map.html",
@@ -220,12 +218,7 @@ def coverage_map(request):
             "kind": kind,
             "kind_figures": figures.get("coverage", {}).get(kind),
             "sites": siting if siting.get("kind") == kind else {},
-            "map": {
-                "lat": lat or "",
-                "lng": lng or "",
-                "tiles": settings.LINLI_MAP_TILES_URL,
-                "attribution": settings.LINLI_MAP_TILES_ATTRIBUTION,
-            },
+            "map": map_view_settings(actor=actor),
         },
     )
 
@@ -270,6 +263,7 @@ def run_page(request, public_id):
         "coverage": [(kinds.get(code), data, changes.get(code)) for code, data in figures.get("coverage", {}).items()],
         "summary": compliance_summary(figures.get("compliance", [])),
         "site_kind": kinds.get((figures.get("siting") or {}).get("kind", "")),
+        "siting": siting_with_places(actor=actor, siting=figures.get("siting")),
         "area_name": unit_names([run.scope_path]).get(run.scope_path, run.scope_path),
     }
     if request.htmx and run.status in ("queued", "running"):

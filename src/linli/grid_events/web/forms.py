@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.areas.domain import DepartmentKind
-from linli.grid_events.domain import PHOTO_MAX_BYTES, SupervisionLevel, Urgency
+from linli.grid_events.domain import PHOTO_MAX_BYTES, EventState, SupervisionLevel, Urgency
 from linli.grid_events.services import PhotoUpload
 
 
@@ -112,6 +112,20 @@ class AnswerForm(forms.Form):
 class PeriodForm(forms.Form):
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MapFilterForm(forms.Form):
+    """The events map's filters: reported between two days, in one state (by its name)."""
+
+    since = forms.DateField(label=_("Reported from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Reported until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All states")), *EventState.choices])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            self.add_error("until", _("The end day is before the start day."))
+        return data
 
 
 class CategoryForm(forms.Form):

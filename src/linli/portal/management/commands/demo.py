@@ -14,6 +14,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from linli.areas.services import demo_boundaries_generate
+from linli.core.actor import Actor
 from linli.core.server import granian_command
 from linli.portal.services import (
     demo_accounts_ensure,
@@ -59,6 +61,8 @@ class Command(BaseCommand):
         demo_desk_prepare(log=self.stdout.write)
         demo_grid_prepare(log=self.stdout.write)
         demo_facilities_prepare(log=self.stdout.write)
+        if outlines := demo_boundaries_generate(actor=Actor.system("demo")):
+            self.stdout.write(f"示意社区范围 approximate community outlines: {outlines}")
         self._router_ensure()
         self._print_accounts(accounts, host, port)
         if not no_serve:
