@@ -1,5 +1,5 @@
-"""The staff workbench's registries: what each app contributes to "Today" (工作台) and to the one
-search box in the staff header.
+"""The staff workbench's registries: what each app contributes to "Today" (工作台), to the one
+search box in the staff header and to a person's page (their cases and reports).
 
 The portal sits above every app and renders the workbench, but it must not know any app's
 models. So each app registers, in its `AppConfig.ready()`, a *today* function (its counts and the
@@ -85,8 +85,18 @@ class SearchQuery:
     id_number: str = ""
 
 
+@dataclass(frozen=True)
+class PersonRef:
+    """Who a person page is about, as the other apps know them: the resident's public id (the
+    desk's `applicant_ref`) and their resident account, if they have one (reports they made)."""
+
+    public_id: str
+    user_id: int | None = None
+
+
 TodayFunction = Callable[[Actor, date], WorkSection | None]
 SearchFunction = Callable[[Actor, SearchQuery], SearchGroup | None]
+PersonFunction = Callable[[Actor, PersonRef], SearchGroup | None]
 
 
 @dataclass(frozen=True)
@@ -95,17 +105,23 @@ class _Entry:
     key: str
     today: TodayFunction | None
     search: SearchFunction | None
+    person: PersonFunction | None
 
 
 _REGISTRY: dict[str, _Entry] = {}
 
 
 def workbench_register(
-    key: str, *, order: int, today: TodayFunction | None = None, search: SearchFunction | None = None
+    key: str,
+    *,
+    order: int,
+    today: TodayFunction | None = None,
+    search: SearchFunction | None = None,
+    person: PersonFunction | None = None,
 ) -> None:
     """Called from an app's `ready()`. Registering the same key again replaces the entry (Django
     may call `ready()` more than once in tests)."""
-    _REGISTRY[key] = _Entry(order, key, today, search)
+    _REGISTRY[key] = _Entry(order, key, today, search, person)
 
 
 def _entries() -> list[_Entry]:
@@ -131,5 +147,18 @@ def search_groups(*, actor: Actor, query: SearchQuery) -> list[SearchGroup]:
             continue
         group = entry.search(actor, query)
         if group is not None and group.hits:
+            groups.append(group)
+    return groups
+
+
+def person_groups(*, actor: Actor, person: PersonRef) -> list[SearchGroup]:
+    """What each app holds about one person that this actor may see (their cases, their reports),
+    for the person page. Empty groups are kept: "no cases" is worth saying there."""
+    groups = []
+    for entry in _entries():
+        if entry.person is None:
+            continue
+        group = entry.person(actor, person)
+        if group is not None:
             groups.append(group)
     return groups

@@ -9,6 +9,6 @@ class GridEventsConfig(AppConfig):
 
     def ready(self) -> None:
         from linli.core.workbench import workbench_register
-        from linli.grid_events.workbench import grid_search, grid_today
+        from linli.grid_events.workbench import grid_person, grid_search, grid_today
 
-        workbench_register("grid", order=20, today=grid_today, search=grid_search)
+        workbench_register("grid", order=20, today=grid_today, search=grid_search, person=grid_person)

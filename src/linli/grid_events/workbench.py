@@ -14,7 +14,16 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.domain import GRID_HANDLE, GRID_REGISTER, GRID_SUPERVISE, GRID_VERIFY, GRID_VIEW, is_department_only
 from linli.core.actor import Actor
-from linli.core.workbench import FIRST_ROWS, SearchGroup, SearchHit, SearchQuery, WorkCount, WorkRow, WorkSection
+from linli.core.workbench import (
+    FIRST_ROWS,
+    PersonRef,
+    SearchGroup,
+    SearchHit,
+    SearchQuery,
+    WorkCount,
+    WorkRow,
+    WorkSection,
+)
 from linli.grid_events.selectors import check_ins_due, event_list, event_queue_counts, events_to_do, is_overdue
 
 SEARCH_LIMIT = 10
@@ -108,3 +117,24 @@ def grid_search(actor: Actor, query: SearchQuery) -> SearchGroup | None:
     ]
     more = f"{reverse('portal:grid:board')}?queue=all&q={text}" if len(found) > SEARCH_LIMIT else ""
     return SearchGroup("grid", _("Grid events"), hits, more)
+
+
+def grid_person(actor: Actor, person: PersonRef) -> SearchGroup | None:
+    """Problems the person reported from their resident account (随手拍), as far as the actor sees."""
+    if not actor.has_perm(GRID_VIEW) or person.user_id is None:
+        return None
+    events = (
+        event_list(actor=actor)
+        .filter(reporter_id=person.user_id)
+        .select_related("category")
+        .order_by("-reported_at")[:SEARCH_LIMIT]
+    )
+    hits = [
+        SearchHit(
+            title=f"{event.number} · {event.category.name if event.category else _('Not yet classified')}",
+            detail=f"{timezone.localtime(event.reported_at):%Y-%m-%d} · {event.get_state_display()}",
+            url=reverse("portal:grid:event", args=[event.number]),
+        )
+        for event in events
+    ]
+    return SearchGroup("grid", _("Problems reported"), hits)

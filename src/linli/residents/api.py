@@ -114,6 +114,7 @@ class MoveIn(Schema):
     kind: str = Field(description="move_in, move_out, death or deregister")
     on: date
     to_household: UUID | None = Field(None, description="For a move-in: the household moved into")
+    reason: str = Field("", max_length=200, description="Required for a move-out, death or deregistration")
 
 
 @router.post("/{uuid:public_id}/move", response={200: CardOut, **ERRORS})
@@ -121,7 +122,9 @@ def move(request, public_id: UUID, payload: MoveIn):
     actor = request.actor
     resident = resident_get(actor=actor, public_id=public_id)
     target = household_get(actor=actor, public_id=payload.to_household) if payload.to_household else None
-    resident = resident_move(actor=actor, resident=resident, kind=payload.kind, on=payload.on, to_household=target)
+    resident = resident_move(
+        actor=actor, resident=resident, kind=payload.kind, on=payload.on, to_household=target, reason=payload.reason
+    )
     return _card(resident_card(actor=actor, resident=resident))
 
 

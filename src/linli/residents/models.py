@@ -98,6 +98,7 @@ class ResidenceChange(models.Model):
     path = models.CharField(max_length=18, db_index=True)
     recorded_by = models.CharField(_("recorded by"), max_length=150)
     recorded_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("residence change")

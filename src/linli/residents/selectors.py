@@ -187,6 +187,11 @@ def household_timeline(household: Household) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: (e.at, e.kind))
 
 
+def household_visits(household: Household, *, limit: int = 5) -> list[HomeVisit]:
+    """The household's latest door-to-door visits, newest first (findings stay sealed)."""
+    return list(HomeVisit.objects.filter(household=household).select_related("visitor").order_by("-visited_at")[:limit])
+
+
 @dataclass
 class ResidentCard:
     """What one actor may see of one resident: absent fields are simply not there."""

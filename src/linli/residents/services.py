@@ -240,13 +240,20 @@ def resident_add(
 
 @transaction.atomic
 def resident_move(
-    *, actor: Actor, resident: Resident, kind: str, on: date, to_household: Household | None = None
+    *, actor: Actor, resident: Resident, kind: str, on: date, to_household: Household | None = None, reason: str = ""
 ) -> Resident:
-    """Record a move-in (to `to_household`), move-out, death or deregistration."""
+    """Record a move-in (to `to_household`), move-out, death or deregistration. The last three end
+    the person's active record, so they need a reason, kept on the record and in the audit log."""
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     _require(actor, RESIDENTS_EDIT, resident.path)
     if kind not in MoveKind.values:
         raise validation_failed([FieldError("kind", Msg("迁移类型无效", "Unknown kind of move"))])
+    reason = reason.strip()
+    if kind != MoveKind.MOVE_IN and len(reason) < 2:
+        why = Msg(
+            "请写明原因（如迁往何处、死亡证明编号）", "Give the reason (e.g. moved where, death certificate number)"
+        )
+        raise validation_failed([FieldError("reason", why)])
     if kind == MoveKind.MOVE_IN:
         if to_household is None:
             raise validation_failed([FieldError("household", Msg("迁入须指定住户", "A move-in needs a household"))])
@@ -271,8 +278,9 @@ def resident_move(
         on=on,
         path=resident.path,
         recorded_by=actor.username,
+        reason=reason[:200],
     )
-    _audit_resident(actor, f"resident.{kind}", resident)
+    _audit_resident(actor, f"resident.{kind}", resident, reason=reason)
     return resident
 
 
@@ -424,6 +432,17 @@ def applicant_lookup(*, actor: Actor, id_number: str, purpose: str) -> Applicant
             fields=[FieldError("id_number", Msg("未找到该居民", "No such resident"))],
             status=404,
         )
+    _audit_resident(actor, "resident.applicant_lookup", resident, {"purpose": purpose[:80]}, purpose)
+    return applicant_card(resident)
+
+
+def applicant_from_pool(*, actor: Actor, resident: Resident, purpose: str) -> ApplicantCard:
+    """Start a desk case from a person's page: the staff member already sees the person (the
+    page is scoped), so no ID number is typed; the look-up is audited like one at the window."""
+    if not actor.has_perm(RESIDENTS_APPLICANT_LOOKUP) or not actor.sees_path(resident.path):
+        raise permission_denied()
+    if resident.status != ResidentStatus.ACTIVE:
+        raise conflict(Msg("此居民已不在本地居住，不能为其受理", "This resident no longer lives here"))
     _audit_resident(actor, "resident.applicant_lookup", resident, {"purpose": purpose[:80]}, purpose)
     return applicant_card(resident)
 

@@ -9,6 +9,6 @@ class ServiceDeskConfig(AppConfig):
 
     def ready(self) -> None:
         from linli.core.workbench import workbench_register
-        from linli.service_desk.workbench import desk_search, desk_today
+        from linli.service_desk.workbench import desk_person, desk_search, desk_today
 
-        workbench_register("desk", order=10, today=desk_today, search=desk_search)
+        workbench_register("desk", order=10, today=desk_today, search=desk_search, person=desk_person)

@@ -12,7 +12,16 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.domain import DESK_ACCEPT, DESK_DECIDE, DESK_VIEW
 from linli.core.actor import Actor
-from linli.core.workbench import FIRST_ROWS, SearchGroup, SearchHit, SearchQuery, WorkCount, WorkRow, WorkSection
+from linli.core.workbench import (
+    FIRST_ROWS,
+    PersonRef,
+    SearchGroup,
+    SearchHit,
+    SearchQuery,
+    WorkCount,
+    WorkRow,
+    WorkSection,
+)
 from linli.service_desk.selectors import case_list, cases_to_do, queue_counts, rectification_counts
 
 SEARCH_LIMIT = 10
@@ -105,3 +114,19 @@ def desk_search(actor: Actor, query: SearchQuery) -> SearchGroup | None:
     ]
     more = f"{reverse('portal:desk:queues')}?queue=all&q={text}" if len(cases) > SEARCH_LIMIT else ""
     return SearchGroup("desk", _("Service cases"), hits, more)
+
+
+def desk_person(actor: Actor, person: PersonRef) -> SearchGroup | None:
+    """The person's applications that the actor may see, newest first."""
+    if not actor.has_perm(DESK_VIEW):
+        return None
+    cases = case_list(actor=actor).filter(applicant_ref=person.public_id).order_by("-submitted_at")[:SEARCH_LIMIT]
+    hits = [
+        SearchHit(
+            title=f"{case.number} · {case.item_version.name}",
+            detail=f"{case.submitted_at:%Y-%m-%d} · {case.get_state_display()}",
+            url=reverse("portal:desk:case", args=[case.public_id]),
+        )
+        for case in cases
+    ]
+    return SearchGroup("desk", _("Service cases"), hits)

@@ -239,9 +239,18 @@ def test_other_community_worker_cannot_write_into_shuiyuandi(client, people, poo
 
 def test_move_out(client, people, pool):
     login(client, people, "community_worker")
-    response = client.post(
+    unexplained = client.post(
         f"{API}/{pool['wang'].public_id}/move",
         {"kind": "move_out", "on": "2025-01-01"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert unexplained.status_code == 422
+    assert [f["field"] for f in unexplained.json()["error"]["fields"]] == ["reason"]
+    assert Resident.objects.get(pk=pool["wang"].pk).status == "active"
+    response = client.post(
+        f"{API}/{pool['wang'].public_id}/move",
+        {"kind": "move_out", "on": "2025-01-01", "reason": "随父母迁往大连"},
         content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
@@ -249,7 +258,7 @@ def test_move_out(client, people, pool):
     assert response.json()["fields"]["status"] == "Moved out"
     response = client.post(
         f"{API}/{pool['wang'].public_id}/move",
-        {"kind": "move_out", "on": "2025-01-02"},
+        {"kind": "move_out", "on": "2025-01-02", "reason": "再次迁出"},
         content_type="application/json",
     )
     assert response.status_code == 409

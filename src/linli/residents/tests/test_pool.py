@@ -122,12 +122,12 @@ def test_disability_needs_consent_and_records_it(home, actors):
 def test_moves_keep_the_history_and_the_head(home, actors):
     household, head = home
     worker = actors["community_worker"]
-    resident_move(actor=worker, resident=head, kind="move_out", on=date(2026, 10, 1))
+    resident_move(actor=worker, resident=head, kind="move_out", on=date(2026, 10, 1), reason="迁往大连")
     head.refresh_from_db()
     household.refresh_from_db()
     assert (head.status, head.household_id, household.head_id) == ("moved_out", None, None)
     with pytest.raises(DomainError):
-        resident_move(actor=worker, resident=head, kind="death", on=date(2026, 10, 2))
+        resident_move(actor=worker, resident=head, kind="death", on=date(2026, 10, 2), reason="死亡证明 123")
     other = household_register(
         actor=worker, building_code=SHUIYUANDI_BUILDING, room="2-201", residence_type="permanent"
     )

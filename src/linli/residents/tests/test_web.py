@@ -10,7 +10,7 @@ from django.core.cache import cache
 
 from linli.core.models import AuditEntry
 from linli.residents.domain import id_number_make
-from linli.residents.models import HomeVisit, Household, Resident
+from linli.residents.models import HomeVisit, Household, ResidenceChange, Resident
 from linli.residents.tests.conftest import MATRIX, POOL_NOTES, POOL_PHONE
 
 BASE = "/staff/residents"
@@ -214,10 +214,16 @@ def test_visit_form_for_a_household_outside_scope_is_404(client, people, pool):
 def test_move_out_from_the_resident_page(client, people, pool):
     login(client, people, "community_worker")
     url = f"{BASE}/people/{pool['wang'].public_id}/move/"
-    response = client.post(url, {"kind": "move_out", "on": "2025-03-01"})
+    # not confirmed, or no reason: nothing changes and the page says which field is missing
+    for missing in ({"reason": "迁往大连"}, {"confirm": "on"}):
+        refused = client.post(url, {"kind": "move_out", "on": "2025-03-01", **missing})
+        assert refused.status_code == 400 and 'aria-invalid="true"' in refused.content.decode()
+        assert Resident.objects.get(pk=pool["wang"].pk).status == "active"
+    response = client.post(url, {"kind": "move_out", "on": "2025-03-01", "reason": "迁往大连", "confirm": "on"})
     assert response.status_code == 302
     assert Resident.objects.get(pk=pool["wang"].pk).status == "moved_out"
-    again = client.post(url, {"kind": "move_out", "on": "2025-03-02"})
+    assert ResidenceChange.objects.filter(resident=pool["wang"]).latest("pk").reason == "迁往大连"
+    again = client.post(url, {"kind": "move_out", "on": "2025-03-02", "reason": "再次", "confirm": "on"})
     assert again.status_code == 400
 
 

@@ -110,6 +110,14 @@ class MoveForm(forms.Form):
         label=_("What happened"), choices=[(k.value, k.label) for k in MoveKind if k != MoveKind.MOVE_IN]
     )
     on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("Where to, or the certificate or decision it rests on. Kept on the record and in the audit log."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have checked: this ends the person's active record in this community."), required=True
+    )
 
 
 class CareFilterForm(forms.Form):

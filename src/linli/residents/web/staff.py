@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.accounts.domain import RESIDENTS_EDIT, RESIDENTS_VIEW, RESIDENTS_VISIT
+from linli.accounts.domain import DESK_ACCEPT, RESIDENTS_EDIT, RESIDENTS_VIEW, RESIDENTS_VISIT
 from linli.areas.selectors import building_list, grid_get, grid_list, org_unit_children, org_unit_get, org_unit_top
 from linli.core.errors import DomainError, not_found
 from linli.core.web import staff_page as core_staff_page
+from linli.core.workbench import PersonRef, person_groups
 from linli.residents.domain import SEALED_FIELDS, CareKind, ResidentStatus
 from linli.residents.selectors import (
     PoolRates,
@@ -24,6 +25,7 @@ from linli.residents.selectors import (
     household_list,
     household_members,
     household_timeline,
+    household_visits,
     pool_rates,
     pool_rates_by_child,
     resident_card,
@@ -39,6 +41,7 @@ from linli.residents.services import (
     resident_add,
     resident_move,
     resident_reveal,
+    resident_search_audit,
 )
 from linli.residents.web.charts import rates_chart
 from linli.residents.web.forms import (
@@ -114,11 +117,10 @@ def search(request):
     proxy logs, Referer); `?q=` still works for links."""
     form = SearchForm(request.POST if request.method == "POST" else request.GET)
     q = form.cleaned_data["q"] if form.is_valid() else ""
-    cards = (
-        resident_cards(actor=request.actor, residents=resident_search(actor=request.actor, q=q)[:PAGE_SIZE])
-        if q
-        else []
-    )
+    found = list(resident_search(actor=request.actor, q=q)[:PAGE_SIZE]) if q else []
+    if q:
+        resident_search_audit(actor=request.actor, q=q, found=found)
+    cards = resident_cards(actor=request.actor, residents=found)
     context = {"form": form, "q": q, "cards": cards}
     template = "residents/staff/search.html#results" if request.htmx else "residents/staff/search.html"
     return render(request, template, context)
@@ -132,12 +134,18 @@ def resident_page(request, public_id):
 
 def _resident_render(request, resident, move_form, status=200):
     card = resident_card(actor=request.actor, resident=resident)
+    active = resident.status == ResidentStatus.ACTIVE
+    person = PersonRef(public_id=str(resident.public_id), user_id=resident.user_id)
     context = {
         "resident": resident,
         "card": card,
         "rows": card_rows(card),
         "move_form": move_form,
-        "can_edit": _can(request, RESIDENTS_EDIT) and resident.status == ResidentStatus.ACTIVE,
+        "can_edit": _can(request, RESIDENTS_EDIT) and active,
+        "can_intake": _can(request, DESK_ACCEPT) and active,
+        "can_visit": _can(request, RESIDENTS_VISIT) and active and resident.household_id is not None,
+        "records": person_groups(actor=request.actor, person=person),
+        "visits": household_visits(resident.household, limit=5) if resident.household_id else [],
     }
     return render(request, "residents/staff/resident.html", context, status=status)
 
@@ -177,7 +185,8 @@ def move(request, public_id):
     if form.is_valid():
         household = resident.household
         try:
-            resident_move(actor=request.actor, resident=resident, **form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "confirm"}
+            resident_move(actor=request.actor, resident=resident, **data)
         except DomainError as error:
             if error.status not in (409, 422):
                 raise

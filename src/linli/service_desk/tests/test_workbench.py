@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.utils import timezone
 
+from linli.core.models import AuditEntry
 from linli.core.workbench import today_sections
 from linli.service_desk.selectors import case_queue, queue_counts
 from linli.service_desk.services import IntakeInput, TransitionInput, case_intake, case_transition
@@ -112,3 +113,23 @@ def test_today_page_runs_in_a_fixed_number_of_queries(client, desk, django_asser
         with django_assert_max_num_queries(16):
             page = client.get("/staff/").content.decode()
     assert 'data-key="desk.overdue"><span class="work-number">3</span>' in page
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_person_page_lists_their_cases_and_starts_a_new_one(client, desk):
+    case = _intake(desk["actors"]["community_worker"], desk["zhang"].public_id)
+    client.force_login(desk["users"]["community_worker"])
+    page = client.get(f"/staff/residents/people/{desk['zhang'].public_id}/").content.decode()
+    assert case.number in page and "为此人受理" in page and "记录走访" in page
+    # no ID number typed: the intake starts from the person and the look-up is audited
+    response = client.post(f"/staff/desk/intake/person/{desk['zhang'].public_id}/")
+    assert response.status_code == 302 and response["Location"] == "/staff/desk/intake/item/"
+    assert client.session["desk_applicant"]["name"] == "张建国"
+    assert AuditEntry.objects.filter(
+        action="resident.applicant_lookup", object_id=str(desk["zhang"].public_id)
+    ).exists()
+    # someone outside the person's scope gets the same 404 as for nobody, and nothing is logged
+    client.force_login(desk["users"]["binhe_worker"])
+    before = AuditEntry.objects.filter(action="resident.applicant_lookup").count()
+    assert client.post(f"/staff/desk/intake/person/{desk['zhang'].public_id}/").status_code == 404
+    assert AuditEntry.objects.filter(action="resident.applicant_lookup").count() == before

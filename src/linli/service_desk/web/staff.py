@@ -22,7 +22,8 @@ from linli.areas.selectors import community_paths, org_unit_get, org_unit_top, u
 from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.core.web import staff_page
-from linli.residents.services import applicant_lookup
+from linli.residents.selectors import resident_get
+from linli.residents.services import applicant_from_pool, applicant_lookup
 from linli.service_desk.domain import OPEN_STATES, TRANSITIONS, Channel, HandoffStep, ItemType
 from linli.service_desk.exports import case_file_export, receipt_pdf
 from linli.service_desk.selectors import (
@@ -142,6 +143,20 @@ def intake(request):
             request.session[SESSION_APPLICANT] = card.__dict__
             return redirect("portal:desk:intake-item")
     return render(request, "service_desk/staff/intake_lookup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_POST
+@desk_page(DESK_ACCEPT)
+def intake_for(request, public_id):
+    """Step one skipped from a person's page: the applicant is the person the worker is looking at."""
+    resident = resident_get(actor=request.actor, public_id=public_id)
+    try:
+        card = applicant_from_pool(actor=request.actor, resident=resident, purpose="窗口受理")
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect("portal:residents:resident", public_id)
+    request.session[SESSION_APPLICANT] = card.__dict__
+    return redirect("portal:desk:intake-item")
 
 
 @desk_page(DESK_ACCEPT)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", staff.queues, name="queues"),
     path("intake/", staff.intake, name="intake"),
     path("intake/item/", staff.intake_item, name="intake-item"),
+    path("intake/person/<uuid:public_id>/", staff.intake_for, name="intake-for"),
     path("cases/<uuid:public_id>/", staff.case_page, name="case"),
     path("cases/<uuid:public_id>/step/<str:action>/", staff.case_step, name="case-step"),
     path("cases/<uuid:public_id>/materials/", staff.material_add, name="material-add"),
