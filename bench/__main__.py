@@ -7,6 +7,7 @@ import sys
 
 from bench import (
     api,
+    catalogue_search,
     compliance_page,
     desk_intake,
     desk_queries,
@@ -60,6 +61,10 @@ BENCHMARKS = {
     "compliance-page": (
         compliance_page,
         "the facility standards page at city scope on the demo vs one district and the staff home page",
+    ),
+    "catalogue-search": (
+        catalogue_search,
+        "the resident catalogue search (words, pinyin, synonyms) at 43 and N items: index once vs per request",
     ),
     "router": (
         router,

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 
 class Tier(IntEnum):
@@ -131,13 +131,14 @@ class Pinyin:
 
 
 def pinyin_of(text: str) -> Pinyin:
-    syllables = [s for s in lazy_pinyin(text, errors="ignore") if s.isalpha()]
+    """One pypinyin call: the initials are the syllables' first letters (zh, ch, sh give z, c, s,
+    as typed with initials)."""
+    syllables = [s.lower() for s in lazy_pinyin(text, errors="ignore") if s.isalpha()]
     starts, offset = set(), 0
     for syllable in syllables:
         starts.add(offset)
         offset += len(syllable)
-    initials = "".join(s[0] for s in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore") if s.isalpha())
-    return Pinyin("".join(syllables).lower(), frozenset(starts), initials.lower())
+    return Pinyin("".join(syllables), frozenset(starts), "".join(s[0] for s in syllables))
 
 
 @dataclass(frozen=True)
@@ -151,20 +152,27 @@ class Entry:
     keywords: tuple[str, ...]
     keyword_pinyin: tuple[Pinyin, ...]
     theme_words: tuple[str, ...]
+    haystack: str  # every searchable text joined: an entry none of the query's needles is in is skipped
 
 
 def index_entry(
     *, key: str, name: str, name_en: str = "", keywords: str = "", theme_words: Iterable[str] = ()
 ) -> Entry:
-    kws = tuple(k for k in (normalise(k) for k in SPLIT_RE.split(keywords or "")) if k)
+    kws = tuple(dict.fromkeys(k for k in (normalise(k) for k in SPLIT_RE.split(keywords or "")) if k))
+    pinyin = pinyin_of(name)
+    keyword_pinyin = tuple(pinyin_of(k) for k in kws)
+    themes = tuple(w for w in (normalise(t) for t in theme_words) if w)
+    texts = [normalise(name), normalise(name_en), *kws, *themes, pinyin.full, pinyin.initials]
+    texts += [p.full for p in keyword_pinyin] + [p.initials for p in keyword_pinyin]
     return Entry(
         key=key,
-        name=normalise(name),
-        name_en=normalise(name_en),
-        pinyin=pinyin_of(name),
+        name=texts[0],
+        name_en=texts[1],
+        pinyin=pinyin,
         keywords=kws,
-        keyword_pinyin=tuple(pinyin_of(k) for k in kws),
-        theme_words=tuple(w for w in (normalise(t) for t in theme_words) if w),
+        keyword_pinyin=keyword_pinyin,
+        theme_words=themes,
+        haystack="\n".join(texts),
     )
 
 
@@ -183,6 +191,7 @@ class Query:
     words: tuple[str, ...]  # content words
     synonyms: tuple[str, ...]  # what the synonyms table adds for them
     sound: Pinyin | None  # pinyin of a Chinese query, to forgive a wrong character of the same sound
+    needles: tuple[str, ...]  # an entry that holds none of these cannot match
 
 
 def parse_query(text: str, synonyms: Mapping[str, Iterable[str]]) -> Query:
@@ -197,12 +206,16 @@ def parse_query(text: str, synonyms: Mapping[str, Iterable[str]]) -> Query:
                 widened.append(synonym)
     latin = text.replace(" ", "").replace("'", "") if LATIN_RE.match(text) else ""
     sound = pinyin_of(text) if not latin and len(text) >= 2 else None
-    return Query(text, latin, tuple(dict.fromkeys(content)), tuple(widened), sound)
+    content = list(dict.fromkeys(content))
+    needles = [text, *content, *widened, latin, sound.full if sound else ""]
+    return Query(text, latin, tuple(content), tuple(widened), sound, tuple(n for n in dict.fromkeys(needles) if n))
 
 
 def score(entry: Entry, query: Query) -> Hit | None:
     """The best tier the entry reaches for the query, with a small bonus per extra field that
     matched (an item found by its name and a keyword ranks above one found by its name alone)."""
+    if not any(needle in entry.haystack for needle in query.needles):
+        return None
     hits = [hit for hit in _hits(entry, query) if hit]
     if not hits:
         return None

@@ -151,6 +151,12 @@ def _index_entry(item: ServiceItem) -> Entry:
     return entry
 
 
+def catalogue_warm() -> None:
+    """Load jieba's dictionary and index the catalogue as a web worker starts, so that no
+    resident's first search pays for it (seconds, docs/benchmarks.md catalogue-search)."""
+    search([_index_entry(item) for item in item_list()], "高龄", search_synonyms())
+
+
 @memo(3600)
 def category_words(category: str) -> tuple[str, ...]:
     """A theme's names in Chinese and English, for searching by theme in either language."""
@@ -211,9 +217,7 @@ def catalogue_search(*, q: str = "", category: str = "") -> CatalogueResult:
         by_code = {row.item.code: row.item for row in rows}
         hits = search([_index_entry(row.item) for row in rows], q, search_synonyms())
         rows = [CatalogueRow(by_code[hit.key], hit) for hit in hits]
-    counts = dict(
-        item_list().values_list("current__category").annotate(n=Count("id")).values_list("current__category", "n")
-    )
+    counts = dict(item_list().order_by().values_list("current__category").annotate(n=Count("id")))
     themes = [CatalogueTheme(c.value, str(c.label), counts[c.value]) for c in Category if counts.get(c.value)]
     return CatalogueResult(rows, themes, category)
 

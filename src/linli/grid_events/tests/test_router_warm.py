@@ -70,7 +70,7 @@ def test_the_web_server_module_starts_the_warm_up(monkeypatch):
     sys.modules.pop("linli.config.wsgi", None)
     importlib.import_module("linli.config.wsgi")
     sys.modules.pop("linli.config.wsgi", None)
-    assert started == [selectors.router_warm]
+    assert started[0] == selectors.router_warm  # the catalogue's search index follows (service_desk)
 
 
 def test_warm_in_background_logs_a_failure_instead_of_raising(caplog):

@@ -101,7 +101,9 @@ def test_the_catalogue_page_finds_the_allowance_for_an_old_person_in_two_queries
     with django_assert_num_queries(2):
         page = client.get("/services/", {"q": "老人"}).content.decode()
     assert "/services/SQ007/" in page and "高龄津贴申请" in page
-    assert "养老服务" in page  # the theme chips
+    # the theme chips count the whole catalogue's items per theme
+    assert '养老服务 <span class="theme-count">4</span>' in page
+    assert '社会救助 <span class="theme-count">8</span>' in page
 
 
 def test_nothing_found_says_so_and_suggests_themes(client, desk):
@@ -309,3 +311,21 @@ def _upload(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("form.pdf", data, content_type="application/pdf")
+
+
+# ---------------------------------------------------------------- warm-up
+def test_the_web_server_warms_the_catalogue_search_as_a_worker_starts(monkeypatch, desk):
+    import importlib
+    import sys
+
+    from linli.core import server
+
+    started = []
+    monkeypatch.setattr(server, "warm_in_background", lambda *loaders: started.extend(loaders))
+    sys.modules.pop("linli.config.wsgi", None)
+    importlib.import_module("linli.config.wsgi")
+    sys.modules.pop("linli.config.wsgi", None)
+    assert selectors.catalogue_warm in started
+    selectors._INDEX.clear()
+    selectors.catalogue_warm()
+    assert len(selectors._INDEX) == 43  # every current version indexed before the first search
