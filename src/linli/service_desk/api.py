@@ -70,6 +70,25 @@ class MaterialOut(Schema):
     original: bool
     pool_held: bool = Field(description="免提交: the government already holds it")
     deferrable: bool = Field(description="容缺: may be promised for later")
+    name_en: str = Field("", description="English name (pages in English show it)")
+
+
+class StepIO(Schema):
+    name: str = Field(max_length=200)
+    name_en: str = Field("", max_length=200)
+
+
+class QuestionIO(Schema):
+    q: str = Field(max_length=1000, description="常见问题: the question")
+    a: str = Field(max_length=1000, description="its answer")
+    q_en: str = Field("", max_length=1000)
+    a_en: str = Field("", max_length=1000)
+
+
+class FormIO(Schema):
+    name: str = Field(max_length=100)
+    name_en: str = Field("", max_length=100)
+    file: str = Field(description="a shipped form's file name, or upload/<sha256>.<ext> of an uploaded one")
 
 
 class ItemOut(Schema):
@@ -84,6 +103,8 @@ class ItemOut(Schema):
     limits_verified: bool
     channels: list[str]
     citywide: bool
+    name_en: str
+    category: str = Field(description="theme: social_assistance, elderly, disability, employment, …")
 
 
 class ItemGuideOut(ItemOut):
@@ -94,6 +115,12 @@ class ItemGuideOut(ItemOut):
     retention_years: int
     source: str
     is_active: bool
+    keywords: str
+    steps: list[StepIO] = Field(description="办理流程")
+    legal_basis: str = Field(description="设定依据")
+    faq: list[QuestionIO]
+    phone: str
+    forms: list[FormIO] = Field(description="blank or sample forms; download from /services/<code>/forms/<n>/")
 
 
 def _item(item, guide: bool = False) -> dict:
@@ -110,6 +137,8 @@ def _item(item, guide: bool = False) -> dict:
         "limits_verified": version.limits_verified,
         "channels": version.channels,
         "citywide": version.citywide,
+        "name_en": version.name_en,
+        "category": version.category,
     }
     if guide:
         data |= {
@@ -120,6 +149,7 @@ def _item(item, guide: bool = False) -> dict:
             "retention_years": version.retention_years,
             "source": version.source,
             "is_active": item.is_active,
+            **{name: getattr(version, name) for name in ("keywords", "steps", "legal_basis", "faq", "phone", "forms")},
         }
     return data
 
@@ -153,6 +183,14 @@ class ItemIn(Schema):
     fee: str = Field("", max_length=100)
     retention_years: int = Field(10, ge=1, le=100)
     source: str = Field("", max_length=2000)
+    name_en: str = Field("", max_length=200)
+    category: str = Field("", max_length=32)
+    keywords: str = Field("", max_length=500)
+    steps: list[StepIO] = []
+    legal_basis: str = Field("", max_length=1000)
+    faq: list[QuestionIO] = []
+    phone: str = Field("", max_length=40)
+    forms: list[FormIO] = []
 
 
 class ItemVersionOut(Schema):
@@ -164,8 +202,7 @@ class ItemVersionOut(Schema):
 @router.put("/items/{code}", response={200: ItemVersionOut, **ERRORS})
 def item_save(request, code: str, payload: ItemIn):
     """Create an item or its next version (catalogue admins). Cases keep the version they began with."""
-    data = ItemInput(code=code, **payload.model_dump(exclude={"materials"}))
-    data.materials = [m.model_dump() for m in payload.materials]
+    data = ItemInput(code=code, **payload.model_dump())
     version, created = item_version_save(actor=request.actor, data=data)
     return {"code": code, "version": version.version, "created": created}
 

@@ -329,3 +329,35 @@ def test_the_web_server_warms_the_catalogue_search_as_a_worker_starts(monkeypatc
     selectors._INDEX.clear()
     selectors.catalogue_warm()
     assert len(selectors._INDEX) == 43  # every current version indexed before the first search
+
+
+# ---------------------------------------------------------------- API
+def test_the_api_gives_and_takes_the_guide(client, desk):
+    guide = client.get("/api/v1/desk/items/SQ007").json()
+    assert guide["name_en"].startswith("Allowance for people aged 80") and guide["category"] == "elderly"
+    assert guide["steps"][0] == {"name": "提出申请", "name_en": "Apply"} and guide["phone"] == "12345"
+    assert guide["forms"][0]["file"] == "gaoling_allowance_application.pdf"
+    assert guide["materials"][1]["name_en"] == "Bank card or social security card"
+    client.force_login(desk["users"]["city_admin"])
+    body = {
+        "name": "老年人优待证办理",
+        "deciding_level": "district",
+        "department_kind": "civil_affairs",
+        "promised_days": 0,
+        "name_en": "Senior citizen's card",
+        "category": "elderly",
+        "steps": [{"name": "申请", "name_en": "Apply"}],
+        "faq": [{"q": "几岁？", "a": "60周岁。"}],
+        "phone": "not a phone",
+    }
+    bad = client.put("/api/v1/desk/items/SQ009", body, content_type="application/json")
+    assert bad.status_code in (400, 422) and "phone" in bad.content.decode()
+    body["phone"] = "024-12345"
+    saved = client.put("/api/v1/desk/items/SQ009", body, content_type="application/json")
+    assert saved.status_code == 200 and saved.json()["version"] == 2
+    after = client.get("/api/v1/desk/items/SQ009").json()
+    assert (after["name_en"], after["phone"], after["faq"][0]["a"]) == (
+        "Senior citizen's card",
+        "024-12345",
+        "60周岁。",
+    )
