@@ -360,13 +360,23 @@ def item_version_save(*, actor: Actor, data: ItemInput) -> tuple[ServiceItemVers
 
 
 @transaction.atomic
-def item_active_set(*, actor: Actor, code: str, active: bool) -> None:
+def item_active_set(*, actor: Actor, code: str, active: bool, reason: str = "") -> None:
+    """Withdraw an item from the catalogue (residents no longer find it; running cases go on) or
+    put it back. Withdrawing needs a reason, kept in the audit log."""
     _require(actor, CATALOGUE_EDIT)
+    reason = reason.strip()
+    if not active and not reason:
+        raise validation_failed([FieldError("reason", Msg("请填写撤下事项的原因", "Give the reason for withdrawing"))])
     if not ServiceItem.objects.filter(code=code).update(is_active=active):
         raise not_found("服务事项", "Service item")
     current_version.forget()
     audit_record(
-        actor=actor, action="catalogue.active", object_type="service_item", object_id=code, details={"active": active}
+        actor=actor,
+        action="catalogue.active",
+        object_type="service_item",
+        object_id=code,
+        reason=reason[:500],
+        details={"active": active},
     )
 
 

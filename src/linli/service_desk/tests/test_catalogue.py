@@ -361,3 +361,21 @@ def test_the_api_gives_and_takes_the_guide(client, desk):
         "024-12345",
         "60周岁。",
     )
+
+
+def test_withdrawing_an_item_asks_for_a_reason(client, desk):
+    from linli.core.models import AuditEntry
+
+    client.force_login(desk["users"]["city_admin"])
+    page = client.get("/staff/desk/catalogue/SQ009/").content.decode()
+    assert "<details" in page and 'name="reason"' in page  # the withdraw button sits behind a disclosure
+    refused = client.post("/staff/desk/catalogue/SQ009/active/", {"active": "0", "reason": "  "})
+    assert refused.status_code == 400 and "请填写撤下事项的原因" in refused.content.decode()
+    assert ServiceItem.objects.get(code="SQ009").is_active
+    done = client.post("/staff/desk/catalogue/SQ009/active/", {"active": "0", "reason": "政策调整，停办"})
+    assert done.status_code == 302 and not ServiceItem.objects.get(code="SQ009").is_active
+    assert AuditEntry.objects.get(action="catalogue.active", object_id="SQ009").reason == "政策调整，停办"
+    assert client.get("/services/SQ009/").status_code == 404
+    assert "SQ009" not in client.get("/services/", {"q": "优待证"}).content.decode()
+    assert client.post("/staff/desk/catalogue/SQ009/active/", {"active": "1"}).status_code == 302  # back, no reason
+    assert ServiceItem.objects.get(code="SQ009").is_active

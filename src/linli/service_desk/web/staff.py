@@ -525,7 +525,28 @@ def _item_initial(item) -> dict:
 @require_POST
 @desk_page(CATALOGUE_EDIT)
 def catalogue_active(request, code: str):
-    item_active_set(actor=request.actor, code=code, active=request.POST.get("active") == "1")
+    try:
+        item_active_set(
+            actor=request.actor,
+            code=code,
+            active=request.POST.get("active") == "1",
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as error:
+        # the same page again, the withdraw form open with the reason asked for
+        item = item_list(include_inactive=True).filter(code=code).first()
+        if item is None:
+            raise
+        form = CatalogueItemForm(
+            initial=_item_initial(item), item_types=ItemType.choices, departments=DepartmentKind.choices
+        )
+        context = {
+            "form": form,
+            "item": item,
+            "versions": item_versions(item),
+            "withdraw_error": error.fields[0].message,
+        }
+        return render(request, "service_desk/staff/catalogue_item.html", context, status=400)
     messages.success(request, _("Saved."))
     return redirect("portal:desk:catalogue-item", code=code)
 
