@@ -72,7 +72,7 @@ def valid_lat_lng(lat: float, lng: float) -> bool:
 
 METRES_PER_DEGREE = 111_320.0
 MAX_ZOOM = 20
-MAX_BOX_DEGREES = 5.0  # a view wider than this is not a city map: refused, not computed
+MAX_BOX_DEGREES = 12.0  # a view wider than this is not a city map: refused, not computed
 
 
 @dataclass(frozen=True)

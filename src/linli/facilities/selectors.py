@@ -6,6 +6,7 @@ its figures are cut down to the parts the reader sees."""
 from __future__ import annotations
 
 import io
+import threading
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from decimal import Decimal
@@ -528,17 +529,27 @@ ROAD_MAX_LINES = 3000  # per answer, longest first: a zoomed-out city view keeps
 ROAD_MAX_VERTICES = 40_000  # about 0.6 MB of JSON, the most one answer may carry
 ROAD_MIN_PIXELS = 6  # lines shorter than this on screen are not worth sending
 _ROAD_LINES: dict[str, RoadLines] = {}  # network public id → its strokes (one network at a time)
+_ROAD_LINES_LOCK = threading.Lock()
 
 
 def _road_lines_of(network: RoadNetwork) -> RoadLines:
     """The current network's strokes, built once per process and network (about 2.5 s for the
     demo city's 315,000 edges) and kept until another network becomes current."""
     key = str(network.public_id)
-    if key not in _ROAD_LINES:
-        data = RoadData.from_bytes(RoadNetwork.objects.values_list("data", flat=True).get(pk=network.pk))
-        _ROAD_LINES.clear()
-        _ROAD_LINES[key] = road_lines(data)
-    return _ROAD_LINES[key]
+    with _ROAD_LINES_LOCK:  # the warm-up thread and a first request build it once between them
+        if key not in _ROAD_LINES:
+            data = RoadData.from_bytes(RoadNetwork.objects.values_list("data", flat=True).get(pk=network.pk))
+            _ROAD_LINES.clear()
+            _ROAD_LINES[key] = road_lines(data)
+        return _ROAD_LINES[key]
+
+
+def road_lines_warm() -> None:
+    """Build the current network's strokes, so that no map waits for them: each web worker runs
+    this on a background thread as it starts (`linli.config.wsgi`)."""
+    network = network_current()
+    if network is not None:
+        _road_lines_of(network)
 
 
 def road_layer(*, actor: Actor, box: Box, zoom: int) -> dict:

@@ -124,3 +124,10 @@ def test_suggested_sites_show_the_nearest_address_not_coordinates(client, town, 
     assert "1号楼" in table and ("水源地社区" in table or "浑河湾社区" in table)
     assert "浑河湾街道" in table
     assert f"{LAT}" not in table and "41.75" not in table
+
+
+def test_the_warm_up_builds_the_current_networks_strokes(streets):
+    selectors._ROAD_LINES.clear()
+    selectors.road_lines_warm()
+    assert list(selectors._ROAD_LINES) == [str(streets.public_id)]
+    assert len(selectors._ROAD_LINES[str(streets.public_id)]) == 1  # one straight street, one stroke

@@ -58,6 +58,10 @@
     var max = L.point(Math.ceil(pixels.max.x / size) + 1, Math.ceil(pixels.max.y / size) + 1).multiplyBy(size);
     var sw = map.unproject(L.point(min.x, max.y), zoom);
     var ne = map.unproject(L.point(max.x, min.y), zoom);
+    if (tooWide(L.latLngBounds(sw, ne))) {  // the padding alone made it too wide: ask for the view
+      sw = map.getBounds().getSouthWest();
+      ne = map.getBounds().getNorthEast();
+    }
     var clamp = function (v, limit) { return Math.max(-limit, Math.min(limit, v)); };
     return {
       zoom: zoom,
@@ -65,6 +69,12 @@
       query: [clamp(sw.lat, 85), clamp(sw.lng, 180), clamp(ne.lat, 85), clamp(ne.lng, 180)]
         .map(function (v) { return v.toFixed(5); }).join(",")
     };
+  }
+
+  var MAX_BOX_DEGREES = 12;  // the server refuses wider boxes (core/geo.py)
+
+  function tooWide(bounds) {
+    return bounds.getNorth() - bounds.getSouth() > MAX_BOX_DEGREES || bounds.getEast() - bounds.getWest() > MAX_BOX_DEGREES;
   }
 
   function roadWeight(zoom) {
@@ -123,6 +133,12 @@
     function refresh() {
       var box = requestBox(map);
       if (last && last.zoom === box.zoom && last.bounds.contains(map.getBounds())) return;
+      if (tooWide(box.bounds)) {  // a view wider than a city: the server draws no streets for it
+        last = null;
+        draw(box, null, null);
+        note(text("zoomForStreets"));
+        return;
+      }
       last = box;
       var q = "?bbox=" + box.query + "&zoom=" + box.zoom;
       Promise.all([
