@@ -54,7 +54,7 @@ def _plan_row(item) -> WorkRow:
 
 def residents_search(actor: Actor, query: SearchQuery) -> SearchGroup | None:
     """People by exact ID number (audited like the resident search), or by name or address."""
-    if not actor.has_perm(RESIDENTS_VIEW) or query.kind == "bad_id_number" or len(query.text.strip()) < 2:
+    if not actor.has_perm(RESIDENTS_VIEW) or query.kind == "bad_id_number" or not query.text.strip():
         return None
     text = query.id_number or query.text
     found = list(resident_search(actor=actor, q=text)[: SEARCH_LIMIT + 1])

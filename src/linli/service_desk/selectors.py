@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Avg, Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -202,6 +202,18 @@ class CatalogueResult:
     @property
     def category_label(self) -> str:
         return next((theme.label for theme in self.themes if theme.code == self.category), "")
+
+    def by_theme(self) -> list[tuple[CatalogueTheme | None, list[CatalogueRow]]]:
+        """The rows under their themes, in the themes' order; items without a theme last."""
+        rows: dict[str, list[CatalogueRow]] = defaultdict(list)
+        for row in self.rows:
+            rows[row.item.current.category].append(row)
+        groups: list[tuple[CatalogueTheme | None, list[CatalogueRow]]] = [
+            (theme, rows[theme.code]) for theme in self.themes if rows.get(theme.code)
+        ]
+        known = {theme.code for theme in self.themes}
+        rest = [row for code, group in rows.items() if code not in known for row in group]
+        return groups + ([(None, rest)] if rest else [])
 
 
 def catalogue_search(*, q: str = "", category: str = "") -> CatalogueResult:
@@ -463,7 +475,10 @@ def cases_to_do(*, actor: Actor, today: date | None = None, limit: int = 5) -> l
     if actor.has_perm(DESK_SUPERVISE):
         rule |= _queue_q(actor, "overdue", today)
     cases = case_list(actor=actor).filter(rule, state__in=OPEN_STATES - {CaseState.SUBMITTED})
-    return list(cases.order_by(F("due_on").asc(nulls_last=True), "id")[:limit])
+    # cases whose clock runs come first (by due date); then those waiting for a supplement or
+    # for their result to be delivered, whose due date no longer drives the work
+    running_first = Case(When(state__in=RUNNING_STATES, then=Value(0)), default=Value(1))
+    return list(cases.order_by(running_first, F("due_on").asc(nulls_last=True), "id")[:limit])
 
 
 def _handled_by_q(actor: Actor) -> Q:

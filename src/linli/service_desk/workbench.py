@@ -22,6 +22,7 @@ from linli.core.workbench import (
     WorkRow,
     WorkSection,
 )
+from linli.service_desk.domain import RUNNING_STATES, CaseState
 from linli.service_desk.selectors import case_list, cases_to_do, queue_counts, rectification_counts
 
 SEARCH_LIMIT = 10
@@ -76,9 +77,12 @@ def desk_today(actor: Actor, today: date) -> WorkSection | None:
 
 
 def _case_row(case, today: date) -> WorkRow:
-    overdue = case.due_on is not None and case.due_on < today and case.paused_on is None
-    if case.paused_on:
+    running = case.state in RUNNING_STATES
+    overdue = running and case.due_on is not None and case.due_on < today
+    if case.state == CaseState.AWAITING_SUPPLEMENT:
         due_label = _("paused for a supplement")
+    elif case.state == CaseState.DECIDED:
+        due_label = _("decided: deliver the result")
     elif case.due_on is None:
         due_label = ""
     elif overdue:
@@ -93,7 +97,7 @@ def _case_row(case, today: date) -> WorkRow:
         url=reverse("portal:desk:case", args=[case.public_id]),
         due=case.due_on,
         due_label=due_label,
-        tone="danger" if overdue else "warn" if case.due_on == today else "",
+        tone="danger" if overdue else "warn" if running and case.due_on == today else "",
     )
 
 

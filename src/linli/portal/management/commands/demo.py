@@ -64,6 +64,9 @@ class Command(BaseCommand):
         if outlines := demo_boundaries_generate(actor=Actor.system("demo")):
             self.stdout.write(f"示意社区范围 approximate community outlines: {outlines}")
         self._router_ensure()
+        # the periodic jobs once now, so the demo's inboxes hold their due-soon and overdue notices
+        # at once (idempotent: a notice already sent is not sent again)
+        call_command("tick", verbosity=0)
         self._print_accounts(accounts, host, port)
         if not no_serve:
             self._serve(host, port)
