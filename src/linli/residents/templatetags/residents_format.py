@@ -6,7 +6,8 @@ register = template.Library()
 
 @register.filter
 def percent(value):
-    """0.9856 → "98.6%"; no figure (nothing to count) → "—"."""
+    """0.9856 → "98.6%" (rounded: number_format alone cuts 63.16 to "63.1", while the chart
+    beside the table rounds to 63.2); no figure (nothing to count) → "—"."""
     if value is None:
         return "—"
-    return f"{number_format(value * 100, 1)}%"
+    return f"{number_format(round(value * 100, 1), 1)}%"

@@ -354,7 +354,7 @@ def rates(request, code: str = ""):
     rows = _children_rates(actor, unit, children)
     context = {
         "unit": unit,
-        "rates": pool_rates(actor=actor, path=unit.path),
+        "rates": _sum_rates(rows) if rows else pool_rates(actor=actor, path=unit.path),
         "children": rows,
         "child_heading": CHILD_KIND.get(unit.kind, ""),
         "chart": rates_chart(unit.name, rows) if rows else None,
@@ -369,6 +369,15 @@ CHILD_KIND = {
     "district": gettext_lazy("By street"),
     "street": gettext_lazy("By community"),
 }
+
+
+def _sum_rates(rows) -> PoolRates:
+    """The unit's figures as the sum of its children's: every community lies under one child,
+    so this is `pool_rates` of the unit without counting everything a second time."""
+    total = PoolRates()
+    for _child, figures in rows:
+        total.add(figures)
+    return total
 
 
 def _children_rates(actor, unit, children):
