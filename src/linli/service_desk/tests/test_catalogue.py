@@ -379,3 +379,10 @@ def test_withdrawing_an_item_asks_for_a_reason(client, desk):
     assert "SQ009" not in client.get("/services/", {"q": "优待证"}).content.decode()
     assert client.post("/staff/desk/catalogue/SQ009/active/", {"active": "1"}).status_code == 302  # back, no reason
     assert ServiceItem.objects.get(code="SQ009").is_active
+
+
+def test_without_a_query_the_catalogue_is_listed_under_its_themes(client, desk):
+    page = client.get("/services/").content.decode()
+    assert page.count('class="theme-group"') == 11
+    elderly = page.index(">养老服务</h2>")
+    assert elderly < page.index("高龄津贴申请") < page.index(">残疾人服务</h2>")
