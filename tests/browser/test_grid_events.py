@@ -20,7 +20,7 @@ import zlib
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_journeys import log_in
+from test_journeys import blocking_violations, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -193,3 +193,60 @@ def test_supervision_board_and_map(desktop: Page, demo_site, screenshot):
     expect(point).to_be_visible()
     assert point.bounding_box()["width"] <= 20  # a point, not a blob caught mid-zoom
     screenshot(page, "grid-08-map")
+
+
+def _menu(page: Page, name: str) -> None:
+    toggle = page.get_by_role("button", name="菜单")
+    if toggle.is_visible():  # phones fold the menu behind a button
+        toggle.click()
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name=name, exact=True).click()
+
+
+def _fill_report(page: Page, demo_site, text: str, photo_name: str) -> None:
+    page.locator("#id_description").fill(text)
+    page.locator("#id_category").select_option(label="暴露垃圾（E0102）")
+    lat, lng = grid_worker_building(demo_site)
+    page.locator("#id_lat").evaluate("(el, v) => { el.value = v; }", f"{lat + 0.0004:.6f}")
+    page.locator("#id_lng").evaluate("(el, v) => { el.value = v; }", f"{lng:.6f}")
+    page.locator("input[name=photos]").set_input_files([photo(photo_name, (170, 90, 60))])
+
+
+def test_similar_events_keep_the_photo_and_speak_chinese(phone: Page, demo_site, screenshot):
+    """The grid worker reports from a phone; the second report of the same problem is shown the
+    first one (its state in Chinese, no router number), continues, and keeps its photo."""
+    page = staff(phone, demo_site, "demo_grid_worker")
+    _menu(page, "反映问题")
+    expect(page).to_have_url(re.compile(r"/staff/grid/report/$"))
+    _fill_report(page, demo_site, "垃圾桶旁边堆满了生活垃圾，气味很大", "first.png")
+    page.locator("main form button[type=submit]").click()
+    if page.locator("#id_not_duplicate").count():  # the demo already had something near: continue
+        page.locator("#id_not_duplicate").check()
+        page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/staff/grid/events/GE\d{6}-\d{8}-\d{5}/$"))
+    first = page.url.rstrip("/").rsplit("/", 1)[1]
+
+    page.goto("/staff/")
+    _menu(page, "反映问题")
+    _fill_report(page, demo_site, "垃圾桶旁的生活垃圾堆满了", "second.png")
+    page.locator("main form button[type=submit]").click()
+    similar = page.locator(".duplicate-list")
+    expect(similar).to_contain_text(first)
+    listed = similar.inner_text()
+    assert re.search(r"\(\d\.\d+\)", listed) is None  # no router confidence
+    assert re.search(r"\b[a-z_]{4,}\b", listed) is None, listed  # no state codes (reported, registered…)
+    expect(similar.locator("li", has_text=first)).to_contain_text("已上报")
+    assert similar.locator("li").first.inner_text().startswith(first)  # same category and words: first
+    expect(page.locator("#held-photos")).to_contain_text("second.png")
+    assert blocking_violations(page) == []
+    screenshot(page, "grid-09-similar-events-phone")
+
+    page.locator("#id_not_duplicate").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/staff/grid/events/GE\d{6}-\d{8}-\d{5}/$"))
+    assert page.url.rstrip("/").rsplit("/", 1)[1] != first
+    photos = page.locator(".photo-list img")
+    expect(photos).to_have_count(1)
+    photos.first.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photos.first.element_handle())
+    assert page.locator("main").inner_text().find("(0.") == -1
+    screenshot(page, "grid-10-reported-with-kept-photo")

@@ -19,6 +19,8 @@ NAMED: dict[str, Msg] = {
     "token.issue": Msg("签发接口令牌", "API token issued"),
     "token.revoke": Msg("吊销接口令牌", "API token revoked"),
     "data_key.rotate": Msg("轮换数据密钥", "Data key rotated"),
+    "posting.add": Msg("授予岗位", "Posting granted"),
+    "posting.end": Msg("结束岗位", "Posting ended"),
     # areas
     "divisions.import": Msg("导入行政区划", "Divisions imported"),
     "boundaries.import": Msg("导入区划边界", "Boundaries imported"),
@@ -31,6 +33,13 @@ NAMED: dict[str, Msg] = {
     "resident.import.upload": Msg("上传居民导入文件", "Resident import file uploaded"),
     "resident.applicant_lookup": Msg("按身份证号查找申请人", "Applicant looked up by ID number"),
     "resident.search_exact": Msg("按身份证号精确查找", "Exact search by ID number"),
+    "resident.add": Msg("登记居民", "Resident added"),
+    "resident.move_in": Msg("居民迁入", "Resident moved in"),
+    "resident.move_out": Msg("居民迁出", "Resident moved out"),
+    "resident.death": Msg("登记死亡", "Death recorded"),
+    "resident.deregister": Msg("注销居民", "Resident deregistered"),
+    "care.add": Msg("纳入关爱对象", "Added to a care list"),
+    "care.end": Msg("移出关爱对象", "Removed from a care list"),
     "household.register": Msg("登记户", "Household registered"),
     "visit.record": Msg("记录走访", "Visit recorded"),
     # service desk

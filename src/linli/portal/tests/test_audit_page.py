@@ -10,6 +10,7 @@ from linli.accounts.selectors import actor_for_user
 from linli.core.actor import Actor
 from linli.core.services import audit_record
 from linli.portal.audit_actions import ACTION_NAMES
+from linli.residents.domain import MoveKind
 
 SRC = Path(__file__).resolve().parents[2]
 QUERIES = 5  # the session, the account and the page frame (as on every staff page); the count; the rows
@@ -89,5 +90,7 @@ def test_every_action_the_code_writes_has_a_name():
         for call in re.finditer(r"audit_record\((.*?)\n\s*\)|audit_record\(([^\n]*)\)", text, re.S):
             written |= set(re.findall(r'action="([a-z_.]+)"', call.group(0)))
         written |= {f"case.{a}" for a in re.findall(r'case_audit\(\s*\w+,\s*"([a-z_]+)"', text)}
-    assert len(written) > 30
+        written |= set(re.findall(r'_audit_\w+\(\s*\w+,\s*"([a-z_]+\.[a-z_.]+)"', text))  # the apps' own helpers
+    written |= {f"resident.{kind}" for kind in MoveKind.values}  # _audit_resident(actor, f"resident.{kind}", …)
+    assert len(written) > 40
     assert sorted(written - set(ACTION_NAMES)) == []
