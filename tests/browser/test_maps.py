@@ -52,6 +52,12 @@ def streets_drawn(page: Page, map_selector: str) -> int:
     """How many vector paths of the base layer lie (at least partly) inside the map's box."""
     the_map = page.locator(map_selector)
     expect(the_map).to_have_attribute("data-base-ready", "1", timeout=20_000)
+    # the layer drawn is the one made for the zoom the map shows now (not an earlier view's)
+    page.wait_for_function(
+        "(s) => { const el = document.querySelector(s); return el.dataset.baseZoom == el.linliMap.getZoom(); }",
+        arg=map_selector,
+        timeout=20_000,
+    )
     return page.evaluate(
         """(selector) => {
             const el = document.querySelector(selector);

@@ -145,7 +145,8 @@ def simplify(points: np.ndarray, tolerance_m: float) -> np.ndarray:
     if n <= 2 or tolerance_m <= 0:
         return points
     k = METRES_PER_DEGREE
-    xy = np.column_stack([points[:, 1] * k * math.cos(math.radians(float(points[:, 0].mean()))), points[:, 0] * k])
+    scale = np.array([k * math.cos(math.radians(float(points[0, 0]))), k])
+    xy = points[:, ::-1] * scale  # (east, north) metres; cos(lat) of the first point is fine within a city
     keep = np.zeros(n, dtype=bool)
     keep[0] = keep[-1] = True
     stack = [(0, n - 1)]

@@ -811,9 +811,13 @@ class RoadLines:
     def __len__(self) -> int:
         return len(self.offset) - 1
 
+    simplified: dict = field(default_factory=dict)  # zoom → line → its coordinates for that zoom (filled by the reader)
+
+    def __post_init__(self) -> None:
+        self.points = np.column_stack([self.lat, self.lng])  # (lat, lng) rows; lines are views into it
+
     def line(self, i: int) -> np.ndarray:
-        s, e = self.offset[i], self.offset[i + 1]
-        return np.column_stack([self.lat[s:e], self.lng[s:e]])
+        return self.points[self.offset[i] : self.offset[i + 1]]
 
     def crossing(self, south: float, west: float, north: float, east: float) -> np.ndarray:
         """Indices of the lines whose box meets the view box, longest first."""

@@ -544,12 +544,22 @@ def _road_lines_of(network: RoadNetwork) -> RoadLines:
         return _ROAD_LINES[key]
 
 
+WARM_ZOOMS = (9, 10, 11, 12)
+
+
 def road_lines_warm() -> None:
-    """Build the current network's strokes, so that no map waits for them: each web worker runs
-    this on a background thread as it starts (`linli.config.wsgi`)."""
+    """Build the current network's strokes and their zoomed-out simplifications, so that no map
+    waits for them (about 4 s for the demo city): each web worker runs this on a background
+    thread as it starts (`linli.config.wsgi`)."""
     network = network_current()
-    if network is not None:
-        _road_lines_of(network)
+    if network is None:
+        return
+    lines = _road_lines_of(network)
+    if not len(lines):
+        return
+    whole = Box(*lines.box[:, :2].min(axis=0).tolist(), *lines.box[:, 2:].max(axis=0).tolist())
+    for zoom in WARM_ZOOMS:  # the zoomed-out views, where one answer simplifies thousands of streets
+        road_layer(actor=Actor.system("road-warm-up"), box=whole, zoom=zoom)
 
 
 def road_layer(*, actor: Actor, box: Box, zoom: int) -> dict:
@@ -561,17 +571,24 @@ def road_layer(*, actor: Actor, box: Box, zoom: int) -> dict:
     if network is None:
         return empty
     lines = _road_lines_of(network)
-    pixel = metres_per_pixel(zoom, box.centre_lat())
+    # one pixel at the network's own latitude, so a line simplified for a zoom is kept and reused
+    # by every later view at that zoom (zoomed out, the same long streets are asked again and again)
+    pixel = metres_per_pixel(zoom, float(lines.points[0, 0])) if len(lines) else 1.0
     hits = lines.crossing(box.south, box.west, box.north, box.east)
     hits = hits[lines.length_m[hits] >= ROAD_MIN_PIXELS * pixel]
     coordinates, vertices, truncated = [], 0, len(hits) > ROAD_MAX_LINES
+    cache = lines.simplified.setdefault(zoom, {})
     for i in hits[:ROAD_MAX_LINES].tolist():
-        points = simplify(lines.line(i), pixel)
-        if vertices + len(points) > ROAD_MAX_VERTICES:
+        line = cache.get(i)
+        if line is None:
+            line = cache[i] = [
+                [round(float(lng), 6), round(float(lat), 6)] for lat, lng in simplify(lines.line(i), pixel)
+            ]
+        if vertices + len(line) > ROAD_MAX_VERTICES:
             truncated = True
             break
-        vertices += len(points)
-        coordinates.append([[round(float(lng), 6), round(float(lat), 6)] for lat, lng in points])
+        vertices += len(line)
+        coordinates.append(line)
     feature = {"type": "Feature", "geometry": {"type": "MultiLineString", "coordinates": coordinates}, "properties": {}}
     return empty | {
         "features": [feature] if coordinates else [],

@@ -127,6 +127,7 @@
       if (roadData && roadData.truncated) messages.push(text("zoomForStreets"));
       note(messages.join(" · "));
       el.dataset.roadPaths = String(roadData && roadData.features ? roadData.features.length : 0);
+      el.dataset.baseZoom = String(box.zoom);  // which zoom the drawn layer was made for
       el.dataset.baseReady = "1";
     }
 
