@@ -79,3 +79,14 @@ def test_report_pages_load_the_shared_map_without_setting_names(as_user, user, u
     assert 'data-mode="pick"' in page and 'id="map-base"' in page and "portal/map.js" in page
     assert "/api/v1/map/address" in page and "示意范围" in page
     assert "LINLI_" not in page and "data-tiles" not in page
+
+
+def test_points_take_a_fixed_number_of_queries(as_user, django_assert_num_queries):
+    client = as_user("grid_worker")
+    for n in range(3):
+        report(client, f"问题{n}")
+    client = as_user("community_worker")
+    client.get(f"{API}/map/points")  # the per-process memos (scope, categories) are warm on a server
+    with django_assert_num_queries(4):  # session, user, postings, the points
+        points = client.get(f"{API}/map/points", {"state": "reported", "since": "2026-01-01"}).json()
+    assert len(points) == 3
