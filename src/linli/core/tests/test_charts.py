@@ -31,6 +31,6 @@ def test_the_include_writes_the_island_and_a_captioned_table():
 
     html = render_to_string("portal/_chart.html", {"chart": _chart()})
     assert '<script id="c-data" type="application/json">' in html
-    assert '<caption id="c-caption">Rates</caption>' in html
+    assert '<caption id="c-caption" class="visually-hidden">Rates</caption>' in html
     assert '<th scope="row">甲</th><td class="num">63.2%</td><td class="num">12</td>' in html
     assert 'data-chart="c-data"' in html and 'aria-hidden="true"' in html

@@ -56,14 +56,23 @@
     };
   }
 
-  // A target's line carries only its value (the table names it); every other target's label
-  // sits at the other end of its line, so two close targets (98 % and 100 %) do not overlap.
-  function targetLine(spec, target, horizontal, index) {
+  // A target's line carries only its value (the table names it). Two close targets (98 % and
+  // 100 %) would print on top of each other: above a chart of horizontal bars, the highest
+  // target's label leans right of its line and the others left.
+  function targetLine(spec, target, horizontal) {
     const unit = spec.series[target.series].unit;
+    const highest = Math.max(...spec.targets.map((t) => t.value));
     return {
       [horizontal ? "xAxis" : "yAxis"]: target.value,
       name: target.name,
-      label: { formatter: fmt(target.value, unit), color: "#a4161a", position: index % 2 ? "start" : "end" },
+      label: {
+        formatter: fmt(target.value, unit),
+        color: "#a4161a",
+        position: horizontal ? "start" : "end", // the category axis runs downwards: start is the top
+        align: horizontal ? (target.value === highest ? "left" : "right") : "left",
+        verticalAlign: horizontal ? "bottom" : "middle",
+        padding: [0, 3],
+      },
     };
   }
 
@@ -91,7 +100,7 @@
           symbol: "none",
           silent: true,
           lineStyle: { type: "dashed", width: 2, color: "#a4161a" },
-          data: targets.map(([t, n]) => targetLine(spec, t, horizontal, n)),
+          data: targets.map(([t]) => targetLine(spec, t, horizontal)),
         };
       }
       return item;
@@ -104,7 +113,13 @@
       aria: { enabled: false }, // the table beside the chart carries the numbers
       legend: { top: 0, type: "scroll", textStyle: { color: TEXT } },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true },
-      grid: { left: 8, right: 24, top: horizontal && axisUnits.length > 1 ? 64 : 48, bottom: 24, containLabel: true },
+      grid: {
+        left: 8,
+        right: horizontal && (spec.targets || []).length ? 40 : 24, // room for a target label at 100 %
+        top: horizontal && axisUnits.length > 1 ? 64 : 48,
+        bottom: 16,
+        containLabel: true,
+      },
       xAxis: horizontal ? valueAxes : categories,
       yAxis: horizontal ? categories : valueAxes,
       series,
