@@ -6,13 +6,12 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from linli.core.workbench import today_sections
+from linli.core.workbench import SearchQuery, today_sections
 from linli.grid_events.models import Response
 from linli.grid_events.selectors import event_queue
 from linli.grid_events.tests.conftest import department
 from linli.grid_events.tests.test_workflow import report, step
 from linli.grid_events.workbench import grid_search
-from linli.portal.selectors import search_query_parse
 
 
 def _counts(actor) -> dict[str, int]:
@@ -74,9 +73,9 @@ def test_board_tabs_show_counts(client, grid, clock):
 def test_header_search_finds_event_numbers_and_addresses_in_scope(grid, clock):
     a = grid["actors"]
     event = report(a["grid_worker"], address="和平区水源地小区3号楼")
-    found = grid_search(a["community_worker"], search_query_parse(event.number))
+    found = grid_search(a["community_worker"], SearchQuery(event.number, "text"))
     assert [h.url for h in found.hits] == [f"/staff/grid/events/{event.number}/"]
-    assert [h.url for h in grid_search(a["community_worker"], search_query_parse("水源地小区")).hits] == [
+    assert [h.url for h in grid_search(a["community_worker"], SearchQuery("水源地小区", "text")).hits] == [
         f"/staff/grid/events/{event.number}/"
     ]
-    assert grid_search(a["binhe_worker"], search_query_parse(event.number)).hits == []
+    assert grid_search(a["binhe_worker"], SearchQuery(event.number, "text")).hits == []

@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from linli.core.models import AuditEntry
-from linli.core.workbench import today_sections
+from linli.core.workbench import SearchQuery, today_sections
 from linli.service_desk.selectors import case_queue, queue_counts
 from linli.service_desk.services import IntakeInput, TransitionInput, case_intake, case_transition
 from linli.service_desk.tests.conftest import QIAN_ID, ZHANG_ID
@@ -91,16 +91,14 @@ def test_queue_tabs_show_their_counts(client, desk):
 
 @time_machine.travel(MONDAY, tick=False)
 def test_header_search_finds_a_case_number_in_scope_only(desk):
-    from linli.portal.selectors import search_query_parse
-
     case = _intake(desk["actors"]["community_worker"], desk["zhang"].public_id)
-    found = desk_search(desk["actors"]["community_worker"], search_query_parse(case.number))
+    found = desk_search(desk["actors"]["community_worker"], SearchQuery(case.number, "digits"))
     assert [hit.title.split(" · ")[0] for hit in found.hits] == [case.number]
-    elsewhere = desk_search(desk["actors"]["other_district_admin"], search_query_parse(case.number))
+    elsewhere = desk_search(desk["actors"]["other_district_admin"], SearchQuery(case.number, "digits"))
     assert elsewhere.hits == []
     # an ID number is the resident pool's to answer (exactly and audited), never a case search
-    assert desk_search(desk["actors"]["community_worker"], search_query_parse(ZHANG_ID)) is None
-    assert desk_search(desk["actors"]["community_worker"], search_query_parse(QIAN_ID)) is None
+    assert desk_search(desk["actors"]["community_worker"], SearchQuery(ZHANG_ID, "id_number", ZHANG_ID)) is None
+    assert desk_search(desk["actors"]["community_worker"], SearchQuery(QIAN_ID, "id_number", QIAN_ID)) is None
 
 
 def test_today_page_runs_in_a_fixed_number_of_queries(client, desk, django_assert_max_num_queries):
