@@ -138,8 +138,10 @@ def duplicates(
     lat: float = Query(..., ge=-90, le=90),
     lng: float = Query(..., ge=-180, le=180),
     category: str = Query("", max_length=16),
+    text: str = Query("", max_length=4000, description="The new report's description: ranks by what it says"),
 ):
-    """Events of the same or a related category near a point (WGS-84) in the time window."""
+    """Events of the same or a related category near a point (WGS-84) in the time window, the
+    likeliest first: the same category, then the same words, then the nearer."""
     return [
         {
             "number": e.number,
@@ -148,7 +150,7 @@ def duplicates(
             "distance_m": round(e.distance),
             "reported_at": e.reported_at,
         }
-        for e in duplicates_near(lat=lat, lng=lng, category_code=category)
+        for e in duplicates_near(lat=lat, lng=lng, category_code=category, text=text)
     ]
 
 

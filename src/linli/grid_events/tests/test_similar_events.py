@@ -128,3 +128,14 @@ def test_similar_events_show_states_in_words_not_codes(worker, grid):
     listed = page[page.index('class="duplicate-list"') : page.index("</ul>", page.index('class="duplicate-list"'))]
     assert original.number in listed and "已上报" in listed
     assert "reported" not in listed
+
+
+def test_the_api_ranks_by_the_text_too(client, grid):
+    other_problem_near = existing(grid, "人行道地砖松动翘起", "E0102", 5)
+    same_problem_far = existing(grid, "垃圾箱满溢，垃圾散落一地", "E0102", 90)
+    client.force_login(grid["users"]["grid_worker"])
+    query = {"lat": SHUIYUANDI[0], "lng": SHUIYUANDI[1], "category": "E0102"}
+    by_distance = client.get("/api/v1/grid/duplicates", query).json()
+    by_text = client.get("/api/v1/grid/duplicates", query | {"text": "垃圾箱满溢了"}).json()
+    assert [d["number"] for d in by_distance] == [other_problem_near.number, same_problem_far.number]
+    assert [d["number"] for d in by_text] == [same_problem_far.number, other_problem_near.number]
