@@ -24,6 +24,9 @@ def test_a_resident_types_laoren_and_finds_the_old_age_allowance(phone: Page, sc
     phone.locator("a.tile[href='/services/']").click()
     expect(phone).to_have_url(re.compile(r"/services/$"))
     expect(phone.get_by_role("navigation", name="主题分类")).to_contain_text("养老服务")
+    expect(phone.get_by_role("heading", level=2, name="养老服务")).to_be_visible()  # listed under themes
+    assert fits(phone) and blocking_violations(phone) == []
+    screenshot(phone, "catalogue-00-landing-390")
     phone.get_by_label("查找服务事项").fill("老人")
     phone.locator("main form[role=search] button[type=submit]").click()
     expect(phone.get_by_role("status")).to_contain_text("老人")
