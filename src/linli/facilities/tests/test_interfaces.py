@@ -246,7 +246,7 @@ def _island(html: str, chart_id: str) -> dict:
 
 
 def test_the_city_summarises_per_district_first(client, town, django_assert_max_num_queries):
-    """和平区: 水源地 meets, 浑河湾 nearly, 集贤 short; 沈河区: 前进村 meets (rural), 滨河 short.
+    """和平区: 水源地 meets, 浑河湾 nearly, 集贤 short; 沈河区: 前进村 (rural) and 滨河 (800 m²) meet.
     The city lists no street or community; each district's page lists its short-hours facilities,
     and the city's count is their sum."""
     client.login(username="planner", password=TEST_PASSWORD)
@@ -255,7 +255,7 @@ def test_the_city_summarises_per_district_first(client, town, django_assert_max_
         city = client.get("/staff/facilities/compliance/").content.decode()
     chart = _island(city, "compliance-chart")
     assert chart["kind"] == "stack" and chart["categories"] == ["和平区", "沈河区"]
-    assert [s["values"] for s in chart["series"]] == [[1, 1], [1, 0], [1, 1]]
+    assert [s["values"] for s in chart["series"]] == [[1, 2], [1, 0], [1, 0]]
     table = city.split('id="compliance-chart-caption"')[1].split("</table>")[0]
     assert '<th scope="row">和平区</th><td class="num">1</td><td class="num">1</td><td class="num">1</td>' in table
     assert "水源地社区" not in city and 'id="hours-table"' not in city

@@ -14,7 +14,8 @@ def _island(html: str) -> dict:
 
 
 def test_percent_rounds_like_the_chart():
-    assert percent(0.63157) == "63.2%" and percent(1 / 3) == "33.3%" and percent(None) == "—"
+    assert percent(0.63157) == "63.2%" and percent(1 / 3) == "33.3%"
+    assert percent(None) == "—" and percent("") == "—"  # nothing to count, or nothing found
 
 
 def test_a_street_charts_its_communities_against_the_targets(client, people, pool):
