@@ -20,7 +20,7 @@ import zlib
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_journeys import blocking_violations, log_in
+from test_journeys import blocking_violations, log_in, menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -195,13 +195,6 @@ def test_supervision_board_and_map(desktop: Page, demo_site, screenshot):
     screenshot(page, "grid-08-map")
 
 
-def _menu(page: Page, name: str) -> None:
-    toggle = page.get_by_role("button", name="菜单")
-    if toggle.is_visible():  # phones fold the menu behind a button
-        toggle.click()
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name=name, exact=True).click()
-
-
 def _fill_report(page: Page, demo_site, text: str, photo_name: str) -> None:
     page.locator("#id_description").fill(text)
     page.locator("#id_category").select_option(label="暴露垃圾（E0102）")
@@ -215,7 +208,7 @@ def test_similar_events_keep_the_photo_and_speak_chinese(phone: Page, demo_site,
     """The grid worker reports from a phone; the second report of the same problem is shown the
     first one (its state in Chinese, no router number), continues, and keeps its photo."""
     page = staff(phone, demo_site, "demo_grid_worker")
-    _menu(page, "反映问题")
+    menu_link(page, "反映问题").click()
     expect(page).to_have_url(re.compile(r"/staff/grid/report/$"))
     _fill_report(page, demo_site, "垃圾桶旁边堆满了生活垃圾，气味很大", "first.png")
     page.locator("main form button[type=submit]").click()
@@ -226,7 +219,7 @@ def test_similar_events_keep_the_photo_and_speak_chinese(phone: Page, demo_site,
     first = page.url.rstrip("/").rsplit("/", 1)[1]
 
     page.goto("/staff/")
-    _menu(page, "反映问题")
+    menu_link(page, "反映问题").click()
     _fill_report(page, demo_site, "垃圾桶旁的生活垃圾堆满了", "second.png")
     page.locator("main form button[type=submit]").click()
     similar = page.locator(".duplicate-list")

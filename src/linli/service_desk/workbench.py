@@ -92,7 +92,7 @@ def _case_row(case, today: date) -> WorkRow:
     else:
         due_label = _("due %(day)s") % {"day": case.due_on.isoformat()}
     return WorkRow(
-        title=f"{case.number} · {case.item_version.name}",
+        title=f"{case.number} · {case.item_version.title}",
         detail=f"{case.applicant_name} · {case.get_state_display()}",
         url=reverse("portal:desk:case", args=[case.public_id]),
         due=case.due_on,
@@ -110,7 +110,7 @@ def desk_search(actor: Actor, query: SearchQuery) -> SearchGroup | None:
     cases = list(case_list(actor=actor).filter(number__icontains=text).order_by("-submitted_at")[: SEARCH_LIMIT + 1])
     hits = [
         SearchHit(
-            title=f"{case.number} · {case.item_version.name}",
+            title=f"{case.number} · {case.item_version.title}",
             detail=f"{case.applicant_name} · {case.get_state_display()}",
             url=reverse("portal:desk:case", args=[case.public_id]),
         )
@@ -127,7 +127,7 @@ def desk_person(actor: Actor, person: PersonRef) -> SearchGroup | None:
     cases = case_list(actor=actor).filter(applicant_ref=person.public_id).order_by("-submitted_at")[:SEARCH_LIMIT]
     hits = [
         SearchHit(
-            title=f"{case.number} · {case.item_version.name}",
+            title=f"{case.number} · {case.item_version.title}",
             detail=f"{case.submitted_at:%Y-%m-%d} · {case.get_state_display()}",
             url=reverse("portal:desk:case", args=[case.public_id]),
         )
