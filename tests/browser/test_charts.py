@@ -58,7 +58,7 @@ def _table_rows(page: Page, chart_id: str) -> list[list[str]]:
 def _shown(value, unit: str) -> str:
     if value is None:
         return "—"
-    return f"{value:g}%" if unit == "%" else f"{value:g}"
+    return f"{value:.1f}%" if unit == "%" else f"{value:g}"
 
 
 def _same_numbers(island: dict, rows: list[list[str]]) -> None:

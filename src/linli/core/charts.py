@@ -88,5 +88,5 @@ def _cell(value: float | int | None, unit: str) -> str:
     if value is None:
         return "—"
     if unit == PERCENT:
-        return f"{value:g}%"
+        return f"{value:.1f}%"  # as the pages' own tables: 80.0%, not 80%
     return f"{value:g}" if isinstance(value, float) else str(value)

@@ -22,7 +22,7 @@ def test_percent_series_are_drawn_and_tabled_as_rounded_percentages():
     assert data["series"][1]["values"] == [12, 0]
     assert data["targets"] == [{"name": "Target", "series": 0, "value": 98.0}]
     assert chart.rows() == [("甲", ["63.2%", "12"]), ("乙", ["—", "0"])]
-    assert chart.target_lines() == ["Target: 98%"]
+    assert chart.target_lines() == ["Target: 98.0%"]
     assert chart.data_id == "c-data"
 
 

@@ -27,7 +27,7 @@ def test_a_street_charts_its_communities_against_the_targets(client, people, poo
     assert chart["series"][0]["values"][0] == 50.0 and chart["series"][1]["values"][0] == 0.0
     assert chart["series"][0]["values"][1] == 0.0
     assert [t["value"] for t in chart["targets"]] == [98.0, 100.0]
-    assert '<th scope="row">水源地社区</th><td class="num">50%</td><td class="num">0%</td>' in html
+    assert '<th scope="row">水源地社区</th><td class="num">50.0%</td><td class="num">0.0%</td>' in html
 
 
 def test_a_district_lists_and_charts_its_streets_in_few_queries(client, people, pool, django_assert_max_num_queries):

@@ -65,6 +65,7 @@ def test_figures_page_draws_the_trend_and_units_with_the_same_numbers_as_its_tab
     assert units["kind"] == "hbars" and units["series"][1]["unit"] == "%"
     table = html.split('id="desk-trend-caption"')[1].split("</table>")[0]
     assert (
-        '<th scope="row">2026-11</th><td class="num">2</td><td class="num">100%</td><td class="num">50%</td>' in table
+        '<th scope="row">2026-11</th><td class="num">2</td><td class="num">100.0%</td><td class="num">50.0%</td>'
+        in table
     )
     assert "<title>" in html and "<h2>" not in html.split("<title>")[1].split("</title>")[0]
