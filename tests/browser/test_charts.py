@@ -11,7 +11,7 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_journeys import blocking_violations, log_in
+from test_journeys import blocking_violations, log_in, menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -22,15 +22,6 @@ INKED = """(canvas) => {
   for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked++;
   return inked;
 }"""
-
-
-def _open_menu_link(page: Page, name: str) -> None:
-    page.wait_for_load_state("load")  # the menu button works once the page's script has run
-    link = page.get_by_role("navigation", name="主导航").get_by_role("link", name=name, exact=True)
-    toggle = page.locator("[data-menu-toggle]")
-    if not link.is_visible() and toggle.is_visible():  # phones fold the menu behind a button
-        toggle.click()
-    link.click()
 
 
 def _island(page: Page, chart_id: str) -> dict:
@@ -82,7 +73,7 @@ def test_district_admin_reads_the_rates_and_figures_charts(request, device, demo
     log_in(page, "demo_district_admin", demo_site.password("demo_district_admin"))
     expect(page).to_have_url(re.compile(r"/staff/$"))
 
-    _open_menu_link(page, "知晓率")
+    menu_link(page, "知晓率").click()
     expect(page).to_have_url(re.compile(r"/staff/residents/rates/$"))
     expect(page.get_by_role("heading", level=2, name="按街道")).to_be_visible()
     _check_drawn(page, "rates-chart")
@@ -103,7 +94,7 @@ def test_district_admin_reads_the_rates_and_figures_charts(request, device, demo
     screenshot(page, f"charts-rates-{device}")
     _prints(page, "rates-chart")
 
-    _open_menu_link(page, "办件统计")
+    menu_link(page, "办件统计").click()
     expect(page).to_have_url(re.compile(r"/staff/desk/figures/$"))
     assert "<" not in page.title() and page.title().startswith("办件统计")
     for chart_id in ("desk-trend", "desk-units"):

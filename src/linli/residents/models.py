@@ -98,7 +98,8 @@ class ResidenceChange(models.Model):
     path = models.CharField(max_length=18, db_index=True)
     recorded_by = models.CharField(_("recorded by"), max_length=150)
     recorded_at = models.DateTimeField(auto_now_add=True)
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # db_default: the bulk import writes move-ins by COPY without this column
+    reason = models.CharField(_("reason"), max_length=200, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("residence change")

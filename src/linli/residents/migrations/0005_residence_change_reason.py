@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="residencechange",
             name="reason",
-            field=models.CharField(blank=True, max_length=200, verbose_name="reason"),
+            field=models.CharField(blank=True, db_default="", max_length=200, verbose_name="reason"),
         ),
     ]

@@ -5,47 +5,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('service_desk', '0006_day_figures'),
+        ("service_desk", "0006_day_figures"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ServiceWindow',
+            name="ServiceWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(max_length=12, unique=True, verbose_name='community')),
-                ('name', models.CharField(max_length=100, verbose_name='window name')),
-                ('address', models.CharField(max_length=200, verbose_name='address')),
-                ('phone', models.CharField(max_length=40, verbose_name='phone')),
-                ('hours', models.CharField(blank=True, max_length=100, verbose_name='office hours')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("org_path", models.CharField(max_length=12, unique=True, verbose_name="community")),
+                ("name", models.CharField(max_length=100, verbose_name="window name")),
+                ("address", models.CharField(max_length=200, verbose_name="address")),
+                ("phone", models.CharField(max_length=40, verbose_name="phone")),
+                ("hours", models.CharField(blank=True, max_length=100, verbose_name="office hours")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'service window',
-                'verbose_name_plural': 'service windows',
-                'ordering': ['org_path'],
+                "verbose_name": "service window",
+                "verbose_name_plural": "service windows",
+                "ordering": ["org_path"],
             },
         ),
         migrations.CreateModel(
-            name='MaterialsNotice',
+            name="MaterialsNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, unique=True, verbose_name='notice number')),
-                ('applicant_ref', models.UUIDField(db_index=True, verbose_name='applicant')),
-                ('applicant_name', models.CharField(max_length=50, verbose_name='applicant name')),
-                ('desk_path', models.CharField(db_index=True, max_length=12, verbose_name='issued at')),
-                ('missing', models.JSONField(default=list, verbose_name='missing materials')),
-                ('deadline', models.DateField(verbose_name='bring them by')),
-                ('issued_at', models.DateTimeField(verbose_name='issued')),
-                ('issued_by', models.CharField(max_length=150, verbose_name='issued by')),
-                ('item_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='service_desk.serviceitemversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=32, unique=True, verbose_name="notice number")),
+                ("applicant_ref", models.UUIDField(db_index=True, verbose_name="applicant")),
+                ("applicant_name", models.CharField(max_length=50, verbose_name="applicant name")),
+                ("desk_path", models.CharField(db_index=True, max_length=12, verbose_name="issued at")),
+                ("missing", models.JSONField(default=list, verbose_name="missing materials")),
+                ("deadline", models.DateField(verbose_name="bring them by")),
+                ("issued_at", models.DateTimeField(verbose_name="issued")),
+                ("issued_by", models.CharField(max_length=150, verbose_name="issued by")),
+                (
+                    "item_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="service_desk.serviceitemversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'one-time notice',
-                'verbose_name_plural': 'one-time notices',
-                'ordering': ['-issued_at', '-id'],
+                "verbose_name": "one-time notice",
+                "verbose_name_plural": "one-time notices",
+                "ordering": ["-issued_at", "-id"],
             },
         ),
     ]
