@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from linli.core.actor import Actor
 from linli.core.errors import permission_denied
@@ -48,3 +48,9 @@ def audit_list(
 
 def heartbeat_list() -> QuerySet[Heartbeat]:
     return Heartbeat.objects.order_by("name")
+
+
+def count_each(queryset: QuerySet, rules: dict[str, Q]) -> dict[str, int]:
+    """How many rows of `queryset` match each rule, in one conditional aggregate (queue tabs and
+    the workbench); an empty rule counts every row."""
+    return queryset.aggregate(**{key: Count("pk", filter=rule) if rule else Count("pk") for key, rule in rules.items()})

@@ -128,37 +128,28 @@ def _entries() -> list[_Entry]:
     return sorted(_REGISTRY.values(), key=lambda e: (e.order, e.key))
 
 
-def today_sections(*, actor: Actor, today: date) -> list[WorkSection]:
-    """Every app's section for this actor, in registry order; apps with nothing for them are left out."""
-    sections = []
+def _answers(kind: str, *args) -> list:
+    """Call every app's function of one kind ("today", "search", "person"), in registry order,
+    and keep what is not None."""
+    answers = []
     for entry in _entries():
-        if entry.today is None:
-            continue
-        section = entry.today(actor, today)
-        if section is not None:
-            sections.append(section)
-    return sections
+        function = getattr(entry, kind)
+        if function is not None and (answer := function(*args)) is not None:
+            answers.append(answer)
+    return answers
+
+
+def today_sections(*, actor: Actor, today: date) -> list[WorkSection]:
+    """Every app's section for this actor; apps with nothing for them are left out."""
+    return _answers("today", actor, today)
 
 
 def search_groups(*, actor: Actor, query: SearchQuery) -> list[SearchGroup]:
-    groups = []
-    for entry in _entries():
-        if entry.search is None:
-            continue
-        group = entry.search(actor, query)
-        if group is not None and group.hits:
-            groups.append(group)
-    return groups
+    """Every app's answers to the header search; apps that found nothing are left out."""
+    return [group for group in _answers("search", actor, query) if group.hits]
 
 
 def person_groups(*, actor: Actor, person: PersonRef) -> list[SearchGroup]:
     """What each app holds about one person that this actor may see (their cases, their reports),
     for the person page. Empty groups are kept: "no cases" is worth saying there."""
-    groups = []
-    for entry in _entries():
-        if entry.person is None:
-            continue
-        group = entry.person(actor, person)
-        if group is not None:
-            groups.append(group)
-    return groups
+    return _answers("person", actor, person)

@@ -31,6 +31,7 @@ from linli.core.actor import Actor
 from linli.core.errors import DomainError, FieldError, Msg, not_found
 from linli.core.memo import memo
 from linli.core.paths import under_path
+from linli.core.selectors import count_each
 from linli.grid_events.domain import (
     ENDED_STATES,
     GOOD_RATING_MIN,
@@ -354,11 +355,7 @@ def event_queue(*, actor: Actor, queue: str, q: str = "") -> QuerySet[GridEvent]
 def event_queue_counts(*, actor: Actor, queues: tuple[str, ...], now: datetime | None = None) -> dict[str, int]:
     """How many events each queue holds, in one conditional aggregate (board tabs, workbench)."""
     now = now or timezone.now()
-    counts = {}
-    for queue in queues:
-        rule = _event_queue_q(actor, queue, now)
-        counts[queue] = Count("pk", filter=rule) if rule else Count("pk")
-    return event_list(actor=actor).aggregate(**counts)
+    return count_each(event_list(actor=actor), {queue: _event_queue_q(actor, queue, now) for queue in queues})
 
 
 def events_to_do(*, actor: Actor, queues: tuple[str, ...], limit: int = 5) -> list[GridEvent]:

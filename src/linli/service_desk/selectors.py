@@ -30,6 +30,7 @@ from linli.core.errors import not_found
 from linli.core.memo import memo
 from linli.core.models import Heartbeat
 from linli.core.paths import under_path
+from linli.core.selectors import count_each
 from linli.service_desk.domain import (
     APPLICANT_ACTIONS,
     DUE_SOON_WORKING_DAYS,
@@ -460,11 +461,7 @@ def case_queue(*, actor: Actor, queue: str, today: date | None = None, q: str = 
 def queue_counts(*, actor: Actor, queues: tuple[str, ...] = QUEUES, today: date | None = None) -> dict[str, int]:
     """How many cases each queue holds, in one conditional aggregate (the tabs and the workbench)."""
     today = today or timezone.localdate()
-    counts = {}
-    for queue in queues:
-        rule = _queue_q(actor, queue, today)
-        counts[queue] = Count("pk", filter=rule) if rule else Count("pk")
-    return case_list(actor=actor).aggregate(**counts)
+    return count_each(case_list(actor=actor), {queue: _queue_q(actor, queue, today) for queue in queues})
 
 
 def cases_to_do(*, actor: Actor, today: date | None = None, limit: int = 5) -> list[ServiceCase]:
