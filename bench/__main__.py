@@ -18,6 +18,7 @@ from bench import (
     residents_import,
     residents_queries,
     router,
+    workbench,
 )
 
 BENCHMARKS = {
@@ -65,6 +66,10 @@ BENCHMARKS = {
     "catalogue-search": (
         catalogue_search,
         "the resident catalogue search (words, pinyin, synonyms) at 43 and N items: index once vs per request",
+    ),
+    "workbench": (
+        workbench,
+        "the staff home page (Today) for each demo role vs the messages page, with query counts",
     ),
     "router": (
         router,

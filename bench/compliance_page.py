@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
-import time
 from pathlib import Path
 
 from bench import harness
@@ -56,25 +54,10 @@ def main(args: argparse.Namespace) -> int:
         "compliance, one district (baseline)": f"/staff/facilities/compliance/?under={DISTRICT}",
         "staff home (baseline)": "/staff/",
     }
-    figures = {label: _median_ms(client, url, args.repeat) for label, url in pages.items()}
+    figures = {label: harness.client_median_ms(client, url, args.repeat) for label, url in pages.items()}
     print(f"\n{'page':<40} {'first ms':>10} {'median ms':>10} {'bytes':>10}")
     for label, (first, ms, size) in figures.items():
         print(f"{label:<40} {first:>10.0f} {ms:>10.0f} {size:>10,}")
     city_ms = figures["compliance, city scope"][1]
     print(f"\ntarget: city scope < {TARGET_MS:.0f} ms: {'met' if city_ms < TARGET_MS else 'NOT met'}")
     return 0
-
-
-def _median_ms(client, url: str, repeat: int) -> tuple[float, float, int]:
-    """The first request (cold caches in this process) and the median of the next `repeat`."""
-    started = time.perf_counter()
-    response = client.get(url)
-    first = (time.perf_counter() - started) * 1000
-    if response.status_code != 200:
-        raise SystemExit(f"{url} answered {response.status_code}")
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-    return first, statistics.median(times), len(response.content)

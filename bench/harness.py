@@ -396,3 +396,18 @@ def explain(name: str, fn) -> None:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
             plan = "\n".join(row[0] for row in cursor.fetchall())
         print(f"\n--- {name}: {query['sql'][:300]}…\n{plan}")
+
+
+def client_median_ms(client, url: str, repeat: int) -> tuple[float, float, int]:
+    """The first request (cold caches in this process) and the median of the next `repeat`."""
+    started = time.perf_counter()
+    response = client.get(url)
+    first = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    return first, statistics.median(times), len(response.content)
