@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
@@ -66,7 +67,11 @@ class Command(BaseCommand):
         self._router_ensure()
         # the periodic jobs once now, so the demo's inboxes hold their due-soon and overdue notices
         # at once (idempotent: a notice already sent is not sent again)
-        call_command("tick", verbosity=0)
+        logging.disable(logging.INFO)  # the jobs' own log lines would bury the accounts printed next
+        try:
+            call_command("tick", verbosity=0)
+        finally:
+            logging.disable(logging.NOTSET)
         self._print_accounts(accounts, host, port)
         if not no_serve:
             self._serve(host, port)
@@ -103,7 +108,11 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, _interrupt)
         try:
             while all(child.poll() is None for child in children):
-                call_command("tick", verbosity=0)
+                logging.disable(logging.INFO)  # the jobs' own log lines would bury the accounts printed next
+        try:
+            call_command("tick", verbosity=0)
+        finally:
+            logging.disable(logging.NOTSET)
                 for _ in range(TICK_SECONDS):
                     if any(child.poll() is not None for child in children):
                         break
