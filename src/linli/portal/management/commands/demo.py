@@ -108,11 +108,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, _interrupt)
         try:
             while all(child.poll() is None for child in children):
-                logging.disable(logging.INFO)  # the jobs' own log lines would bury the accounts printed next
-        try:
-            call_command("tick", verbosity=0)
-        finally:
-            logging.disable(logging.NOTSET)
+                call_command("tick", verbosity=0)
                 for _ in range(TICK_SECONDS):
                     if any(child.poll() is not None for child in children):
                         break
