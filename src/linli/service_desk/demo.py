@@ -206,6 +206,9 @@ def _simulate(rng, item, applicant, route, staff, calendar, today, days_back, ot
             return draft
         pause = calendar.working_days_between(paused, resumed)
         case.due_on = calendar.add_working_days(case.due_on, pause)
+        if case.legal_due_on:
+            case.legal_due_on = calendar.add_working_days(case.legal_due_on, pause)
+        case.calendar_provisional = not calendar.knows(accept_day, case.legal_due_on or case.due_on)
         case.paused_days, case.paused_on = pause, None
         event("supply", _at(resumed, rng), CaseState.IN_REVIEW, owner, "已补交", clock="resumed")
     if on_time:

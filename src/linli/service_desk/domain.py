@@ -9,8 +9,11 @@ names against the actor and the state it starts from against the locked row, and
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from types import MappingProxyType
 
 from django.db import models
 from django.utils import timezone
@@ -272,10 +275,45 @@ def parse_office_hours(text: str) -> tuple[tuple[time, time], ...]:
     return tuple(spans)
 
 
+# 《全国年节及纪念日放假办法》 as amended by the State Council in 2024 (in force from 2025),
+# article 2: the days off for everyone. Lunar dates and the 清明 solar term come from
+# `lunar-python`; its tables end with the year 2100, and the law is not applied before 2025.
+STATUTORY_FIRST_YEAR, STATUTORY_LAST_YEAR = 2025, 2100
+STATUTORY_SOURCE = "全国年节及纪念日放假办法"  # the source of calendar rows taken from the law
+
+
+@lru_cache(maxsize=32)
+def statutory_holidays(year: int) -> Mapping[date, str]:
+    """The holidays the law itself fixes in `year` — 元旦 1 day, 春节 4 days from 除夕, 清明 1,
+    劳动节 2, 端午 1, 中秋 1, 国庆 3 — without the State Council's yearly 调休 arrangement
+    (which swaps weekends and cannot be computed). Empty outside the law's years."""
+    if not STATUTORY_FIRST_YEAR <= year <= STATUTORY_LAST_YEAR:
+        return MappingProxyType({})
+    from lunar_python import Lunar, Solar
+
+    def lunar(month: int, day: int) -> date:
+        solar = Lunar.fromYmd(year, month, day).getSolar()
+        return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+    # 除夕 is the day before 正月初一 (the 29th or the 30th of the twelfth month)
+    eve = lunar(1, 1) - timedelta(days=1)
+    qingming = Solar.fromYmd(year, 4, 1).getLunar().getJieQiTable()["清明"]
+    days = {date(year, 1, 1): "元旦"}
+    days |= {eve + timedelta(days=i): "春节" for i in range(4)}
+    days[date(qingming.getYear(), qingming.getMonth(), qingming.getDay())] = "清明节"
+    days |= {date(year, 5, 1): "劳动节", date(year, 5, 2): "劳动节"}
+    days[lunar(5, 5)] = "端午节"
+    days[lunar(8, 15)] = "中秋节"  # may fall within 国庆 (as in 2028): 国庆 then names the day
+    days |= {date(year, 10, d): "国庆节" for d in (1, 2, 3)}
+    return MappingProxyType(dict(sorted(days.items())))  # cached: shared, so read-only
+
+
 class WorkCalendar:
     """Working days: Monday to Friday, except the public holidays, plus the swapped working
     weekends (调休). `exceptions` maps a date to whether it is a working day where that differs
-    from the weekday rule; `known_years` are the years whose schedule has been published.
+    from the weekday rule; `known_years` are the years whose schedule has been published. In any
+    other year the statutory holidays (`statutory_holidays`) are days off — provisionally, with no
+    调休 guessed — until an admin enters the published schedule (then that year is known).
     Working hours are the office hours of working days (for limits such as "4 working hours")."""
 
     def __init__(
@@ -291,7 +329,14 @@ class WorkCalendar:
     def is_workday(self, day: date) -> bool:
         if day in self.exceptions:
             return self.exceptions[day]
+        if day.year not in self.known_years and day in statutory_holidays(day.year):
+            return False
         return day.weekday() < 5
+
+    def provisional_holidays(self, year: int) -> Mapping[date, str]:
+        """The statutory holidays this calendar assumes in `year` because its schedule is not
+        published (empty for a known year)."""
+        return MappingProxyType({}) if year in self.known_years else statutory_holidays(year)
 
     def knows(self, *days: date) -> bool:
         return all(d.year in self.known_years for d in days)

@@ -24,7 +24,8 @@ from linli.service_desk.domain import (
 
 class WorkCalendarYear(models.Model):
     """A year whose holiday schedule is known (seeded from `chinese-calendar` or entered by an
-    admin). Due dates reaching into an unknown year use the weekday rule and are flagged."""
+    admin). Due dates reaching into an unknown year skip its statutory holidays only (no 调休)
+    and are flagged provisional."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     source = models.CharField(_("source"), max_length=40)

@@ -102,6 +102,12 @@ def calendar_known_years() -> set[int]:
     return set(WorkCalendarYear.objects.values_list("year", flat=True))
 
 
+def calendar_provisional_holidays(year: int) -> list[tuple[date, str]]:
+    """The statutory holidays assumed for `year` while its schedule is unpublished (empty once
+    it is known): shown on the calendar page, counted by `work_calendar`."""
+    return list(work_calendar().provisional_holidays(year).items())
+
+
 # ---------------------------------------------------------------- catalogue
 
 

@@ -57,6 +57,7 @@ from linli.service_desk.domain import (
     RESIDENT_CHANNELS,
     RUNNING_STATES,
     STAFF_CHANNELS,
+    STATUTORY_SOURCE,
     UPLOAD_MAX_BYTES,
     UPLOAD_TYPES,
     CaseState,
@@ -74,6 +75,7 @@ from linli.service_desk.domain import (
     RatingChannel,
     RectificationState,
     RectificationVerdict,
+    WorkCalendar,
     add_years,
     case_number,
     is_bad_rating,
@@ -81,6 +83,7 @@ from linli.service_desk.domain import (
     notice_number,
     parse_time_limit,
     reference_note,
+    statutory_holidays,
     transition_for,
 )
 from linli.service_desk.models import (
@@ -105,6 +108,7 @@ from linli.service_desk.models import (
 from linli.service_desk.selectors import (
     FIGURES_JOB,
     UPLOADED_FORM_PREFIX,
+    calendar_known_years,
     case_path_for,
     catalogue_form_path,
     catalogue_forms_dir,
@@ -157,6 +161,14 @@ def calendar_day_set(*, actor: Actor, day: date, is_workday: bool, name: str = "
     """An admin marks a day as a holiday or a working day (e.g. next year's schedule, published
     late). A day that agrees with the weekday rule needs no row and has it removed."""
     _require(actor, CALENDAR_EDIT)
+    if day.year not in calendar_known_years():
+        # The first entry for an unpublished year makes it known: keep the statutory holidays
+        # the calendar assumed so far as rows the admin sees and can change, not silently drop them.
+        WorkCalendarDay.objects.bulk_create(
+            WorkCalendarDay(day=holiday, is_workday=False, name=name_, source=STATUTORY_SOURCE)
+            for holiday, name_ in statutory_holidays(day.year).items()
+            if holiday.weekday() < 5
+        )
     WorkCalendarDay.objects.filter(day=day).delete()
     if is_workday != (day.weekday() < 5):
         WorkCalendarDay.objects.create(day=day, is_workday=is_workday, name=name[:40], source="admin")
@@ -788,7 +800,12 @@ def _set_due(case: ServiceCase, accepted_on: date) -> None:
     version = case.item_version
     case.due_on = calendar.due_on(accepted_on, version.promised_days)
     case.legal_due_on = calendar.due_on(accepted_on, version.legal_days) if version.legal_days is not None else None
-    case.calendar_provisional = not calendar.knows(accepted_on, case.legal_due_on or case.due_on)
+    case.calendar_provisional = _calendar_provisional(calendar, case, accepted_on)
+
+
+def _calendar_provisional(calendar: WorkCalendar, case: ServiceCase, accepted_on: date) -> bool:
+    """Whether the case's dates rest on a year with no published schedule (statutory holidays only)."""
+    return not calendar.knows(accepted_on, case.legal_due_on or case.due_on)
 
 
 @transaction.atomic
@@ -1119,6 +1136,10 @@ def _on_supply(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
         case.legal_due_on = calendar.resumed_due_on(case.legal_due_on, case.paused_on or today, today)
     case.paused_days += paused
     case.paused_on = None
+    # the pause may push the dates into a year whose schedule is not published (or an admin may
+    # have entered it meanwhile): decide again, not keep the flag from acceptance
+    accepted_on = timezone.localdate(case.accepted_at) if case.accepted_at else today
+    case.calendar_provisional = _calendar_provisional(calendar, case, accepted_on)
     case.due_soon_notified = case.overdue_notified = False
     if data.checklist:
         case.checklist = {**case.checklist, **data.checklist}

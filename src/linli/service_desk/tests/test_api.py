@@ -189,7 +189,19 @@ def test_calendar_edits_are_for_calendar_admins(as_user):
         == 200
     )
     days = as_user("anonymous").get(f"{API}/calendar/2027").json()
-    assert days == [{"day": "2027-01-01", "is_workday": False, "name": "元旦", "source": "admin"}]
+    assert days[0] == {"day": "2027-01-01", "is_workday": False, "name": "元旦", "source": "admin"}
+    # the first entry for the unpublished year keeps the statutory weekday holidays as rows
+    assert [(d["day"], d["name"], d["source"]) for d in days[1:]] == [
+        (f"2027-{md}", name, "全国年节及纪念日放假办法")
+        for md, name in [
+            ("02-05", "春节"),
+            ("02-08", "春节"),
+            ("04-05", "清明节"),
+            ("06-09", "端午节"),
+            ("09-15", "中秋节"),
+            ("10-01", "国庆节"),
+        ]
+    ]
 
 
 @time_machine.travel(WEDNESDAY, tick=False)

@@ -13,8 +13,22 @@ from linli.core.errors import DomainError
 from linli.core.models import AuditEntry, InboxMessage
 from linli.residents.services import applicant_lookup
 from linli.service_desk.domain import CaseState, Channel, MaterialStatus
-from linli.service_desk.models import CaseEvent, CaseNumberCounter, ProxyConsent, Rectification, ServiceCase
-from linli.service_desk.selectors import case_actions, case_get, case_list, case_queue, work_calendar
+from linli.service_desk.models import (
+    CaseEvent,
+    CaseNumberCounter,
+    ProxyConsent,
+    Rectification,
+    ServiceCase,
+    ServiceItemVersion,
+)
+from linli.service_desk.selectors import (
+    case_actions,
+    case_get,
+    case_list,
+    case_queue,
+    current_version,
+    work_calendar,
+)
 from linli.service_desk.services import (
     IntakeInput,
     ProxyInput,
@@ -263,6 +277,27 @@ def test_the_whole_story_online_application_supplement_pause_decision_rating_rec
 
 
 @time_machine.travel(WEDNESDAY, tick=False)
+def test_a_supplement_pause_into_an_unpublished_year_makes_the_dates_provisional(desk):
+    # 15 promised working days, no legal limit: accepted Wed 9 Dec 2026 → due Wed 30 Dec, in
+    # 2026 (published), so not provisional
+    ServiceItemVersion.objects.filter(item__code="SQ001").update(promised_days=15, legal_days=None)
+    current_version.forget()
+    worker, street = desk["actors"]["community_worker"], desk["actors"]["street_officer"]
+    with time_machine.travel(datetime(2026, 12, 9, 10, 0, tzinfo=SHANGHAI), tick=False):
+        case = window_intake(worker, applicant_lookup(actor=worker, id_number=ZHANG_ID, purpose="受理").public_id)
+        assert (case.due_on, case.calendar_provisional) == (date(2026, 12, 30), False)
+        case = step(street, case, "start_review")
+    with time_machine.travel(datetime(2026, 12, 10, 9, 0, tzinfo=SHANGHAI), tick=False):
+        case = step(street, case, "request_supplement", note="请补充收入证明")
+    with time_machine.travel(datetime(2026, 12, 14, 9, 0, tzinfo=SHANGHAI), tick=False):
+        case = step(desk["actors"]["resident"], case, "supply", note="已补交")
+    # Fri 11 and Mon 14 Dec paused: two working days on from 30 Dec are Thu 31 Dec and — New
+    # Year's Day 2027 being a statutory holiday of a year with no published schedule — Mon 4 Jan
+    case.refresh_from_db()
+    assert case.paused_days == 2
+    assert (case.due_on, case.calendar_provisional) == (date(2027, 1, 4), True)
+
+
 def test_a_step_from_the_wrong_state_is_refused_and_changes_nothing(desk):
     worker = desk["actors"]["community_worker"]
     card = applicant_lookup(actor=worker, id_number=ZHANG_ID, purpose="受理")

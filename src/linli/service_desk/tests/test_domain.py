@@ -1,5 +1,6 @@
 """The desk's rules without a database: working days around Spring Festival and National Day
-(property-based, over the real published schedules), limits read from the reference
+(property-based, over the real published schedules and the statutory holidays of the first
+unpublished year), limits read from the reference
 catalogue, materials, the transition table."""
 
 from datetime import date, datetime, time, timedelta
@@ -20,6 +21,7 @@ from linli.service_desk.domain import (
     materials_from_text,
     parse_office_hours,
     parse_time_limit,
+    statutory_holidays,
 )
 
 REAL = WorkCalendar(
@@ -30,8 +32,9 @@ REAL = WorkCalendar(
 # Days around the holidays where the arithmetic is most likely to go wrong.
 SPRING_2026 = st.dates(min_value=date(2026, 2, 1), max_value=date(2026, 3, 10))
 NATIONAL_2025 = st.dates(min_value=date(2025, 9, 20), max_value=date(2025, 10, 20))
+UNPUBLISHED_2027 = st.dates(min_value=date(2026, 12, 15), max_value=date(2027, 10, 20))
 AROUND_HOLIDAYS = st.one_of(
-    SPRING_2026, NATIONAL_2025, st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 12, 1))
+    SPRING_2026, NATIONAL_2025, UNPUBLISHED_2027, st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 12, 1))
 )
 
 
@@ -91,9 +94,73 @@ def test_instant_items_are_due_the_same_working_day():
     assert REAL.due_on(date(2025, 10, 3), 0) == date(2025, 10, 9)  # inside National Day
 
 
-def test_an_unknown_year_falls_back_to_weekdays_and_says_so():
+# ---- 2027: no schedule published yet; the statutory holidays of 《全国年节及纪念日放假办法》
+# (2024 amendment) are days off, provisionally, with no 调休. Lunar dates checked independently
+# against the Hong Kong Observatory's Gregorian–Lunar calendar conversion table for 2027
+# (https://www.hko.gov.hk/en/gts/time/conversion.htm): 正月初一 = Saturday 6 Feb 2027, so
+# 除夕 = Friday 5 Feb; 五月初五 = 9 Jun; 八月十五 = Wednesday 15 Sep; 清明 = 5 Apr.
+
+
+def test_the_law_gives_2027_its_statutory_holidays():
+    assert statutory_holidays(2027) == {
+        date(2027, 1, 1): "元旦",
+        date(2027, 2, 5): "春节",  # 除夕
+        date(2027, 2, 6): "春节",  # 初一
+        date(2027, 2, 7): "春节",
+        date(2027, 2, 8): "春节",  # 初三
+        date(2027, 4, 5): "清明节",
+        date(2027, 5, 1): "劳动节",
+        date(2027, 5, 2): "劳动节",
+        date(2027, 6, 9): "端午节",
+        date(2027, 9, 15): "中秋节",
+        date(2027, 10, 1): "国庆节",
+        date(2027, 10, 2): "国庆节",
+        date(2027, 10, 3): "国庆节",
+    }
+    # before the 2024 amendment took effect, and past the lunar tables, the law is not applied
+    assert statutory_holidays(2024) == {} and statutory_holidays(2101) == {}
+
+
+def test_an_unknown_year_skips_the_statutory_holidays_and_says_so():
     assert not REAL.knows(date(2027, 3, 1))
-    assert REAL.add_working_days(date(2027, 1, 1), 1) == date(2027, 1, 4)  # Friday → Monday
+    assert REAL.is_workday(date(2027, 1, 1)) is False  # New Year's Day, a Friday
+    assert REAL.add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)  # Thursday → Monday
+    assert REAL.add_working_days(date(2027, 1, 1), 0) == date(2027, 1, 4)  # 即办 on a holiday
+    assert REAL.provisional_holidays(2027) == statutory_holidays(2027)
+    assert REAL.provisional_holidays(2026) == {}  # published: chinese-calendar's schedule only
+
+
+def test_spring_festival_2027_is_four_days_from_new_years_eve_with_no_swaps():
+    assert [REAL.is_workday(date(2027, 2, d)) for d in range(4, 10)] == [True, False, False, False, False, True]
+    assert REAL.add_working_days(date(2027, 2, 4), 1) == date(2027, 2, 9)  # Thu → Tue
+    # Mon 1 Feb + 5: 2, 3, 4, (5–8 off), 9, 10
+    assert REAL.add_working_days(date(2027, 2, 1), 5) == date(2027, 2, 10)
+    assert REAL.working_days_between(date(2027, 2, 4), date(2027, 2, 8)) == 0
+    # no 调休 is guessed: the weekends around it stay days off
+    assert REAL.is_workday(date(2027, 1, 31)) is False and REAL.is_workday(date(2027, 2, 20)) is False
+
+
+def test_mid_autumn_and_national_day_2027():
+    assert REAL.is_workday(date(2027, 9, 15)) is False  # 中秋, a Wednesday
+    assert REAL.add_working_days(date(2027, 9, 14), 1) == date(2027, 9, 16)
+    assert REAL.is_workday(date(2027, 10, 1)) is False  # 国庆 Fri 1 – Sun 3 October
+    assert REAL.add_working_days(date(2027, 9, 30), 1) == date(2027, 10, 4)
+    # Tue 14 Sep – Fri 8 Oct: 19 weekdays, less 15 Sep and 1 Oct
+    assert REAL.working_days_between(date(2027, 9, 13), date(2027, 10, 8)) == 17
+    assert REAL.add_working_days(date(2027, 9, 13), 17) == date(2027, 10, 8)
+
+
+def test_qingming_and_dragon_boat_2027():
+    assert REAL.add_working_days(date(2027, 4, 2), 1) == date(2027, 4, 6)  # Fri → (Mon 5 清明) → Tue
+    assert REAL.add_working_days(date(2027, 6, 8), 1) == date(2027, 6, 10)  # Tue → (Wed 9 端午) → Thu
+
+
+def test_a_published_year_follows_its_schedule_not_the_statutory_guess():
+    # once an admin enters 2027 (the year becomes known), only the entered days count
+    entered = WorkCalendar(exceptions={date(2027, 2, 8): False}, known_years=frozenset({2027}))
+    assert entered.is_workday(date(2027, 1, 1)) is True  # not entered: the weekday rule
+    assert entered.is_workday(date(2027, 2, 8)) is False
+    assert entered.provisional_holidays(2027) == {}
 
 
 def test_due_soon_counts_working_days_and_excludes_overdue():

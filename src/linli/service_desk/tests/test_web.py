@@ -161,10 +161,18 @@ def test_an_admin_edits_an_item_into_a_new_version_and_marks_materials(as_user):
 def test_an_admin_enters_next_years_holidays(as_user):
     admin = as_user("city_admin")
     page = admin.get("/staff/desk/calendar/2027/").content.decode()
-    assert "provisional" in page or "暂" in page or "尚未" in page
-    saved = admin.post("/staff/desk/calendar/2027/", {"day": "2027-02-08", "is_workday": "0", "name": "春节"})
+    # unpublished: the statutory holidays are assumed, and the page says so (no 调休 yet)
+    assert "暂定：仅含法定节假日，尚无调休安排" in page and "法定节假日（暂定）" in page
+    assert "2027-02-05" in page and "2027-09-15" in page and "中秋节" in page
+    english = admin.get("/staff/desk/calendar/2027/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Provisional: statutory holidays only, no swapped working days" in english
+    # the admin enters the published schedule's 调休 (a Sunday worked); the year is known now and
+    # the statutory days stay as rows the admin can change
+    saved = admin.post("/staff/desk/calendar/2027/", {"day": "2027-02-07", "is_workday": "1", "name": "春节调休"})
     assert saved.status_code == 302
-    assert "春节" in admin.get("/staff/desk/calendar/2027/").content.decode()
+    page = admin.get("/staff/desk/calendar/2027/").content.decode()
+    assert "春节调休" in page and "2027-02-08" in page and "全国年节及纪念日放假办法" in page
+    assert "暂定：仅含法定节假日" not in page and "法定节假日（暂定）" not in page
     assert as_user("community_worker").get("/staff/desk/calendar/").status_code == 404
 
 

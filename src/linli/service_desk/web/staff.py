@@ -30,6 +30,7 @@ from linli.service_desk.selectors import (
     QUEUES,
     calendar_days,
     calendar_known_years,
+    calendar_provisional_holidays,
     case_actions,
     case_get,
     case_handoffs,
@@ -563,5 +564,11 @@ def calendar(request, year: int | None = None):
         else:
             messages.success(request, _("Saved."))
             return redirect("portal:desk:calendar-year", year=form.cleaned_data["day"].year)
-    context = {"form": form, "year": year, "days": calendar_days(year), "known": year in calendar_known_years()}
+    context = {
+        "form": form,
+        "year": year,
+        "days": calendar_days(year),
+        "known": year in calendar_known_years(),
+        "provisional": calendar_provisional_holidays(year),
+    }
     return render(request, "service_desk/staff/calendar.html", context, status=400 if form.errors else 200)
