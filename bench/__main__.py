@@ -15,6 +15,7 @@ from bench import (
     first_report,
     grid_create,
     grid_rates,
+    idempotency,
     residents_import,
     residents_queries,
     router,
@@ -70,6 +71,10 @@ BENCHMARKS = {
     "workbench": (
         workbench,
         "the staff home page (Today) for each demo role vs the messages page, with query counts",
+    ),
+    "idempotency": (
+        idempotency,
+        "one Idempotency-Key from N simultaneous and M sequential intakes, granian workers, PostgreSQL, no Redis",
     ),
     "router": (
         router,

@@ -237,6 +237,7 @@ LOGGING = {
 # Periodic jobs run by `linli tick` (each idempotent, each returns a short result line).
 LINLI_TICK_JOBS = [
     "linli.core.services.sessions_clear",
+    "linli.core.services.idempotency_keys_prune",
     "linli.accounts.services.tokens_prune",
     "linli.residents.services.pool_stats_refresh",
     "linli.residents.imports.import_files_prune",

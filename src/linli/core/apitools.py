@@ -89,8 +89,22 @@ def from_validation_error(exc: ValidationError) -> DomainError:
     return validation_failed(fields)
 
 
+def _expose_response(api) -> None:
+    """Keep Ninja's per-request response (whose headers are copied onto the answer) on the
+    request, so helpers such as core.idempotency can add a header without a view parameter."""
+    create = api.create_temporal_response
+
+    def create_temporal_response(request: HttpRequest) -> HttpResponse:
+        response = create(request)
+        request.linli_response = response  # type: ignore[attr-defined]
+        return response
+
+    api.create_temporal_response = create_temporal_response
+
+
 def install_error_handlers(api) -> None:
     """Every failure under /api/v1 answers in the one error shape, never an HTML page or a 500."""
+    _expose_response(api)
 
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:

@@ -58,3 +58,33 @@ class InboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a creating API request sent with an `Idempotency-Key` header, kept so
+    that a retry gets the same answer instead of creating a second object (core/idempotency.py).
+
+    The row is inserted, in the same transaction as the work, BEFORE the work runs: the unique
+    constraint makes a concurrent request with the same key wait for the first to commit (and
+    then replay its answer) on any number of processes and servers, with no extra service."""
+
+    owner = models.CharField(_("owner"), max_length=80)  # "u:<user id>", "t:<token id>" or "a:<address>"
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=500)
+    key_digest = models.CharField(_("key digest"), max_length=64)  # SHA-256: any text a client sends fits
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
+    body = models.JSONField(_("body"), null=True, blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "method", "path", "key_digest"], name="idempotency_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.method} {self.path} {self.created_at:%Y-%m-%d %H:%M}"

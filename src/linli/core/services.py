@@ -1,4 +1,4 @@
-"""Writes of the shared kernel: the audit log and job heartbeats."""
+"""Writes of the shared kernel: the audit log, job heartbeats and the expiry of idempotency keys."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from linli.core.actor import Actor
-from linli.core.models import AuditEntry, Heartbeat
+from linli.core.models import AuditEntry, Heartbeat, IdempotencyKey
 
 SENSITIVE_KEYS = frozenset({"id_number", "phone", "password", "notes", "token", "secret"})
 
@@ -51,3 +51,10 @@ def sessions_clear() -> str:
 
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return f"expired sessions removed: {deleted}"
+
+
+def idempotency_keys_prune() -> str:
+    """Periodic job: delete the stored `Idempotency-Key` answers whose 24 hours are over
+    (core/idempotency.py treats an expired row as absent, so this only keeps the table small)."""
+    deleted, _ = IdempotencyKey.objects.filter(expires_at__lte=timezone.now()).delete()
+    return f"expired idempotency keys removed: {deleted}"

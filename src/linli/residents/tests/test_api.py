@@ -271,9 +271,11 @@ def test_idempotency_key_replays_and_creates_once(client, people, pool):
     again = client.post(url, {"findings": "ok"}, content_type="application/json", headers={"Idempotency-Key": "k1"})
     assert first.status_code == again.status_code == 201
     assert first.json() == again.json()
+    assert "Idempotent-Replayed" not in first.headers and again.headers["Idempotent-Replayed"] == "true"
     assert HomeVisit.objects.filter(household=pool["next_door"]).count() == 1
     other = client.post(url, {"findings": "不同"}, content_type="application/json", headers={"Idempotency-Key": "k1"})
-    assert other.status_code == 409
+    assert other.status_code == 422
+    assert [f["field"] for f in other.json()["error"]["fields"]] == ["Idempotency-Key"]
     fresh = client.post(url, {"findings": "ok"}, content_type="application/json", headers={"Idempotency-Key": "k2"})
     assert fresh.status_code == 201
     assert HomeVisit.objects.filter(household=pool["next_door"]).count() == 2
