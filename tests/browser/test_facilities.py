@@ -94,7 +94,9 @@ def test_planner_registry_standards_analysis_and_map(desktop: Page, demo_site, s
 
     page.locator("a.button", has_text="地图").click()
     the_map = page.locator("#facility-map")
-    expect(the_map).to_have_attribute("data-ready", "1")
+    # the run's buildings and the facilities load as two API calls; a busy machine can take longer
+    # than the default five seconds
+    expect(the_map).to_have_attribute("data-ready", "1", timeout=30_000)
     expect(the_map).to_have_attribute("data-building-count", re.compile(r"^[1-9]\d*$"))
     expect(the_map).to_have_attribute("data-site-count", "5")
     screenshot(page, "facilities-06-map")
