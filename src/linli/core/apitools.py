@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, QuerySet, Window
 from django.db.models.query import ModelIterable, ValuesIterable
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -124,6 +125,14 @@ def install_error_handlers(api) -> None:
             )
         )
 
+    @api.exception_handler(MultiPartParserError)
+    def bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        why = Msg(
+            "请求体不是有效的 multipart/form-data（缺少或错误的 boundary）",
+            "The body is not valid multipart/form-data (missing or bad boundary)",
+        )
+        return error_response(validation_failed([FieldError("body", why)]))
+
     @api.exception_handler(Http404)
     def missing(request: HttpRequest, exc: Http404) -> HttpResponse:
         return error_response(not_found())
@@ -144,12 +153,16 @@ def install_error_handlers(api) -> None:
         )
 
 
+MAX_OFFSET = 1_000_000_000
+
+
 class Page(PaginationBase):
     """`?limit=&offset=` on every list; answers with items, count, limit and offset."""
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500)
-        offset: int = Field(0, ge=0)
+        # bounded so offset + limit stays a 64-bit integer in every database
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     class Output(Schema):
         items: list[Any]

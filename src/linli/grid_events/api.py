@@ -562,7 +562,12 @@ def _period(since: date | None, until: date | None) -> tuple[datetime, datetime]
 
 
 @router.get("/rates/departments", response={200: list[RatesOut], **ERRORS})
-def rates_departments(request, since: date | None = None, until: date | None = None, district: str = ""):
+def rates_departments(
+    request,
+    since: date | None = None,
+    until: date | None = None,
+    district: str = Query("", max_length=6, pattern=r"^(\d{6})?$", description="A district's code (6 digits)"),
+):
     """Response, solution, on-time and satisfaction rates per department, ranked, with warnings."""
     rates_allowed(actor=request.actor, path=district)
     start, end = _period(since, until)
@@ -572,7 +577,12 @@ def rates_departments(request, since: date | None = None, until: date | None = N
 
 
 @router.get("/rates/units", response={200: list[RatesOut], **ERRORS})
-def rates_units(request, parent: str, since: date | None = None, until: date | None = None):
+def rates_units(
+    request,
+    parent: str = Query(..., min_length=4, max_length=12, pattern=r"^\d+$", description="A unit's path (digits)"),
+    since: date | None = None,
+    until: date | None = None,
+):
     """The rates of the child units of `parent` (a district's streets, a street's communities)."""
     rates_allowed(actor=request.actor, path=parent)
     start, end = _period(since, until)

@@ -182,7 +182,11 @@ def _household_detail(actor, household) -> dict:
 
 @router.get("/households", response=list[HouseholdOut])
 @paginate(Page)
-def households(request, grid: str = Query("", max_length=15), building: str = Query("", max_length=20)):
+def households(
+    request,
+    grid: str = Query("", max_length=15, pattern=r"^\d*$", description="A grid's code (digits)"),
+    building: str = Query("", max_length=20),
+):
     """Households in your scope, optionally of one grid or one building (by code)."""
     return household_list(actor=request.actor, grid_path=grid, building_code=building)
 

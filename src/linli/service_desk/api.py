@@ -9,7 +9,7 @@ from urllib.parse import quote
 from uuid import UUID
 
 from django.http import HttpResponse
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -18,7 +18,7 @@ from linli.core.apitools import ErrorOut, MappedRows, Page
 from linli.core.errors import FieldError, Msg, not_found, validation_failed
 from linli.core.idempotency import idempotent
 from linli.residents.services import applicant_lookup
-from linli.service_desk.domain import RESIDENT_CHANNELS, UPLOAD_MAX_BYTES
+from linli.service_desk.domain import CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR, RESIDENT_CHANNELS, UPLOAD_MAX_BYTES
 from linli.service_desk.exports import case_file_export
 from linli.service_desk.selectors import (
     QUEUES,
@@ -553,8 +553,8 @@ class CalendarDayOut(Schema):
     source: str
 
 
-@router.get("/calendar/{int:year}", auth=None, response=list[CalendarDayOut])
-def calendar(request, year: int):
+@router.get("/calendar/{int:year}", auth=None, response={200: list[CalendarDayOut], **ERRORS})
+def calendar(request, year: int = Path(..., ge=CALENDAR_FIRST_YEAR, le=CALENDAR_LAST_YEAR)):
     """The year's exceptions to Monday–Friday: public holidays and swapped working days (调休)."""
     return list(calendar_days(year))
 
@@ -565,10 +565,26 @@ class CalendarDayIn(Schema):
 
 
 @router.put("/calendar/days/{day}", response={200: CalendarDayOut, **ERRORS})
-def calendar_day(request, day: date, payload: CalendarDayIn):
+def calendar_day(request, payload: CalendarDayIn, day: str = Path(..., description="YYYY-MM-DD")):
     """Mark a day as a working day or a holiday (calendar admins), e.g. next year's schedule."""
+    day = _calendar_date(day)
     calendar_day_set(actor=request.actor, day=day, is_workday=payload.is_workday, name=payload.name)
     return {"day": day, "is_workday": payload.is_workday, "name": payload.name, "source": "admin"}
+
+
+def _calendar_date(text: str) -> date:
+    """Only an ISO date names a calendar day: `0` or a timestamp is not 1970-01-01."""
+    try:
+        day = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or not CALENDAR_FIRST_YEAR <= day.year <= CALENDAR_LAST_YEAR:
+        why = Msg(
+            f"日期应写作 年-月-日（{CALENDAR_FIRST_YEAR}–{CALENDAR_LAST_YEAR} 年）",
+            f"Write the day as YYYY-MM-DD ({CALENDAR_FIRST_YEAR}–{CALENDAR_LAST_YEAR})",
+        )
+        raise validation_failed([FieldError("day", why)])
+    return day
 
 
 class FiguresOut(Schema):

@@ -261,6 +261,8 @@ def actions_from(state: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- working days
+# The years a work calendar can be asked about (the API refuses others with a 422, not a 500).
+CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR = 1949, 2100
 DEFAULT_OFFICE_HOURS = ((time(8, 30), time(12, 0)), (time(13, 30), time(17, 30)))
 
 
