@@ -411,3 +411,24 @@ def client_median_ms(client, url: str, repeat: int) -> tuple[float, float, int]:
         response = client.get(url)
         times.append((time.perf_counter() - started) * 1000)
     return first, statistics.median(times), len(response.content)
+
+
+def demo_in_process(*, residents: int) -> Path:
+    """The demo city in `LINLI_DATA_DIR` (default `var/`), built by `linli demo --no-serve` when
+    it is not there yet and reused otherwise, with Django set up on it in this process (for
+    benchmarks that time pages through the test client)."""
+    data_dir = Path(os.environ.get("LINLI_DATA_DIR", REPO_ROOT / "var"))
+    env = {**os.environ, "LINLI_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "linli.config.settings"}
+    log(f"demo data in {data_dir} (linli demo --no-serve --residents {residents})")
+    subprocess.run(
+        [*linli_command(), "demo", "--no-serve", "--residents", str(residents)],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        cwd=REPO_ROOT,
+    )
+    os.environ.update({"LINLI_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "linli.config.settings"})
+    import django
+
+    django.setup()
+    return data_dir

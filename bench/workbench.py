@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-from pathlib import Path
 
 from bench import harness
 
@@ -36,20 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    data_dir = Path(os.environ.get("LINLI_DATA_DIR", harness.REPO_ROOT / "var"))
-    env = {**os.environ, "LINLI_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "linli.config.settings"}
-    harness.log(f"demo data in {data_dir} (linli demo --no-serve --residents {args.residents})")
-    subprocess.run(
-        [*harness.linli_command(), "demo", "--no-serve", "--residents", str(args.residents)],
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        cwd=harness.REPO_ROOT,
-    )
-    os.environ.update({"LINLI_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "linli.config.settings"})
-    import django
-
-    django.setup()
+    data_dir = harness.demo_in_process(residents=args.residents)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

@@ -37,6 +37,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from linli.core.words import jieba_tokenizer
+
 FORMAT = 1  # bump when the pickled RouterModel changes shape; load() refuses other formats
 DEFAULT_PARAMS: dict[str, Any] = {
     "char_ngrams": [1, 2],  # 1–3 and 1–4 grams measured worse on 3k reports (too many rare features)
@@ -104,26 +106,10 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
-_jieba = None
-
-
-def _tokenizer():
-    """jieba's tokenizer, loaded on first use (its dictionary ships in the package: no network;
-    it caches the prefix dictionary in the temp dir)."""
-    global _jieba
-    if _jieba is None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SyntaxWarning)  # jieba 0.42's regexes, on first compile
-            import jieba
-        jieba.setLogLevel(logging.WARNING)
-        _jieba = jieba.dt
-    return _jieba
-
-
 def words(text: str) -> list[str]:
     """Search-mode words: 垃圾清运站 also gives 垃圾, 清运 — a report and its category's history
     rarely agree on the long compound."""
-    return [w for w in _tokenizer().cut_for_search(text) if not w.isspace()]
+    return [w for w in jieba_tokenizer().cut_for_search(text) if not w.isspace()]
 
 
 def similarities(text: str, others: Sequence[str]) -> list[float]:

@@ -368,6 +368,23 @@ def events_to_do(*, actor: Actor, queues: tuple[str, ...], limit: int = 5) -> li
     return list(events.order_by(F("stage_due_at").asc(nulls_last=True), "pk")[:limit])
 
 
+def event_search(*, actor: Actor, text: str, limit: int) -> list[GridEvent]:
+    """Events in scope by number (from six characters with a digit), else by words of the address,
+    newest first (the header search)."""
+    events = event_list(actor=actor).select_related("category")
+    if len(text) >= 6 and any(c.isdigit() for c in text):
+        by_number = events.filter(number__icontains=text.upper())
+        if by_number.exists():
+            return list(by_number.order_by("-reported_at")[:limit])
+    return list(events.filter(address__icontains=text).order_by("-reported_at")[:limit])
+
+
+def events_reported_by(*, actor: Actor, user_id: int, limit: int) -> list[GridEvent]:
+    """What one resident account reported (随手拍), as far as the actor sees, newest first."""
+    events = event_list(actor=actor).filter(reporter_id=user_id).select_related("category")
+    return list(events.order_by("-reported_at")[:limit])
+
+
 def check_ins_due(*, actor: Actor) -> int:
     """Summons (吹哨) to the actor's departments not yet checked in (报到) on open events."""
     if not actor.department_ids:

@@ -7,6 +7,7 @@ answer; and event numbers and addresses in the header search. Registered in
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,14 @@ from linli.core.workbench import (
     WorkRow,
     WorkSection,
 )
-from linli.grid_events.selectors import check_ins_due, event_list, event_queue_counts, events_to_do, is_overdue
+from linli.grid_events.selectors import (
+    check_ins_due,
+    event_queue_counts,
+    event_search,
+    events_reported_by,
+    events_to_do,
+    is_overdue,
+)
 
 SEARCH_LIMIT = 10
 TONES = {"overdue": "danger", "returned": "danger", "supervised": "warn", "to_register": "info", "pending": "info"}
@@ -86,15 +94,23 @@ def _event_row(event, now) -> WorkRow:
         label = _("overdue since %(time)s") % {"time": due.strftime("%m-%d %H:%M")}
     else:
         label = _("due %(time)s") % {"time": due.strftime("%m-%d %H:%M")}
-    category = event.category.name if event.category else _("Not yet classified")
     return WorkRow(
-        title=f"{event.number} · {category}",
+        title=_event_title(event),
         detail=f"{event.address or event.description[:40]} · {event.get_state_display()}",
-        url=reverse("portal:grid:event", args=[event.number]),
+        url=_event_url(event),
         due=due.date() if due else None,
         due_label=label,
         tone="danger" if overdue else "",
     )
+
+
+def _event_title(event) -> str:
+    category = event.category.name if event.category else _("Not yet classified")
+    return f"{event.number} · {category}"
+
+
+def _event_url(event) -> str:
+    return reverse("portal:grid:event", args=[event.number])
 
 
 def grid_search(actor: Actor, query: SearchQuery) -> SearchGroup | None:
@@ -102,20 +118,14 @@ def grid_search(actor: Actor, query: SearchQuery) -> SearchGroup | None:
     text = query.text.strip()
     if not actor.has_perm(GRID_VIEW) or query.kind in {"id_number", "bad_id_number"} or len(text) < 2:
         return None
-    events = event_list(actor=actor).select_related("category")
-    found = events.filter(number__icontains=text.upper()) if len(text) >= 6 and any(c.isdigit() for c in text) else None
-    if not found or not found.exists():
-        found = events.filter(address__icontains=text)
-    found = list(found.order_by("-reported_at")[: SEARCH_LIMIT + 1])
+    found = event_search(actor=actor, text=text, limit=SEARCH_LIMIT + 1)
     hits = [
-        SearchHit(
-            title=f"{event.number} · {event.category.name if event.category else _('Not yet classified')}",
-            detail=f"{event.address} · {event.get_state_display()}",
-            url=reverse("portal:grid:event", args=[event.number]),
-        )
+        SearchHit(_event_title(event), f"{event.address} · {event.get_state_display()}", _event_url(event))
         for event in found[:SEARCH_LIMIT]
     ]
-    more = f"{reverse('portal:grid:board')}?queue=all&q={text}" if len(found) > SEARCH_LIMIT else ""
+    more = (
+        f"{reverse('portal:grid:board')}?{urlencode({'queue': 'all', 'q': text})}" if len(found) > SEARCH_LIMIT else ""
+    )
     return SearchGroup("grid", _("Grid events"), hits, more)
 
 
@@ -123,17 +133,12 @@ def grid_person(actor: Actor, person: PersonRef) -> SearchGroup | None:
     """Problems the person reported from their resident account (随手拍), as far as the actor sees."""
     if not actor.has_perm(GRID_VIEW) or person.user_id is None:
         return None
-    events = (
-        event_list(actor=actor)
-        .filter(reporter_id=person.user_id)
-        .select_related("category")
-        .order_by("-reported_at")[:SEARCH_LIMIT]
-    )
+    events = events_reported_by(actor=actor, user_id=person.user_id, limit=SEARCH_LIMIT)
     hits = [
         SearchHit(
-            title=f"{event.number} · {event.category.name if event.category else _('Not yet classified')}",
-            detail=f"{timezone.localtime(event.reported_at):%Y-%m-%d} · {event.get_state_display()}",
-            url=reverse("portal:grid:event", args=[event.number]),
+            _event_title(event),
+            f"{timezone.localtime(event.reported_at):%Y-%m-%d} · {event.get_state_display()}",
+            _event_url(event),
         )
         for event in events
     ]

@@ -270,13 +270,9 @@ def _strictest_interval(rules: dict[str, int]):
     )
 
 
-@dataclass(frozen=True)
-class CareRow:
-    resident: Resident
-    kinds: list[str]
-    interval_days: int
-    last_visit: datetime | None
-    due: date
+class VisitDue:
+    """`overdue` and `due_today` of a row that carries a `status` (care list and visit plan alike)."""
+
     status: VisitStatus
 
     @property
@@ -286,6 +282,16 @@ class CareRow:
     @property
     def due_today(self) -> bool:
         return self.status == VisitStatus.DUE_TODAY
+
+
+@dataclass(frozen=True)
+class CareRow(VisitDue):
+    resident: Resident
+    kinds: list[str]
+    interval_days: int
+    last_visit: datetime | None
+    due: date
+    status: VisitStatus
 
 
 def care_list(*, actor: Actor, kind: str = "", overdue_only: bool = False, today: date | None = None) -> list[CareRow]:
@@ -337,20 +343,12 @@ def _open_kinds(resident_ids: list[int]) -> dict[int, list[str]]:
 
 
 @dataclass(frozen=True)
-class PlanItem:
+class PlanItem(VisitDue):
     household: Household
     reason: str  # "care" (a special-care member is due) or "awareness" (not visited within a year)
     due: date
     status: VisitStatus
     residents: list[str]
-
-    @property
-    def overdue(self) -> bool:
-        return self.status == VisitStatus.OVERDUE
-
-    @property
-    def due_today(self) -> bool:
-        return self.status == VisitStatus.DUE_TODAY
 
 
 def visit_plan(*, actor: Actor, today: date | None = None, horizon_days: int = 7) -> list[PlanItem]:

@@ -20,15 +20,15 @@ Pinyin matches start on a syllable: "ling" finds 高龄 (gao·ling) but "aol" fi
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
-import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
 from pypinyin import lazy_pinyin
+
+from linli.core.words import jieba_tokenizer
 
 
 class Tier(IntEnum):
@@ -87,24 +87,9 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower().strip()
 
 
-_jieba = None
-
-
-def _tokenizer():
-    """jieba, loaded on first use (its dictionary ships in the package; nothing is fetched)."""
-    global _jieba
-    if _jieba is None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SyntaxWarning)  # jieba 0.42's regexes, on first compile
-            import jieba
-        jieba.setLogLevel(logging.WARNING)
-        _jieba = jieba.dt
-    return _jieba
-
-
 def words(text: str) -> list[str]:
     """jieba's search-mode words (残疾人 also gives 残疾), without spaces and punctuation."""
-    return [w for w in _tokenizer().cut_for_search(normalise(text)) if w.strip() and _is_word(w)]
+    return [w for w in jieba_tokenizer().cut_for_search(normalise(text)) if w.strip() and _is_word(w)]
 
 
 def _is_word(word: str) -> bool:

@@ -484,6 +484,16 @@ def cases_to_do(*, actor: Actor, today: date | None = None, limit: int = 5) -> l
     return list(cases.order_by(running_first, F("due_on").asc(nulls_last=True), "id")[:limit])
 
 
+def cases_by_number(*, actor: Actor, text: str, limit: int) -> list[ServiceCase]:
+    """Cases in scope whose number contains `text` (the header search), newest first."""
+    return list(case_list(actor=actor).filter(number__icontains=text).order_by("-submitted_at")[:limit])
+
+
+def cases_of_applicant(*, actor: Actor, applicant_ref: str, limit: int) -> list[ServiceCase]:
+    """One person's applications that the actor may see (their page), newest first."""
+    return list(case_list(actor=actor).filter(applicant_ref=applicant_ref).order_by("-submitted_at")[:limit])
+
+
 def _handled_by_q(actor: Actor) -> Q:
     query = Q(pk__in=[])
     if actor.department_ids:
@@ -564,17 +574,14 @@ def rectification_get(*, actor: Actor, pk: int) -> Rectification:
 # ---------------------------------------------------------------- figures
 
 
-@dataclass(frozen=True)
-class DeskFigures:
-    path: str
-    name: str
+class DeskRates:
+    """The two rates of the desk's figures, from counts a figures row carries (decided, on_time,
+    rated, bad): a unit's row and a month's row compute them the same way."""
+
     decided: int
     on_time: int
-    open: int
-    overdue: int
     rated: int
     bad: int
-    satisfaction: float | None  # mean score 1–5
 
     @property
     def on_time_rate(self) -> float | None:
@@ -584,6 +591,19 @@ class DeskFigures:
     def satisfaction_rate(self) -> float | None:
         """Ratings of 'basically satisfied' or better (not one of the two lowest levels)."""
         return (self.rated - self.bad) / self.rated if self.rated else None
+
+
+@dataclass(frozen=True)
+class DeskFigures(DeskRates):
+    path: str
+    name: str
+    decided: int
+    on_time: int
+    open: int
+    overdue: int
+    rated: int
+    bad: int
+    satisfaction: float | None  # mean score 1–5
 
 
 def desk_figures_by_child(
@@ -651,20 +671,12 @@ def _midnight(day: date) -> datetime:
 
 
 @dataclass(frozen=True)
-class MonthFigures:
+class MonthFigures(DeskRates):
     month: date  # the first day of the month
     decided: int
     on_time: int
     rated: int
     bad: int
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.on_time / self.decided if self.decided else None
-
-    @property
-    def satisfaction_rate(self) -> float | None:
-        return (self.rated - self.bad) / self.rated if self.rated else None
 
 
 TREND_MONTHS = 12

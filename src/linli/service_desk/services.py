@@ -935,11 +935,7 @@ def case_intake(*, actor: Actor, data: IntakeInput) -> ServiceCase:
         raise permission_denied()
     version = _item_version(data.item_code)
     _check_channel(version, data.channel, STAFF_CHANNELS)
-    desk_path = data.desk_path or _single_desk(actor)
-    if len(desk_path) != 12 or not _serves_window(actor, desk_path) or org_unit_by_path(desk_path) is None:
-        raise validation_failed(
-            [FieldError("desk_path", Msg("请选择您所在的受理社区", "Choose the community whose window you serve"))]
-        )
+    desk_path = _desk_of(actor, data.desk_path)
     applicant = _applicant_for(actor, data)
     if not version.citywide and applicant.home_path[:6] != desk_path[:6]:
         raise validation_failed(
@@ -985,6 +981,17 @@ def _single_desk(actor: Actor) -> str:
     """The one community window a worker serves: their community, or their grid's community."""
     communities = {p[:12] for p in actor.scope_paths if len(p) >= 12}
     return communities.pop() if len(communities) == 1 else ""
+
+
+def _desk_of(actor: Actor, desk_path: str) -> str:
+    """The community window the worker acts at: the one asked for, or their only one; refused
+    unless it is a community they serve."""
+    desk_path = desk_path or _single_desk(actor)
+    if len(desk_path) != 12 or not _serves_window(actor, desk_path) or org_unit_by_path(desk_path) is None:
+        raise validation_failed(
+            [FieldError("desk_path", Msg("请选择您所在的受理社区", "Choose the community whose window you serve"))]
+        )
+    return desk_path
 
 
 def _serves_window(actor: Actor, desk_path: str) -> bool:
@@ -1737,11 +1744,7 @@ def notice_issue(
     if not actor.has_perm(DESK_ACCEPT):
         raise permission_denied()
     version = _item_version(item_code)
-    desk_path = desk_path or _single_desk(actor)
-    if len(desk_path) != 12 or not _serves_window(actor, desk_path):
-        raise validation_failed(
-            [FieldError("desk_path", Msg("请选择您所在的受理社区", "Choose the community whose window you serve"))]
-        )
+    desk_path = _desk_of(actor, desk_path)
     missing = one_time_notice(version, checklist)
     if not missing:
         return None

@@ -6,6 +6,7 @@ search. Registered in `ServiceDeskConfig.ready()`."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +24,13 @@ from linli.core.workbench import (
     WorkSection,
 )
 from linli.service_desk.domain import RUNNING_STATES, CaseState
-from linli.service_desk.selectors import case_list, cases_to_do, queue_counts, rectification_counts
+from linli.service_desk.selectors import (
+    cases_by_number,
+    cases_of_applicant,
+    cases_to_do,
+    queue_counts,
+    rectification_counts,
+)
 
 SEARCH_LIMIT = 10
 
@@ -92,13 +99,21 @@ def _case_row(case, today: date) -> WorkRow:
     else:
         due_label = _("due %(day)s") % {"day": case.due_on.isoformat()}
     return WorkRow(
-        title=f"{case.number} · {case.item_version.title}",
+        title=_case_title(case),
         detail=f"{case.applicant_name} · {case.get_state_display()}",
-        url=reverse("portal:desk:case", args=[case.public_id]),
+        url=_case_url(case),
         due=case.due_on,
         due_label=due_label,
         tone="danger" if overdue else "warn" if running and case.due_on == today else "",
     )
+
+
+def _case_title(case) -> str:
+    return f"{case.number} · {case.item_version.title}"
+
+
+def _case_url(case) -> str:
+    return reverse("portal:desk:case", args=[case.public_id])
 
 
 def desk_search(actor: Actor, query: SearchQuery) -> SearchGroup | None:
@@ -107,16 +122,14 @@ def desk_search(actor: Actor, query: SearchQuery) -> SearchGroup | None:
     wanted = query.kind not in {"id_number", "bad_id_number"} and len(text) >= 6 and any(c.isdigit() for c in text)
     if not actor.has_perm(DESK_VIEW) or not wanted:
         return None
-    cases = list(case_list(actor=actor).filter(number__icontains=text).order_by("-submitted_at")[: SEARCH_LIMIT + 1])
+    cases = cases_by_number(actor=actor, text=text, limit=SEARCH_LIMIT + 1)
     hits = [
-        SearchHit(
-            title=f"{case.number} · {case.item_version.title}",
-            detail=f"{case.applicant_name} · {case.get_state_display()}",
-            url=reverse("portal:desk:case", args=[case.public_id]),
-        )
+        SearchHit(_case_title(case), f"{case.applicant_name} · {case.get_state_display()}", _case_url(case))
         for case in cases[:SEARCH_LIMIT]
     ]
-    more = f"{reverse('portal:desk:queues')}?queue=all&q={text}" if len(cases) > SEARCH_LIMIT else ""
+    more = (
+        f"{reverse('portal:desk:queues')}?{urlencode({'queue': 'all', 'q': text})}" if len(cases) > SEARCH_LIMIT else ""
+    )
     return SearchGroup("desk", _("Service cases"), hits, more)
 
 
@@ -124,13 +137,9 @@ def desk_person(actor: Actor, person: PersonRef) -> SearchGroup | None:
     """The person's applications that the actor may see, newest first."""
     if not actor.has_perm(DESK_VIEW):
         return None
-    cases = case_list(actor=actor).filter(applicant_ref=person.public_id).order_by("-submitted_at")[:SEARCH_LIMIT]
+    cases = cases_of_applicant(actor=actor, applicant_ref=person.public_id, limit=SEARCH_LIMIT)
     hits = [
-        SearchHit(
-            title=f"{case.number} · {case.item_version.title}",
-            detail=f"{case.submitted_at:%Y-%m-%d} · {case.get_state_display()}",
-            url=reverse("portal:desk:case", args=[case.public_id]),
-        )
+        SearchHit(_case_title(case), f"{case.submitted_at:%Y-%m-%d} · {case.get_state_display()}", _case_url(case))
         for case in cases
     ]
     return SearchGroup("desk", _("Service cases"), hits)
