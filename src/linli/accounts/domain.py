@@ -56,6 +56,9 @@ RESIDENTS_EDIT = "residents.edit"
 RESIDENTS_VISIT = "residents.visit"
 RESIDENTS_IMPORT = "residents.import"
 RESIDENTS_EXPORT = "residents.export"
+# May reveal some sealed field of a resident; which fields, per role, is the residents app's
+# reveal-rights table (minimum necessity). Here only so the log-in can ask for a second factor.
+RESIDENTS_REVEAL = "residents.reveal"
 # Exact lookup of an applicant anywhere in the city by ID number, for the service desk (全市通办).
 RESIDENTS_APPLICANT_LOOKUP = "residents.applicant_lookup"
 DESK_VIEW = "desk.view"  # see the cases of one's scope (staff)
@@ -88,15 +91,28 @@ GRID_COMMUNITY = frozenset(
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.RESIDENT: frozenset({DESK_APPLY, GRID_REPORT}),
-    Role.GRID_WORKER: frozenset({ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EDIT, RESIDENTS_VISIT, RESIDENTS_EXPORT})
+    Role.GRID_WORKER: frozenset(
+        {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EDIT, RESIDENTS_VISIT, RESIDENTS_EXPORT, RESIDENTS_REVEAL}
+    )
     | FRONT_DESK
     | {GRID_VIEW, GRID_REPORT, GRID_VERIFY},
     Role.COMMUNITY_WORKER: frozenset(
-        {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EDIT, RESIDENTS_VISIT, RESIDENTS_EXPORT, RESIDENTS_IMPORT, DESK_DECIDE}
+        {
+            ORGTREE_VIEW,
+            RESIDENTS_VIEW,
+            RESIDENTS_EDIT,
+            RESIDENTS_VISIT,
+            RESIDENTS_EXPORT,
+            RESIDENTS_IMPORT,
+            RESIDENTS_REVEAL,
+            DESK_DECIDE,
+        }
     )
     | FRONT_DESK
     | GRID_COMMUNITY,
-    Role.STREET_OFFICER: frozenset({ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, DESK_DECIDE, DESK_SUPERVISE})
+    Role.STREET_OFFICER: frozenset(
+        {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, RESIDENTS_REVEAL, DESK_DECIDE, DESK_SUPERVISE}
+    )
     | FRONT_DESK
     | GRID_COMMUNITY
     | {GRID_SUPERVISE, FACILITY_VIEW},
@@ -146,6 +162,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # personal data (household and resident counts only)
     Role.PLANNER: frozenset({ORGTREE_VIEW, FACILITY_KIND_EDIT}) | FACILITY_PLANNING,
 }
+
+
+# An account holding any of these needs a second factor at log-in (等保 level 3): it can reveal
+# personal data, change what the desk offers, grant roles or read the audit log.
+SECOND_FACTOR_PERMISSIONS = frozenset({RESIDENTS_REVEAL, CATALOGUE_EDIT, ACCOUNTS_MANAGE, AUDIT_SEARCH})
 
 
 def permissions_for(roles: set[str]) -> frozenset[str]:
