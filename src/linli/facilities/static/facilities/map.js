@@ -56,6 +56,12 @@
         map.fitBounds(focus.getBounds().pad(0.05), { maxZoom: 16, animate: false });
       }
       sitesLayer.bringToFront();
+    }).catch(function (error) {
+      // a point the map cannot draw must not leave the page waiting: say so where tests and
+      // the console can see it, and show what did load
+      el.dataset.error = String(error);
+      if (window.console) console.error(error);
+    }).then(function () {
       el.dataset.ready = "1";
     });
   });
