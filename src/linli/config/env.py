@@ -40,6 +40,7 @@ class LinliSettings(BaseSettings):
     redis_url: str = ""
     allowed_hosts: str = "127.0.0.1,localhost"
     csrf_trusted_origins: str = ""
+    open311_cors_origins: str = ""
     secure_https: bool = False
     trust_x_forwarded_for: bool = False
     task_backend: Literal["immediate", "database", "redis"] = "database"
@@ -67,6 +68,21 @@ class LinliSettings(BaseSettings):
     def _database_url(cls, value: str) -> str:
         if value and urlsplit(value).scheme not in {"sqlite", "postgres", "postgresql"}:
             raise ValueError("must start with sqlite:// or postgres:// (须为 sqlite:// 或 postgres://)")
+        return value
+
+    @field_validator("open311_cors_origins")
+    @classmethod
+    def _open311_cors_origins(cls, value: str) -> str:
+        origins = [o.strip() for o in value.split(",") if o.strip()]
+        if origins == ["*"]:
+            return value
+        for origin in origins:
+            parts = urlsplit(origin)
+            if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path or parts.query:
+                raise ValueError(
+                    f"'{origin[:60]}' is not an origin: use scheme://host[:port], comma-separated, or * alone"
+                    " (须为 scheme://主机[:端口]，逗号分隔，或单独一个 *)"
+                )
         return value
 
     @field_validator("redis_url")
@@ -141,6 +157,9 @@ class LinliSettings(BaseSettings):
 
     def index_key_bytes(self) -> bytes:
         return parse_data_keys(f"0:{self.index_key}")[0]
+
+    def open311_cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.open311_cors_origins.split(",") if o.strip()]
 
     def host_list(self) -> list[str]:
         return [h.strip() for h in self.allowed_hosts.split(",") if h.strip()]

@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "linli.core.middleware.RequestLogMiddleware",
+    "linli.core.middleware.PublicReadCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -214,6 +215,15 @@ LINLI_ROUTER_MIN_CONFIDENCE = ENV.router_min_confidence
 LINLI_ROUTER_DIR = Path(ENV.router_dir).resolve() if ENV.router_dir else DATA_DIR / "router"
 LINLI_MAP_TILES_URL = ENV.map_tiles_url
 LINLI_MAP_TILES_ATTRIBUTION = ENV.map_tiles_attribution
+# CORS for the public Open311 reads only (django-cors-headers, decision 0014): GET/HEAD under
+# /open311/v2/ and their preflight, from the origins of LINLI_OPEN311_CORS_ORIGINS ("*": any site;
+# empty, the default: none). Never credentials, never a POST, never a staff or API path.
+CORS_URLS_REGEX = r"^/open311/v2/"
+CORS_ALLOW_ALL_ORIGINS = ENV.open311_cors_origin_list() == ["*"]
+CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else ENV.open311_cors_origin_list()
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language"]
+CORS_ALLOW_CREDENTIALS = False
 LINLI_DEV_SECRETS = {"secret_key": DEV_SECRET_KEY, "data_key": DEV_DATA_KEY, "index_key": DEV_INDEX_KEY}
 
 LOGGING = {

@@ -1,27 +1,35 @@
-"""Structured logging: one JSON object per line, with personal numbers redacted."""
+"""Structured logging: one JSON object per line, with personal numbers masked (core.masking):
+in the message, its arguments, every extra field (a request's path and query) and tracebacks."""
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 from datetime import UTC, datetime
 
-# 18-character ID numbers and 11-digit mainland mobile numbers, wherever they appear.
-_PERSONAL_NUMBER = re.compile(r"(?<!\d)(\d{17}[\dXx]|1[3-9]\d{9})(?!\d)")
+from linli.core.masking import mask_personal_numbers
+
 _STANDARD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
 
 def redact(text: str) -> str:
-    return _PERSONAL_NUMBER.sub("[redacted]", text)
+    """`?q=110101199003070015` → `?q=110101********0015`."""
+    return mask_personal_numbers(text)
 
 
 class RedactFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):
             record.msg = redact(record.msg)
-        if record.args:
+        if isinstance(record.args, tuple):
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        for key, value in list(record.__dict__.items()):
+            if key not in _STANDARD_ATTRS and isinstance(value, str):
+                setattr(record, key, redact(value))
+        if record.exc_info and not record.exc_text:
+            # The text format prints the traceback from exc_text: an exception's message may
+            # quote the value that failed.
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         return True
 
 

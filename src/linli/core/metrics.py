@@ -9,6 +9,8 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 
+from linli.core.masking import mask_personal_numbers
+
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 _lock = threading.Lock()
 _requests: dict[tuple[str, str, str], int] = defaultdict(int)
@@ -26,6 +28,9 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
 
 
 def _label(value: str) -> str:
+    """Labels are URL patterns, not paths; masked all the same, so that no route that ever
+    carries a number of a person (a regex route, a fallback) can put one on /metrics."""
+    value = mask_personal_numbers(value)
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 

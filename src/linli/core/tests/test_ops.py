@@ -30,7 +30,7 @@ def test_logs_are_json_and_never_carry_id_or_phone_numbers():
     )
     line = json.loads(JsonFormatter().format(record))
     assert "210102199001011234" not in line["message"] and "13812345678" not in line["message"]
-    assert redact("call 13812345678 now") == "call [redacted] now"
+    assert redact("call 13812345678 now") == "call 138****5678 now"
 
 
 def test_forwarded_address_is_ignored_unless_a_proxy_is_trusted(client, db, settings):
