@@ -136,8 +136,8 @@ def parse_divisions(text: str, known_paths: Iterable[str] = ()) -> tuple[list[Di
         if not any(c.strip() for c in cells):
             continue
         row, problem = _division_row(number, cells)
-        if problem:
-            errors.append(LineError(number, problem))
+        if problem or row is None:
+            errors.append(LineError(number, problem or Msg("无法读取此行", "this line cannot be read")))
         else:
             rows.append(row)
     errors += _tree_errors(rows, set(known_paths))
@@ -301,7 +301,8 @@ def parse_boundaries(text: str) -> tuple[list[BoundaryRow], list[FeatureError]]:
 def _boundary_row(number: int, feature: object) -> BoundaryRow | FeatureError:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         return FeatureError(number, Msg("不是 GeoJSON 要素（Feature）", "not a GeoJSON Feature"))
-    properties = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+    found = feature.get("properties")
+    properties: dict = found if isinstance(found, dict) else {}
     raw = next((properties[k] for k in BOUNDARY_CODE_PROPERTIES if properties.get(k) not in (None, "")), "")
     code = str(raw).strip()
     if not (len(code) == 12 and code.isdigit()):
@@ -310,8 +311,9 @@ def _boundary_row(number: int, feature: object) -> BoundaryRow | FeatureError:
             Msg("属性 code 应为 12 位统计用区划代码", "the property code must be a 12-digit division code"),
             code,
         )
-    geometry = feature.get("geometry")
-    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    found = feature.get("geometry")
+    geometry: dict = found if isinstance(found, dict) else {}
+    kind = geometry.get("type")
     if kind not in ("Polygon", "MultiPolygon"):
         return FeatureError(
             number,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -157,9 +158,13 @@ class Positions:
     lng: np.ndarray
 
     @classmethod
-    def from_rows(cls, rows: list[tuple[str, float, float]]) -> Positions:
+    def from_rows(cls, rows: Iterable[tuple[str, float | None, float | None]]) -> Positions:
+        """Rows without a position (the queries ask for positioned ones) are left out."""
+        placed = [(key, lat, lng) for key, lat, lng in rows if lat is not None and lng is not None]
         return cls(
-            tuple(r[0] for r in rows), np.array([r[1] for r in rows], float), np.array([r[2] for r in rows], float)
+            tuple(r[0] for r in placed),
+            np.array([r[1] for r in placed], float),
+            np.array([r[2] for r in placed], float),
         )
 
     def nearest(self, lat: float, lng: float, within_m: float = math.inf) -> str | None:
@@ -176,7 +181,7 @@ class Positions:
 @memo(300)
 def community_positions() -> Positions:
     communities = OrgUnit.objects.filter(kind__in=["community", "village"], is_active=True, lat__isnull=False)
-    return Positions.from_rows(list(communities.order_by("path").values_list("path", "lat", "lng")))
+    return Positions.from_rows(communities.order_by("path").values_list("path", "lat", "lng"))
 
 
 def community_nearest(*, lat: float, lng: float) -> OrgUnit | None:
@@ -227,7 +232,7 @@ def department_names(ids) -> dict[int, str]:
 def building_positions() -> Positions:
     """Each positioned building, keyed by its grid's path."""
     buildings = Building.objects.filter(lat__isnull=False).order_by("path")
-    return Positions.from_rows(list(buildings.values_list("grid__path", "lat", "lng")))
+    return Positions.from_rows(buildings.values_list("grid__path", "lat", "lng"))
 
 
 NEAR_BUILDING_M = 300
@@ -255,7 +260,8 @@ def building_points(*, under: str, ids=None) -> list[tuple[int, str, str, float,
     buildings = Building.objects.filter(under_path("path", under), lat__isnull=False, lng__isnull=False)
     if ids is not None:
         buildings = buildings.filter(pk__in=list(ids))
-    return list(buildings.order_by("path").values_list("pk", "path", "name", "lat", "lng"))
+    rows = buildings.order_by("path").values_list("pk", "path", "name", "lat", "lng")
+    return [(pk, path, name, lat, lng) for pk, path, name, lat, lng in rows if lat is not None and lng is not None]
 
 
 def units_under(*, under: str, kinds: tuple[str, ...]) -> list[tuple[str, str, str]]:
@@ -379,6 +385,7 @@ def addresses_nearest(
 
 def _address(building: Building, lat: float, lng: float) -> dict:
     community = building.grid.community
+    assert building.lat is not None and building.lng is not None  # only positioned buildings snap
     dx = (building.lng - lng) * math.cos(math.radians(lat))
     distance = math.hypot(dx, building.lat - lat) * 111_320
     return {

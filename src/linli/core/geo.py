@@ -5,6 +5,7 @@ hand out GCJ-02, which is WGS-84 shifted by a published, non-linear offset of up
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -171,7 +172,7 @@ def simplify(points: np.ndarray, tolerance_m: float) -> np.ndarray:
     return points[keep]
 
 
-def convex_hull(points: np.ndarray) -> np.ndarray:
+def convex_hull(points: np.ndarray | Sequence[tuple[float, float]]) -> np.ndarray:
     """The convex hull of (lat, lng) points as a closed ring, counter-clockwise in (lng, lat)
     (GeoJSON's rule for outer rings); fewer than three distinct points give an empty array."""
     unique = sorted({(float(lng), float(lat)) for lat, lng in np.asarray(points, float)})

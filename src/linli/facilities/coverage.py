@@ -14,7 +14,7 @@ usually fronts the street it snaps to); documented in docs/facilities.md."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -129,7 +129,7 @@ class KindCoverage:
 def coverage(
     network: RoadNetwork,
     buildings: Buildings,
-    facilities: dict[str, tuple[Sequence[float], Sequence[float]]],
+    facilities: Mapping[str, tuple[Sequence[float], Sequence[float]]],
     distances_m: Sequence[float] = tuple(CIRCLE_DISTANCES_M.values()),
     on_kind: Callable[[int, int], None] | None = None,
 ) -> dict[str, KindCoverage]:

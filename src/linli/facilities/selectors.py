@@ -143,6 +143,7 @@ def _overlap(one: str, other: str) -> str | None:
 # ---- compliance ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
 class JsonRow:
     """A table row a run stores in its figures: decimals as text, so they survive JSON exactly."""
 
@@ -538,7 +539,7 @@ def _road_lines_of(network: RoadNetwork) -> RoadLines:
     key = str(network.public_id)
     with _ROAD_LINES_LOCK:  # the warm-up thread and a first request build it once between them
         if key not in _ROAD_LINES:
-            data = RoadData.from_bytes(RoadNetwork.objects.values_list("data", flat=True).get(pk=network.pk))
+            data = RoadData.from_bytes(bytes(RoadNetwork.objects.values_list("data", flat=True).get(pk=network.pk)))
             _ROAD_LINES.clear()
             _ROAD_LINES[key] = road_lines(data)
         return _ROAD_LINES[key]

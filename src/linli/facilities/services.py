@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from django.db import transaction
@@ -196,9 +197,10 @@ def facility_save(*, actor: Actor, data: FacilityInput, public_id=None) -> Facil
             facility = Facility.objects.create(**values)
             action = "facility.create"
         else:
-            facility = actor.scoped(Facility.objects.select_for_update()).filter(public_id=_uuid(public_id)).first()
-            if facility is None:
+            found = actor.scoped(Facility.objects.select_for_update()).filter(public_id=_uuid(public_id)).first()
+            if found is None:
                 raise not_found("设施", "Facility")
+            facility = found
             for name, value in values.items():
                 setattr(facility, name, value)
             facility.save()
@@ -409,14 +411,38 @@ def facility_analysis_run(*, run_id: int) -> AnalysisRun:
     return AnalysisRun.objects.get(pk=run_id)
 
 
+def analysis_abandoned(*, run_id: int, attempts: int, final: bool) -> bool:
+    """The worker running this analysis died (`core.services.tasks_recover`). A run it left
+    "running" goes back to the queue, cleared, for the retry; when no retry is left it is marked
+    failed with the reason, and its page offers a new run. False: do not retry."""
+    run = AnalysisRun.objects.filter(pk=run_id, status=RunStatus.RUNNING)
+    if final:
+        _fail_where(
+            run,
+            Msg(
+                f"处理该分析的后台进程中断（已尝试 {attempts} 次），分析未完成：请重新运行",
+                f"The worker running this analysis stopped (tried {attempts} times): please run it again",
+            ),
+        )
+        return False
+    # the figures are written in one update at the end, so a killed run has none; cleared anyway
+    run.update(status=RunStatus.QUEUED, progress=0, stage="", figures={}, distances=b"", message="")
+    return True
+
+
 def _fail(run_id: int, message: Msg) -> None:
+    _fail_where(AnalysisRun.objects.filter(pk=run_id), message)
+
+
+def _fail_where(runs, message: Msg) -> None:
     """`message` keeps both languages for logs and the API; the page shows `figures.error` in its
     own language (`run_failure`)."""
-    _finish(
-        run_id,
+    runs.update(
+        finished_at=timezone.now(),
         status=RunStatus.FAILED,
         message=message.both()[:500],
         figures={"error": {"zh": message.zh, "en": message.en}},
+        distances=b"",
     )
 
 
@@ -566,7 +592,8 @@ def _candidate_nodes(network, demand_nodes: np.ndarray, weights: np.ndarray, cel
 
 def _distances_blob(building_ids: np.ndarray, residents: np.ndarray, results: dict[str, engine.KindCoverage]) -> bytes:
     buffer = io.BytesIO()
-    arrays = {f"kind:{code}": r.distance_m.astype(np.float32) for code, r in results.items()}
+    # typed loosely: numpy's stub reads any ** keyword as possibly its own `allow_pickle`
+    arrays: dict[str, Any] = {f"kind:{code}": r.distance_m.astype(np.float32) for code, r in results.items()}
     np.savez_compressed(
         buffer, building_ids=building_ids.astype(np.int64), residents=residents.astype(np.int32), **arrays
     )
