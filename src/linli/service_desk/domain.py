@@ -1,5 +1,5 @@
-"""Rules of the service desk with no ORM: case states and the transitions between them, the
-working-day arithmetic, routing levels, materials, 好差评 levels, notification texts and the
+"""Rules of the service desk with no ORM: case states and the transitions between them, routing
+levels, materials, 好差评 levels, notification texts and the
 reading of the reference catalogue's free-text time limits.
 
 The transition table is the workflow: services look an action up here, check the permission it
@@ -9,14 +9,10 @@ names against the actor and the state it starts from against the locked row, and
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from functools import lru_cache
-from types import MappingProxyType
+from datetime import date
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -256,165 +252,16 @@ def transition_for(action: str) -> Transition | None:
     return TRANSITIONS.get(action)
 
 
+def transitions_from(state: str) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if state in t.sources]
+
+
 def actions_from(state: str) -> list[str]:
-    return [t.action for t in TRANSITIONS.values() if state in t.sources]
+    return [t.action for t in transitions_from(state)]
 
 
-# ---------------------------------------------------------------- working days
-# The years a work calendar can be asked about (the API refuses others with a 422, not a 500).
-CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR = 1949, 2100
-DEFAULT_OFFICE_HOURS = ((time(8, 30), time(12, 0)), (time(13, 30), time(17, 30)))
-
-
-def parse_office_hours(text: str) -> tuple[tuple[time, time], ...]:
-    """ "08:30-12:00,13:30-17:30" → ((08:30, 12:00), (13:30, 17:30)); ordered, not overlapping."""
-    spans = []
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        start, _, end = part.partition("-")
-        spans.append((time.fromisoformat(start.strip()), time.fromisoformat(end.strip())))
-    if not spans or any(a >= b for a, b in spans) or any(spans[i][1] > spans[i + 1][0] for i in range(len(spans) - 1)):
-        raise ValueError(f"office hours must be ordered HH:MM-HH:MM spans, not {text!r}")
-    return tuple(spans)
-
-
-# 《全国年节及纪念日放假办法》 as amended by the State Council in 2024 (in force from 2025),
-# article 2: the days off for everyone. Lunar dates and the 清明 solar term come from
-# `lunar-python`; its tables end with the year 2100, and the law is not applied before 2025.
-STATUTORY_FIRST_YEAR, STATUTORY_LAST_YEAR = 2025, 2100
-STATUTORY_SOURCE = "全国年节及纪念日放假办法"  # the source of calendar rows taken from the law
-
-
-@lru_cache(maxsize=32)
-def statutory_holidays(year: int) -> Mapping[date, str]:
-    """The holidays the law itself fixes in `year` — 元旦 1 day, 春节 4 days from 除夕, 清明 1,
-    劳动节 2, 端午 1, 中秋 1, 国庆 3 — without the State Council's yearly 调休 arrangement
-    (which swaps weekends and cannot be computed). Empty outside the law's years."""
-    if not STATUTORY_FIRST_YEAR <= year <= STATUTORY_LAST_YEAR:
-        return MappingProxyType({})
-    from lunar_python import Lunar, Solar
-
-    def lunar(month: int, day: int) -> date:
-        solar = Lunar.fromYmd(year, month, day).getSolar()
-        return date(solar.getYear(), solar.getMonth(), solar.getDay())
-
-    # 除夕 is the day before 正月初一 (the 29th or the 30th of the twelfth month)
-    eve = lunar(1, 1) - timedelta(days=1)
-    qingming = Solar.fromYmd(year, 4, 1).getLunar().getJieQiTable()["清明"]
-    days = {date(year, 1, 1): "元旦"}
-    days |= {eve + timedelta(days=i): "春节" for i in range(4)}
-    days[date(qingming.getYear(), qingming.getMonth(), qingming.getDay())] = "清明节"
-    days |= {date(year, 5, 1): "劳动节", date(year, 5, 2): "劳动节"}
-    days[lunar(5, 5)] = "端午节"
-    days[lunar(8, 15)] = "中秋节"  # may fall within 国庆 (as in 2028): 国庆 then names the day
-    days |= {date(year, 10, d): "国庆节" for d in (1, 2, 3)}
-    return MappingProxyType(dict(sorted(days.items())))  # cached: shared, so read-only
-
-
-class WorkCalendar:
-    """Working days: Monday to Friday, except the public holidays, plus the swapped working
-    weekends (调休). `exceptions` maps a date to whether it is a working day where that differs
-    from the weekday rule; `known_years` are the years whose schedule has been published. In any
-    other year the statutory holidays (`statutory_holidays`) are days off — provisionally, with no
-    调休 guessed — until an admin enters the published schedule (then that year is known).
-    Working hours are the office hours of working days (for limits such as "4 working hours")."""
-
-    def __init__(
-        self,
-        exceptions: dict[date, bool] | None = None,
-        known_years: frozenset[int] = frozenset(),
-        office_hours: tuple[tuple[time, time], ...] = DEFAULT_OFFICE_HOURS,
-    ):
-        self.exceptions = exceptions or {}
-        self.known_years = known_years
-        self.office_hours = office_hours
-
-    def is_workday(self, day: date) -> bool:
-        if day in self.exceptions:
-            return self.exceptions[day]
-        if day.year not in self.known_years and day in statutory_holidays(day.year):
-            return False
-        return day.weekday() < 5
-
-    def provisional_holidays(self, year: int) -> Mapping[date, str]:
-        """The statutory holidays this calendar assumes in `year` because its schedule is not
-        published (empty for a known year)."""
-        return MappingProxyType({}) if year in self.known_years else statutory_holidays(year)
-
-    def knows(self, *days: date) -> bool:
-        return all(d.year in self.known_years for d in days)
-
-    def add_working_days(self, start: date, count: int) -> date:
-        """The `count`-th working day after `start` (start itself not counted). With count 0,
-        `start` if it is a working day, else the next working day (即办: decided the same day)."""
-        day = start
-        if count == 0:
-            while not self.is_workday(day):
-                day += timedelta(days=1)
-            return day
-        remaining = count
-        while remaining:
-            day += timedelta(days=1)
-            if self.is_workday(day):
-                remaining -= 1
-        return day
-
-    def working_days_between(self, start: date, end: date) -> int:
-        """Working days d with start < d <= end (0 when end <= start)."""
-        count, day = 0, start
-        while day < end:
-            day += timedelta(days=1)
-            count += self.is_workday(day)
-        return count
-
-    def due_on(self, accepted_on: date, days: int) -> date:
-        return self.add_working_days(accepted_on, days)
-
-    def resumed_due_on(self, due_on: date, paused_on: date, resumed_on: date) -> date:
-        """补正期间不计入时限: the working days spent waiting for a supplement move the due date on."""
-        return self.add_working_days(due_on, self.working_days_between(paused_on, resumed_on))
-
-    def due_soon(self, due_on: date, today: date, within: int) -> bool:
-        """Due today or within the next `within` working days, and not overdue yet."""
-        return today <= due_on and self.working_days_between(today, due_on) <= within
-
-    def _spans(self, day: date, tz) -> list[tuple[datetime, datetime]]:
-        if not self.is_workday(day):
-            return []
-        return [
-            (datetime.combine(day, a, tzinfo=tz), datetime.combine(day, b, tzinfo=tz)) for a, b in self.office_hours
-        ]
-
-    def add_working_minutes(self, start: datetime, minutes: int) -> datetime:
-        """The moment `minutes` of office time after `start` (an aware datetime), skipping
-        nights, lunch breaks, weekends and holidays. With 0, the next moment in office time.
-        Office hours are local: a UTC `start` (as from `timezone.now()`) is converted first."""
-        start = timezone.localtime(start)
-        remaining = timedelta(minutes=minutes)
-        day = start.date()
-        while True:
-            for begin, end in self._spans(day, start.tzinfo):
-                begin = max(begin, start)
-                if begin >= end:
-                    continue
-                if remaining == timedelta(0) or begin + remaining <= end:
-                    return begin + remaining
-                remaining -= end - begin
-            day += timedelta(days=1)
-
-    def working_minutes_between(self, start: datetime, end: datetime) -> int:
-        """Minutes of office time in [start, end) (0 when end <= start)."""
-        start, end = timezone.localtime(start), timezone.localtime(end)
-        total = timedelta(0)
-        day = start.date()
-        while day <= end.date():
-            for begin, finish in self._spans(day, start.tzinfo):
-                overlap = min(finish, end) - max(begin, start)
-                if overlap > timedelta(0):
-                    total += overlap
-            day += timedelta(days=1)
-        return int(total.total_seconds() // 60)
-
-
+# ---------------------------------------------------------------- due dates
+# (working days are counted on linli.workdays' calendar)
 DUE_SOON_WORKING_DAYS = 2
 
 

@@ -1,4 +1,4 @@
-"""Reads of the service desk: the catalogue, the work calendar, cases (scoped), queues,
+"""Reads of the service desk: the catalogue, cases (scoped), queues,
 timelines, the one-time notice, rectifications and figures.
 
 Who sees a case: the applicant; staff whose scope holds the accepting community (the front desk
@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -47,12 +49,9 @@ from linli.service_desk.domain import (
     MaterialStatus,
     Question,
     Transition,
-    WorkCalendar,
     action_label,
-    actions_from,
-    parse_office_hours,
     progress_position,
-    transition_for,
+    transitions_from,
 )
 from linli.service_desk.models import (
     CaseEvent,
@@ -67,46 +66,9 @@ from linli.service_desk.models import (
     ServiceItem,
     ServiceItemVersion,
     ServiceWindow,
-    WorkCalendarDay,
-    WorkCalendarYear,
 )
 from linli.service_desk.search import Entry, Hit, Tier, index_entry, search
-
-# ---------------------------------------------------------------- work calendar
-
-
-@memo(60)
-def work_calendar() -> WorkCalendar:
-    """The calendar of all known exceptions, memoised for a minute per process (an admin's edit
-    clears this process's copy at once; other processes follow within the minute)."""
-    return WorkCalendar(
-        exceptions=dict(WorkCalendarDay.objects.values_list("day", "is_workday")),
-        known_years=frozenset(WorkCalendarYear.objects.values_list("year", flat=True)),
-        office_hours=parse_office_hours(settings.LINLI_OFFICE_HOURS),
-    )
-
-
-def work_calendar_forget() -> None:
-    work_calendar.forget()
-
-
-def calendar_days(year: int) -> QuerySet[WorkCalendarDay]:
-    return WorkCalendarDay.objects.filter(day__year=year)
-
-
-def calendar_years() -> QuerySet[WorkCalendarYear]:
-    return WorkCalendarYear.objects.all()
-
-
-def calendar_known_years() -> set[int]:
-    return set(WorkCalendarYear.objects.values_list("year", flat=True))
-
-
-def calendar_provisional_holidays(year: int) -> list[tuple[date, str]]:
-    """The statutory holidays assumed for `year` while its schedule is unpublished (empty once
-    it is known): shown on the calendar page, counted by `work_calendar`."""
-    return list(work_calendar().provisional_holidays(year).items())
-
+from linli.workdays.selectors import work_calendar
 
 # ---------------------------------------------------------------- catalogue
 
@@ -141,8 +103,16 @@ _INDEX: dict[int, Entry] = {}
 INDEX_MAX = 20_000  # versions kept; past that the cache starts again (old versions are never searched)
 
 
-def _index_entry(item: ServiceItem) -> Entry:
+def version_in_force(item: ServiceItem) -> ServiceItemVersion:
+    """An item's version in force. Every imported item has one: the column may be empty only
+    inside the transaction that creates an item and its first version together."""
     version = item.current
+    assert version is not None, item.code
+    return version
+
+
+def _index_entry(item: ServiceItem) -> Entry:
+    version = version_in_force(item)
     entry = _INDEX.get(version.pk)
     if entry is None:
         if len(_INDEX) >= INDEX_MAX:
@@ -214,7 +184,7 @@ class CatalogueResult:
         """The rows under their themes, in the themes' order; items without a theme last."""
         rows: dict[str, list[CatalogueRow]] = defaultdict(list)
         for row in self.rows:
-            rows[row.item.current.category].append(row)
+            rows[version_in_force(row.item).category].append(row)
         groups: list[tuple[CatalogueTheme | None, list[CatalogueRow]]] = [
             (theme, rows[theme.code]) for theme in self.themes if rows.get(theme.code)
         ]
@@ -256,7 +226,7 @@ class Guide:
 
 def guide_get(*, code: str) -> Guide:
     item = item_get(code=code)
-    version = item.current
+    version = version_in_force(item)
     return Guide(
         item=item,
         version=version,
@@ -301,7 +271,7 @@ def item_form_get(*, code: str, number: int) -> FormDownload:
     guide = guide_get(code=code)
     form = dict(guide.forms).get(number)
     path = catalogue_form_path(form.file) if form else None
-    if path is None:
+    if form is None or path is None:
         raise not_found("表格", "Form")
     kind = path.suffix.lstrip(".")
     return FormDownload(path, FORM_TYPES[kind], f"{form.name}.{kind}")
@@ -389,7 +359,7 @@ def may_act(actor: Actor, case: ServiceCase, transition: Transition) -> bool:
 
 def case_actions(*, actor: Actor, case: ServiceCase) -> list[str]:
     """The actions this actor can take on the case now, in workflow order."""
-    return [a for a in actions_from(case.state) if may_act(actor, case, transition_for(a))]
+    return [t.action for t in transitions_from(case.state) if may_act(actor, case, t)]
 
 
 def case_timeline(case: ServiceCase) -> QuerySet[CaseEvent]:
@@ -701,7 +671,8 @@ def desk_monthly_trend(*, actor: Actor, path: str, months: int = TREND_MONTHS) -
             .values("month")
             .annotate(**{name: Sum(name) for name in ("decided", "on_time", "rated", "bad")})
         )
-        for row in rows:
+        sums: list[Mapping[str, Any]] = list(rows)  # the sums are named at run time
+        for row in sums:
             for name in ("decided", "on_time", "rated", "bad"):
                 table[_as_date(row["month"])][name] += row[name]
     for start, end in _live_spans(since, until, stored_from, stored_to):
@@ -741,9 +712,9 @@ def _add_live_months(table, path: str, start: datetime, end: datetime) -> None:
         .values("month")
         .annotate(n=Count("pk"), bad=Count("pk", filter=Q(score__lte=2)))
     )
-    for row in ratings:
-        table[_as_date(row["month"])]["rated"] += row["n"]
-        table[_as_date(row["month"])]["bad"] += row["bad"]
+    for rating in ratings:
+        table[_as_date(rating["month"])]["rated"] += rating["n"]
+        table[_as_date(rating["month"])]["bad"] += rating["bad"]
 
 
 FIGURES_JOB = "desk_figures_refresh"
@@ -778,7 +749,8 @@ def _add_stored(table, parent_path: str, child_length: int, first: date, last: d
         .values("child")
         .annotate(**{f"sum_{name}": Sum(name) for name in STORED_FIGURES})
     )
-    for row in rows:
+    sums: list[Mapping[str, Any]] = list(rows)  # the sums are named at run time
+    for row in sums:
         values = table[row["child"]]
         for name in STORED_FIGURES:
             values[name] += row[f"sum_{name}"]
@@ -801,11 +773,11 @@ def _add_live(table, parent_path: str, child_length: int, start: datetime, end: 
         .values("child")
         .annotate(n=Count("pk"), bad=Count("pk", filter=Q(score__lte=2)), total=Sum("score"))
     )
-    for row in ratings:
-        values = table[row["child"]]
-        values["rated"] += row["n"]
-        values["bad"] += row["bad"]
-        values["score_sum"] += row["total"]
+    for rating in ratings:
+        values = table[rating["child"]]
+        values["rated"] += rating["n"]
+        values["bad"] += rating["bad"]
+        values["score_sum"] += rating["total"]
 
 
 def _add_open(table, parent_path: str, child_length: int) -> None:
@@ -841,7 +813,7 @@ def figures_by_item(*, actor: Actor, since: datetime, until: datetime) -> list[d
         )
         .order_by("-n")
     )
-    return list(rows[:100])
+    return [dict(row) for row in rows[:100]]
 
 
 # ---------------------------------------------------------------- materials, paper, archive
@@ -879,7 +851,7 @@ def figures_by_owner(*, actor: Actor, since: datetime, until: datetime) -> list[
         .annotate(n=Count("pk"), mean=Avg("score"), bad=Count("pk", filter=Q(score__lte=2)))
         .order_by("mean", "-n")
     )
-    return list(rows[:50])
+    return [dict(row) for row in rows[:50]]
 
 
 # ---------------------------------------------------------------- progress, receipts and notices
@@ -984,7 +956,8 @@ def case_receipt(case: ServiceCase) -> Receipt:
         raise not_found("受理回执", "Acceptance receipt")
     names = unit_names([case.accepted_path, case.handling_path])
     accept = case.events.filter(action="accept").order_by("at", "id").first()
-    handling = case.handling_department.name if case.handling_department_id else names.get(case.handling_path, "")
+    department = case.handling_department
+    handling = department.name if department else names.get(case.handling_path, "")
     return Receipt(
         case=case,
         accepted_unit=names.get(case.accepted_path, case.accepted_path),
