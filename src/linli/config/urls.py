@@ -7,6 +7,7 @@ from linli.config.api import api
 from linli.core.apitools import error_payload
 from linli.core.errors import DomainError, Msg, not_found
 from linli.core.ops import healthz, metrics_view
+from linli.core.outage import database_unavailable, unavailable_response
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -33,6 +34,8 @@ def handler404(request, exception=None):
 
 
 def handler500(request):
+    if database_unavailable():  # a restart or fail-over: 503 "try again shortly", never a 500
+        return unavailable_response(request)
     error = DomainError(
         Msg("服务器内部错误，已记录，请稍后再试", "Internal error; it has been logged"),
         code="internal_error",

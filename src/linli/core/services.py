@@ -1,12 +1,18 @@
-"""Writes of the shared kernel: the audit log, job heartbeats and the expiry of idempotency keys."""
+"""Writes of the shared kernel: the audit log, job heartbeats, the expiry of idempotency keys and
+the recovery of tasks whose worker died."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.db import transaction
+from django.dispatch import Signal
+from django.tasks import TaskResultStatus
 from django.utils import timezone
 
 from linli.core.actor import Actor
+from linli.core.errors import Msg
 from linli.core.models import AuditEntry, Heartbeat, IdempotencyKey
 
 SENSITIVE_KEYS = frozenset({"id_number", "phone", "password", "notes", "token", "secret"})
@@ -58,3 +64,86 @@ def idempotency_keys_prune() -> str:
     (core/idempotency.py treats an expired row as absent, so this only keeps the table small)."""
     deleted, _ = IdempotencyKey.objects.filter(expires_at__lte=timezone.now()).delete()
     return f"expired idempotency keys removed: {deleted}"
+
+
+# Tasks whose worker died (SIGKILL, out of memory, a lost machine) ------------------------------
+#
+# The database is the coordinator: each `linli worker` records a heartbeat `worker:<id>` every
+# WORKER_BEAT_SECONDS; a task left RUNNING by a worker whose heartbeat is older than the stale
+# limit was abandoned. It is run again (tasks take ids and are safe to run twice) until it has
+# been tried TASK_ATTEMPTS times, then marked failed with the reason. An app whose task leaves a
+# record in "running" (an analysis run, an import job) connects to `task_abandoned` to put the
+# record back in the queue, or to mark it failed; it runs in the same transaction as the
+# task's own change, so the two never disagree.
+
+WORKER_BEAT_PREFIX = "worker:"
+WORKER_BEAT_SECONDS = 10
+WORKER_STALE_SECONDS = 60
+TASK_ATTEMPTS = 3
+DEAD_WORKER_FORGET = timedelta(days=1)
+
+# sender: the task's dotted path; kwargs: args, kwargs (the task's arguments), attempts (how many
+# workers have claimed it), final (True: no retry is left). A receiver returns False when the
+# task must not run again (it marked its record failed), anything else to allow the retry.
+task_abandoned = Signal()
+
+
+def worker_abandoned_message(attempts: int) -> Msg:
+    return Msg(
+        f"处理该任务的后台进程中断（已尝试 {attempts} 次），任务未完成",
+        f"The worker running this task stopped (tried {attempts} times); the task did not finish",
+    )
+
+
+def worker_beat(worker_id: str) -> None:
+    heartbeat_record(name=f"{WORKER_BEAT_PREFIX}{worker_id}", result="alive")
+
+
+def tasks_recover(*, stale_after_seconds: int = WORKER_STALE_SECONDS, attempts: int = TASK_ATTEMPTS) -> str:
+    """Periodic job (and at every worker start): requeue or fail the tasks of dead workers.
+    Only the database backend keeps task rows; with the others the table is empty."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    beats = Heartbeat.objects.filter(name__startswith=WORKER_BEAT_PREFIX)
+    alive = {
+        name.removeprefix(WORKER_BEAT_PREFIX)
+        for name in beats.filter(last_run_at__gte=now - timedelta(seconds=stale_after_seconds)).values_list(
+            "name", flat=True
+        )
+    }
+    requeued = failed = 0
+    for pk in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list("pk", flat=True):
+        with transaction.atomic():
+            task = DBTaskResult.objects.select_for_update().filter(pk=pk, status=TaskResultStatus.RUNNING).first()
+            if task is None or (task.worker_ids and task.worker_ids[-1] in alive):
+                continue
+            if _task_abandon(task, final=len(task.worker_ids) >= attempts):
+                requeued += 1
+            else:
+                failed += 1
+    forgotten, _ = beats.filter(last_run_at__lt=now - DEAD_WORKER_FORGET).delete()
+    return f"abandoned tasks requeued: {requeued}, failed: {failed}; dead workers forgotten: {forgotten}"
+
+
+def _task_abandon(task, *, final: bool) -> bool:
+    """Requeue `task` (True) or mark it failed with the reason (False), with its app's record."""
+    tries = len(task.worker_ids)
+    answers = task_abandoned.send(
+        sender=task.task_path,
+        args=task.args_kwargs.get("args", []),
+        kwargs=task.args_kwargs.get("kwargs", {}),
+        attempts=tries,
+        final=final,
+    )
+    if not final and all(answer is not False for _receiver, answer in answers):
+        type(task).objects.filter(pk=task.pk).update(status=TaskResultStatus.READY, started_at=None)
+        return True
+    type(task).objects.filter(pk=task.pk).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=timezone.now(),
+        return_value=None,
+        exception_class_path="linli.core.services.WorkerLost",
+        traceback=worker_abandoned_message(tries).both(),
+    )
+    return False

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.tasks import task
 
 from linli.core.actor import Actor
-from linli.facilities.services import RunInput, analysis_start, facility_analysis_run
+from linli.facilities.services import RunInput, analysis_abandoned, analysis_start, facility_analysis_run
 
 
 @task()
@@ -20,3 +20,11 @@ def analysis_queue(*, actor: Actor, data: RunInput):
         run = analysis_start(actor=actor, data=data)
         transaction.on_commit(lambda: facility_analysis_task.enqueue(run.pk))
     return run
+
+
+def analysis_task_abandoned(sender: str, *, args, kwargs, attempts: int, final: bool, **_) -> bool | None:
+    """`core.services.task_abandoned` receiver (connected in apps.py): the run of a dead worker."""
+    if sender != facility_analysis_task.module_path:
+        return None
+    run_id = kwargs.get("run_id", args[0] if args else None)
+    return analysis_abandoned(run_id=run_id, attempts=attempts, final=final)
