@@ -1004,6 +1004,34 @@ def import_job_run(*, job_id: int) -> ImportJob:
     return ImportJob.objects.get(pk=job_id)
 
 
+def import_job_abandoned(*, job_id: int, attempts: int, final: bool) -> bool:
+    """The worker running this import died (`core.services.tasks_recover`). Each batch of rows
+    is its own transaction, so what was imported stays and nothing is half-written; the job goes
+    back to the queue and the re-run counts those rows as unchanged. When no retry is left the
+    job is marked failed with the reason. False: do not retry."""
+    job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING)
+    if final:
+        job.update(
+            status=ImportJob.Status.FAILED,
+            finished_at=timezone.now(),
+            message=Msg(
+                f"处理该导入的后台进程中断（已尝试 {attempts} 次）：已导入的批次保留，重新上传同一文件即可补全",
+                f"The worker running this import stopped (tried {attempts} times): the batches already "
+                "imported stay; upload the same file again to complete it",
+            ).both()[:500],
+        )
+        return False
+    job.update(
+        status=ImportJob.Status.QUEUED,
+        rows_done=0,
+        message=Msg(
+            "后台进程中断后重新运行：此前已导入的行计为“未变”",
+            "Run again after the worker stopped: rows imported before count as unchanged",
+        ).both(),
+    )
+    return True
+
+
 def _job_finish(job_id: int, **changes) -> None:
     ImportJob.objects.filter(pk=job_id).update(finished_at=timezone.now(), **changes)
 
