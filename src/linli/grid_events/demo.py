@@ -43,6 +43,7 @@ from linli.core.services import audit_record
 from linli.grid_events.domain import (
     DEFAULT_LIMITS,
     ENDED_STATES,
+    PUBLIC_CHANNELS,
     AssignmentRole,
     AssignmentState,
     Channel,
@@ -656,6 +657,7 @@ def _play(plan: _Plan, reported_at: datetime, city: _City, staff: _Staff, report
         path=grid_path,
         holder_path=place.community,
         open311_token=uuid.UUID(int=rng.getrandbits(128), version=4) if plan.channel == Channel.OPEN311 else None,
+        is_public=plan.channel in PUBLIC_CHANNELS,
     )
     draft = _Draft(event, place=place)
     story = _Story(draft, rng, city, staff, plan.fate if plan.fate not in ENDED_STATES else None)

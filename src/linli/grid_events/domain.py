@@ -55,6 +55,11 @@ class Channel(models.TextChoices):
     STAFF = "staff", _("Entered by staff")
 
 
+# Channels that carry a resident's own report: public on Open311 from the start (decision 0014).
+# A grid worker's patrol finding and an event staff enter are internal until someone publishes it.
+PUBLIC_CHANNELS = frozenset({Channel.RESIDENT_PHOTO, Channel.OPEN311, Channel.HOTLINE})
+
+
 class CategoryKind(models.TextChoices):
     EVENT = "event", _("Event (事件)")
     COMPONENT = "component", _("Component (部件)")
@@ -166,6 +171,8 @@ OTHER_STEP_LABELS = {
     "check_in": Msg("报到", "Checked in"),
     "supervise": Msg("督办", "Supervision notice"),
     "supervision_answer": Msg("督办回复", "Supervision answered"),
+    "publish": Msg("在公开列表中公开", "Published on the public list"),
+    "unpublish": Msg("从公开列表中撤下", "Hidden from the public list"),
     "merged_in": Msg("合并了重复事件", "A duplicate was merged in"),
     "photo": Msg("上传照片", "Photo added"),
 }

@@ -105,6 +105,10 @@ class GridEvent(models.Model):
     supervision_level = models.PositiveSmallIntegerField(default=0)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.CharField(max_length=500, blank=True)
+    # Shown on the public Open311 list (decision 0014): residents' reports from the start, staff's
+    # own events once a staff member publishes them; staff may hide any with a reason.
+    is_public = models.BooleanField(_("public"), default=False)
+    public_reason = models.CharField(_("why hidden or published"), max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -123,6 +127,7 @@ class GridEvent(models.Model):
             models.Index(fields=["holder_path", "state"], name="grid_event_holder_unit"),
             models.Index(fields=["holder_department", "state"], name="grid_event_holder_dept"),
             models.Index(fields=["lat", "lng"], name="grid_event_position"),
+            models.Index(fields=["is_public", "reported_at"], name="grid_event_public"),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,8 @@ An interface like api.py and web/: it parses, calls one selector or service and 
 imports the models. Formats, field names and errors are the specification's own (docs/open311.md):
 XML and JSON by suffix, every code and id a string, errors as a list of {code, description} with
 HTTP 404 for what does not exist, 403 for a missing or wrong api_key and 400 for everything else —
-never a 500.
+never a 500. Only the events meant for the public are listed (decision 0014), and numbers of
+persons in their texts are masked here, at the public boundary (the stored text stays for staff).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import math
 import re
 import uuid
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import wraps
 from xml.etree import ElementTree
 
@@ -32,15 +33,16 @@ from linli.accounts.domain import GRID_REPORT
 from linli.areas.selectors import unit_names
 from linli.core.actor import Actor
 from linli.core.errors import DomainError, Msg
+from linli.core.masking import mask_personal_numbers
 from linli.core.net import client_address
 from linli.grid_events.domain import ENDED_STATES, Channel, EventState
 from linli.grid_events.selectors import (
     category_get,
     category_list,
-    event_by_number,
     event_by_token,
     event_holder_name,
     event_timeline,
+    open311_event,
     open311_events,
     open311_key_client,
 )
@@ -94,6 +96,15 @@ STATUS_NOTES = {
 }
 # Characters XML 1.0 cannot carry (control characters other than tab, newline, return).
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What no query or path argument may carry: control characters other than tab and line breaks
+# (they match nothing, PostgreSQL refuses NUL in text). A POSTed text keeps them (XML output drops
+# them) except NUL, which no database column can hold.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+NUL = re.compile("\x00")
+# The dates a request can carry: from the Unix epoch to a year every database and the 90-day
+# window arithmetic can represent (year 1 or 9999 would overflow on the way to UTC).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 W3_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # "+08:00" arrives as " 08:00" when a client forgets to percent-encode the plus sign.
 PLUS_AS_SPACE = re.compile(r"^(.*T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
@@ -184,9 +195,11 @@ def _endpoint(methods: tuple[str, ...]):
                         f"No '{fmt[:20]}' format: use xml or json",
                         404,
                     )
+                if request.method == "OPTIONS":
+                    return _options(methods)
                 if request.method not in methods:
                     raise _bad("", f"不支持 {request.method} 请求", f"{request.method} is not allowed here")
-                _query(request)  # a query string with thousands of fields fails here, as a 400
+                _arguments_readable(_query(request), kwargs)
                 return view(request, fmt, **kwargs)
             except Open311Error as error:
                 return _render_error(fmt, error)
@@ -200,6 +213,28 @@ def _endpoint(methods: tuple[str, ...]):
         return run
 
     return wrap
+
+
+def _options(methods: tuple[str, ...]) -> HttpResponse:
+    """OPTIONS names the methods; a browser's CORS preflight is answered before this, by the
+    CORS middleware (settings, decision 0014)."""
+    response = HttpResponse(status=200)
+    response["Allow"] = ", ".join((*methods, "OPTIONS"))
+    return response
+
+
+def _readable(name: str, value: str, forbidden: re.Pattern = CONTROL) -> None:
+    if forbidden.search(value):
+        raise _bad(name, "含有不允许的控制字符", "contains control characters that are not allowed")
+
+
+def _arguments_readable(params: QueryDict, path_arguments: dict, forbidden: re.Pattern = CONTROL) -> None:
+    """Every argument, in the query, the path or the form, is text a database can hold."""
+    for name, value in path_arguments.items():
+        _readable(name, value, forbidden)
+    for name, values in params.lists():
+        for value in values:
+            _readable(name[:40], value, forbidden)
 
 
 def _query(request: HttpRequest) -> QueryDict:
@@ -256,7 +291,7 @@ def _status_notes(event) -> str:
     elif event.state == EventState.MERGED and event.duplicate_of_id:
         original = event.duplicate_of.number
         note = Msg(f"与 {original} 为同一问题，已合并", f"Same problem as {original}; merged into it")
-    return str(note)
+    return mask_personal_numbers(str(note))
 
 
 def _service_notice(event) -> str | None:
@@ -280,7 +315,7 @@ def _updated(event) -> datetime:
 
 def _address(event) -> str | None:
     if event.address:
-        return event.address
+        return mask_personal_numbers(event.address)
     if event.building_id:
         return event.building.address or event.building.name
     return None
@@ -288,14 +323,15 @@ def _address(event) -> str | None:
 
 def _request(event, agency: str) -> dict:
     """One service request as the spec lists its fields. Never the reporter's name or contact,
-    never the photos (media_url stays empty: residents' photos may show faces)."""
+    never the photos (media_url stays empty: residents' photos may show faces); ID and phone
+    numbers written into the description, the address or a rejection's reason are masked."""
     return {
         "service_request_id": event.number,
         "status": _status(event),
         "status_notes": _status_notes(event),
         "service_name": event.category.name if event.category_id else "",
         "service_code": event.category.code if event.category_id else "",
-        "description": event.description,
+        "description": mask_personal_numbers(event.description),
         "agency_responsible": agency,
         "service_notice": _service_notice(event),
         "requested_datetime": _w3(event.reported_at),
@@ -379,12 +415,19 @@ def _moment(name: str, raw: str) -> datetime:
     )
     try:
         if W3_DATE_ONLY.match(text):
-            return datetime.combine(date.fromisoformat(text), time.min, tzinfo=timezone.get_current_timezone())
-        moment = datetime.fromisoformat(text)
+            moment = datetime.combine(date.fromisoformat(text), time.min, tzinfo=timezone.get_current_timezone())
+        else:
+            moment = datetime.fromisoformat(text)
     except ValueError:
         raise problem from None
     if moment.tzinfo is None:
         raise problem
+    if not EARLIEST <= moment < LATEST:
+        raise _bad(
+            name,
+            f"「{raw[:40]}」超出可查询的日期范围（1970-01-01 至 9998-12-31）",
+            f"'{raw[:40]}' is outside the dates that can be searched (1970-01-01 to 9998-12-31)",
+        )
     return moment
 
 
@@ -392,19 +435,17 @@ def _window(params: QueryDict) -> tuple[datetime, datetime]:
     start_raw, end_raw = _param(params, "start_date"), _param(params, "end_date")
     start = _moment("start_date", start_raw) if start_raw else None
     end = _moment("end_date", end_raw) if end_raw else None
-    try:
-        if start and end:
-            if end < start:
-                raise _bad("end_date", "end_date 早于 start_date", "end_date is before start_date")
-            if end - start > WINDOW:
-                raise _bad("end_date", "查询范围不能超过 90 天", "The date range may not span more than 90 days")
-            return start, end
-        if start:
-            return start, start + WINDOW
-        if end:
-            return end - WINDOW, end
-    except OverflowError:
-        raise _bad("start_date" if start_raw else "end_date", "日期超出范围", "Date out of range") from None
+    # Both are within EARLIEST..LATEST, so the 90 days either side cannot overflow.
+    if start and end:
+        if end < start:
+            raise _bad("end_date", "end_date 早于 start_date", "end_date is before start_date")
+        if end - start > WINDOW:
+            raise _bad("end_date", "查询范围不能超过 90 天", "The date range may not span more than 90 days")
+        return start, end
+    if start:
+        return start, start + WINDOW
+    if end:
+        return end - WINDOW, end
     now = timezone.now()
     return now - WINDOW, now
 
@@ -439,9 +480,10 @@ def _request_list(params: QueryDict) -> list:
 
 
 def _event_or_404(number: str):
+    """A request that is not public does not exist for the public: the same 404 as an unknown one."""
     if not number.strip():
         raise _bad("service_request_id", "请提供 service_request_id", "service_request_id was not provided")
-    event = event_by_number(number)
+    event = open311_event(number)
     if event is None:
         raise _bad(
             "service_request_id",
@@ -490,11 +532,13 @@ def _form(request: HttpRequest) -> QueryDict:
     if length > MAX_BODY_BYTES:
         raise too_big
     try:
-        return request.POST
+        form = request.POST
     except (RequestDataTooBig, TooManyFieldsSent):
         raise too_big from None
     except (MultiPartParserError, SuspiciousOperation, UnicodeDecodeError):
         raise _bad("", "表单格式错误", "Malformed form body") from None
+    _arguments_readable(form, {}, NUL)
+    return form
 
 
 def _coordinate(form: QueryDict, name: str) -> tuple[float | None, str | None]:
@@ -599,12 +643,9 @@ def _post(request: HttpRequest, fmt: str) -> HttpResponse:
         event = event_report(actor=actor, data=data)
     except DomainError as error:
         raise _from_domain(error, renamed) from None
-    answer = {
-        "service_request_id": event.number,
-        "token": str(token),
-        "service_notice": _service_notice(event),
-        "account_id": _param(form, "account_id") or None,
-    }
+    answer = {"service_request_id": event.number, "token": str(token), "service_notice": _service_notice(event)}
+    if _param(form, "account_id"):  # echoed when sent; the spec lets it be absent, never null
+        answer["account_id"] = _param(form, "account_id")[:TEXT_MAX]
     return _render(fmt, "service_requests", [answer])
 
 

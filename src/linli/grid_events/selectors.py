@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
 
-from linli.accounts.domain import GRID_VIEW, is_department_only
+from linli.accounts.domain import GRID_REGISTER, GRID_VIEW, is_department_only
 from linli.areas.selectors import (
     child_path_length,
     department_by_id,
@@ -155,9 +155,9 @@ def event_get(*, actor: Actor, key) -> GridEvent:
     return event
 
 
-def event_by_number(number: str) -> GridEvent | None:
-    """Unscoped: for Open311, where the public sees every request's public fields."""
-    return GridEvent.objects.select_related("category").filter(number=number.strip().upper()).first()
+def open311_event(number: str) -> GridEvent | None:
+    """A public event by number, unscoped: for Open311 (see `open311_events`)."""
+    return open311_events().filter(number=number.strip().upper()).first()
 
 
 def event_by_token(token) -> GridEvent | None:
@@ -165,9 +165,12 @@ def event_by_token(token) -> GridEvent | None:
 
 
 def open311_events() -> QuerySet[GridEvent]:
-    """Every event, unscoped: Open311 publishes each request's public fields (never the
-    reporter's contact or photos) to anyone, like `event_by_number`."""
-    return GridEvent.objects.select_related("category", "building", "duplicate_of", "holder_department")
+    """The events meant for the public, unscoped: residents' reports unless staff hid them, staff's
+    own events once published (decision 0014). Open311 shows their public fields (never the
+    reporter's contact or photos; numbers of persons masked) to anyone."""
+    return GridEvent.objects.filter(is_public=True).select_related(
+        "category", "building", "duplicate_of", "holder_department"
+    )
 
 
 def open311_key_client(api_key: str) -> str | None:
@@ -200,6 +203,11 @@ def holds(actor: Actor, event: GridEvent) -> bool:
 def owns(actor: Actor, event: GridEvent) -> bool:
     """Staff of the event's place (its community or an ancestor), whoever holds it now."""
     return not is_department_only(actor) and actor.sees_path(event.community_path)
+
+
+def may_publish(actor: Actor, event: GridEvent) -> bool:
+    """Who decides whether the public sees an event: staff of its place who register events."""
+    return actor.has_perm(GRID_REGISTER) and owns(actor, event)
 
 
 def may_act(actor: Actor, event: GridEvent, transition: Transition) -> bool:

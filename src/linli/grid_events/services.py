@@ -46,6 +46,7 @@ from linli.grid_events.domain import (
     PHOTO_MAX_BYTES,
     PHOTO_TYPES,
     PHOTOS_PER_STEP,
+    PUBLIC_CHANNELS,
     AssignmentRole,
     AssignmentState,
     CategoryKind,
@@ -84,6 +85,7 @@ from linli.grid_events.selectors import (
     is_reporter,
     lead_assignment,
     may_act,
+    may_publish,
     owns,
     router_suggestion,
 )
@@ -433,6 +435,7 @@ def event_report(*, actor: Actor, data: ReportInput) -> GridEvent:
             reporter_name=(data.reporter_name or actor.shown_name)[:60],
             reporter_contact_sealed=seal(json.dumps(data.contact), context="grid.contact") if data.contact else "",
             open311_token=data.open311_token,
+            is_public=data.channel in PUBLIC_CHANNELS,
             reported_at=now,
         )
         event.register_due_at = event.stage_due_at = deadline_after(now, register_minutes, urgent=urgent)
@@ -1071,6 +1074,42 @@ def supervision_answer(*, actor: Actor, supervision: Supervision, answer: str) -
             object_type="grid_event",
             object_id=locked.event.number,
             org_path=locked.event.community_path,
+        )
+    return locked
+
+
+# ================================================================ the public list (Open311)
+
+PUBLIC_REASON_MAX = 500
+
+
+def event_publication_set(*, actor: Actor, event: GridEvent, public: bool, reason: str = "") -> GridEvent:
+    """Show an event on the public Open311 list or hide it from there (decision 0014). Staff of
+    the event's place who may register events decide; hiding needs a reason. The step and the
+    audit log record who did it and why; the public answers never show the reason."""
+    if not may_publish(actor, event):
+        raise permission_denied()
+    reason = reason.strip()
+    if not public and not reason:
+        raise validation_failed([FieldError("reason", Msg("请写明不公开的原因", "Give the reason for hiding it"))])
+    if len(reason) > PUBLIC_REASON_MAX:
+        raise validation_failed([FieldError("reason", Msg("原因不能超过 500 字", "At most 500 characters"))])
+    with transaction.atomic():
+        locked = _locked(event.pk)
+        if locked.is_public == public:
+            already = Msg("该事件已公开", "Already public") if public else Msg("该事件已不公开", "Already hidden")
+            raise conflict(already)
+        locked.is_public, locked.public_reason = public, reason
+        locked.save(update_fields=["is_public", "public_reason", "updated_at"])
+        action = "publish" if public else "unpublish"
+        _step(locked, actor, action, locked.state, "", "", now=timezone.now(), note=reason)
+        audit_record(
+            actor=actor,
+            action=f"grid.{action}",
+            object_type="grid_event",
+            object_id=locked.number,
+            org_path=locked.community_path,
+            reason=reason,
         )
     return locked
 

@@ -162,6 +162,8 @@ def test_task_flags_are_those_the_services_would_have_set(demo):
         if event.state in {EventState.REJECTED, EventState.MERGED}:
             assert event.registered_at is not None  # answered, without a category from the public
             assert (event.category_id is None) == (event.channel not in {"grid_patrol", "staff"})
+        # The public Open311 list shows residents' reports, not patrols' or staff's (decision 0014).
+        assert event.is_public == (event.channel in {"resident_photo", "open311", "hotline"}), event.number
 
 
 def test_rates_over_the_demo_are_figures_between_0_and_1(demo):

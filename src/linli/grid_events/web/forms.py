@@ -105,6 +105,22 @@ class SupervisionForm(forms.Form):
     )
 
 
+class PublicationForm(forms.Form):
+    """Show an event on the public Open311 list or hide it from there; the staff member confirms,
+    and a hiding needs its reason (the service says so, next to the field)."""
+
+    public = forms.TypedChoiceField(
+        coerce=lambda v: v == "1", choices=[("1", "1"), ("0", "0")], widget=forms.HiddenInput
+    )
+    reason = forms.CharField(
+        label=_("Reason (required to hide it)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = forms.BooleanField(label=_("I have checked the description and the address."), required=True)
+
+
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 

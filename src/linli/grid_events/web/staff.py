@@ -53,6 +53,7 @@ from linli.grid_events.selectors import (
     event_timeline,
     event_whistles,
     is_overdue,
+    may_publish,
     owns,
     period_bounds,
     photo_get,
@@ -70,6 +71,7 @@ from linli.grid_events.services import (
     category_defaults,
     category_route_set,
     category_save,
+    event_publication_set,
     event_report,
     event_transition,
     photo_read,
@@ -83,6 +85,7 @@ from linli.grid_events.web.forms import (
     CategoryForm,
     MapFilterForm,
     PeriodForm,
+    PublicationForm,
     ReportForm,
     RouteForm,
     StepForm,
@@ -233,6 +236,7 @@ def _event_context(request, event, form=None, failed_action: str = "") -> dict:
         "failed_action": failed_action,
         "supervision_form": SupervisionForm() if _may_supervise(request.actor, event) else None,
         "answer_form": AnswerForm(),
+        "publication_form": PublicationForm() if may_publish(request.actor, event) else None,
         "map": map_settings(request.actor),
     }
 
@@ -330,6 +334,26 @@ def supervise(request, number: str):
             messages.success(request, _("Supervision notice sent."))
             return redirect("portal:grid:event", number=event.number)
     context = _event_context(request, event) | {"supervision_form": form}
+    return render(request, "grid_events/staff/event.html", context, status=400)
+
+
+@require_POST
+@grid_page(GRID_REGISTER)
+def publication(request, number: str):
+    """Publish the event on the public Open311 list, or hide it from there with a reason."""
+    event = event_get(actor=request.actor, key=number)
+    form = PublicationForm(request.POST)
+    if form.is_valid():
+        public = form.cleaned_data["public"]
+        try:
+            event_publication_set(actor=request.actor, event=event, public=public, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            done = _("Shown on the public list.") if public else _("Hidden from the public list.")
+            messages.success(request, done)
+            return redirect("portal:grid:event", number=event.number)
+    context = _event_context(request, event) | {"publication_form": form}
     return render(request, "grid_events/staff/event.html", context, status=400)
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("events/<str:number>/step/<str:action>/", staff.event_step, name="step"),
     path("events/<str:number>/photos/<uuid:photo_id>/", staff.photo_file, name="photo"),
     path("events/<str:number>/supervise/", staff.supervise, name="supervise"),
+    path("events/<str:number>/public/", staff.publication, name="publication"),
     path("supervisions/<int:pk>/answer/", staff.answer, name="answer"),
     path("whistles/", staff.whistles, name="whistles"),
     path("whistles/<uuid:whistle_id>/check-in/", staff.check_in, name="check-in"),
