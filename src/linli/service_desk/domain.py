@@ -509,7 +509,10 @@ NOTICES: dict[str, Msg] = {
     ),
 }
 
-DECISION_WORDS = {Decision.APPROVED: Msg("准予", "approved"), Decision.DENIED: Msg("不予批准", "denied")}
+DECISION_WORDS: dict[str, Msg] = {
+    Decision.APPROVED: Msg("准予", "approved"),
+    Decision.DENIED: Msg("不予批准", "denied"),
+}
 
 RATING_INVITE_AFTER_DAYS = 3  # 办结超过3天未评价→邀评 (practice in 亳州 and elsewhere)
 

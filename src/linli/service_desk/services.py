@@ -25,7 +25,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 
-from linli.accounts.domain import CALENDAR_EDIT, CATALOGUE_EDIT, DESK_ACCEPT, DESK_APPLY, DESK_DECIDE
+from linli.accounts.domain import CATALOGUE_EDIT, DESK_ACCEPT, DESK_APPLY, DESK_DECIDE
 from linli.areas.domain import DepartmentKind
 from linli.areas.selectors import department_for, org_unit_by_path
 from linli.core.actor import Actor
@@ -57,7 +57,6 @@ from linli.service_desk.domain import (
     RESIDENT_CHANNELS,
     RUNNING_STATES,
     STAFF_CHANNELS,
-    STATUTORY_SOURCE,
     UPLOAD_MAX_BYTES,
     UPLOAD_TYPES,
     CaseState,
@@ -75,7 +74,6 @@ from linli.service_desk.domain import (
     RatingChannel,
     RectificationState,
     RectificationVerdict,
-    WorkCalendar,
     add_years,
     case_number,
     is_bad_rating,
@@ -83,7 +81,6 @@ from linli.service_desk.domain import (
     notice_number,
     parse_time_limit,
     reference_note,
-    statutory_holidays,
     transition_for,
 )
 from linli.service_desk.models import (
@@ -102,13 +99,10 @@ from linli.service_desk.models import (
     ServiceItem,
     ServiceItemVersion,
     ServiceWindow,
-    WorkCalendarDay,
-    WorkCalendarYear,
 )
 from linli.service_desk.selectors import (
     FIGURES_JOB,
     UPLOADED_FORM_PREFIX,
-    calendar_known_years,
     case_path_for,
     catalogue_form_path,
     catalogue_forms_dir,
@@ -117,70 +111,14 @@ from linli.service_desk.selectors import (
     may_act,
     one_time_notice,
     version_materials,
-    work_calendar,
 )
-
-# ================================================================ work calendar
-
-
-@transaction.atomic
-def calendar_seed(*, years: list[int] | None = None) -> int:
-    """Load public holidays and swapped working days from the `chinese-calendar` package into the
-    editable calendar. Years an admin has edited are left alone. Returns the years written."""
-    import chinese_calendar
-    from chinese_calendar import constants
-
-    source = f"chinese-calendar {getattr(chinese_calendar, '__version__', '')}".strip()
-    known = {d.year for d in constants.holidays} | {d.year for d in constants.workdays}
-    admin_years = set(WorkCalendarYear.objects.filter(source="admin").values_list("year", flat=True))
-    wanted = sorted((set(years) if years else known) & known - admin_years)
-    for year in wanted:
-        rows = [
-            WorkCalendarDay(day=day, is_workday=False, name=str(name), source=source)
-            for day, name in constants.holidays.items()
-            if day.year == year and day.weekday() < 5
-        ] + [
-            WorkCalendarDay(day=day, is_workday=True, name=str(name), source=source)
-            for day, name in constants.workdays.items()
-            if day.year == year and day.weekday() >= 5
-        ]
-        WorkCalendarDay.objects.filter(day__year=year).delete()
-        WorkCalendarDay.objects.bulk_create(rows)
-        WorkCalendarYear.objects.update_or_create(year=year, defaults={"source": source})
-    work_calendar.forget()
-    return len(wanted)
+from linli.workdays.domain import WorkCalendar
+from linli.workdays.selectors import work_calendar
 
 
 def _require(actor: Actor, permission: str) -> None:
     if not actor.has_perm(permission):
         raise permission_denied()
-
-
-@transaction.atomic
-def calendar_day_set(*, actor: Actor, day: date, is_workday: bool, name: str = "") -> None:
-    """An admin marks a day as a holiday or a working day (e.g. next year's schedule, published
-    late). A day that agrees with the weekday rule needs no row and has it removed."""
-    _require(actor, CALENDAR_EDIT)
-    if day.year not in calendar_known_years():
-        # The first entry for an unpublished year makes it known: keep the statutory holidays
-        # the calendar assumed so far as rows the admin sees and can change, not silently drop them.
-        WorkCalendarDay.objects.bulk_create(
-            WorkCalendarDay(day=holiday, is_workday=False, name=name_, source=STATUTORY_SOURCE)
-            for holiday, name_ in statutory_holidays(day.year).items()
-            if holiday.weekday() < 5
-        )
-    WorkCalendarDay.objects.filter(day=day).delete()
-    if is_workday != (day.weekday() < 5):
-        WorkCalendarDay.objects.create(day=day, is_workday=is_workday, name=name[:40], source="admin")
-    WorkCalendarYear.objects.update_or_create(year=day.year, defaults={"source": "admin"})
-    audit_record(
-        actor=actor,
-        action="calendar.day_set",
-        object_type="calendar",
-        object_id=day.isoformat(),
-        details={"is_workday": is_workday, "name": name[:40]},
-    )
-    work_calendar.forget()
 
 
 # ================================================================ catalogue
@@ -805,7 +743,8 @@ def _set_due(case: ServiceCase, accepted_on: date) -> None:
 
 def _calendar_provisional(calendar: WorkCalendar, case: ServiceCase, accepted_on: date) -> bool:
     """Whether the case's dates rest on a year with no published schedule (statutory holidays only)."""
-    return not calendar.knows(accepted_on, case.legal_due_on or case.due_on)
+    due_on = case.legal_due_on or case.due_on
+    return due_on is not None and not calendar.knows(accepted_on, due_on)
 
 
 @transaction.atomic
@@ -963,6 +902,8 @@ def case_intake(*, actor: Actor, data: IntakeInput) -> ServiceCase:
         ]
     )
     if data.proxy is not None:
+        if actor.user_id is None:  # a consent names the person who acted for the applicant
+            raise permission_denied()
         ProxyConsent.objects.create(
             case=case,
             agent_user_id=actor.user_id,
@@ -1416,7 +1357,7 @@ def _material_store(
         case=case,
         material_key=material_key,
         filename=Path(filename).name[:200] or "upload",
-        content_type=sniffed_type(data, UPLOAD_TYPES),
+        content_type=sniffed_type(data, UPLOAD_TYPES) or "application/octet-stream",  # checked on upload
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         stored_name=stored_name,
@@ -1498,7 +1439,7 @@ def case_snapshot(case: ServiceCase) -> dict:
         "channel": case.channel,
         "accepted_path": case.accepted_path,
         "handling_path": case.handling_path,
-        "handling_department": case.handling_department.name if case.handling_department_id else "",
+        "handling_department": case.handling_department.name if case.handling_department else "",
         "state": case.state,
         "decision": case.decision,
         "decision_note": case.decision_note,
@@ -1608,12 +1549,14 @@ def desk_figures_refresh(*, full: bool = False) -> str:
         .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(finished_on_time=True)))
     ):
         table[(row["day"], row["handling_path"])].update(decided=row["n"], on_time=row["on_time"])
-    for row in (
+    for rating in (
         ratings.annotate(day=TruncDate("rated_at", tzinfo=tz))
         .values("day", "handling_path")
         .annotate(n=Count("pk"), bad=Count("pk", filter=Q(score__lte=2)), total=Sum("score"))
     ):
-        table[(row["day"], row["handling_path"])].update(rated=row["n"], bad=row["bad"], score_sum=row["total"])
+        table[(rating["day"], rating["handling_path"])].update(
+            rated=rating["n"], bad=rating["bad"], score_sum=rating["total"]
+        )
     with transaction.atomic():
         stale = DeskDayFigures.objects.filter(day__lt=today)
         (stale if start is None else stale.filter(day__gte=start)).delete()
