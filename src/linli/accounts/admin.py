@@ -1,7 +1,28 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 
 from linli.accounts.models import ApiToken, Posting, User
+from linli.accounts.services import password_change_required_mark
+
+
+class AdminSetPasswordForm(AdminPasswordChangeForm):
+    """A password an administrator typed must be replaced by its holder at the next log-in."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            password_change_required_mark(user=user)
+        return user
+
+
+class AdminCreateForm(AdminUserCreationForm):
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.password_change_required = True
+        if commit:
+            user.save()
+        return user
 
 
 class PostingInline(admin.TabularInline):
@@ -25,7 +46,9 @@ class PostingInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Linli", {"fields": ("display_name",)}))
+    fieldsets = (*BaseUserAdmin.fieldsets, ("Linli", {"fields": ("display_name", "password_change_required")}))
+    add_form = AdminCreateForm
+    change_password_form = AdminSetPasswordForm
     list_display = ("username", "display_name", "is_active", "last_login")
     inlines = [PostingInline]
 

@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from linli.accounts.selectors import posting_list, token_list
-from linli.accounts.services import login_check, token_issue, token_revoke
+from linli.accounts.services import login_check, token_issue, token_revoke, token_second_factor_check
 from linli.core.apitools import ErrorOut, Page
 from linli.core.net import client_address
 from linli.core.notify import inbox_list, inbox_mark_read
@@ -20,6 +20,12 @@ class TokenIn(Schema):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=256)
     name: str = Field("", max_length=80)
+    code: str = Field(
+        "",
+        max_length=20,
+        description="Second-factor code (authenticator app, or a recovery code): required for accounts "
+        "that can reveal personal data, edit the catalogue, grant roles or read the audit log.",
+    )
 
 
 class TokenOut(Schema):
@@ -58,11 +64,14 @@ class MeOut(Schema):
     citywide: bool
 
 
-@router.post("/auth/token", auth=None, response={201: IssuedTokenOut, 401: ErrorOut, 429: ErrorOut})
+@router.post("/auth/token", auth=None, response={201: IssuedTokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut})
 def token_create(request, payload: TokenIn):
-    """Exchange a username and password for a bearer token (shown once)."""
+    """Exchange a username and password (and, where the account needs one, a second-factor code)
+    for a bearer token (shown once). 429 while the account or address is locked after failures;
+    403 while an administrator-set password is unchanged or the second factor is not set up."""
     address = client_address(request)
-    user = login_check(username=payload.username, password=payload.password, client_address=address)
+    user = login_check(request=request, username=payload.username, password=payload.password)
+    token_second_factor_check(user=user, code=payload.code, client_address=address)
     token, raw = token_issue(user=user, client_address=address, name=payload.name)
     token.token = raw
     return Status(201, token)

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "linli.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from linli.accounts import receivers  # noqa: F401 (connects the log-in signal receivers)

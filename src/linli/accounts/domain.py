@@ -186,3 +186,37 @@ def is_department_only(actor) -> bool:
     must not open everything there: only the cases and events sent to their department."""
     staff_roles = actor.roles - {Role.RESIDENT}
     return bool(staff_roles) and staff_roles <= {Role.DEPARTMENT_OFFICER}
+
+
+def second_factor_required(permissions: frozenset[str] | set[str]) -> bool:
+    """Whether an account with these permissions must pass a second factor at log-in."""
+    return bool(SECOND_FACTOR_PERMISSIONS & set(permissions))
+
+
+def idle_limit_seconds(roles: frozenset[str] | set[str], *, staff_minutes: int, resident_minutes: int) -> int:
+    """How long a session may stay idle: staff (any role beyond resident) get the short limit,
+    because their sessions open personal data; a resident alone gets the long one."""
+    staff = set(roles) - {Role.RESIDENT}
+    return 60 * (staff_minutes if staff or not roles else resident_minutes)
+
+
+# The demo city's accounts are enrolled with a TOTP key derived from their username, so a new
+# user can try the demo without a phone (the code is shown on the second-factor page, and the
+# browser tests compute it). Public by construction: never use outside the demo.
+DEMO_DEVICE_NAME = "demo"
+DEMO_KEY_SALT = b"linli-demo-totp:"
+
+
+def demo_totp_key(username: str) -> str:
+    """The demo account's TOTP key (40 hex digits, 160 bits as RFC 4226 recommends)."""
+    import hashlib
+
+    return hashlib.sha1(DEMO_KEY_SALT + username.encode(), usedforsecurity=False).hexdigest()
+
+
+# The log-in events' names, for the security page (the audit page names them too).
+LOGIN_EVENT_NAMES = {
+    "login.failed": _("Log-in failed"),
+    "login.locked": _("Log-in locked"),
+    "login.unlock": _("Log-in unlocked"),
+}

@@ -10,6 +10,9 @@ from linli.core.ids import uuid7
 class User(AbstractUser):
     public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    # Set when an administrator chose the password (a new account, a reset): the holder must
+    # replace it before doing anything else, so the administrator never knows a live password.
+    password_change_required = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")

@@ -6,13 +6,17 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from linli.accounts.domain import Role, permissions_for, role_gives_data_scope
 from linli.accounts.models import ApiToken, Posting, User
 from linli.core.actor import Actor, normalise_paths
+from linli.core.models import AuditEntry
 
 
 def active_postings(user_id: int) -> QuerySet[Posting]:
@@ -33,6 +37,7 @@ class TokenLogin:
     actor: Actor
     token_id: int
     last_used_at: datetime | None
+    password_change_required: bool = False
 
 
 # Every API request runs this, so it is one hand-written statement: building the same join
@@ -40,7 +45,7 @@ class TokenLogin:
 # ended postings are checked in Python on the few rows the unique key_hash returns.
 ACTOR_BY_KEY_HASH_SQL = """
 SELECT t.id, t.last_used_at, t.expires_at, t.revoked_at, u.id, u.username, u.display_name, u.is_active,
-       p.role, p.scope_path, p.department_id, p.citywide, p.ended_at
+       u.password_change_required, p.role, p.scope_path, p.department_id, p.citywide, p.ended_at
   FROM accounts_apitoken t
   JOIN accounts_user u ON u.id = t.user_id
   LEFT JOIN accounts_posting p ON p.user_id = u.id
@@ -63,7 +68,9 @@ def actor_for_token(raw: str, *, client_address: str = "") -> TokenLogin | None:
         rows = cursor.fetchall()
     if not rows:
         return None
-    token_id, last_used_at, expires_at, revoked_at, user_id, username, display_name, is_active = rows[0][:8]
+    token_id, last_used_at, expires_at, revoked_at, user_id, username, display_name, is_active, must_change = rows[0][
+        :9
+    ]
     now = timezone.now()
     if revoked_at is not None or _aware(expires_at) <= now or not is_active:
         return None
@@ -73,7 +80,7 @@ def actor_for_token(raw: str, *, client_address: str = "") -> TokenLogin | None:
         if role is not None and (ended_at is None or _aware(ended_at) > now)
     ]
     actor = _actor(user_id, username, display_name, postings, client_address, token_id)
-    return TokenLogin(actor, token_id, _aware(last_used_at))
+    return TokenLogin(actor, token_id, _aware(last_used_at), bool(must_change))
 
 
 def _actor(user_id, username, display_name, postings, client_address, token_id=None) -> Actor:
@@ -132,3 +139,43 @@ def home_path(user_id: int | None) -> str:
     if user_id is None:
         return ""
     return active_postings(user_id).filter(role=Role.RESIDENT).values_list("scope_path", flat=True).first() or ""
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """Failed log-ins still counting for one account or one address."""
+
+    kind: str  # "username" or "address"
+    value: str
+    failures: int
+    last_at: datetime
+    locked: bool
+
+
+def login_lockouts() -> list[Lockout]:
+    """Accounts and addresses with failures inside the cool-off, locked ones first."""
+    recent = AccessAttempt.objects.filter(attempt_time__gt=timezone.now() - settings.AXES_COOLOFF_TIME)
+    rows: list[Lockout] = []
+    for kind, column in (("username", "username"), ("address", "ip_address")):
+        grouped = (
+            recent.exclude(**{f"{column}__isnull": True})
+            .values(column)
+            .annotate(failures=Sum("failures_since_start"), last_at=Max("attempt_time"))
+        )
+        rows += [
+            Lockout(kind, row[column], row["failures"], row["last_at"], row["failures"] >= settings.AXES_FAILURE_LIMIT)
+            for row in grouped
+        ]
+    return sorted(rows, key=lambda r: (not r.locked, -r.last_at.timestamp()))
+
+
+def login_failures_recent(limit: int = 50):
+    """The latest failed log-ins, lock-outs and unlocks from the audit log."""
+    return AuditEntry.objects.filter(action__in=("login.failed", "login.locked", "login.unlock")).order_by("-at")[
+        :limit
+    ]
+
+
+def totp_device_confirmed(user):
+    """The user's confirmed authenticator-app device, if any."""
+    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).first()

@@ -62,6 +62,10 @@ class LinliSettings(BaseSettings):
     router_dir: str = ""
     map_tiles_url: str = ""
     map_tiles_attribution: str = ""
+    login_failure_limit: int = Field(default=5, ge=3, le=100)
+    login_cooloff_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    staff_idle_minutes: int = Field(default=30, ge=5, le=24 * 60)
+    resident_idle_minutes: int = Field(default=7 * 24 * 60, ge=5, le=30 * 24 * 60)
 
     @field_validator("database_url")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -26,6 +27,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.admin",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "django_tasks_db",
     "ninja",
@@ -50,7 +55,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "linli.accounts.middleware.IdleTimeoutMiddleware",
     "linli.accounts.middleware.ActorMiddleware",
+    "linli.accounts.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -60,6 +68,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "linli.config.urls"
 WSGI_APPLICATION = "linli.config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "portal:staff-login"
 LOGIN_REDIRECT_URL = "portal:staff-home"
 
@@ -146,8 +156,13 @@ TASK_BACKENDS = {
 TASKS = {"default": TASK_BACKENDS[ENV.task_backend]}
 RQ_QUEUES = {"default": {"URL": ENV.redis_url or "redis://127.0.0.1:6379/0"}}
 
+# Password rules (等保 level 3, ASVS V2.1): at least 10 characters, not a common password, not
+# like the username or display name, not digits only. Django's own messages, in Chinese.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "display_name", "email")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -226,6 +241,24 @@ CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else ENV.open311_cors_origin
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["accept", "accept-language"]
 CORS_ALLOW_CREDENTIALS = False
+# Log-in throttling (django-axes, decision 0015): N failures for an account, or from an address,
+# lock further attempts for the cool-off period. The failures are counted in the database (it
+# holds across processes and servers); the events go to the audit log.
+AXES_FAILURE_LIMIT = ENV.login_failure_limit
+AXES_COOLOFF_TIME = timedelta(minutes=ENV.login_cooloff_minutes)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "linli.core.net.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful log-ins are in the audit log already
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # the operator's page (/staff/security/) shows and lifts lock-outs, audited
+SILENCED_SYSTEM_CHECKS.append("axes.W002")  # no AxesMiddleware: our log-in pages answer a lock-out themselves
+OTP_TOTP_ISSUER = "Linli 邻里"
+LINLI_STAFF_IDLE_MINUTES = ENV.staff_idle_minutes
+LINLI_RESIDENT_IDLE_MINUTES = ENV.resident_idle_minutes
+# A second factor for accounts that can reveal personal data, edit the catalogue, grant roles or
+# read the audit log (accounts.domain.SECOND_FACTOR_PERMISSIONS). Not an operator setting.
+LINLI_SECOND_FACTOR_ENFORCED = True
 LINLI_DEV_SECRETS = {"secret_key": DEV_SECRET_KEY, "data_key": DEV_DATA_KEY, "index_key": DEV_INDEX_KEY}
 
 LOGGING = {
@@ -243,6 +276,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
+        # django-axes logs every failure as a warning; they are in the audit log already
+        "axes": {"level": "ERROR"},
     },
 }
 
@@ -252,6 +287,7 @@ LINLI_TICK_JOBS = [
     "linli.core.services.idempotency_keys_prune",
     "linli.core.services.tasks_recover",
     "linli.accounts.services.tokens_prune",
+    "linli.accounts.services.login_attempts_prune",
     "linli.residents.services.pool_stats_refresh",
     "linli.residents.imports.import_files_prune",
     "linli.service_desk.services.deadlines_check",

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from linli.accounts.domain import Role
+from linli.accounts.domain import Role, permissions_for, second_factor_required
 from linli.accounts.models import User
-from linli.accounts.services import posting_add
+from linli.accounts.services import demo_second_factor_ensure, posting_add
 from linli.areas.management.commands.import_divisions import SHIPPED
 from linli.areas.models import Department, Grid, OrgUnit
 from linli.areas.services import demo_layout_generate, demo_positions_generate, departments_ensure, divisions_import
@@ -104,6 +104,9 @@ def demo_accounts_ensure(*, data_dir: Path) -> list[DemoAccount]:
             user.save(update_fields=["password"])
         if role == Role.RESIDENT:
             resident_account_link(user=user, community_path=place.path)
+        if second_factor_required(permissions_for({role})):
+            # enrolled with the public demo key: the log-in's second-factor page shows the code
+            demo_second_factor_ensure(user=user)
         known[username] = password
         accounts.append(DemoAccount(username, password, str(Role(role).label), str(place)))
     secrets_file.write_text(json.dumps(known, ensure_ascii=False, indent=1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.domain import DESK_ACCEPT, GRID_REPORT, RESIDENTS_VIEW, RESIDENTS_VISIT
 from linli.accounts.selectors import posting_list
-from linli.accounts.services import login_check
+from linli.accounts.services import EXPIRED_KEY, login_check
 from linli.areas.selectors import org_unit_ancestors, org_unit_get, org_unit_top
 from linli.core.errors import DomainError, not_found
 from linli.core.notify import inbox_mark_read, inbox_message_open, inbox_messages, inbox_unread_count
@@ -31,17 +32,34 @@ INBOX_PREVIEW = 5
 
 
 def login_page(request, *, template: str, landing: str):
-    """One log-in for staff and residents (same checks, throttle and audit), two looks."""
+    """One log-in for staff and residents (same checks, throttle and audit), two looks. A second
+    factor or a forced password change, where due, follows (accounts.middleware.AccountGateMiddleware)."""
     form = LoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = login_check(client_address=request.actor.client_address, **form.cleaned_data)
+            user = login_check(request=request, **form.cleaned_data)
         except DomainError as exc:
+            if exc.code == "locked_out":
+                return _locked_out(request, exc, template)
             form.add_error(None, str(exc.message))
         else:
             login(request, user)
             return redirect(safe_next(request) or landing)
-    return render(request, template, {"form": form}, status=400 if form.errors else 200)
+    # set by the idle time-out: say why the user is here again
+    idle_minutes = request.session.pop(EXPIRED_KEY, None) if request.method == "GET" else None
+    context = {"form": form, "idle_minutes": idle_minutes}
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _locked_out(request, error: DomainError, template: str):
+    context = {
+        "base": "portal/staff/base.html" if "staff" in template else "portal/resident/base.html",
+        "message": str(error.message),
+        "limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "login_url": request.get_full_path(),
+    }
+    return render(request, "accounts/locked_out.html", context, status=429)
 
 
 def staff_login(request):

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from linli.accounts.web.urls import account_urlpatterns
 from linli.grid_events.web import resident as grid
 from linli.portal.web import resident, staff
 from linli.service_desk.web import resident as desk
@@ -40,6 +41,7 @@ urlpatterns = [
     path("my/cases/<uuid:public_id>/withdraw/", desk.withdraw, name="my-case-withdraw"),
     path("my/cases/<uuid:public_id>/again/", desk.apply_again, name="my-case-again"),
     path("cases/<uuid:public_id>/", desk_staff.case_redirect, name="case-link"),
+    *account_urlpatterns,
     path("rate/<str:token>/", desk.rate_by_link, name="rate"),
     path("report/", grid.report, name="report"),
     path("my/events/", grid.my_events, name="my-events"),
