@@ -6,14 +6,15 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from django.http import JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from linli.areas.selectors import org_unit_children, org_unit_get, org_unit_top
-from linli.core.apitools import ErrorOut, Page
-from linli.core.errors import not_found
+from linli.core.apitools import ErrorOut, Page, error_payload
+from linli.core.errors import DomainError, FieldError, Msg, not_found
 from linli.core.idempotency import idempotent
-from linli.residents.domain import CareKind
+from linli.residents.domain import CareKind, exact_number_kind
 from linli.residents.selectors import (
     PoolRates,
     care_list,
@@ -36,6 +37,7 @@ from linli.residents.services import (
     resident_add,
     resident_move,
     resident_reveal,
+    resident_search_audit,
 )
 
 router = Router(tags=["residents"])
@@ -65,12 +67,20 @@ class Cards:
         return self.residents.count()
 
 
-@router.get("/search", response=list[CardOut])
-@paginate(Page)
-def search(request, q: str = Query("", max_length=50, description="Name, ID number, phone or address")):
-    """Residents in your scope by exact ID number or phone, or part of a name or address. Prefer
-    `POST /search` for ID and phone numbers: a URL ends up in proxy and access logs."""
-    return Cards(request.actor, resident_search(actor=request.actor, q=q))
+@router.get("/search", response={405: ErrorOut}, deprecated=True)
+def search_by_get(request):
+    """Gone: search with `POST /search` and the query in the body. A URL ends up in proxy and
+    access logs, browser history and Referer headers, and an ID or phone number must not; the
+    old GET answers 405 (with `Allow: POST`) whatever it is sent, and looks nothing up."""
+    error = DomainError(
+        Msg("请用 POST 提交查询，查询内容放在请求正文中", "Search with POST and the query in the body"),
+        code="method_not_allowed",
+        fields=[FieldError("q", Msg("不得放在网址中", "must not travel in the URL"))],
+        status=405,
+    )
+    response = JsonResponse(error_payload(error), status=405)
+    response["Allow"] = "POST"
+    return response
 
 
 class SearchIn(Schema):
@@ -80,9 +90,13 @@ class SearchIn(Schema):
 @router.post("/search", response=list[CardOut])
 @paginate(Page)
 def search_post(request, payload: SearchIn):
-    """The same search with the query in the body: use it for ID and phone numbers, which should
-    not travel in a URL (proxies and access logs keep URLs)."""
-    return Cards(request.actor, resident_search(actor=request.actor, q=payload.q))
+    """Residents in your scope by exact ID number or phone (audited), or part of a name or
+    address. A POST so that the query, often an ID or phone number, never travels in a URL."""
+    residents = resident_search(actor=request.actor, q=payload.q)
+    if exact_number_kind(payload.q):
+        # a look-up of a person, written down like the staff page's (at most one match matters)
+        resident_search_audit(actor=request.actor, q=payload.q, found=list(residents[:2]))
+    return Cards(request.actor, residents)
 
 
 @router.get("/{uuid:public_id}", response={200: CardOut, 404: ErrorOut})

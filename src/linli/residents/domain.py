@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from linli.accounts.domain import RESIDENTS_REVEAL, ROLE_PERMISSIONS, Role
+
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
 
@@ -153,8 +155,9 @@ class ConsentMethod(models.TextChoices):
     ORAL_WITNESSED = "oral_witnessed", _("Oral, witnessed")
 
 
-# Minimum necessity: the resident fields each role reads, and the sealed fields it may reveal
-# (with a reason, audited). Roles missing here read nothing of a resident.
+# Minimum necessity: the resident fields each role reads (sealed ones masked). Which sealed
+# fields a role may reveal in clear is data, the reveal-rights table (`RevealRight`), not code.
+# Roles missing here read nothing of a resident.
 ALL_FIELDS = frozenset(
     {
         "name",
@@ -196,13 +199,35 @@ FIELD_SETS: dict[str, frozenset[str]] = {
     "city_admin": frozenset({"name", "gender", "age", "care_groups", "address", "status"}),
     "operator": frozenset({"name", "address", "status"}),
 }
-REVEALABLE: dict[str, frozenset[str]] = {
-    "grid_worker": frozenset({"id_number", "phone", "notes"}),
-    "community_worker": frozenset({"id_number", "phone", "notes"}),
-    "street_officer": frozenset({"id_number", "phone"}),
-    "department_officer": frozenset({"id_number"}),
-}
-SEALED_FIELDS = ("id_number", "phone", "notes")
+
+
+class SealedField(models.TextChoices):
+    """The resident fields stored sealed (encrypted); reading one in clear is a reveal."""
+
+    ID_NUMBER = "id_number", _("ID number")
+    PHONE = "phone", _("Phone")
+    NOTES = "notes", _("Notes")
+
+
+SEALED_FIELDS = tuple(SealedField.values)
+
+# The reveal-rights table's first rows (migration 0006 seeds the same; the city edits the table
+# afterwards): ID numbers and phones only to the roles whose daily work needs them — the grid and
+# community workers who keep the records and visit, and the street officer who answers for a
+# escalated case of theirs; the notes only to those who write them. Department officers and the
+# administrators reveal nothing by default (decision 0012).
+DEFAULT_REVEAL_RIGHTS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("grid_worker", "id_number"),
+        ("grid_worker", "phone"),
+        ("grid_worker", "notes"),
+        ("community_worker", "id_number"),
+        ("community_worker", "phone"),
+        ("community_worker", "notes"),
+        ("street_officer", "id_number"),
+        ("street_officer", "phone"),
+    }
+)
 
 
 def fields_for(roles: frozenset[str] | set[str]) -> frozenset[str]:
@@ -212,11 +237,25 @@ def fields_for(roles: frozenset[str] | set[str]) -> frozenset[str]:
     return frozenset(seen)
 
 
-def revealable_for(roles: frozenset[str] | set[str]) -> frozenset[str]:
-    allowed: set[str] = set()
-    for role in roles:
-        allowed |= REVEALABLE.get(role, frozenset())
-    return frozenset(allowed)
+def revealable_from(rights: frozenset[tuple[str, str]], roles: frozenset[str] | set[str]) -> frozenset[str]:
+    """The sealed fields the table's `rights` (role, field) give to someone holding `roles`."""
+    return frozenset(field_name for role, field_name in rights if role in roles)
+
+
+# The roles the table may give a reveal right to: those holding `residents.reveal`. The log-in
+# asks exactly the holders of that permission for a second factor, so a role outside this list
+# could never reveal without one; it must first be granted the permission in accounts' code.
+REVEAL_ROLES: tuple[str, ...] = tuple(role for role in Role if RESIDENTS_REVEAL in ROLE_PERMISSIONS.get(role, ()))
+
+
+def exact_number_kind(q: str) -> str:
+    """ "id_number" or "phone" when a search text is a whole ID or phone number (an exact look-up
+    of a person, audited, never to be carried in a URL); "" for names and addresses."""
+    normalised = id_number_normalise(q)
+    if len(normalised) == 18 and normalised[:17].isdigit():
+        return "id_number"
+    digits = q.replace("-", "").replace(" ", "")
+    return "phone" if digits.isdigit() and len(digits) >= 7 else ""
 
 
 def id_check_char(first17: str) -> str:

@@ -17,8 +17,9 @@ from linli.core.crypto import unseal
 from linli.core.errors import FieldError, Msg, not_found, permission_denied, validation_failed
 from linli.core.services import audit_record
 from linli.core.sheets import Sheet, workbook
-from linli.residents.domain import ALL_FIELDS, SEALED_FIELDS, CareKind, age_on, fields_for, revealable_for
+from linli.residents.domain import ALL_FIELDS, SEALED_FIELDS, CareKind, age_on, fields_for
 from linli.residents.models import CareMembership, Resident
+from linli.residents.selectors import revealable_for
 
 # Column order and headings of an export; a column appears only when the role reads the field.
 EXPORT_COLUMNS = (
@@ -49,7 +50,7 @@ def export_fields(actor: Actor) -> frozenset[str]:
 
 
 def export_revealable(actor: Actor) -> frozenset[str]:
-    return frozenset(SEALED_FIELDS) if actor.is_system else revealable_for(actor.roles)
+    return frozenset(SEALED_FIELDS) if actor.is_system else revealable_for(actor)
 
 
 def _check(actor: Actor, unmasked_fields: Iterable[str], reason: str) -> tuple[frozenset[str], frozenset[str], str]:

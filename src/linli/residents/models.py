@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from linli.accounts.domain import Role
 from linli.core.ids import uuid7
 from linli.residents.domain import (
     CareKind,
@@ -16,6 +17,7 @@ from linli.residents.domain import (
     Relation,
     ResidenceType,
     ResidentStatus,
+    SealedField,
 )
 
 
@@ -122,6 +124,27 @@ class CareVisitRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.interval_days}"
+
+
+class RevealRight(models.Model):
+    """One row: holders of `role` may reveal `field_name` of a resident in their scope in clear,
+    with a reason, audited. No row, no reveal. The city edits the table
+    (`reveal_rights_set`, every change audited); defaults in `DEFAULT_REVEAL_RIGHTS`."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    field_name = models.CharField(_("field"), max_length=20, choices=SealedField.choices)
+
+    class Meta:
+        verbose_name = _("reveal right")
+        verbose_name_plural = _("reveal rights")
+        ordering = ["role", "field_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "field_name"], name="reveal_right_once"),
+            models.CheckConstraint(condition=Q(field_name__in=SealedField.values), name="reveal_right_sealed_field"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.get_field_name_display()}"
 
 
 class CareMembership(models.Model):

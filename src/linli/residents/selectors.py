@@ -15,7 +15,7 @@ from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from linli.accounts.domain import RESIDENTS_VIEW
+from linli.accounts.domain import ACCOUNTS_MANAGE, RESIDENTS_REVEAL, RESIDENTS_VIEW, Role
 from linli.core.actor import Actor
 from linli.core.crypto import blind_index
 from linli.core.errors import not_found
@@ -28,7 +28,7 @@ from linli.residents.domain import (
     age_on,
     fields_for,
     id_number_normalise,
-    revealable_for,
+    revealable_from,
     visit_due_on,
     visit_status,
 )
@@ -40,6 +40,7 @@ from linli.residents.models import (
     Household,
     ResidenceChange,
     Resident,
+    RevealRight,
 )
 
 # In one filter() call both conditions apply to the same join row; `ended_on__isnull=True`
@@ -94,7 +95,7 @@ def applicant_card(resident: Resident) -> ApplicantCard:
         age=age_on(resident.birth_date, timezone.localdate()),
         id_number_masked=resident.id_number_masked,
         phone_masked=resident.phone_masked,
-        home_path=resident.household.path if resident.household_id else resident.path,
+        home_path=resident.household.path if resident.household else resident.path,
         address=_address(resident),
         user_id=resident.user_id,
     )
@@ -201,7 +202,38 @@ class ResidentCard:
     revealable: frozenset[str] = frozenset()
 
 
-def resident_card(*, actor: Actor, resident: Resident, care_kinds: list[str] | None = None) -> ResidentCard:
+# --- reveal rights -------------------------------------------------------------------------
+
+
+def reveal_rights() -> frozenset[tuple[str, str]]:
+    """The whole table as (role, field) pairs. Read from the database every time, never cached
+    in a process: it is a handful of rows on a unique index, and a change made at the city takes
+    effect at once on every worker and server with nothing to invalidate."""
+    return frozenset(RevealRight.objects.values_list("role", "field_name"))
+
+
+def revealable_for(actor: Actor) -> frozenset[str]:
+    """The sealed fields this actor may reveal: holding `residents.reveal` (the permission that
+    makes the log-in ask for a second factor) AND a row of the table for one of its roles."""
+    if not actor.has_perm(RESIDENTS_REVEAL) or not actor.roles:
+        return frozenset()
+    rights = RevealRight.objects.filter(role__in=actor.roles).values_list("role", "field_name")
+    return revealable_from(frozenset(rights), actor.roles)
+
+
+def can_edit_reveal_rights(actor: Actor) -> bool:
+    """Only the city's administrator: the role is only ever posted at the city, and it holds
+    `accounts.manage` (granting a reveal right is granting access, and asks for a second factor)."""
+    return Role.CITY_ADMIN in actor.roles and actor.has_perm(ACCOUNTS_MANAGE)
+
+
+def resident_card(
+    *,
+    actor: Actor,
+    resident: Resident,
+    care_kinds: list[str] | None = None,
+    revealable: frozenset[str] | None = None,
+) -> ResidentCard:
     visible = fields_for(actor.roles)
     today = timezone.localdate()
     values = {
@@ -226,7 +258,7 @@ def resident_card(*, actor: Actor, resident: Resident, care_kinds: list[str] | N
     return ResidentCard(
         public_id=str(resident.public_id),
         fields={k: v for k, v in values.items() if k in visible},
-        revealable=revealable_for(actor.roles),
+        revealable=revealable_for(actor) if revealable is None else revealable,
     )
 
 
@@ -234,7 +266,10 @@ def resident_cards(*, actor: Actor, residents) -> list[ResidentCard]:
     """`resident_card` for many residents, with their care groups in one query for all."""
     residents = list(residents)
     kinds = _open_kinds([r.pk for r in residents]) if "care_groups" in fields_for(actor.roles) else {}
-    return [resident_card(actor=actor, resident=r, care_kinds=kinds.get(r.pk, [])) for r in residents]
+    revealable = revealable_for(actor) if residents else frozenset()
+    return [
+        resident_card(actor=actor, resident=r, care_kinds=kinds.get(r.pk, []), revealable=revealable) for r in residents
+    ]
 
 
 def _address(resident: Resident) -> str:

@@ -21,6 +21,8 @@ from linli.core.errors import DomainError, FieldError, Msg, conflict, not_found,
 from linli.core.services import audit_record
 from linli.residents.domain import (
     MOVE_STATUS,
+    REVEAL_ROLES,
+    SEALED_FIELDS,
     CareKind,
     ConsentScope,
     Disability,
@@ -30,11 +32,11 @@ from linli.residents.domain import (
     ResidenceType,
     ResidentStatus,
     age_on,
+    exact_number_kind,
     id_number_make,
     id_number_normalise,
     id_number_problem,
     phone_problem,
-    revealable_for,
 )
 from linli.residents.models import (
     CareMembership,
@@ -44,13 +46,17 @@ from linli.residents.models import (
     Household,
     ResidenceChange,
     Resident,
+    RevealRight,
 )
 from linli.residents.selectors import (
     FIGURES,
     ApplicantCard,
     applicant_card,
     applicant_find,
+    can_edit_reveal_rights,
     pool_figures_by_community,
+    reveal_rights,
+    revealable_for,
 )
 
 # --- households and residents -------------------------------------------------------------
@@ -263,7 +269,7 @@ def resident_move(
     old_household = resident.household
     resident.status = MOVE_STATUS[MoveKind(kind)]
     resident.household = to_household if kind == MoveKind.MOVE_IN else None
-    resident.path = to_household.path if kind == MoveKind.MOVE_IN else resident.path
+    resident.path = to_household.path if kind == MoveKind.MOVE_IN and to_household else resident.path
     try:
         with transaction.atomic():
             resident.save(update_fields=["status", "household", "path", "updated_at"])
@@ -356,6 +362,8 @@ def home_visit_record(
         raise validation_failed(
             [FieldError("findings", Msg("走访情况最多 4000 字", "Findings are at most 4,000 characters"))]
         )
+    if actor.user_id is None:  # a visit is made by a person
+        raise permission_denied()
     visit = HomeVisit.objects.create(
         household=household,
         visitor_id=actor.user_id,
@@ -382,7 +390,7 @@ def resident_reveal(*, actor: Actor, resident: Resident, field_name: str, reason
     every reveal is audited (who, whom, which field, why, from where)."""
     if not actor.sees_path(resident.path):
         raise not_found("居民", "Resident")
-    if field_name not in revealable_for(actor.roles):
+    if field_name not in revealable_for(actor):
         raise permission_denied()
     reason = reason.strip()
     if len(reason) < 2:
@@ -391,17 +399,90 @@ def resident_reveal(*, actor: Actor, resident: Resident, field_name: str, reason
     return unseal(getattr(resident, f"{field_name}_sealed"), context=f"resident.{field_name}")
 
 
+@dataclass(frozen=True)
+class RevealRightsChange:
+    granted: frozenset[tuple[str, str]]
+    revoked: frozenset[tuple[str, str]]
+
+
+def _right_codes(rights) -> list[str]:
+    return sorted(f"{role}:{field_name}" for role, field_name in rights)
+
+
+def reveal_rights_set(
+    *, actor: Actor, rights: set[tuple[str, str]], reason: str, seen: frozenset[tuple[str, str]] | None = None
+) -> RevealRightsChange:
+    """Replace the reveal-rights table with `rights` (the whole matrix as the city wants it), for
+    the city's administrator, with a reason; one audit line names who, before, after and why.
+
+    A right may only go to a role holding `residents.reveal` (the permission behind the log-in's
+    second factor) and to a sealed field. `seen` is the table as the editor's page showed it:
+    when someone else changed it meanwhile the edit is refused (409) instead of silently undoing
+    theirs. An edit that changes nothing writes nothing."""
+    if not can_edit_reveal_rights(actor):
+        raise permission_denied()
+    problems = []
+    if any(role not in REVEAL_ROLES or field_name not in SEALED_FIELDS for role, field_name in rights):
+        problems.append(
+            FieldError(
+                "rights",
+                Msg(
+                    "只能授予持有查看敏感信息权限的角色查看身份证号、电话或备注",
+                    "Only roles holding the reveal permission may be given the ID number, phone or notes",
+                ),
+            )
+        )
+    reason = reason.strip()
+    if len(reason) < 2:
+        problems.append(FieldError("reason", Msg("请填写修改原因", "Give the reason for the change")))
+    if problems:
+        raise validation_failed(problems)
+    wanted = frozenset(rights)
+    with transaction.atomic():
+        # lock the current rows so that two editors at once take turns (on PostgreSQL)
+        before = frozenset(RevealRight.objects.select_for_update().values_list("role", "field_name"))
+        if seen is not None and frozenset(seen) != before:
+            raise conflict(
+                Msg(
+                    "查看权限已被他人修改，请刷新后重新编辑",
+                    "The reveal rights were changed meanwhile; reload and edit again",
+                )
+            )
+        change = RevealRightsChange(granted=wanted - before, revoked=before - wanted)
+        if not change.granted and not change.revoked:
+            return change
+        for role, field_name in change.revoked:
+            RevealRight.objects.filter(role=role, field_name=field_name).delete()
+        RevealRight.objects.bulk_create(
+            [RevealRight(role=role, field_name=field_name) for role, field_name in change.granted],
+            ignore_conflicts=True,
+        )
+        audit_record(
+            actor=actor,
+            action="reveal_rights.change",
+            object_type="reveal_rights",
+            org_path=min(actor.scope_paths, key=len, default=""),
+            reason=reason,
+            details={
+                "before": _right_codes(before),
+                "after": _right_codes(reveal_rights()),
+                "granted": _right_codes(change.granted),
+                "revoked": _right_codes(change.revoked),
+            },
+        )
+    return change
+
+
 def resident_search_audit(*, actor: Actor, q: str, found: list) -> None:
     """An exact search by ID or phone number is a look-up of a person: write who looked, for
     which (masked) number and whom it found. Name and address searches are not logged."""
-    normalised = id_number_normalise(q)
-    if len(normalised) == 18 and normalised[:17].isdigit():
-        kind, masked = "id_number", mask_id_number(normalised)
+    kind = exact_number_kind(q)
+    if not kind:
+        return
+    if kind == "id_number":
+        masked = mask_id_number(id_number_normalise(q))
     else:
-        digits = q.replace("-", "").replace(" ", "")
-        if not (digits.isdigit() and len(digits) >= 7):
-            return
-        kind, masked = "phone", mask_phone(digits)
+        masked = mask_phone(q.replace("-", "").replace(" ", ""))
     audit_record(
         actor=actor,
         action="resident.search_exact",
@@ -491,7 +572,7 @@ def data_key_rotate(*, batch_size: int = 1000, log: Callable[[str], None] = lamb
     for model, columns in SEALED_COLUMNS.items():
         last_pk = 0
         while True:
-            rows = list(model.objects.filter(pk__gt=last_pk).order_by("pk").values("pk", *columns)[:batch_size])
+            rows = list(model._default_manager.filter(pk__gt=last_pk).order_by("pk").values("pk", *columns)[:batch_size])
             if not rows:
                 break
             last_pk = rows[-1]["pk"]
@@ -503,7 +584,7 @@ def data_key_rotate(*, batch_size: int = 1000, log: Callable[[str], None] = lamb
                             c: seal(unseal(v, context=_context(model, c)), context=_context(model, c))
                             for c, v in stale.items()
                         }
-                        done += model.objects.filter(pk=row["pk"], **stale).update(**fresh)
+                        done += model._default_manager.filter(pk=row["pk"], **stale).update(**fresh)
             log(f"{model.__name__}: up to id {last_pk}, re-sealed {done}")
     return done
 
@@ -560,7 +641,7 @@ def demo_population_generate(
     fake = Faker("zh_CN")
     fake.seed_instance(seed + missing)
     buildings = list(building_list(actor=actor).select_related("grid__community__parent__parent"))
-    weights = [DISTRICT_WEIGHT.get(b.grid.community.parent.parent.name, 400) for b in buildings]
+    weights: list[float] = [DISTRICT_WEIGHT.get(_district_name(b), 400) for b in buildings]
     if focus_path:
         weights = _focused(weights, [b.path.startswith(focus_path) for b in buildings], focus_share)
     used_rooms = set(Household.objects.values_list("building_id", "room"))
@@ -577,6 +658,12 @@ def demo_population_generate(
         created += len(people)
     audit_record(actor=actor, action="demo.population", details={"residents": created})
     return created
+
+
+def _district_name(building) -> str:
+    street = building.grid.community.parent
+    district = street.parent if street else None
+    return district.name if district else ""
 
 
 def _focused(weights: list[float], in_focus: list[bool], share: float) -> list[float]:
@@ -660,7 +747,8 @@ def demo_activity_generate(*, visitor_id: int, seed: int = 20261125) -> tuple[in
     for resident in Resident.objects.filter(status=ResidentStatus.ACTIVE).only(
         "pk", "household_id", "birth_date", "path"
     ):
-        for kind in _demo_kinds(rng, age_on(resident.birth_date, today), sizes.get(resident.household_id, 0)):
+        size = sizes.get(resident.household_id, 0) if resident.household_id else 0
+        for kind in _demo_kinds(rng, age_on(resident.birth_date, today), size):
             memberships.append(
                 CareMembership(
                     resident=resident,
@@ -693,7 +781,7 @@ def demo_activity_generate(*, visitor_id: int, seed: int = 20261125) -> tuple[in
 
 
 def _demo_kinds(rng: random.Random, age: int, household_size: int) -> list[str]:
-    kinds = []
+    kinds: list[str] = []
     if age >= 60 and household_size == 1:
         kinds.append(CareKind.ELDERLY_ALONE)
     if age >= 80:

@@ -123,3 +123,57 @@ class MoveForm(forms.Form):
 class CareFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Care group"), choices=[("", _("All groups")), *CareKind.choices], required=False)
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+
+
+def right_field(role: str, field_name: str) -> str:
+    return f"right-{role}-{field_name}"
+
+
+def right_codes(rights) -> str:
+    return ",".join(sorted(f"{role}:{field_name}" for role, field_name in rights))
+
+
+class RevealRightsForm(forms.Form):
+    """The role × field matrix as check boxes (one per role holding `residents.reveal` and sealed
+    field), the reason and a confirmation. `seen` carries the table as the page showed it, so that
+    an edit made meanwhile by someone else is not silently undone."""
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=500,
+        required=False,  # the service says what a reason needs, in the same words as elsewhere
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have checked: the change applies at once to everyone holding these roles."), required=True
+    )
+
+    def __init__(self, *args, current: frozenset[tuple[str, str]], roles, fields, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles, self.sealed = roles, fields
+        self.fields["seen"].initial = right_codes(current)
+        for role, role_label in roles:
+            for field_name, field_label in fields:
+                self.fields[right_field(role, field_name)] = forms.BooleanField(
+                    label=f"{role_label} · {field_label}", required=False, initial=(role, field_name) in current
+                )
+
+    def rows(self) -> list[dict]:
+        """The matrix for the template: a row per role, a cell (bound check box) per field."""
+        return [
+            {"label": role_label, "cells": [self[right_field(role, field_name)] for field_name, _ in self.sealed]}
+            for role, role_label in self.roles
+        ]
+
+    def rights(self) -> set[tuple[str, str]]:
+        return {
+            (role, field_name)
+            for role, _ in self.roles
+            for field_name, _ in self.sealed
+            if self.cleaned_data.get(right_field(role, field_name))
+        }
+
+    def seen_rights(self) -> frozenset[tuple[str, str]]:
+        pairs = (code.partition(":") for code in self.cleaned_data.get("seen", "").split(","))
+        return frozenset((role, field_name) for role, colon, field_name in pairs if colon)

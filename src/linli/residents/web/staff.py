@@ -12,14 +12,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.accounts.domain import DESK_ACCEPT, RESIDENTS_EDIT, RESIDENTS_VIEW, RESIDENTS_VISIT
+from linli.accounts.domain import ACCOUNTS_MANAGE, DESK_ACCEPT, RESIDENTS_EDIT, RESIDENTS_VIEW, RESIDENTS_VISIT, Role
 from linli.areas.selectors import building_list, grid_get, grid_list, org_unit_children, org_unit_get, org_unit_top
 from linli.core.errors import DomainError, not_found
 from linli.core.web import staff_page as core_staff_page
 from linli.core.workbench import PersonRef, person_groups
-from linli.residents.domain import SEALED_FIELDS, CareKind, ResidentStatus
+from linli.residents.domain import (
+    FIELD_SETS,
+    REVEAL_ROLES,
+    SEALED_FIELDS,
+    CareKind,
+    ResidentStatus,
+    exact_number_kind,
+)
 from linli.residents.selectors import (
     PoolRates,
+    can_edit_reveal_rights,
     care_list,
     household_get,
     household_list,
@@ -32,6 +40,7 @@ from linli.residents.selectors import (
     resident_cards,
     resident_get,
     resident_search,
+    reveal_rights,
     visit_plan,
 )
 from linli.residents.services import (
@@ -42,6 +51,7 @@ from linli.residents.services import (
     resident_move,
     resident_reveal,
     resident_search_audit,
+    reveal_rights_set,
 )
 from linli.residents.web.charts import rates_chart
 from linli.residents.web.forms import (
@@ -50,6 +60,7 @@ from linli.residents.web.forms import (
     MoveForm,
     ResidentForm,
     RevealForm,
+    RevealRightsForm,
     SearchForm,
     VisitForm,
     add_domain_errors,
@@ -114,9 +125,16 @@ def _can(request, permission: str) -> bool:
 @staff_page()
 def search(request):
     """One box. Sent by POST so that an ID number or phone never lands in a URL (history,
-    proxy logs, Referer); `?q=` still works for links."""
-    form = SearchForm(request.POST if request.method == "POST" else request.GET)
+    proxy logs, Referer); `?q=` still works for links to names and addresses, but a whole ID or
+    phone number in the URL is not looked up: the page comes back without it, with a note."""
+    from_url = request.method != "POST"
+    form = SearchForm(request.GET if from_url else request.POST)
     q = form.cleaned_data["q"] if form.is_valid() else ""
+    if from_url and exact_number_kind(q):
+        # to the bare page: the number is neither looked up nor kept in the address bar or in
+        # links built from the current address (the language switch's "next")
+        messages.error(request, _("Type an ID or phone number into the box: it must not travel in a web address."))
+        return redirect("portal:residents:search")
     found = list(resident_search(actor=request.actor, q=q)[:PAGE_SIZE]) if q else []
     if q:
         resident_search_audit(actor=request.actor, q=q, found=found)
@@ -385,3 +403,41 @@ def _children_rates(actor, unit, children):
         return []
     by_child = pool_rates_by_child(actor=actor, path=unit.path, child_length=len(children[0].path))
     return [(child, by_child.get(child.path, PoolRates())) for child in children]
+
+
+# --- reveal rights (the city's table) -----------------------------------------------------
+
+
+@staff_page(ACCOUNTS_MANAGE)
+def reveal_rights_page(request):
+    """The role × field matrix of who may reveal which sealed field, for the city's administrator:
+    check boxes, a reason and a confirmation; each saved change is one audit line."""
+    actor = request.actor
+    if not can_edit_reveal_rights(actor):
+        raise not_found("页面", "Page")
+    current = reveal_rights()
+    roles = [(role, Role(role).label) for role in REVEAL_ROLES]
+    sealed = [(field_name, FIELD_LABELS[field_name]) for field_name in SEALED_FIELDS]
+    form = RevealRightsForm(request.POST or None, current=current, roles=roles, fields=sealed)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                change = reveal_rights_set(
+                    actor=actor, rights=form.rights(), reason=form.cleaned_data["reason"], seen=form.seen_rights()
+                )
+            except DomainError as error:
+                if error.status not in (409, 422):
+                    raise
+                add_domain_errors(form, error)
+                status = error.status
+            else:
+                if change.granted or change.revoked:
+                    messages.success(request, _("Reveal rights saved; they apply from now on."))
+                else:
+                    messages.info(request, _("Nothing was changed."))
+                return redirect("portal:residents:reveal-rights")
+        status = 409 if status == 409 else 400
+    without = [Role(role).label for role in FIELD_SETS if role not in REVEAL_ROLES]
+    context = {"form": form, "rows": form.rows(), "sealed": sealed, "without": without}
+    return render(request, "residents/staff/reveal_rights.html", context, status=status)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("care/", staff.care, name="care"),
     path("plan/", staff.plan, name="plan"),
     path("visits/new/", staff.visit_new, name="visit-new"),
+    path("reveal-rights/", staff.reveal_rights_page, name="reveal-rights"),
     path("rates/", staff.rates, name="rates"),
     path("rates/<str:code>/", staff.rates, name="rates-unit"),
     path("import/", imports.import_page, name="residents-import"),
