@@ -37,6 +37,7 @@ NAMED: dict[str, Msg] = {
     "building.create": Msg("新增楼院", "Building added"),
     # residents
     "resident.reveal": Msg("查看敏感信息", "Personal data revealed"),
+    "reveal_rights.change": Msg("修改敏感信息查看权限", "Reveal rights changed"),
     "resident.export": Msg("导出居民信息", "Residents exported"),
     "resident.import": Msg("导入居民信息", "Residents imported"),
     "resident.import.upload": Msg("上传居民导入文件", "Resident import file uploaded"),

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.domain import (
+    ACCOUNTS_MANAGE,
     AUDIT_SEARCH,
     CALENDAR_EDIT,
     CATALOGUE_EDIT,
@@ -21,6 +22,7 @@ from linli.accounts.domain import (
     RESIDENTS_VIEW,
     RESIDENTS_VISIT,
 )
+from linli.residents.selectors import can_edit_reveal_rights
 
 ELDER_COOKIE = "linli_elder"
 COMMUNITY_PATH_LENGTH = 12
@@ -81,6 +83,7 @@ STAFF_NAV = [
         [
             (ORGTREE_VIEW, None, "portal:staff-org", _("Org tree")),
             (AUDIT_SEARCH, None, "portal:staff-audit", _("Audit log")),
+            (ACCOUNTS_MANAGE, can_edit_reveal_rights, "portal:residents:reveal-rights", _("Reveal rights")),
         ],
     ),
 ]
