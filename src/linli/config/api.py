@@ -11,6 +11,8 @@ from linli.facilities.api import router as facilities_router
 from linli.grid_events.api import router as grid_router
 from linli.residents.api import router as residents_router
 from linli.service_desk.api import router as desk_router
+from linli.workdays.api import legacy_router as workdays_legacy_router
+from linli.workdays.api import router as workdays_router
 
 api = NinjaAPI(
     title="Linli API",
@@ -26,5 +28,7 @@ api.add_router("", areas_router)
 api.add_router("", audit_router)
 api.add_router("/residents", residents_router)
 api.add_router("/desk", desk_router)
+api.add_router("/desk", workdays_legacy_router)  # the calendar's old paths, deprecated
+api.add_router("/workdays", workdays_router)
 api.add_router("/grid", grid_router)
 api.add_router("/facilities", facilities_router)

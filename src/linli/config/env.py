@@ -107,7 +107,7 @@ class LinliSettings(BaseSettings):
     @field_validator("office_hours")
     @classmethod
     def _office_hours(cls, value: str) -> str:
-        from linli.service_desk.domain import parse_office_hours
+        from linli.workdays.domain import parse_office_hours
 
         try:
             parse_office_hours(value)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.areas",
     "linli.residents",
+    "linli.workdays",
     "linli.service_desk",
     "linli.grid_events",
     "linli.facilities",

@@ -64,7 +64,7 @@ from linli.grid_events.selectors import categories_by_code, category_route_depar
 from linli.grid_events.services import _limit as stage_limit  # the services' own rule, not a copy
 from linli.grid_events.services import tasks_close
 from linli.service_desk.models import CaseNumberCounter
-from linli.service_desk.selectors import work_calendar
+from linli.workdays.selectors import work_calendar
 
 S = EventState
 Who = tuple[int | None, str]

@@ -62,7 +62,7 @@ from linli.grid_events.models import (
     Supervision,
     Whistle,
 )
-from linli.service_desk.selectors import work_calendar
+from linli.workdays.selectors import work_calendar
 
 logger = logging.getLogger(__name__)
 

@@ -57,6 +57,7 @@ NAMED: dict[str, Msg] = {
     "catalogue.active": Msg("启用或停用事项", "Catalogue item switched on or off"),
     "catalogue.form": Msg("上传事项表格", "Catalogue form uploaded"),
     "calendar.day_set": Msg("设置工作日历", "Work calendar day set"),
+    "calendar.schedule_set": Msg("录入全年放假安排", "Work calendar: a year's schedule entered"),
     "desk.notice_issue": Msg("出具一次性告知书", "One-time notice issued"),
     "desk.window_save": Msg("保存窗口信息", "Service window saved"),
     "desk.windows_seed": Msg("建立服务窗口", "Service windows set up"),

@@ -1,4 +1,4 @@
 """Citywide service desk (全市通办): the catalogue of community service items and its versions,
-the work calendar, service cases from intake at any window to archive, routing to the deciding
-unit by the applicant's home, working-day time limits, proxy and home handling, 好差评 ratings
-with rectification, and the desk's figures."""
+service cases from intake at any window to archive, routing to the deciding unit by the
+applicant's home, working-day time limits (counted on linli.workdays' calendar), proxy and home
+handling, 好差评 ratings with rectification, and the desk's figures."""

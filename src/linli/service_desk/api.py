@@ -1,6 +1,6 @@
 """The service desk over JSON: the public catalogue and item guides, applicant lookup, intake
 (window, proxy, home, online), case queues, case pages with timeline and the actions open to
-you, workflow steps, the one-time notice, rectifications, the work calendar and figures.
+you, workflow steps, the one-time notice, rectifications and figures.
 Every endpoint is parse → actor → one service or selector → schema; outside your scope a case
 is a 404, as if it did not exist."""
 
@@ -9,7 +9,7 @@ from urllib.parse import quote
 from uuid import UUID
 
 from django.http import HttpResponse
-from ninja import Field, File, Form, Path, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -18,11 +18,10 @@ from linli.core.apitools import ErrorOut, MappedRows, Page
 from linli.core.errors import FieldError, Msg, not_found, validation_failed
 from linli.core.idempotency import idempotent
 from linli.residents.services import applicant_lookup
-from linli.service_desk.domain import CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR, RESIDENT_CHANNELS, UPLOAD_MAX_BYTES
+from linli.service_desk.domain import RESIDENT_CHANNELS, UPLOAD_MAX_BYTES
 from linli.service_desk.exports import case_file_export
 from linli.service_desk.selectors import (
     QUEUES,
-    calendar_days,
     case_actions,
     case_get,
     case_handoffs,
@@ -44,7 +43,6 @@ from linli.service_desk.services import (
     ItemInput,
     ProxyInput,
     TransitionInput,
-    calendar_day_set,
     case_intake,
     case_submit,
     case_transition,
@@ -543,48 +541,9 @@ def rectification_done(request, pk: int, payload: CloseIn):
     return rectification_close(actor=request.actor, rectification=rectification, **payload.model_dump())
 
 
-# ---------------------------------------------------------------- calendar and figures
-
-
-class CalendarDayOut(Schema):
-    day: date
-    is_workday: bool
-    name: str
-    source: str
-
-
-@router.get("/calendar/{int:year}", auth=None, response={200: list[CalendarDayOut], **ERRORS})
-def calendar(request, year: int = Path(..., ge=CALENDAR_FIRST_YEAR, le=CALENDAR_LAST_YEAR)):
-    """The year's exceptions to Monday–Friday: public holidays and swapped working days (调休)."""
-    return list(calendar_days(year))
-
-
-class CalendarDayIn(Schema):
-    is_workday: bool
-    name: str = Field("", max_length=40)
-
-
-@router.put("/calendar/days/{day}", response={200: CalendarDayOut, **ERRORS})
-def calendar_day(request, payload: CalendarDayIn, day: str = Path(..., description="YYYY-MM-DD")):
-    """Mark a day as a working day or a holiday (calendar admins), e.g. next year's schedule."""
-    day = _calendar_date(day)
-    calendar_day_set(actor=request.actor, day=day, is_workday=payload.is_workday, name=payload.name)
-    return {"day": day, "is_workday": payload.is_workday, "name": payload.name, "source": "admin"}
-
-
-def _calendar_date(text: str) -> date:
-    """Only an ISO date names a calendar day: `0` or a timestamp is not 1970-01-01."""
-    try:
-        day = date.fromisoformat(text) if len(text) == 10 else None
-    except ValueError:
-        day = None
-    if day is None or not CALENDAR_FIRST_YEAR <= day.year <= CALENDAR_LAST_YEAR:
-        why = Msg(
-            f"日期应写作 年-月-日（{CALENDAR_FIRST_YEAR}–{CALENDAR_LAST_YEAR} 年）",
-            f"Write the day as YYYY-MM-DD ({CALENDAR_FIRST_YEAR}–{CALENDAR_LAST_YEAR})",
-        )
-        raise validation_failed([FieldError("day", why)])
-    return day
+# ---------------------------------------------------------------- figures
+# (the work calendar's endpoints moved to linli.workdays.api; its old /desk/calendar paths are
+# deprecated aliases mounted from there)
 
 
 class FiguresOut(Schema):

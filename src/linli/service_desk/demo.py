@@ -32,7 +32,6 @@ from linli.service_desk.domain import (
     RatingChannel,
     RectificationState,
     RectificationVerdict,
-    WorkCalendar,
     case_number,
     is_bad_rating,
 )
@@ -45,8 +44,10 @@ from linli.service_desk.models import (
     ServiceCase,
     ServiceItem,
 )
-from linli.service_desk.selectors import version_materials, work_calendar
+from linli.service_desk.selectors import version_materials
 from linli.service_desk.services import Route, WindowInput, case_draft, case_route, windows_seed
+from linli.workdays.domain import WorkCalendar
+from linli.workdays.selectors import work_calendar
 
 SCORES = [5] * 60 + [4] * 25 + [3] * 8 + [2] * 5 + [1] * 2
 CHANNELS = [Channel.WINDOW] * 55 + [Channel.ONLINE] * 25 + [Channel.PROXY] * 12 + [Channel.HOME] * 8

@@ -3,7 +3,7 @@ schemathesis run found (issue 13), each fixed once at the depth where it arose."
 
 import pytest
 
-from linli.service_desk.models import WorkCalendarDay
+from linli.workdays.models import WorkCalendarDay
 
 API = "/api/v1"
 

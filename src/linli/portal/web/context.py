@@ -60,7 +60,7 @@ STAFF_NAV = [
             (DESK_VIEW, None, "portal:desk:rectifications", _("Rectifications")),
             (DESK_SUPERVISE, None, "portal:desk:figures", _("Desk figures")),
             (CATALOGUE_EDIT, None, "portal:desk:catalogue", _("Catalogue")),
-            (CALENDAR_EDIT, None, "portal:desk:calendar", _("Work calendar")),
+            (CALENDAR_EDIT, None, "portal:workdays:calendar", _("Work calendar")),
         ],
     ),
     (

@@ -23,6 +23,7 @@ urlpatterns = [
     path("staff/audit/", staff.staff_audit, name="staff-audit"),
     path("staff/residents/", include("linli.residents.web.urls")),
     path("staff/desk/", include("linli.service_desk.web.urls")),
+    path("staff/workdays/", include("linli.workdays.web.urls")),
     path("staff/grid/", include("linli.grid_events.web.urls")),
     path("staff/facilities/", include("linli.facilities.web.urls")),
     path("login/", resident.resident_login, name="login"),

@@ -1,5 +1,5 @@
 """The desk over /api/v1/desk: public catalogue, lookup, intake with Idempotency-Key, queues,
-steps with their refusals, the scope matrix, rectifications, calendar and figures."""
+steps with their refusals, the scope matrix, rectifications and figures."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -174,34 +174,6 @@ def test_a_case_keeps_the_item_version_it_started_with(as_user):
     assert as_user("city_admin").put(f"{API}/items/SQ001", body, content_type="application/json").status_code == 200
     case = as_user("community_worker").get(f"{API}/cases/{number}").json()
     assert case["item_version"] == 1 and case["item_name"] == "最低生活保障审核确认（低保申请）"
-
-
-def test_calendar_edits_are_for_calendar_admins(as_user):
-    day = {"is_workday": False, "name": "元旦"}
-    assert (
-        as_user("community_worker")
-        .put(f"{API}/calendar/days/2027-01-01", day, content_type="application/json")
-        .status_code
-        == 403
-    )
-    assert (
-        as_user("city_admin").put(f"{API}/calendar/days/2027-01-01", day, content_type="application/json").status_code
-        == 200
-    )
-    days = as_user("anonymous").get(f"{API}/calendar/2027").json()
-    assert days[0] == {"day": "2027-01-01", "is_workday": False, "name": "元旦", "source": "admin"}
-    # the first entry for the unpublished year keeps the statutory weekday holidays as rows
-    assert [(d["day"], d["name"], d["source"]) for d in days[1:]] == [
-        (f"2027-{md}", name, "全国年节及纪念日放假办法")
-        for md, name in [
-            ("02-05", "春节"),
-            ("02-08", "春节"),
-            ("04-05", "清明节"),
-            ("06-09", "端午节"),
-            ("09-15", "中秋节"),
-            ("10-01", "国庆节"),
-        ]
-    ]
 
 
 @time_machine.travel(WEDNESDAY, tick=False)

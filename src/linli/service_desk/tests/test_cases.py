@@ -27,7 +27,6 @@ from linli.service_desk.selectors import (
     case_list,
     case_queue,
     current_version,
-    work_calendar,
 )
 from linli.service_desk.services import (
     IntakeInput,
@@ -41,6 +40,7 @@ from linli.service_desk.services import (
     rectification_close,
 )
 from linli.service_desk.tests.conftest import QIAN_ID, ZHANG_ID
+from linli.workdays.selectors import work_calendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WEDNESDAY = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)

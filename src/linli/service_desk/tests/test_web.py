@@ -158,24 +158,6 @@ def test_an_admin_edits_an_item_into_a_new_version_and_marks_materials(as_user):
     assert as_user("community_worker").get("/staff/desk/catalogue/SQ009/").status_code == 404
 
 
-def test_an_admin_enters_next_years_holidays(as_user):
-    admin = as_user("city_admin")
-    page = admin.get("/staff/desk/calendar/2027/").content.decode()
-    # unpublished: the statutory holidays are assumed, and the page says so (no 调休 yet)
-    assert "暂定：仅含法定节假日，尚无调休安排" in page and "法定节假日（暂定）" in page
-    assert "2027-02-05" in page and "2027-09-15" in page and "中秋节" in page
-    english = admin.get("/staff/desk/calendar/2027/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Provisional: statutory holidays only, no swapped working days" in english
-    # the admin enters the published schedule's 调休 (a Sunday worked); the year is known now and
-    # the statutory days stay as rows the admin can change
-    saved = admin.post("/staff/desk/calendar/2027/", {"day": "2027-02-07", "is_workday": "1", "name": "春节调休"})
-    assert saved.status_code == 302
-    page = admin.get("/staff/desk/calendar/2027/").content.decode()
-    assert "春节调休" in page and "2027-02-08" in page and "全国年节及纪念日放假办法" in page
-    assert "暂定：仅含法定节假日" not in page and "法定节假日（暂定）" not in page
-    assert as_user("community_worker").get("/staff/desk/calendar/").status_code == 404
-
-
 @time_machine.travel(WEDNESDAY, tick=False)
 def test_the_sms_link_rates_once_without_logging_in(as_user, desk):
     from linli.residents.services import applicant_lookup

@@ -373,14 +373,3 @@ class CatalogueItemForm(forms.Form):
         for name in ("form_file", "form_name", "form_name_en"):
             data.pop(name, None)
         return data
-
-
-class CalendarDayForm(forms.Form):
-    day = forms.DateField(label=_("Date"), widget=DATE)
-    is_workday = forms.TypedChoiceField(
-        label=_("That day is"),
-        choices=[("0", _("a holiday")), ("1", _("a working day (调休)"))],
-        coerce=lambda value: value == "1",
-        widget=forms.RadioSelect,
-    )
-    name = forms.CharField(label=_("Name (e.g. 春节)"), max_length=40, required=False)

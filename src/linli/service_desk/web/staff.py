@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.accounts.domain import CALENDAR_EDIT, CATALOGUE_EDIT, DESK_ACCEPT, DESK_SUPERVISE, DESK_VIEW
+from linli.accounts.domain import CATALOGUE_EDIT, DESK_ACCEPT, DESK_SUPERVISE, DESK_VIEW
 from linli.areas.domain import DepartmentKind
 from linli.areas.selectors import community_paths, org_unit_get, org_unit_top, unit_names
 from linli.core.errors import DomainError, not_found
@@ -28,9 +28,6 @@ from linli.service_desk.domain import OPEN_STATES, TRANSITIONS, Channel, Handoff
 from linli.service_desk.exports import case_file_export, receipt_pdf
 from linli.service_desk.selectors import (
     QUEUES,
-    calendar_days,
-    calendar_known_years,
-    calendar_provisional_holidays,
     case_actions,
     case_get,
     case_handoffs,
@@ -62,7 +59,6 @@ from linli.service_desk.services import (
     ItemInput,
     ProxyInput,
     TransitionInput,
-    calendar_day_set,
     case_intake,
     case_transition,
     catalogue_form_store,
@@ -76,7 +72,6 @@ from linli.service_desk.services import (
 )
 from linli.service_desk.web.charts import trend_chart, units_chart
 from linli.service_desk.web.forms import (
-    CalendarDayForm,
     CatalogueItemForm,
     FollowUpForm,
     IntakeForm,
@@ -426,7 +421,7 @@ def figures(request, code: str = ""):
     return render(request, "service_desk/staff/figures.html", context)
 
 
-# ---------------------------------------------------------------- catalogue and calendar (admins)
+# ---------------------------------------------------------------- catalogue (admins)
 
 
 @desk_page(CATALOGUE_EDIT)
@@ -550,25 +545,3 @@ def catalogue_active(request, code: str):
         return render(request, "service_desk/staff/catalogue_item.html", context, status=400)
     messages.success(request, _("Saved."))
     return redirect("portal:desk:catalogue-item", code=code)
-
-
-@desk_page(CALENDAR_EDIT)
-def calendar(request, year: int | None = None):
-    year = year or timezone.localdate().year
-    form = CalendarDayForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            calendar_day_set(actor=request.actor, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("portal:desk:calendar-year", year=form.cleaned_data["day"].year)
-    context = {
-        "form": form,
-        "year": year,
-        "days": calendar_days(year),
-        "known": year in calendar_known_years(),
-        "provisional": calendar_provisional_holidays(year),
-    }
-    return render(request, "service_desk/staff/calendar.html", context, status=400 if form.errors else 200)

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from linli.service_desk.web import staff
 
@@ -22,8 +23,9 @@ urlpatterns = [
     path("catalogue/new/", staff.catalogue_item, name="catalogue-new"),
     path("catalogue/<str:code>/", staff.catalogue_item, name="catalogue-item"),
     path("catalogue/<str:code>/active/", staff.catalogue_active, name="catalogue-active"),
-    path("calendar/", staff.calendar, name="calendar"),
-    path("calendar/<int:year>/", staff.calendar, name="calendar-year"),
+    # the calendar page moved to the workdays app; old bookmarks follow it
+    path("calendar/", RedirectView.as_view(pattern_name="portal:workdays:calendar", permanent=True)),
+    path("calendar/<int:year>/", RedirectView.as_view(pattern_name="portal:workdays:calendar-year", permanent=True)),
     path("figures/", staff.figures, name="figures"),
     path("figures/<str:code>/", staff.figures, name="figures-unit"),
 ]

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from linli.service_desk.selectors import calendar_years
-from linli.service_desk.services import calendar_seed
+from linli.workdays.selectors import calendar_years
+from linli.workdays.services import calendar_seed
 
 
 class Command(BaseCommand):
