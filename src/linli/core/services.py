@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -23,7 +24,7 @@ def audit_record(
     actor: Actor,
     action: str,
     object_type: str = "",
-    object_id: str | int = "",
+    object_id: str | int | UUID = "",
     org_path: str = "",
     reason: str = "",
     details: dict[str, Any] | None = None,

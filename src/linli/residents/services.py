@@ -572,7 +572,9 @@ def data_key_rotate(*, batch_size: int = 1000, log: Callable[[str], None] = lamb
     for model, columns in SEALED_COLUMNS.items():
         last_pk = 0
         while True:
-            rows = list(model._default_manager.filter(pk__gt=last_pk).order_by("pk").values("pk", *columns)[:batch_size])
+            rows = list(
+                model._default_manager.filter(pk__gt=last_pk).order_by("pk").values("pk", *columns)[:batch_size]
+            )
             if not rows:
                 break
             last_pk = rows[-1]["pk"]
