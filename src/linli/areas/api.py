@@ -1,7 +1,7 @@
 """The org tree: a unit by code, its children, search by name; for maps, the units' outlines in a
 view and the address nearest a tapped point."""
 
-from ninja import Field, Router, Schema
+from ninja import Router
 from ninja.pagination import paginate
 from pydantic import BaseModel, ConfigDict
 
@@ -38,10 +38,6 @@ class OrgUnitOut(BaseModel):
 
 class OrgUnitDetailOut(OrgUnitOut):
     ancestors: list[OrgUnitOut]
-
-
-class SearchIn(Schema):
-    q: str = Field("", max_length=50, description="Part of a name; empty lists the top of your scope")
 
 
 @router.get("/org-units", response=list[OrgUnitOut])

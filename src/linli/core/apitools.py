@@ -6,8 +6,10 @@ Business code never imports this module; only api.py files and config do.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
 from django.db.models import Count, QuerySet, Window
 from django.db.models.query import ModelIterable, ValuesIterable
@@ -17,6 +19,8 @@ from django.utils import translation
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PaginationBase
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from linli.core.errors import DomainError, FieldError, Msg, not_found, validation_failed
 
@@ -36,7 +40,22 @@ PYDANTIC_MESSAGES = {
     "model_attributes_type": Msg("应为 JSON 对象", "Must be a JSON object"),
     "dict_type": Msg("应为 JSON 对象", "Must be a JSON object"),
     "uuid_parsing": Msg("应为 UUID", "Must be a UUID"),
+    "iso_date": Msg("日期应写作 年-月-日（如 2026-12-07）", "A date is written YYYY-MM-DD (e.g. 2026-12-07)"),
 }
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_only(value: Any) -> Any:
+    """Pydantic also reads a number as seconds since 1970 (`?since=0` would be 1970-01-01): a date
+    the API accepts is a date or the text YYYY-MM-DD, nothing else."""
+    if isinstance(value, date) or (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+        return value
+    raise PydanticCustomError("iso_date", "A date is written YYYY-MM-DD")
+
+
+# The type of every date an API endpoint reads (query, form or JSON body).
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
 
 class FieldErrorOut(Schema):
@@ -103,9 +122,63 @@ def _expose_response(api) -> None:
     api.create_temporal_response = create_temporal_response
 
 
+# The error answers any operation can give, declared once for the whole schema (schemathesis
+# checks every answer against it in CI): the handlers below produce them for every endpoint, so
+# each app's api.py declares only the answers of its own rules (400, 409, a 404 on a body's key…).
+VALIDATION_ANSWER = (422, "Validation failed: `error.fields` names each field and says what is wrong")
+AUTH_ANSWERS = (
+    (401, "Not authenticated: no session, or a missing, expired or revoked bearer token"),
+    (403, "Forbidden: a permission, the data scope or a log-in step (password change, second factor) is missing"),
+)
+PATH_ANSWER = (404, "Not found, or outside the caller's data scope (the same answer)")
+
+
+def error_answers(operation: dict) -> list[tuple[int, str]]:
+    """The answers the shared handlers can give to this OpenAPI operation: 422 when it takes any
+    input, 401 and 403 when it needs a log-in, 404 when its path names an object."""
+    parameters = operation.get("parameters") or []
+    answers = []
+    if parameters or operation.get("requestBody"):
+        answers.append(VALIDATION_ANSWER)
+    if operation.get("security"):
+        answers.extend(AUTH_ANSWERS)
+    if any(p.get("in") == "path" for p in parameters):
+        answers.append(PATH_ANSWER)
+    return answers
+
+
+def declare_error_answers(schema: dict) -> dict:
+    """Add `error_answers` to every operation of a generated OpenAPI schema, as `ErrorOut`;
+    an answer the operation declares itself is kept as it is."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    if "ErrorOut" not in components:
+        spec = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(spec.pop("$defs", {}))
+        components["ErrorOut"] = spec
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in error_answers(operation):
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {"description": description, "content": content}
+    return schema
+
+
+def _declare_in_schema(api) -> None:
+    build = api.get_openapi_schema
+
+    def get_openapi_schema(**kwargs):
+        return declare_error_answers(build(**kwargs))
+
+    api.get_openapi_schema = get_openapi_schema
+
+
 def install_error_handlers(api) -> None:
-    """Every failure under /api/v1 answers in the one error shape, never an HTML page or a 500."""
+    """Every failure under /api/v1 answers in the one error shape, never an HTML page or a 500,
+    and the schema declares those answers on every operation."""
     _expose_response(api)
+    _declare_in_schema(api)
 
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -139,6 +212,8 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and exc.__cause__ is not None:  # Ninja could not parse the body
+            return error_response(validation_failed([FieldError("body", PYDANTIC_MESSAGES["json_invalid"])]))
         return error_response(DomainError(Msg(str(exc), str(exc)), code="http_error", status=exc.status_code))
 
     @api.exception_handler(Exception)

@@ -14,7 +14,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from linli.core.apitools import ErrorOut, MappedRows, Page
+from linli.core.apitools import ErrorOut, IsoDate, MappedRows, Page
 from linli.core.errors import FieldError, Msg, validation_failed
 from linli.core.idempotency import idempotent
 from linli.grid_events.domain import PHOTO_MAX_BYTES, PHOTOS_PER_STEP
@@ -205,7 +205,7 @@ class PhotoOut(Schema):
     uploaded_at: datetime
 
 
-class EventOut(Schema):
+class GridEventOut(Schema):
     public_id: UUID
     number: str
     state: str
@@ -287,7 +287,7 @@ class SupervisionOut(Schema):
     answer: str
 
 
-class EventDetailOut(EventOut):
+class EventDetailOut(GridEventOut):
     actions: list[str] = Field(description="The workflow steps you may take now")
     timeline: list[StepOut]
     assignments: list[AssignmentOut]
@@ -423,7 +423,7 @@ def event_create(request, payload: Form[EventIn], photos: File[list[UploadedFile
     return Status(*idempotent(request, create))
 
 
-@router.get("/events", response=list[EventOut])
+@router.get("/events", response=list[GridEventOut])
 @paginate(Page)
 def events(
     request,
@@ -444,7 +444,7 @@ def event_detail(request, key: str):
     return _detail(request.actor, event_get(actor=request.actor, key=key))
 
 
-class StepIn(Schema):
+class EventStepIn(Schema):
     note: str = Field("", max_length=2000, description="Reason (return, reject, whistle, verify_fail) or note")
     category: str = Field("", max_length=16, description="register: the category")
     urgency: str = ""
@@ -455,7 +455,7 @@ class StepIn(Schema):
 
 
 @router.post("/events/{key}/actions/{action}", response={200: EventDetailOut, **ERRORS})
-def event_step(request, key: str, action: str, payload: Form[StepIn], photos: File[list[UploadedFile]] = None):
+def event_step(request, key: str, action: str, payload: Form[EventStepIn], photos: File[list[UploadedFile]] = None):
     """A workflow step: register, reject, merge, self_handle, dispatch, accept, return, whistle,
     report_handled, verify_pass, verify_fail, rate. Not allowed from the state: 409."""
     event = event_get(actor=request.actor, key=key)
@@ -541,7 +541,7 @@ def supervision_reply(request, pk: int, payload: AnswerIn):
 # ---------------------------------------------------------------- rates and map
 
 
-class RatesOut(Schema):
+class EventRatesOut(Schema):
     key: str
     name: str
     total: int
@@ -561,11 +561,11 @@ def _period(since: date | None, until: date | None) -> tuple[datetime, datetime]
     return period_bounds(since, until)
 
 
-@router.get("/rates/departments", response={200: list[RatesOut], **ERRORS})
+@router.get("/rates/departments", response={200: list[EventRatesOut], **ERRORS})
 def rates_departments(
     request,
-    since: date | None = None,
-    until: date | None = None,
+    since: IsoDate | None = None,
+    until: IsoDate | None = None,
     district: str = Query("", max_length=6, pattern=r"^(\d{6})?$", description="A district's code (6 digits)"),
 ):
     """Response, solution, on-time and satisfaction rates per department, ranked, with warnings."""
@@ -576,12 +576,12 @@ def rates_departments(
     ]
 
 
-@router.get("/rates/units", response={200: list[RatesOut], **ERRORS})
+@router.get("/rates/units", response={200: list[EventRatesOut], **ERRORS})
 def rates_units(
     request,
     parent: str = Query(..., min_length=4, max_length=12, pattern=r"^\d+$", description="A unit's path (digits)"),
-    since: date | None = None,
-    until: date | None = None,
+    since: IsoDate | None = None,
+    until: IsoDate | None = None,
 ):
     """The rates of the child units of `parent` (a district's streets, a street's communities)."""
     rates_allowed(actor=request.actor, path=parent)
@@ -604,8 +604,8 @@ class PointOut(Schema):
 def map_points(
     request,
     state: str = Query("", description="Comma-separated states; empty = all"),
-    since: date | None = None,
-    until: date | None = None,
+    since: IsoDate | None = None,
+    until: IsoDate | None = None,
 ):
     """The newest 2,000 events you may see, as points (WGS-84), with their state's name; `since` and
     `until` (YYYY-MM-DD) keep those reported on those days and between."""
