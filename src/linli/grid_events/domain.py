@@ -21,6 +21,7 @@ from linli.accounts.domain import (
     GRID_WHISTLE,
 )
 from linli.core.errors import Msg
+from linli.core.files import Signature
 
 
 class EventState(models.TextChoices):
@@ -184,8 +185,12 @@ def transition_for(action: str) -> Transition | None:
     return TRANSITIONS.get(action)
 
 
+def transitions_from(state: str) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if state in t.sources]
+
+
 def actions_from(state: str) -> list[str]:
-    return [t.action for t in TRANSITIONS.values() if state in t.sources]
+    return [t.action for t in transitions_from(state)]
 
 
 def step_label(action: str) -> Msg:
@@ -390,7 +395,7 @@ def event_number(district_code: str, day, sequence: int) -> str:
 
 DESCRIPTION_MAX = 4000  # Open311 GeoReport v2 allows descriptions of up to 4,000 characters
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
-PHOTO_TYPES = {
+PHOTO_TYPES: dict[str, tuple[Signature, ...]] = {
     "image/jpeg": (b"\xff\xd8\xff",),
     "image/png": (b"\x89PNG\r\n\x1a\n",),
     "image/webp": (((0, b"RIFF"), (8, b"WEBP")),),

@@ -111,6 +111,14 @@ class GridEvent(models.Model):
     public_reason = models.CharField(_("why hidden or published"), max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not columns: set on an instance by the code that computes them — the duplicate search
+    # (metres from the new report, likeness of the text) and a report just written (its photos
+    # and steps, so the answer needs no second read).
+    distance: float
+    similarity: float
+    new_photos: list
+    new_steps: list
+
     class Meta:
         verbose_name = _("grid event")
         verbose_name_plural = _("grid events")

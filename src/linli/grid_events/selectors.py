@@ -41,13 +41,12 @@ from linli.grid_events.domain import (
     EventState,
     PhotoStage,
     Transition,
-    actions_from,
     degree_box,
     distance_m,
     rate,
     related_codes,
     step_label,
-    transition_for,
+    transitions_from,
     warning_for,
 )
 from linli.grid_events.models import (
@@ -221,7 +220,7 @@ def may_act(actor: Actor, event: GridEvent, transition: Transition) -> bool:
 
 
 def event_actions(*, actor: Actor, event: GridEvent) -> list[str]:
-    return [a for a in actions_from(event.state) if may_act(actor, event, transition_for(a))]
+    return [t.action for t in transitions_from(event.state) if may_act(actor, event, t)]
 
 
 # ---------------------------------------------------------------- duplicates
@@ -457,7 +456,7 @@ def timeline_rows(steps: list[EventStep]) -> list[TimelineRow]:
 
 
 def event_holder_name(event: GridEvent) -> str:
-    if event.holder_department_id:
+    if event.holder_department:
         return event.holder_department.name
     unit = org_unit_by_path(event.holder_path)  # memoised: a unit's name changes by import only
     return unit.name if unit else event.holder_path

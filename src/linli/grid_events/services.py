@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -90,6 +91,9 @@ from linli.grid_events.selectors import (
     router_suggestion,
 )
 from linli.service_desk.services import number_next
+
+if TYPE_CHECKING:  # for annotations only: the places a report lands in
+    from linli.areas.models import Building, Grid
 
 # ================================================================ categories
 
@@ -302,8 +306,8 @@ class Place:
     lng: float
     community_path: str
     path: str
-    building: object | None
-    grid: object | None
+    building: Building | None
+    grid: Grid | None
 
 
 def _place_for(data: ReportInput) -> tuple[Place | None, list[FieldError]]:
@@ -317,7 +321,7 @@ def _place_for(data: ReportInput) -> tuple[Place | None, list[FieldError]]:
             return None, [FieldError("building_id", Msg("找不到该楼院", "Unknown building"))]
     lat, lng = data.lat, data.lng
     if lat is None or lng is None:
-        if building is None or building.lat is None:
+        if building is None or building.lat is None or building.lng is None:
             return None, [
                 FieldError("lat", Msg("请在地图上选择位置或选择楼院", "Pick a location on the map or a building"))
             ]
@@ -398,6 +402,7 @@ def event_report(*, actor: Actor, data: ReportInput) -> GridEvent:
     place, category, problems = report_problems(data)
     if problems:
         raise validation_failed(problems)
+    assert place is not None  # no problems: the place was found
     suggestion, confidence = _suggest(data.description) if category is None else (None, None)
     if not data.not_duplicate:
         near = duplicates_near(
@@ -409,7 +414,12 @@ def event_report(*, actor: Actor, data: ReportInput) -> GridEvent:
         )
         if near:
             raise _duplicates_error(near, held=_photos_keep(actor, data, added) if data.hold_photos else None)
-    if category is None and suggestion is not None and confidence >= settings.LINLI_ROUTER_MIN_CONFIDENCE:
+    if (
+        category is None
+        and suggestion is not None
+        and confidence is not None
+        and confidence >= settings.LINLI_ROUTER_MIN_CONFIDENCE
+    ):
         category = suggestion
     now = timezone.now()
     urgent = data.urgency == Urgency.URGENT
@@ -504,7 +514,7 @@ def _suggest(text: str) -> tuple[EventCategory | None, float | None]:
 
 
 def _suggestion_details(event: GridEvent) -> dict:
-    if event.suggested_category_id is None:
+    if event.suggested_category is None:
         return {}
     return {"suggested": event.suggested_category.code, "confidence": round(event.suggestion_confidence or 0, 3)}
 
@@ -668,6 +678,8 @@ def _target_department(event: GridEvent, department_id: int | None):
         if department is None:
             raise validation_failed([FieldError("department", Msg("找不到该部门", "Unknown department"))])
         return department
+    if event.category is None:  # only a registered event has a category to route by
+        raise validation_failed([FieldError("category", Msg("请先立案确定分类", "Register the event first"))])
     department = category_route_department(event.category, event.community_path[:6])
     if department is None:
         raise validation_failed(
@@ -763,12 +775,12 @@ def _on_whistle(event: GridEvent, actor: Actor, data: StepInput, now: datetime) 
     )
     for index, department in enumerate(departments):
         role = AssignmentRole.LEAD if index == 0 else AssignmentRole.ASSIST
-        task = live.get(department.pk)
-        if task is None:
+        held = live.get(department.pk)
+        if held is None:
             _assign(event, department, role, now)
-        elif task.role != role:
-            task.role = role
-            task.save(update_fields=["role"])
+        elif held.role != role:
+            held.role = role
+            held.save(update_fields=["role"])
         Response.objects.create(whistle=whistle, department=department, is_lead=index == 0)
     lead = departments[0]
     event.holder_department, event.holder_path = lead, ""
@@ -841,7 +853,9 @@ def _need_photo(data: StepInput) -> None:
 def _on_verify_pass(event: GridEvent, actor: Actor, data: StepInput, now: datetime) -> dict:
     _need_photo(data)
     event.closed_at = now
-    event.closed_on_time = event.handle_due_at is None or event.handled_at <= event.handle_due_at
+    event.closed_on_time = event.handle_due_at is None or (
+        event.handled_at is not None and event.handled_at <= event.handle_due_at
+    )
     event.stage_due_at = None
     live = list(
         Assignment.objects.filter(
@@ -861,7 +875,9 @@ def tasks_close(tasks: list[Assignment]) -> list[Assignment]:
     for task in tasks:
         if task is lead:
             task.solved = True
-            task.solved_on_time = task.due_at is None or task.handled_at <= task.due_at
+            task.solved_on_time = task.due_at is None or (
+                task.handled_at is not None and task.handled_at <= task.due_at
+            )
         elif task.role == AssignmentRole.ASSIST and task.state == AssignmentState.ACCEPTED and lead is not None:
             task.state, task.handled_at = AssignmentState.HANDLED, lead.handled_at
             task.solved, task.solved_on_time = True, lead.solved_on_time
@@ -1147,7 +1163,7 @@ def _photos_save(
         row = EventPhoto.objects.create(
             event=event,
             stage=stage,
-            content_type=sniffed_type(photo.data, PHOTO_TYPES),
+            content_type=sniffed_type(photo.data, PHOTO_TYPES) or "application/octet-stream",  # checked on upload
             size=len(photo.data),
             sha256=hashlib.sha256(photo.data).hexdigest(),
             uploaded_by_id=actor.user_id,
