@@ -31,12 +31,13 @@ def _cipher(key: bytes) -> AESGCM:
     return AESGCM(key)
 
 
-def seal(plaintext: str, *, context: str) -> str:
+def seal(plaintext: str, *, context: str, key_id: int | None = None) -> str:
     """Encrypt `plaintext`; `context` (e.g. "resident.id_number") is bound as associated data,
-    so a ciphertext copied into another column does not decrypt."""
+    so a ciphertext copied into another column does not decrypt. `key_id`: another key of the
+    ring than the current one (a backup's probe seals with each)."""
     if plaintext == "":
         return ""
-    key_id = settings.LINLI_DATA_KEY_ID
+    key_id = settings.LINLI_DATA_KEY_ID if key_id is None else key_id
     nonce = os.urandom(12)
     body = _cipher(settings.LINLI_DATA_KEYS[key_id]).encrypt(nonce, plaintext.encode(), context.encode())
     return f"{PREFIX}.{key_id}.{base64.urlsafe_b64encode(nonce + body).decode()}"
