@@ -30,6 +30,7 @@ import math
 import random
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -833,7 +834,7 @@ def demo_events_generate(
     count: int = 2000,
     days_back: int = 365,
     seed: int = 20261125,
-    staff: dict[str, Who] | None = None,
+    staff: Mapping[str, Who] | None = None,
     focus_path: str = "",
     now: datetime | None = None,
     batch: int = 2000,

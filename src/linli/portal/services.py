@@ -62,17 +62,24 @@ def _city() -> OrgUnit:
 
 
 def _showcase_community() -> OrgUnit:
-    return OrgUnit.objects.filter(kind="community", grids__isnull=False).order_by("path").first()
+    """The first community with grids: the demo city is prepared before the accounts."""
+    return OrgUnit.objects.filter(kind="community", grids__isnull=False).order_by("path").earliest("path")
 
 
-def _showcase() -> dict[str, object]:
+def _parent(unit: OrgUnit) -> OrgUnit:
+    if unit.parent is None:
+        raise RuntimeError(f"{unit.path} has no parent: the demo needs a whole city")
+    return unit.parent
+
+
+def _showcase() -> dict[str, OrgUnit | Grid | Department]:
     """The places the demo accounts are posted at: the first community of the first district."""
     community = _showcase_community()
-    street = community.parent
-    district = street.parent
+    street = _parent(community)
+    district = _parent(street)
     return {
         Role.RESIDENT: community,
-        Role.GRID_WORKER: Grid.objects.filter(community=community).order_by("path").first(),
+        Role.GRID_WORKER: Grid.objects.filter(community=community).order_by("path").earliest("path"),
         Role.COMMUNITY_WORKER: community,
         Role.STREET_OFFICER: street,
         Role.DEPARTMENT_OFFICER: Department.objects.get(org_unit=district, kind="civil_affairs"),
@@ -180,7 +187,7 @@ def demo_grid_prepare(*, events: int = 2000, log=print) -> None:
 def _grid_officers() -> dict[str, Department]:
     """Officers of the showcase district's departments that receive most grid events (the demo
     department officer stands at civil affairs, which decides service cases)."""
-    district = _showcase_community().parent.parent
+    district = _parent(_parent(_showcase_community()))
     return {
         "demo_urban_officer": Department.objects.get(org_unit=district, kind="urban_management"),
         "demo_housing_officer": Department.objects.get(org_unit=district, kind="housing"),
@@ -193,8 +200,7 @@ def _window_elsewhere() -> OrgUnit:
     return (
         OrgUnit.objects.filter(kind="community", grids__isnull=False)
         .exclude(path__startswith=home_district)
-        .order_by("path")
-        .first()
+        .earliest("path")
     )
 
 
