@@ -143,6 +143,18 @@ def test_search_by_id_number_is_exact_audited_and_masked(client, people, zhang):
     assert "张建国" not in client.post("/staff/search/", {"q": id_number}).content.decode()
 
 
+def test_an_id_number_in_a_web_address_is_not_looked_up(client, people, zhang):
+    client.force_login(people["community_worker"])
+    id_number = id_number_make("210102", date(1948, 3, 4), 11, "male")
+    response = client.get("/staff/search/", {"q": id_number})
+    page = response.content.decode()
+    assert response.status_code == 400 and "不从网址查询" in page
+    assert "张建国" not in page and id_number not in page
+    assert not AuditEntry.objects.filter(action="resident.search_exact").exists()
+    # a name from a "more" link still is
+    assert "张建国" in client.get("/staff/search/", {"q": "张建"}).content.decode()
+
+
 def test_an_id_number_with_a_wrong_check_digit_says_so(client, people, zhang):
     client.force_login(people["community_worker"])
     good = id_number_make("210102", date(1948, 3, 4), 11, "male")

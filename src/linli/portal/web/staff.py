@@ -162,13 +162,22 @@ def staff_search(request):
     """One box in the header: case and event numbers, ID numbers (exact, audited), names and
     addresses, each app answering within the actor's scope. By POST, so an ID number never
     lands in a URL."""
-    text = (request.POST.get("q") or request.GET.get("q") or "").strip()[:50]
+    from_url = request.method != "POST"  # the workbench's "more" links carry names and addresses
+    text = ((request.GET if from_url else request.POST).get("q") or "").strip()[:50]
     query = search_query_parse(text)
-    problem = id_number_problem_text(query)
+    by_id = query.kind in {"id_number", "bad_id_number"}
+    if by_id and from_url:
+        # an ID number in a web address lands in histories and logs: it is not looked up
+        problem: tuple[str, str] | None = (
+            "身份证号不从网址查询，请在上面的搜索框中输入",
+            "an ID number is not looked up from a web address; type it in the box above",
+        )
+    else:
+        problem = id_number_problem_text(query)
     groups = search_groups(actor=request.actor, query=query) if text and not problem else []
     # an ID number is not written back into the page (history, screenshots, shoulder-surfing)
-    shown = "" if query.kind in {"id_number", "bad_id_number"} else text
-    context = {"q": shown, "groups": groups, "problem": problem, "searched": bool(text)}
+    shown = "" if by_id else text
+    context = {"q": shown, "groups": groups, "problem": problem, "searched": bool(text), "from_url": from_url}
     return render(request, "portal/staff/search.html", context, status=400 if problem else 200)
 
 
