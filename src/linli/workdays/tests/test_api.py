@@ -85,8 +85,9 @@ def test_the_old_paths_are_marked_deprecated_in_the_schema(client, db):
     assert paths["/api/v1/desk/calendar/days/{day}"]["put"]["deprecated"] is True
     assert "deprecated" not in paths["/api/v1/workdays/calendar/{year}"]["get"]
     assert "deprecated" not in paths["/api/v1/workdays/calendar/days/{day}"]["put"]
-    assert paths["/api/v1/workdays/calendar/{year}"]["get"]["responses"].keys() == {"200", "422"}
-    assert paths["/api/v1/workdays/calendar/days/{day}"]["put"]["responses"].keys() == {"200", "401", "403", "422"}
+    # every answer the calendar gives is declared (others may be added for every operation)
+    assert {"200", "422"} <= paths["/api/v1/workdays/calendar/{year}"]["get"]["responses"].keys()
+    assert {"200", "401", "403", "422"} <= paths["/api/v1/workdays/calendar/days/{day}"]["put"]["responses"].keys()
 
 
 @pytest.mark.parametrize("base", [NEW, OLD])
