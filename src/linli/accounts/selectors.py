@@ -53,11 +53,9 @@ SELECT t.id, t.last_used_at, t.expires_at, t.revoked_at, u.id, u.username, u.dis
 """
 
 
-def _aware(value: datetime | None) -> datetime | None:
+def _aware(value: datetime) -> datetime:
     """SQLite hands back naive UTC datetimes from a raw cursor; PostgreSQL aware ones."""
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value, UTC)
-    return value
+    return timezone.make_aware(value, UTC) if timezone.is_naive(value) else value
 
 
 def actor_for_token(raw: str, *, client_address: str = "") -> TokenLogin | None:
@@ -80,7 +78,7 @@ def actor_for_token(raw: str, *, client_address: str = "") -> TokenLogin | None:
         if role is not None and (ended_at is None or _aware(ended_at) > now)
     ]
     actor = _actor(user_id, username, display_name, postings, client_address, token_id)
-    return TokenLogin(actor, token_id, _aware(last_used_at), bool(must_change))
+    return TokenLogin(actor, token_id, _aware(last_used_at) if last_used_at else None, bool(must_change))
 
 
 def _actor(user_id, username, display_name, postings, client_address, token_id=None) -> Actor:
@@ -105,6 +103,8 @@ def token_hash(raw: str) -> str:
 
 
 def token_list(*, actor: Actor) -> QuerySet[ApiToken]:
+    if actor.user_id is None:  # the system and anonymous callers hold no tokens
+        return ApiToken.objects.none()
     return ApiToken.objects.filter(user_id=actor.user_id).order_by("-created_at")
 
 

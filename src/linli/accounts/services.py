@@ -266,7 +266,7 @@ def token_second_factor_check(*, user: User, code: str, client_address: str) -> 
 
 def token_revoke(*, actor: Actor, public_id) -> ApiToken:
     """Revoke one of the actor's own tokens. Revoking twice is harmless."""
-    token = ApiToken.objects.filter(user_id=actor.user_id, public_id=public_id).first()
+    token = ApiToken.objects.filter(user_id=actor.user_id or 0, public_id=public_id).first()
     if token is None:
         raise not_found("令牌", "Token")
     updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())

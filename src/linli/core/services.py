@@ -137,7 +137,8 @@ def _task_abandon(task, *, final: bool) -> bool:
         attempts=tries,
         final=final,
     )
-    if not final and all(answer is not False for _receiver, answer in answers):
+    refusals: list[object] = [answer for _receiver, answer in answers]  # a receiver says False to refuse
+    if not final and False not in refusals:
         type(task).objects.filter(pk=task.pk).update(status=TaskResultStatus.READY, started_at=None)
         return True
     type(task).objects.filter(pk=task.pk).update(
