@@ -142,7 +142,7 @@ class RevealRightsForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the change"),
         max_length=500,
-        required=False,  # the service says what a reason needs, in the same words as elsewhere
+        error_messages={"required": _("Give the reason for the change")},  # the service's words
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     confirm = forms.BooleanField(
