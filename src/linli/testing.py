@@ -47,6 +47,11 @@ SYSTEM = Actor.system("tests", permissions=frozenset({"audit.search", "divisions
 @pytest.fixture
 def tree(db):
     """The small tree, its grids and buildings, and the city's and districts' departments."""
+    return small_tree()
+
+
+def small_tree() -> dict:
+    """The `tree` fixture's rows, for a fixture of a wider scope (the API fuzzing builds it once)."""
     from linli.areas.models import Building, Grid, OrgUnit
 
     divisions_import(actor=SYSTEM, text=SMALL_TREE, source="fixture")
@@ -70,6 +75,11 @@ def make_user(username: str, role: str | None, place) -> object:
 @pytest.fixture
 def people(tree):
     """One account per permission case, keyed by the name the tests use."""
+    return small_people(tree)
+
+
+def small_people(tree: dict) -> dict:
+    """The `people` fixture's accounts, for a fixture of a wider scope."""
     from linli.areas.models import Department, Grid
 
     shuiyuandi = tree["210102001002"]
