@@ -19,6 +19,7 @@ from bench import (
     residents_import,
     residents_queries,
     router,
+    soak,
     workbench,
 )
 
@@ -79,6 +80,14 @@ BENCHMARKS = {
     "router": (
         router,
         "the category router vs char 1–3-gram TF-IDF + LinearSVC on the citizen messages: CV macro-F1, ms/report",
+    ),
+    "soak": (
+        soak.soak_bench,
+        "10 minutes of reads, desk intakes and grid reports at fixed rates: errors, p99 per minute, worker memory",
+    ),
+    "pg-restart": (
+        soak.restart_bench,
+        "the outage drill: PostgreSQL restarted under a read load; 503 while it is away, no 500, recovery",
     ),
 }
 
