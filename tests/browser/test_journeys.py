@@ -48,7 +48,7 @@ def log_in(page: Page, username: str, password: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="登录").click()
     if "/account/second-factor/" in page.url:
-        page.get_by_label("验证码").fill(demo_code(username))
+        page.get_by_label("验证码", exact=True).fill(demo_code(username))
         with page.expect_navigation():
             page.get_by_role("button", name="验证", exact=True).click()
 
