@@ -195,3 +195,13 @@ def _count(stats, case, response) -> None:
     stats[f"status {response.status_code}"] += 1
     if os.environ.get("LINLI_FUZZ_TRACE"):
         stats[f"trace {case.operation.label} {response.status_code}"] += 1
+
+
+def test_each_role_is_logged_in_by_its_token(city, db, client):
+    """The fuzzing is worth something only if the tokens work: each one is its role, and the city
+    admin's carries a permission that needs a second factor at log-in (the token was issued
+    without the log-in, as a test may)."""
+    for role in ROLES:
+        me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {city['tokens'][role]}"})
+        assert me.status_code == 200 and me.json()["roles"] == [role]
+        assert ("desk.catalogue_edit" in me.json()["permissions"]) == (role == "city_admin")
