@@ -18,6 +18,8 @@ from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 from test_journeys import blocking_violations, log_in
 
+from linli.accounts.domain import demo_totp_key
+
 pytestmark = pytest.mark.browser
 
 NEW_PASSWORD = "桥头-银杏-2718-晴天"
@@ -167,4 +169,19 @@ def test_lockout_page_and_the_operator_unlocks(phone: Page, desktop: Page, demo_
 
     # the address may log in again
     log_in(phone, "demo_department_officer", demo_site.password("demo_department_officer"))
+    expect(phone).to_have_url(re.compile(r"/staff/$"))
+
+
+def test_demo_account_finds_its_code_on_the_page(phone: Page, demo_site, screenshot):
+    """The demo needs no phone: its code page shows the current code, labelled 演示环境."""
+    _fill_password(phone, "demo_auditor", demo_site.password("demo_auditor"))
+    expect(phone).to_have_url(re.compile(r"/account/second-factor/\?next="))
+    note = phone.locator("#demo-code")
+    expect(note).to_contain_text("演示环境")
+    shown = note.locator(".code").inner_text().strip()
+    key = bytes.fromhex(demo_totp_key("demo_auditor"))
+    assert shown in {f"{totp(key, t0=offset):06d}" for offset in (0, 30)}  # this step or the last
+    assert blocking_violations(phone) == []
+    screenshot(phone, "login-demo-code-390")
+    _submit_code(phone, shown)
     expect(phone).to_have_url(re.compile(r"/staff/$"))
