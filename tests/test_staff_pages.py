@@ -94,7 +94,7 @@ class _Links(HTMLParser):
         href = dict(attrs).get("href") or ""
         self.nav_depth += tag == "nav"
         self._in_title = self._in_title or tag == "title"
-        if tag == "a" and self.nav_depth and href.startswith("/staff/") and "logout" not in href:
+        if tag == "a" and self.nav_depth and href.startswith(("/staff/", "/account/")) and "logout" not in href:
             self.links.add(href)
 
     def handle_endtag(self, tag):
@@ -118,6 +118,8 @@ def test_every_page_in_the_nav_has_a_plain_title(client, people, who):
     client.force_login(people[who])
     links = _parsed(client.get("/staff/").content.decode()).links
     assert "/staff/" in links or len(links) >= 3
+    assert "/account/password/" in links  # everyone reaches their own password
+    assert ("/staff/security/" in links) == (who in {"district_admin", "city_admin"})
     for href in sorted(links):
         response = client.get(href)
         assert response.status_code == 200, href

@@ -18,9 +18,11 @@ from linli.accounts.domain import (
     FACILITY_VIEW,
     GRID_REPORT,
     GRID_VIEW,
+    OPS_VIEW,
     ORGTREE_VIEW,
     RESIDENTS_VIEW,
     RESIDENTS_VISIT,
+    second_factor_required,
 )
 from linli.residents.selectors import can_edit_reveal_rights
 
@@ -31,6 +33,14 @@ COMMUNITY_PATH_LENGTH = 12
 def _has_unit_scope(actor) -> bool:
     """Pages about an org unit (rates) need a posting at a unit, not only at a grid."""
     return any(len(path) <= COMMUNITY_PATH_LENGTH for path in actor.scope_paths)
+
+
+def _sees_log_in_security(actor) -> bool:
+    return actor.has_perm(OPS_VIEW) or actor.has_perm(ACCOUNTS_MANAGE)
+
+
+def _has_second_factor(actor) -> bool:
+    return second_factor_required(actor.permissions)
 
 
 # (group label, [(permission or "" for every staff member, extra condition or None, url name, label)])
@@ -84,6 +94,14 @@ STAFF_NAV = [
             (ORGTREE_VIEW, None, "portal:staff-org", _("Org tree")),
             (AUDIT_SEARCH, None, "portal:staff-audit", _("Audit log")),
             (ACCOUNTS_MANAGE, can_edit_reveal_rights, "portal:residents:reveal-rights", _("Reveal rights")),
+            ("", _sees_log_in_security, "portal:security", _("Log-in security")),
+        ],
+    ),
+    (
+        _("My account"),
+        [
+            ("", None, "portal:password-change", _("Change password")),
+            ("", _has_second_factor, "portal:recovery-codes", _("New recovery codes")),
         ],
     ),
 ]
