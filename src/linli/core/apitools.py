@@ -218,6 +218,11 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        from linli.core.outage import database_unavailable, unavailable_response  # it uses error_payload
+
+        if database_unavailable(exc):  # a restart or fail-over: 503 "try again shortly", not a 500
+            logger.warning("database unavailable", extra={"path": request.path}, exc_info=exc)
+            return unavailable_response(request)
         logger.exception("unhandled API error", extra={"path": request.path})
         return error_response(
             DomainError(

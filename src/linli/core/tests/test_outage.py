@@ -48,6 +48,14 @@ def test_an_api_request_answers_503_in_both_languages(logged_in, database_down):
     assert error["message"].startswith("服务暂时不可用") or error["message"].startswith("Service temporarily")
 
 
+def test_an_api_view_that_meets_the_outage_answers_503_not_the_api_500(database_down):
+    """Here the failure happens inside the API (its token check), whose own handler of unexpected
+    errors answered 500 before; the drill (`bench pg-restart`) caught it."""
+    response = Client(raise_request_exception=False).get("/api/v1/me", headers={"Authorization": "Bearer abc"})
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "service_unavailable"
+
+
 def test_a_page_answers_503_without_touching_the_database(logged_in, database_down):
     response = logged_in.get("/staff/")
     assert response.status_code == 503
