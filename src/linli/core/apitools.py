@@ -40,18 +40,27 @@ PYDANTIC_MESSAGES = {
     "model_attributes_type": Msg("应为 JSON 对象", "Must be a JSON object"),
     "dict_type": Msg("应为 JSON 对象", "Must be a JSON object"),
     "uuid_parsing": Msg("应为 UUID", "Must be a UUID"),
-    "iso_date": Msg("日期应写作 年-月-日（如 2026-12-07）", "A date is written YYYY-MM-DD (e.g. 2026-12-07)"),
+    "iso_date": Msg(
+        "日期应写作 年-月-日，1900–2100 年（如 2026-12-07）",
+        "A date is written YYYY-MM-DD, years 1900–2100 (e.g. 2026-12-07)",
+    ),
 }
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+ISO_YEARS = range(1900, 2101)
+
+
 def _iso_date_only(value: Any) -> Any:
     """Pydantic also reads a number as seconds since 1970 (`?since=0` would be 1970-01-01): a date
-    the API accepts is a date or the text YYYY-MM-DD, nothing else."""
-    if isinstance(value, date) or (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+    the API accepts is a date or the text YYYY-MM-DD, nothing else, in years the city's records
+    can have (0001-01-01 in local time is before the first UTC day and overflowed a query)."""
+    if isinstance(value, str) and ISO_DATE.fullmatch(value) and int(value[:4]) in ISO_YEARS:
         return value
-    raise PydanticCustomError("iso_date", "A date is written YYYY-MM-DD")
+    if isinstance(value, date) and value.year in ISO_YEARS:
+        return value
+    raise PydanticCustomError("iso_date", "A date is written YYYY-MM-DD, years 1900–2100")
 
 
 # The type of every date an API endpoint reads (query, form or JSON body).

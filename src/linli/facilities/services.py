@@ -154,6 +154,7 @@ def _position(data: FacilityInput, errors: list[FieldError]) -> tuple[float | No
         errors.append(_error("coordinates", "坐标系应为 wgs84 或 gcj02", "coordinates must be wgs84 or gcj02"))
     if not valid_lat_lng(lat, lng) or not inside_city(lat, lng):
         errors.append(_error("lat", "位置不在本市范围内", "the position lies outside the city"))
+        return None, None  # nothing below may measure from it (1e246 overflowed the nearest-building search)
     return round(lat, 7), round(lng, 7)
 
 

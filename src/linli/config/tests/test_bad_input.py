@@ -64,3 +64,26 @@ def test_multipart_without_a_boundary_is_a_400_naming_the_body(admin, url):
     response = admin.generic("POST", url, b"--x\r\nnot really\r\n", content_type="multipart/form-data")
     assert response.status_code == 422
     assert _fields(response) == ["body"]
+
+
+# Found by the deeper schemathesis run (LINLI_FUZZ_EXAMPLES=200, docs/api-fuzzing.md).
+
+
+@pytest.mark.parametrize("since", ["0001-01-01", "1899-12-31", "2101-01-01"])
+def test_a_date_outside_the_records_years_is_refused_by_name(admin, since):
+    response = admin.get(f"{API}/grid/map/points", {"since": since})
+    assert response.status_code == 422 and _fields(response) == ["since"]
+    assert admin.get(f"{API}/grid/map/points", {"since": "1900-01-01"}).status_code == 200
+
+
+def test_a_facility_far_outside_the_city_is_refused_by_name(people):
+    from linli.accounts.domain import FACILITY_EDIT
+    from linli.core.actor import Actor
+    from linli.facilities.services import FacilityInput, facility_check
+
+    editor = Actor.system("tests", permissions=frozenset({FACILITY_EDIT}), root_path="2101")
+    data = FacilityInput(
+        kind="community_service_centre", name="远方", unit="", lat=2.25e246, lng=836, floor_area_m2=100
+    )
+    values, errors = facility_check(editor, data)
+    assert values["lat"] is None and "lat" in [e.field for e in errors]
