@@ -5,6 +5,7 @@ it again."""
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError
@@ -29,11 +30,20 @@ def database_unavailable(exc: BaseException | None = None) -> bool:
     exc = exc if exc is not None else sys.exc_info()[1]
     while exc is not None:
         if isinstance(exc, OUTAGE_ERRORS):
-            return True
+            return not _sqlite_bug(exc)
         if isinstance(exc, DatabaseError):
             return False
         exc = exc.__cause__ or exc.__context__
     return False
+
+
+def _sqlite_bug(exc: BaseException) -> bool:
+    """SQLite reports a missing table or column as an OperationalError too: that is a bug (a
+    migration not run), not an outage."""
+    cause = exc.__cause__
+    return isinstance(cause, sqlite3.OperationalError) and not any(
+        word in str(cause) for word in ("locked", "unable to open", "disk I/O", "busy")
+    )
 
 
 def unavailable_response(request) -> HttpResponse:

@@ -3,6 +3,8 @@ request that hits the database then gets 503 "service temporarily unavailable" i
 English — no 500, no stack trace. Simulated by making every new connection fail the way a
 refused connection does."""
 
+import sqlite3
+
 import pytest
 from django.db import connection
 from django.db.utils import OperationalError
@@ -77,6 +79,15 @@ def test_only_connection_failures_count_as_an_outage():
     assert not database_unavailable(ProgrammingError("syntax error"))
     assert not database_unavailable(IntegrityError("duplicate key"))
     assert not database_unavailable(ValueError("a bug"))
+    assert database_unavailable(_wrapped(sqlite3.OperationalError("database is locked")))
+    assert not database_unavailable(_wrapped(sqlite3.OperationalError("no such column: x")))
+
+
+def _wrapped(cause: Exception) -> OperationalError:
+    """As Django's wrap_database_errors raises it: its own class, the driver's error as the cause."""
+    error = OperationalError(str(cause))
+    error.__cause__ = cause
+    return error
 
 
 def test_another_error_still_answers_the_500_page(rf, db):
