@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from linli.areas.selectors import org_unit_children, org_unit_get, org_unit_top
-from linli.core.apitools import ErrorOut, Page, error_payload
+from linli.core.apitools import ErrorOut, IsoDate, Page, error_payload
 from linli.core.errors import DomainError, FieldError, Msg, not_found
 from linli.core.idempotency import idempotent
 from linli.residents.domain import CareKind, exact_number_kind
@@ -126,7 +126,7 @@ def reveal(request, public_id: UUID, payload: RevealIn):
 
 class MoveIn(Schema):
     kind: str = Field(description="move_in, move_out, death or deregister")
-    on: date
+    on: IsoDate
     to_household: UUID | None = Field(None, description="For a move-in: the household moved into")
     reason: str = Field("", max_length=200, description="Required for a move-out, death or deregistration")
 
@@ -236,7 +236,7 @@ def household_create(request, payload: HouseholdIn):
 class ResidentIn(Schema):
     name: str = Field(max_length=50)
     gender: str
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
     id_number: str = Field(max_length=20)
     phone: str = Field("", max_length=20)
     ethnicity: str = Field("", max_length=20)

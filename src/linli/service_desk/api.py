@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from linli.areas.selectors import org_unit_get
-from linli.core.apitools import ErrorOut, MappedRows, Page
+from linli.core.apitools import ErrorOut, IsoDate, MappedRows, Page
 from linli.core.errors import FieldError, Msg, not_found, validation_failed
 from linli.core.idempotency import idempotent
 from linli.residents.services import applicant_lookup
@@ -261,7 +261,7 @@ def notice(request, payload: NoticeIn):
 class ProxyIn(Schema):
     method: str = Field(description="signed, fingerprint or recorded")
     reason: str = Field(max_length=200)
-    valid_until: date
+    valid_until: IsoDate
 
 
 class CaseIn(Schema):
@@ -270,7 +270,7 @@ class CaseIn(Schema):
     applicant: str = Field("", description="Applicant public id from /applicants/lookup (staff only)")
     desk: str = Field("", max_length=12, description="Path of the accepting community, if you serve several")
     checklist: dict[str, str] = Field({}, description="material key → provided, deferred (容缺) or missing")
-    deferred_until: date | None = None
+    deferred_until: IsoDate | None = None
     answers: dict[str, str] = {}
     proxy: ProxyIn | None = None
     home_visit_at: datetime | None = None
@@ -399,7 +399,7 @@ class StepIn(Schema):
     decision: str = Field("", description="decide: approved or denied")
     delivery_method: str = Field("", description="deliver: pickup, post, online or home")
     checklist: dict[str, str] = {}
-    deferred_until: date | None = None
+    deferred_until: IsoDate | None = None
     score: int | None = Field(None, description="rate: 1–5 (5 = very satisfied)")
     rating_channel: str = ""
 
@@ -560,7 +560,7 @@ class FiguresOut(Schema):
 
 
 @router.get("/figures/{code}", response={200: list[FiguresOut], 404: ErrorOut})
-def figures(request, code: str, since: date | None = None, until: date | None = None):
+def figures(request, code: str, since: IsoDate | None = None, until: IsoDate | None = None):
     """On-time rate, open and overdue cases and satisfaction per child unit of `code`, for cases
     decided (and ratings given) in [since, until); default: this calendar year so far."""
     unit = org_unit_get(actor=request.actor, code=code)

@@ -87,3 +87,9 @@ def test_a_facility_far_outside_the_city_is_refused_by_name(people):
     )
     values, errors = facility_check(editor, data)
     assert values["lat"] is None and "lat" in [e.field for e in errors]
+
+
+@pytest.mark.parametrize("since", ["0", "1700000000", "0001-01-01"])
+def test_the_desk_figures_take_an_iso_date_only(admin, since):
+    response = admin.get(f"{API}/desk/figures/210102", {"since": since})
+    assert response.status_code == 422 and _fields(response) == ["since"]
