@@ -35,6 +35,7 @@ from linli.core.actor import Actor
 from linli.core.errors import DomainError, Msg
 from linli.core.masking import mask_personal_numbers
 from linli.core.net import client_address
+from linli.core.outage import RETRY_AFTER_SECONDS, UNAVAILABLE, database_unavailable
 from linli.grid_events.domain import ENDED_STATES, Channel, EventState
 from linli.grid_events.selectors import (
     category_get,
@@ -206,6 +207,10 @@ def _endpoint(methods: tuple[str, ...]):
             except DomainError as error:
                 return _render_error(fmt, _from_domain(error, FIELD_NAMES))
             except Exception:
+                if database_unavailable():  # a restart or fail-over: try again, not a bug
+                    response = _render_error(fmt, Open311Error(503, [_both(UNAVAILABLE)]))
+                    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+                    return response
                 logger.exception("open311 request failed", extra={"path": request.path})
                 general = Msg("服务暂时出错，已记录，请稍后再试", "General service error; it has been logged")
                 return _render_error(fmt, Open311Error(400, [_both(general)]))

@@ -103,3 +103,11 @@ def test_another_error_still_answers_the_500_page(rf, db):
         raise OperationalError("the database system is shutting down")
     except OperationalError:
         assert handler500(request).status_code == 503
+
+
+def test_open311_answers_503_in_its_own_error_format_not_a_general_error(database_down):
+    response = Client(raise_request_exception=False).get("/open311/v2/requests.json")
+    assert response.status_code == 503 and response["Retry-After"]
+    [error] = response.json()
+    assert int(error["code"]) == 503 and "数据库" in error["description"] and "database" in error["description"]
+    assert "General service error" not in error["description"]
