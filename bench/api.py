@@ -196,12 +196,6 @@ def main(args: argparse.Namespace) -> int:
 def run_server(args: argparse.Namespace, config: harness.ServerConfig, env: dict[str, str]) -> list[harness.Summary]:
     with harness.granian_server(env, config) as server:
         base = server.base
-        password = harness.demo_password(env, ACCOUNT)
-        status, body = harness.http_json(
-            "POST", base + "/api/v1/auth/token", body={"username": ACCOUNT, "password": password, "name": "bench"}
-        )
-        if status != 201:
-            raise SystemExit(f"could not get a token: {status} {body}")
-        token = body["token"]
+        token = harness.demo_token(base, env, ACCOUNT)
         check_endpoints(base, token)
         return measure(args, server, token)

@@ -12,7 +12,6 @@ requests after it. Target (issue 12): < 500 ms at city scope.
 from __future__ import annotations
 
 import argparse
-import json
 
 from bench import harness
 
@@ -27,12 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     data_dir = harness.demo_in_process(residents=args.residents)
-    from django.test import Client
-
-    password = json.loads((data_dir / "demo-accounts.json").read_text())["demo_city_admin"]
-    client = Client(HTTP_HOST="127.0.0.1")
-    if not client.login(username="demo_city_admin", password=password):
-        raise SystemExit("could not log in as demo_city_admin")
+    client = harness.demo_client(data_dir, "demo_city_admin")
     pages = {
         "compliance, city scope": "/staff/facilities/compliance/",
         "compliance, one district (baseline)": f"/staff/facilities/compliance/?under={DISTRICT}",

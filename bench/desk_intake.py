@@ -371,15 +371,7 @@ def main(args: argparse.Namespace) -> int:
         script = write_script(applicants, checklist)
         try:
             with harness.granian_server(env, config) as server:
-                password = harness.demo_password(env, ACCOUNT)
-                status, body = harness.http_json(
-                    "POST",
-                    server.base + "/api/v1/auth/token",
-                    body={"username": ACCOUNT, "password": password, "name": "bench"},
-                )
-                if status != 201:
-                    raise SystemExit(f"could not get a token: {status} {body}")
-                token = body["token"]
+                token = harness.demo_token(server.base, env, ACCOUNT)
                 before = counts()
                 check_intake(server.base, token, applicants[-1], checklist)
                 summaries, totals = measure(args, server, token, script)

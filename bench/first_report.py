@@ -59,15 +59,10 @@ def _report_ms(base: str, token: str, lat: float, lng: float, text: str) -> floa
 def _one_server(env: dict[str, str], idle: float, point: tuple[float, float]) -> tuple[float, float]:
     config = harness.ServerConfig(workers=1, blocking_threads=1)
     with harness.granian_server(env, config) as server:
-        password = harness.demo_password(env, ACCOUNT)
-        status, body = harness.http_json(
-            "POST", server.base + "/api/v1/auth/token", body={"username": ACCOUNT, "password": password, "name": "b"}
-        )
-        if status != 201:
-            raise SystemExit(f"could not get a token: {status} {body}")
+        token = harness.demo_token(server.base, env, ACCOUNT, name="b")
         time.sleep(idle)
-        first = _report_ms(server.base, body["token"], *point, "小区门口的井盖丢了，晚上很危险")
-        second = _report_ms(server.base, body["token"], point[0] + 0.001, point[1], "路灯不亮了，请尽快修理")
+        first = _report_ms(server.base, token, *point, "小区门口的井盖丢了，晚上很危险")
+        second = _report_ms(server.base, token, point[0] + 0.001, point[1], "路灯不亮了，请尽快修理")
     return first, second
 
 

@@ -413,15 +413,7 @@ def main(args: argparse.Namespace) -> int:
             scripts[ROUTED] = write_script(points, reports, with_category=False)
         try:
             with harness.granian_server(env, config) as server:
-                password = harness.demo_password(env, ACCOUNT)
-                status, body = harness.http_json(
-                    "POST",
-                    server.base + "/api/v1/auth/token",
-                    body={"username": ACCOUNT, "password": password, "name": "bench"},
-                )
-                if status != 201:
-                    raise SystemExit(f"could not get a token: {status} {body}")
-                token = body["token"]
+                token = harness.demo_token(server.base, env, ACCOUNT)
                 before = counts()
                 for i, name in enumerate(scripts, start=1):
                     check_create(

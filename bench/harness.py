@@ -122,6 +122,43 @@ def demo_password(env: dict[str, str], username: str) -> str:
     return accounts[username]
 
 
+def demo_code(username: str) -> str:
+    """A demo account's current second-factor code (its key is public by construction, decision
+    0015), computed as an authenticator app would."""
+    from django_otp.oath import totp
+
+    from linli.accounts.domain import demo_totp_key
+
+    return f"{totp(bytes.fromhex(demo_totp_key(username))):06d}"
+
+
+def demo_client(data_dir: Path, username: str):
+    """A Django test client logged in as a demo account through the real log-in pages: the
+    password, then the second-factor code when the account needs one."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    password = json.loads((data_dir / "demo-accounts.json").read_text())[username]
+    client.post("/staff/login/", {"username": username, "password": password})
+    gate = client.get("/staff/")  # an account that needs a second factor is sent to its code page
+    if "second-factor" in gate.get("Location", ""):
+        client.post(gate["Location"], {"code": demo_code(username)})
+    if client.get("/staff/").status_code != 200:
+        raise SystemExit(f"could not log in as {username}")
+    return client
+
+
+def demo_token(base: str, env: dict[str, str], username: str, name: str = "bench") -> str:
+    """An API token for a demo account, giving its second-factor code when the account needs one."""
+    login = {"username": username, "password": demo_password(env, username), "name": name}
+    status, body = http_json("POST", base + "/api/v1/auth/token", body=login)
+    if status != 201 and "second_factor" in str(body):
+        status, body = http_json("POST", base + "/api/v1/auth/token", body=login | {"code": demo_code(username)})
+    if status != 201:
+        raise SystemExit(f"could not get a token for {username}: {status} {body}")
+    return body["token"]
+
+
 # --- server ------------------------------------------------------------------------------------
 
 

@@ -103,14 +103,7 @@ def main(args: argparse.Namespace) -> int:
         applicants, checklist = prepare(args)
         bodies = [{"item_code": ITEM, "channel": "window", "applicant": a, "checklist": checklist} for a in applicants]
         with harness.granian_server(env, config) as server:
-            status, body = harness.http_json(
-                "POST",
-                server.base + "/api/v1/auth/token",
-                body={"username": ACCOUNT, "password": harness.demo_password(env, ACCOUNT), "name": "bench"},
-            )
-            if status != 201:
-                raise SystemExit(f"could not get a token: {status} {body}")
-            url, token = server.base + CASES_PATH, body["token"]
+            url, token = server.base + CASES_PATH, harness.demo_token(server.base, env, ACCOUNT)
             print(f"idempotency — PostgreSQL, {config.describe()}, no Redis")
             before = cases()
             together = at_once(args.simultaneous, url, bodies[0], token, "bench-simultaneous")

@@ -178,29 +178,8 @@ async def sample_memory(pgid: int, stop_at: float, samples: list[tuple[float, di
 # --- the run ---------------------------------------------------------------------------------------
 
 
-def demo_code(username: str) -> str:
-    """A demo account's current second-factor code (its key is public by construction, decision
-    0015), computed as an authenticator app would."""
-    from django_otp.oath import totp
-
-    from linli.accounts.domain import demo_totp_key
-
-    return f"{totp(bytes.fromhex(demo_totp_key(username))):06d}"
-
-
 def tokens(base: str, env: dict[str, str], accounts: list[str]) -> dict[str, str]:
-    found = {}
-    for account in accounts:
-        login = {"username": account, "password": harness.demo_password(env, account), "name": "soak"}
-        status, body = harness.http_json("POST", base + "/api/v1/auth/token", body=login)
-        if status != 201 and "second_factor" in str(body):
-            status, body = harness.http_json(
-                "POST", base + "/api/v1/auth/token", body=login | {"code": demo_code(account)}
-            )
-        if status != 201:
-            raise SystemExit(f"could not get a token for {account}: {status} {body}")
-        found[account] = body["token"]
-    return found
+    return {account: harness.demo_token(base, env, account, name="soak") for account in accounts}
 
 
 def makers(args, host: str, desk_token: str, grid_token: str, applicants, checklist, points, reports) -> dict:

@@ -12,7 +12,6 @@ The first request (cold caches in this process) and the median of `--repeat` aft
 from __future__ import annotations
 
 import argparse
-import json
 
 from bench import harness
 
@@ -35,16 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     data_dir = harness.demo_in_process(residents=args.residents)
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    passwords = json.loads((data_dir / "demo-accounts.json").read_text())
     print(f"\n{'role':<24} {'page':<8} {'first ms':>9} {'median ms':>10} {'queries':>8} {'× inbox':>8}")
     worst = 0.0
     for username in ROLES:
-        client = Client(HTTP_HOST="127.0.0.1")
-        if not client.login(username=username, password=passwords[username]):
-            raise SystemExit(f"could not log in as {username}")
+        client = harness.demo_client(data_dir, username)
         rows = {}
         for label, url in (("today", "/staff/"), ("inbox", "/staff/inbox/")):
             first, median, _ = harness.client_median_ms(client, url, args.repeat)
