@@ -21,8 +21,9 @@ from decimal import Decimal
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis import checks
@@ -89,14 +90,24 @@ def city(django_db_setup, django_db_blocker, tmp_path_factory):
     """The small city, built once for the module inside a transaction that is rolled back at the
     end; each test (one operation) runs in a savepoint within it, so its writes are undone too."""
     folder = tmp_path_factory.mktemp("fuzz")
+    # Schemathesis calls the plain WSGI handler, whose request signals close the connection after
+    # each request when it is not in autocommit, as inside these transactions: Django's test
+    # client disconnects them for its requests, and so does this module (on PostgreSQL the next
+    # request would find the connection closed; SQLite keeps an in-memory database open).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     # no trained router (events are routed by hand), and files under a temporary folder
-    with (
-        django_db_blocker.unblock(),
-        override_settings(LINLI_ROUTER_DIR=folder / "router", DATA_DIR=folder),
-        transaction.atomic(),
-    ):
-        yield _build_city()
-        transaction.set_rollback(True)
+    try:
+        with (
+            django_db_blocker.unblock(),
+            override_settings(LINLI_ROUTER_DIR=folder / "router", DATA_DIR=folder),
+            transaction.atomic(),
+        ):
+            yield _build_city()
+            transaction.set_rollback(True)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _build_city() -> dict:
