@@ -65,6 +65,14 @@ def small_tree() -> dict:
     return {unit.code: unit for unit in OrgUnit.objects.all()}
 
 
+def log_in(client, username: str) -> None:
+    """Log a test client in as one of the test accounts. `client.login` cannot be used: the
+    log-in throttle (django-axes) needs the request that a real log-in form carries."""
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username=username))
+
+
 def make_user(username: str, role: str | None, place) -> object:
     user = user_create(username=username, password=TEST_PASSWORD, display_name=username)
     if role:

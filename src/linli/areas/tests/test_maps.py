@@ -12,7 +12,7 @@ from linli.areas.selectors import address_nearest, addresses_nearest, boundary_l
 from linli.areas.services import BoundaryFileRejectedError, boundaries_import, demo_boundaries_generate
 from linli.core.geo import Box
 from linli.core.models import AuditEntry
-from linli.testing import SYSTEM, TEST_PASSWORD
+from linli.testing import SYSTEM, log_in
 
 LAT, LNG = 41.77, 123.39
 EAST = 1 / (111_320 * math.cos(math.radians(LAT)))  # one metre, in degrees of longitude
@@ -179,7 +179,7 @@ def test_a_tapped_point_snaps_to_the_nearest_building_within_150_m(actors, djang
 @pytest.fixture
 def api(client, people):
     def login(name):
-        client.login(username=name, password=TEST_PASSWORD)
+        log_in(client, name)
         return client
 
     return login

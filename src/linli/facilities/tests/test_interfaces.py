@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from linli.facilities.selectors import network_current
 from linli.facilities.tests.conftest import LAT, LNG, node_lng
-from linli.testing import TEST_PASSWORD
+from linli.testing import log_in
 
 # An OSM file: a footway along the town's street (nodes 0–19), and a motorway shortcut that
 # walkers may not take; the footway's nodes are the town's lattice.
@@ -75,7 +75,7 @@ def test_import_roads_refuses_what_is_not_a_road_file(town, tmp_path):
 @pytest.fixture
 def api(client, town):
     def login(name):
-        client.login(username=name, password=TEST_PASSWORD)
+        log_in(client, name)
         return client
 
     return login
@@ -149,7 +149,7 @@ def test_api_runs(api, django_capture_on_commit_callbacks):
 
 def test_api_refuses_anonymous_and_residents(client, town):
     assert client.get("/api/v1/facilities/facilities").status_code in (401, 403)
-    client.login(username="resident", password=TEST_PASSWORD)
+    log_in(client, "resident")
     assert client.get("/api/v1/facilities/facilities").json()["count"] == 0
     assert client.get("/api/v1/facilities/compliance").status_code == 404
     assert client.get("/api/v1/facilities/networks").json() == []
@@ -171,27 +171,27 @@ PAGES = [
 
 @pytest.mark.parametrize("url", PAGES)
 def test_pages_open_for_the_planner(client, town, url):
-    client.login(username="planner", password=TEST_PASSWORD)
+    log_in(client, "planner")
     assert client.get(url).status_code == 200
 
 
 def test_pages_are_not_there_for_those_without_the_permission(client, town):
-    client.login(username="community_worker", password=TEST_PASSWORD)
+    log_in(client, "community_worker")
     assert [client.get(url).status_code for url in PAGES] == [404] * len(PAGES)
-    client.login(username="street_officer", password=TEST_PASSWORD)
+    log_in(client, "street_officer")
     assert client.get("/staff/facilities/").status_code == 200
     assert client.get("/staff/facilities/new/").status_code == 404
 
 
 def test_registry_page_query_count_does_not_grow_with_rows(client, town, django_assert_max_num_queries):
-    client.login(username="planner", password=TEST_PASSWORD)
+    log_in(client, "planner")
     with django_assert_max_num_queries(12):
         page = client.get("/staff/facilities/")
     assert page.content.decode().count("<tr>") == 1 + 6
 
 
 def test_the_form_saves_and_shows_errors(client, town):
-    client.login(username="planner", password=TEST_PASSWORD)
+    log_in(client, "planner")
     form = {**BODY, "coordinates": "wgs84", "status": "open", "floor_area_m2": "-3"}
     answer = client.post("/staff/facilities/new/", form)
     assert answer.status_code == 200 and "建筑面积必填" in answer.content.decode()
@@ -200,7 +200,7 @@ def test_the_form_saves_and_shows_errors(client, town):
 
 
 def test_compliance_page_and_export(client, town):
-    client.login(username="planner", password=TEST_PASSWORD)
+    log_in(client, "planner")
     city = client.get("/staff/facilities/compliance/").content.decode()
     assert 'id="district-table"' in city and 'id="street-table"' not in city and 'id="area-table"' not in city
     district = client.get("/staff/facilities/compliance/?under=210102").content.decode()
@@ -213,7 +213,7 @@ def test_compliance_page_and_export(client, town):
 
 
 def test_starting_a_run_from_the_page(client, town, django_capture_on_commit_callbacks):
-    client.login(username="planner", password=TEST_PASSWORD)
+    log_in(client, "planner")
     form = {"scope_path": "2101", "site_kind": "health_station", "sites": "1", "candidates": "network"}
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post("/staff/facilities/runs/", form)
@@ -228,7 +228,7 @@ def test_starting_a_run_from_the_page(client, town, django_capture_on_commit_cal
 def test_a_run_is_compared_with_the_previous_run_of_its_area(client, town, django_capture_on_commit_callbacks):
     from linli.facilities.tests.conftest import facility
 
-    client.login(username="planner", password=TEST_PASSWORD)
+    log_in(client, "planner")
     form = {"scope_path": "2101", "site_kind": "", "sites": "1", "candidates": "network"}
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/staff/facilities/runs/", form)
@@ -249,7 +249,7 @@ def test_the_city_summarises_per_district_first(client, town, django_assert_max_
     """和平区: 水源地 meets, 浑河湾 nearly, 集贤 short; 沈河区: 前进村 (rural) and 滨河 (800 m²) meet.
     The city lists no street or community; each district's page lists its short-hours facilities,
     and the city's count is their sum."""
-    client.login(username="planner", password=TEST_PASSWORD)
+    log_in(client, "planner")
     client.get("/staff/facilities/compliance/")  # warms the per-process memos, as a server has them
     with django_assert_max_num_queries(17):
         city = client.get("/staff/facilities/compliance/").content.decode()
@@ -269,7 +269,7 @@ def test_the_city_summarises_per_district_first(client, town, django_assert_max_
 
 
 def test_a_street_charts_each_community_against_its_requirement(client, town):
-    client.login(username="planner", password=TEST_PASSWORD)
+    log_in(client, "planner")
     chart = _island(client.get("/staff/facilities/compliance/?under=210102001").content.decode(), "compliance-chart")
     assert chart["categories"] == ["水源地社区", "浑河湾社区"]
     assert chart["series"][0]["values"] == [650, 500] and chart["series"][1]["values"][0] >= 600

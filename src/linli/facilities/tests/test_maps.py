@@ -10,7 +10,7 @@ from linli.facilities.roads import RoadData, road_lines
 from linli.facilities.selectors import road_layer
 from linli.facilities.services import roads_store
 from linli.facilities.tests.conftest import EDITOR, LAT, LNG, node_lng
-from linli.testing import TEST_PASSWORD
+from linli.testing import log_in
 
 NORTH = 1 / 111_320
 
@@ -96,7 +96,7 @@ def test_the_layer_is_bounded_longest_first(streets, town, monkeypatch):
 
 
 def test_the_roads_endpoint_answers_a_resident_and_names_bad_parameters(client, streets, django_assert_num_queries):
-    client.login(username="resident", password=TEST_PASSWORD)
+    log_in(client, "resident")
     url = f"/api/v1/facilities/map/roads?bbox={VIEW.south},{VIEW.west},{VIEW.north},{VIEW.east}&zoom=19"
     client.get(url)  # builds the strokes once per process
     with django_assert_num_queries(4):  # session, user, postings, the current network
@@ -115,7 +115,7 @@ def test_the_roads_endpoint_answers_a_resident_and_names_bad_parameters(client, 
 
 
 def test_suggested_sites_show_the_nearest_address_not_coordinates(client, town, django_capture_on_commit_callbacks):
-    client.login(username="planner", password=TEST_PASSWORD)
+    log_in(client, "planner")
     form = {"scope_path": "2101", "site_kind": "health_station", "sites": "1", "candidates": "network"}
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post("/staff/facilities/runs/", form)

@@ -222,7 +222,7 @@ def test_the_template_lists_the_kinds(town):
 def test_only_the_city_edits_kinds_and_distances(town, client):
     from linli.facilities.selectors import circle_distances
     from linli.facilities.services import KindInput, circle_distance_set, kind_save
-    from linli.testing import TEST_PASSWORD
+    from linli.testing import log_in
 
     data = KindInput(
         name="幼儿园", name_en="Kindergarten", circle="10min", counts_for_area=False, is_shelter=False, min_open_hours=0
@@ -233,6 +233,6 @@ def test_only_the_city_edits_kinds_and_distances(town, client):
     assert kind_save(actor=town["actors"]["planner"], code="kindergarten", data=data).circle == "10min"
     circle_distance_set(actor=town["actors"]["planner"], key="15min", walk_distance_m=800)
     assert circle_distances()["15min"] == 800
-    client.login(username="district_planner", password=TEST_PASSWORD)
+    log_in(client, "district_planner")
     assert client.get("/staff/facilities/kinds/kindergarten/").status_code == 404
     assert "<form" not in client.get("/staff/facilities/kinds/").content.decode().split("</nav>")[-1]

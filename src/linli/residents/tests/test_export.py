@@ -16,7 +16,7 @@ from linli.residents.domain import id_number_make
 from linli.residents.exports import export_residents_xlsx
 from linli.residents.models import Resident
 from linli.residents.services import ResidentInput, household_register, resident_add
-from linli.testing import TEST_PASSWORD
+from linli.testing import log_in
 
 ID_HEAD = id_number_make("210102", date(1960, 2, 3), 101, "male")
 ID_OTHER = id_number_make("210102", date(1990, 4, 5), 102, "female")
@@ -140,7 +140,7 @@ def test_export_command(actors, pool, tmp_path, capsys):
 
 
 def test_export_views(client, pool):
-    client.login(username="community_worker", password=TEST_PASSWORD)
+    log_in(client, "community_worker")
     response = client.get("/staff/residents/export/search.xlsx", {"q": "王建国"})
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     assert "王建国" in repr(sheet(response.content)) and ID_HEAD not in repr(sheet(response.content))
@@ -150,7 +150,7 @@ def test_export_views(client, pool):
     assert response.status_code == 200 and ID_HEAD in repr(sheet(response.content))
     # the search is scoped: someone in another community exports nobody
     client.logout()
-    client.login(username="other_community_worker", password=TEST_PASSWORD)
+    log_in(client, "other_community_worker")
     response = client.get("/staff/residents/export/search.xlsx", {"q": "王建国"})
     assert response.status_code == 200 and len(sheet(response.content)) == 1
     response = client.post("/staff/residents/export/care.xlsx", {"unmasked": ["notes"], "reason": "x"})

@@ -19,7 +19,7 @@ from linli.residents.domain import id_number_make
 from linli.residents.imports import COLUMNS, import_job_run, residents_import, template_xlsx
 from linli.residents.models import Consent, Household, ImportJob, ResidenceChange, Resident
 from linli.residents.services import ResidentInput, household_register, resident_add
-from linli.testing import TEST_PASSWORD
+from linli.testing import log_in
 
 HEADER = ["楼院编码", "楼院名称", "房号", "居住类型", "姓名", "性别", "出生日期", "民族", "身份证号", "联系电话"]
 HEADER += ["与户主关系", "党员", "文化程度", "就业状况", "残疾等级", "残疾信息同意方式", "备注"]
@@ -381,7 +381,7 @@ def test_upload_runs_the_job_and_offers_the_error_file(
     rows, _lines = mixed_rows(elsewhere)
     buffer = io.StringIO()
     csv.writer(buffer).writerows([HEADER, *rows])
-    client.login(username="community_worker", password=TEST_PASSWORD)
+    log_in(client, "community_worker")
 
     page = client.get("/staff/residents/import/")
     assert page.status_code == 200 and "楼院编码" in page.content.decode()
@@ -405,13 +405,13 @@ def test_upload_runs_the_job_and_offers_the_error_file(
 
     # someone else's job is not found
     client.logout()
-    client.login(username="other_community_worker", password=TEST_PASSWORD)
+    log_in(client, "other_community_worker")
     assert client.get(f"/staff/residents/import/jobs/{job.public_id}/errors/").status_code == 404
 
 
 def test_bad_upload_is_answered_on_the_form(client, people, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
-    client.login(username="community_worker", password=TEST_PASSWORD)
+    log_in(client, "community_worker")
     upload = io.BytesIO("姓名\n张三\n".encode())
     upload.name = "x.csv"
     response = client.post("/staff/residents/import/", {"file": upload})
@@ -424,10 +424,10 @@ def test_bad_upload_is_answered_on_the_form(client, people, tmp_path, settings):
 
 
 def test_import_page_needs_the_permission_and_template_downloads(client, people):
-    client.login(username="grid_worker", password=TEST_PASSWORD)
+    log_in(client, "grid_worker")
     assert client.get("/staff/residents/import/").status_code == 404
     client.logout()
-    client.login(username="community_worker", password=TEST_PASSWORD)
+    log_in(client, "community_worker")
     response = client.get("/staff/residents/import/template.xlsx")
     assert response.status_code == 200 and response.content[:2] == b"PK"
 
@@ -448,7 +448,7 @@ def test_a_running_job_is_polled_every_two_seconds(client, people):
         owner=people["community_worker"], file_name="大表.xlsx", stored_path="imports/x.xlsx", status="running",
         rows_total=1000, rows_done=250,
     )  # fmt: skip
-    client.login(username="community_worker", password=TEST_PASSWORD)
+    log_in(client, "community_worker")
     body = client.get(f"/staff/residents/import/jobs/{job.public_id}/").content.decode()
     assert 'hx-trigger="every 2s"' in body and "250 / 1000" in body
     page = client.get("/staff/residents/import/").content.decode()
