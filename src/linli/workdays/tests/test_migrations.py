@@ -43,7 +43,9 @@ def test_a_database_from_before_the_move_keeps_its_calendar_rows():
 
         new = _migrate(_latest())
         day, year = new.get_model("workdays", "WorkCalendarDay"), new.get_model("workdays", "WorkCalendarYear")
-        assert day.objects.count() == seeded > 500  # the install-time seed (2004–2026) and the admin's day
+        # every row comes through: the install-time seed (2004–2026) when this test runs first, and
+        # the admin's day (an earlier transactional test in the same run may have flushed the seed)
+        assert day.objects.count() == seeded >= 1
         assert day.objects.get(day=date(2027, 2, 7)).name == "春节调休"
         assert year.objects.get(year=2027).source == "admin"
         assert ContentType.objects.filter(app_label="workdays", model="workcalendarday").exists()
