@@ -18,10 +18,10 @@ from django.core.management import call_command
 from django.db import connection
 
 from linli.core.crypto import unseal
-from linli.core.tests.worker_site import empty_append_only_tables
 from linli.residents.imports import import_job_run
 from linli.residents.models import ImportJob, Resident
 from linli.residents.tests.test_import import person, row, write_csv
+from linli.testing import empty_append_only_tables
 
 LINLI = "from linli.config.cli import main; main()"
 OTHER_KEY = base64.b64encode(b"another-site-data-key-32-bytes!!").decode()

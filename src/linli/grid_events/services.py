@@ -459,14 +459,7 @@ def event_report(*, actor: Actor, data: ReportInput) -> GridEvent:
                 event, actor, "report", "", "", _unit(place.community_path), now=now, details=_suggestion_details(event)
             )
         ]
-        audit_record(
-            actor=actor,
-            action="grid.report",
-            object_type="grid_event",
-            object_id=event.number,
-            org_path=event.community_path,
-            details={"channel": data.channel},
-        )
+        event_audit(actor, "report", event, details={"channel": data.channel})
         notify(
             user_ids=posted_user_ids(roles={Role.COMMUNITY_WORKER}, scope_path=place.community_path),
             kind="grid.reported",
@@ -581,12 +574,10 @@ def event_transition(*, actor: Actor, event: GridEvent, action: str, data: StepI
         locked.save()
         _photos_save(locked, actor, _photo_stage(action), data.photos, now, written)
         _step(locked, actor, action, from_state, from_holder, _holder(locked), now=now, note=data.note, details=details)
-        audit_record(
-            actor=actor,
-            action=f"grid.{action}",
-            object_type="grid_event",
-            object_id=locked.number,
-            org_path=locked.community_path,
+        event_audit(
+            actor,
+            action,
+            locked,
             details={"from": from_state, "to": locked.state},
             reason=data.note.strip()[:200],
         )
@@ -992,14 +983,7 @@ def whistle_check_in(*, actor: Actor, response: Response, note: str = "") -> Res
             note=note,
             details={"department": locked.department_id, "late": late},
         )
-        audit_record(
-            actor=actor,
-            action="grid.check_in",
-            object_type="grid_event",
-            object_id=event.number,
-            org_path=event.community_path,
-            details={"late": late},
-        )
+        event_audit(actor, "check_in", event, details={"late": late})
     return locked
 
 
@@ -1040,14 +1024,7 @@ def supervision_issue(*, actor: Actor, event: GridEvent, level: int, note: str, 
         locked.supervision_level = max(locked.supervision_level, level)
         locked.save(update_fields=["supervision_level", "updated_at"])
         _step(locked, actor, "supervise", locked.state, "", "", now=now, note=note, details={"level": level})
-        audit_record(
-            actor=actor,
-            action="grid.supervise",
-            object_type="grid_event",
-            object_id=locked.number,
-            org_path=locked.community_path,
-            details={"level": level},
-        )
+        event_audit(actor, "supervise", locked, details={"level": level})
         recipients = (
             posted_user_ids(roles={Role.DEPARTMENT_OFFICER}, department_id=locked.holder_department_id)
             if locked.holder_department_id
@@ -1084,13 +1061,7 @@ def supervision_answer(*, actor: Actor, supervision: Supervision, answer: str) -
         _step(
             locked.event, actor, "supervision_answer", locked.event.state, "", "", now=locked.answered_at, note=answer
         )
-        audit_record(
-            actor=actor,
-            action="grid.supervision_answer",
-            object_type="grid_event",
-            object_id=locked.event.number,
-            org_path=locked.event.community_path,
-        )
+        event_audit(actor, "supervision_answer", locked.event)
     return locked
 
 
@@ -1119,14 +1090,7 @@ def event_publication_set(*, actor: Actor, event: GridEvent, public: bool, reaso
         locked.save(update_fields=["is_public", "public_reason", "updated_at"])
         action = "publish" if public else "unpublish"
         _step(locked, actor, action, locked.state, "", "", now=timezone.now(), note=reason)
-        audit_record(
-            actor=actor,
-            action=f"grid.{action}",
-            object_type="grid_event",
-            object_id=locked.number,
-            org_path=locked.community_path,
-            reason=reason,
-        )
+        event_audit(actor, action, locked, reason=reason)
     return locked
 
 
@@ -1183,14 +1147,7 @@ def photo_read(*, actor: Actor, event: GridEvent, photo: EventPhoto) -> bytes:
     data = unseal_bytes(
         (grid_photos_dir() / f"{photo.public_id}.bin").read_bytes(), context=f"grid.photo:{photo.public_id}"
     )
-    audit_record(
-        actor=actor,
-        action="grid.photo_read",
-        object_type="grid_event",
-        object_id=event.number,
-        org_path=event.community_path,
-        details={"photo": str(photo.public_id)},
-    )
+    event_audit(actor, "photo_read", event, details={"photo": str(photo.public_id)})
     return data
 
 
@@ -1345,6 +1302,19 @@ def _unit(path: str) -> str:
 
 def _holder(event: GridEvent) -> str:
     return f"dept:{event.holder_department_id}" if event.holder_department_id else _unit(event.holder_path)
+
+
+def event_audit(actor: Actor, action: str, event: GridEvent, details: dict | None = None, reason: str = "") -> None:
+    """One audit line for an action on an event, filed under its number and community."""
+    audit_record(
+        actor=actor,
+        action=f"grid.{action}",
+        object_type="grid_event",
+        object_id=event.number,
+        org_path=event.community_path,
+        details=details,
+        reason=reason,
+    )
 
 
 def _step(event, actor: Actor, action, from_state, from_holder, to_holder, *, now, note="", details=None) -> EventStep:

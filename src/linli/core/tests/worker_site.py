@@ -85,22 +85,3 @@ class WorkerSite:
         if self.sqlite_file:
             with sqlite3.connect(self.sqlite_file) as source:
                 source.backup(connection.connection)
-
-
-def empty_append_only_tables() -> None:
-    """A transactional test commits, so its rows are flushed afterwards; SQLite runs the flush as
-    DELETEs, which the append-only triggers (audit log, timelines) refuse. Empty those tables
-    with their triggers lifted for a moment. (PostgreSQL's flush is a TRUNCATE.)"""
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%append-only%'"
-        )
-        triggers = cursor.fetchall()
-        for name, _, _ in triggers:
-            cursor.execute(f'DROP TRIGGER "{name}"')
-        for table in {table for _, table, _ in triggers}:
-            cursor.execute(f'DELETE FROM "{table}"')  # noqa: S608 (table names from sqlite_master)
-        for _, _, sql in triggers:
-            cursor.execute(sql)

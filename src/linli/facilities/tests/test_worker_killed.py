@@ -11,11 +11,12 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from linli.core.models import Heartbeat
 from linli.core.services import TASK_ATTEMPTS, tasks_recover
-from linli.core.tests.worker_site import WorkerSite, empty_append_only_tables
+from linli.core.tests.worker_site import WorkerSite
 from linli.facilities.domain import RunStatus
 from linli.facilities.models import AnalysisRun
 from linli.facilities.services import RunInput, analysis_start
 from linli.facilities.tasks import facility_analysis_task
+from linli.testing import empty_append_only_tables
 
 
 @pytest.fixture

@@ -13,35 +13,20 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 import pytest
-from django.db import connection
 
 from linli.accounts.domain import GRID_CATEGORY_EDIT
 from linli.core.actor import Actor
 from linli.grid_events.models import GridEvent
 from linli.grid_events.services import StepInput, event_transition, open311_key_create
 from linli.grid_events.tests.conftest import SHUIYUANDI, photo
+from linli.testing import empty_append_only_tables
 
 
 @pytest.fixture
 def append_only_emptied(db):
-    """A live-server test commits, so its rows are flushed afterwards; SQLite runs the flush as
-    DELETEs, which the append-only triggers (audit log, timelines) refuse. Before the flush, empty
-    those tables with their triggers lifted for a moment. (PostgreSQL's flush is a TRUNCATE, which
-    row triggers do not see.)"""
+    """A live-server test commits: empty the append-only tables before the flush (SQLite)."""
     yield
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%append-only%'"
-        )
-        triggers = cursor.fetchall()
-        for name, _, _ in triggers:
-            cursor.execute(f'DROP TRIGGER "{name}"')
-        for table in {table for _, table, _ in triggers}:
-            cursor.execute(f'DELETE FROM "{table}"')  # noqa: S608 (table names from sqlite_master)
-        for _, _, sql in triggers:
-            cursor.execute(sql)
+    empty_append_only_tables()
 
 
 class Open311Error(Exception):
