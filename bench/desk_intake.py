@@ -76,12 +76,7 @@ end
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     harness.add_load_arguments(parser, residents=5000)
     parser.add_argument("--applicants", type=int, default=2000, help="applicants taken in turn (default 2,000)")
-    parser.add_argument(
-        "--postgres",
-        default=harness.DEFAULT_POSTGRES_URL,
-        metavar="URL",
-        help="PostgreSQL server: a fresh database is created and dropped (default: %(default)s)",
-    )
+    harness.add_postgres_argument(parser)
 
 
 # --- data --------------------------------------------------------------------------------------

@@ -44,12 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--applicants", type=int, default=20_000, help="applicants of the cases (default 20,000)")
     parser.add_argument("--repeat", type=int, default=20, help="timed calls per queue query (default 20)")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of each query")
-    parser.add_argument(
-        "--postgres",
-        default=harness.DEFAULT_POSTGRES_URL,
-        metavar="URL",
-        help="PostgreSQL server: a fresh database is created and dropped (default: %(default)s)",
-    )
+    harness.add_postgres_argument(parser)
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir")
 
 

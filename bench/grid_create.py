@@ -113,12 +113,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--per-category", type=int, default=30, help="synthetic reports per category to train the router (default 30)"
     )
-    parser.add_argument(
-        "--postgres",
-        default=harness.DEFAULT_POSTGRES_URL,
-        metavar="URL",
-        help="PostgreSQL server: a fresh database is created and dropped (default: %(default)s)",
-    )
+    harness.add_postgres_argument(parser)
 
 
 # --- data --------------------------------------------------------------------------------------

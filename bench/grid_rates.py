@@ -40,12 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeat", type=int, default=5, help="timed calls per measure (default 5)")
     parser.add_argument("--residents", type=int, default=500, help="demo residents (default 500)")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of each query")
-    parser.add_argument(
-        "--postgres",
-        default=harness.DEFAULT_POSTGRES_URL,
-        metavar="URL",
-        help="PostgreSQL server: a fresh database is created and dropped (default: %(default)s)",
-    )
+    harness.add_postgres_argument(parser)
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir")
 
 

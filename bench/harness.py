@@ -29,6 +29,15 @@ LUA_SCRIPT = Path(__file__).resolve().parent / "wrk" / "bearer.lua"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
+def add_postgres_argument(parser) -> None:
+    parser.add_argument(
+        "--postgres",
+        default=DEFAULT_POSTGRES_URL,
+        metavar="URL",
+        help="PostgreSQL server: a fresh database is created and dropped (default: %(default)s)",
+    )
+
+
 def add_load_arguments(parser, *, residents: int) -> None:
     """The options every HTTP load benchmark shares: rounds, server and load-generator shape,
     the demo's size, and whether to keep the data folder."""

@@ -25,12 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--simultaneous", type=int, default=20, help="requests sent at once with one key")
     parser.add_argument("--sequential", type=int, default=8, help="retries sent one after another with one key")
     parser.add_argument("--residents", type=int, default=300, help="demo residents (default 300)")
-    parser.add_argument(
-        "--postgres",
-        default=harness.DEFAULT_POSTGRES_URL,
-        metavar="URL",
-        help="PostgreSQL server: a fresh database is created and dropped (default: %(default)s)",
-    )
+    harness.add_postgres_argument(parser)
     parser.add_argument("--keep", action="store_true", help="keep the data folder")
 
 

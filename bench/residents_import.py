@@ -45,12 +45,7 @@ GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rows", type=int, default=100_000, help="synthetic residents (default 100,000)")
     parser.add_argument("--batch-rows", type=int, default=5000, help="rows per transaction (default 5,000)")
-    parser.add_argument(
-        "--postgres",
-        default=harness.DEFAULT_POSTGRES_URL,
-        metavar="URL",
-        help="PostgreSQL server: a fresh database is created and dropped (default: %(default)s)",
-    )
+    harness.add_postgres_argument(parser)
     parser.add_argument("--sqlite", action="store_true", help="import into a fresh SQLite file (no COPY baseline)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir (CSV, error file)")
 

@@ -49,12 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--connections", type=int, default=16, help="keep-alive connections per kind (default 16)")
     parser.add_argument("--residents", type=int, default=2000, help="demo residents (default 2,000)")
     parser.add_argument("--applicants", type=int, default=500, help="intake applicants taken in turn (default 500)")
-    parser.add_argument(
-        "--postgres",
-        default=harness.DEFAULT_POSTGRES_URL,
-        metavar="URL",
-        help="PostgreSQL server: a fresh database is created and dropped (default: %(default)s)",
-    )
+    harness.add_postgres_argument(parser)
     parser.add_argument("--keep", action="store_true", help="keep the data folder")
 
 
