@@ -365,8 +365,13 @@ def test_real_device_shows_no_code(client, people):
 
 
 def test_recovery_codes_regenerate_with_the_password(client, people):
-    enrol(people["department_officer"])
+    device = enrol(people["department_officer"])
     log_in(client, "department_officer")
+    # the password alone must not mint codes that then pass the second factor
+    held = client.post("/account/second-factor/recovery-codes/", {"password": PASSWORD})
+    assert held.status_code == 302 and held["Location"].startswith("/account/second-factor/?")
+    assert not StaticToken.objects.filter(device__user=people["department_officer"]).exists()
+    assert client.post("/account/second-factor/", {"code": code_for(device)}).status_code == 302
     refused = client.post("/account/second-factor/recovery-codes/", {"password": "wrong"})
     assert refused.status_code == 400
     made = client.post("/account/second-factor/recovery-codes/", {"password": PASSWORD})

@@ -131,7 +131,13 @@ def _grouped(secret: str) -> str:
 
 @login_required
 def recovery_codes_page(request):
-    """New recovery codes after the password is given again; the old ones stop working."""
+    """New recovery codes after the password is given again; the old ones stop working. Only
+    for a session that has passed its second factor: the password alone must not mint codes
+    that then pass it."""
+    if not has_second_factor(request.user):
+        return redirect(_step_url("portal:second-factor-setup", request))
+    if not request.user.is_verified():
+        return redirect(_step_url("portal:second-factor", request))
     form = PasswordAgainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
