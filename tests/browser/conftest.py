@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from linli.core.server import granian_command
+from linli.core.server import demo_serving_threads, granian_command
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -104,7 +104,8 @@ def demo_site(tmp_path_factory) -> Iterator[DemoSite]:
     log = data_dir / "granian.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            granian_command(host="127.0.0.1", port=port),
+            # served as `linli demo` serves it
+            granian_command(host="127.0.0.1", port=port, blocking_threads=demo_serving_threads()),
             env=env,
             cwd=ROOT,
             stdout=out,

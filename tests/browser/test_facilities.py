@@ -94,13 +94,22 @@ def test_planner_registry_standards_analysis_and_map(desktop: Page, demo_site, s
 
     troubles: list[str] = []  # said in the failure, so a slow or broken load explains itself
     page.on("console", lambda m: troubles.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: troubles.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: troubles.append(f"failed {r.url}: {r.failure}"))
     page.on("response", lambda r: troubles.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.locator("a.button", has_text="地图").click()
     the_map = page.locator("#facility-map")
     # the run's buildings and the facilities load as two API calls; a busy machine can take longer
     # than the default five seconds
-    expect(the_map, f"map not ready: {troubles}").to_have_attribute("data-ready", "1", timeout=60_000)
+    try:
+        expect(the_map).to_have_attribute("data-ready", "1", timeout=60_000)
+    except AssertionError as error:  # say what the page was doing, so the next failure explains itself
+        loads = page.evaluate(
+            "() => performance.getEntriesByType('resource')"
+            ".filter(e => e.name.includes('/api/') || e.name.endsWith('.js'))"
+            ".map(e => [e.name.split('/').slice(3).join('/'), Math.round(e.startTime), Math.round(e.duration)])"
+        )
+        raise AssertionError(f"map not ready: {troubles}; loads (url, start ms, ms): {loads}") from error
     assert the_map.get_attribute("data-error") is None, troubles
     expect(the_map).to_have_attribute("data-building-count", re.compile(r"^[1-9]\d*$"))
     expect(the_map).to_have_attribute("data-site-count", "5")

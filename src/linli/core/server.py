@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 
@@ -33,6 +34,12 @@ def granian_command(
         *extra,
         WSGI_TARGET,
     ]
+
+
+def demo_serving_threads() -> int:
+    """Threads per worker for the demo and the browser tests: two per core, at least two, so one
+    slow request (a city-wide map layer) never holds up a page's scripts."""
+    return max(2, (os.cpu_count() or 2) * 2)
 
 
 def warm_in_background(*loaders) -> threading.Thread:

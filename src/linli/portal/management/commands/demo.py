@@ -17,7 +17,7 @@ from django.db import connection
 
 from linli.areas.services import demo_boundaries_generate
 from linli.core.actor import Actor
-from linli.core.server import granian_command
+from linli.core.server import demo_serving_threads, granian_command
 from linli.portal.services import (
     demo_accounts_ensure,
     demo_city_prepare,
@@ -99,9 +99,9 @@ class Command(BaseCommand):
 
     def _serve(self, host: str, port: int) -> None:
         """Run granian (WSGI) and the database task worker as children; tick every minute."""
-        cores = os.cpu_count() or 2
         linli = shutil.which("linli") or sys.argv[0]
-        server = subprocess.Popen(granian_command(host=host, port=port, workers=1, blocking_threads=max(2, cores * 2)))
+        threads = demo_serving_threads()
+        server = subprocess.Popen(granian_command(host=host, port=port, workers=1, blocking_threads=threads))
         worker = subprocess.Popen([linli, "worker"])
         children = [server, worker]
         # Stop the children on `kill` as well as on Ctrl-C, so no orphan keeps the port.

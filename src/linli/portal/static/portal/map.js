@@ -306,7 +306,16 @@
     L.Icon.Default.imagePath = settings().icons || "";
     document.querySelectorAll(".map[data-mode]").forEach(function (el) {
       var start = modes[el.dataset.mode];
-      if (start) start(el);
+      if (!start) return;
+      try {
+        start(el);
+      } catch (error) {
+        // a map that cannot start says so on its element (tests and the console read it) and
+        // leaves the rest of the page working
+        el.dataset.error = String(error);
+        el.dataset.ready = "1";
+        if (window.console) console.error(error);
+      }
     });
   }
 
