@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -189,3 +190,21 @@ def test_resident_and_planner_maps_draw_streets(phone: Page, desktop: Page, demo
     assert not re.search(r"\b\d{2,3}\.\d{4,}\b", desktop.locator("#sites-table").inner_text())
     expect(sites.first.locator("td").nth(2)).to_have_text(re.compile(r"^\S+ · \S+$"))  # community · street
     screenshot(desktop, "maps-07-run-sites")
+
+
+def test_a_map_starts_when_its_app_script_arrives_last(desktop: Page, demo_site):
+    """The app's map script (deferred after the shared module) may still be downloading when the
+    shared module starts the maps: the map must start when the script arrives. A zero timeout once
+    lost this race in CI and the coverage map stayed blank."""
+    log_in(desktop, "demo_district_admin", demo_site.password("demo_district_admin"))
+    expect(desktop).to_have_url(re.compile(r"/staff/$"))
+
+    def late(route):
+        time.sleep(0.4)  # the shared module and Leaflet have run by now
+        route.continue_()
+
+    desktop.route(re.compile(r".*/static/grid_events/map\.[^/]*js.*"), late)
+    desktop.goto("/staff/grid/map/")
+    expect(desktop.locator("#events-map")).to_have_attribute("data-ready", "1", timeout=20_000)
+    assert desktop.locator("#events-map").get_attribute("data-error") is None
+    desktop.unroute(re.compile(r".*/static/grid_events/map\.[^/]*js.*"))

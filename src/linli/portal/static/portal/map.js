@@ -299,14 +299,20 @@
 
   // ---- start --------------------------------------------------------------------------------
 
-  function mode(name, start) { modes[name] = start; }
+  var started = false;
 
-  function startAll() {
-    if (typeof L === "undefined") return;
-    L.Icon.Default.imagePath = settings().icons || "";
+  /* Register a mode. An app script that runs after the maps were started (a deferred script
+     still downloading while the others ran) starts its own maps at once. */
+  function mode(name, start) {
+    modes[name] = start;
+    if (started) startMaps(name);
+  }
+
+  function startMaps(only) {
     document.querySelectorAll(".map[data-mode]").forEach(function (el) {
       var start = modes[el.dataset.mode];
-      if (!start) return;
+      if (!start || el.dataset.started || (only && el.dataset.mode !== only)) return;
+      el.dataset.started = "1";
       try {
         start(el);
       } catch (error) {
@@ -319,6 +325,13 @@
     });
   }
 
+  function startAll() {
+    if (started || typeof L === "undefined") return;
+    started = true;
+    L.Icon.Default.imagePath = settings().icons || "";
+    startMaps(null);
+  }
+
   mode("pick", picker);
 
   window.LinliMap = {
@@ -326,7 +339,9 @@
     getJSON: getJSON, esc: esc, num: num, text: text, settings: settings
   };
 
-  // app scripts (deferred after this one) register their modes before the document is parsed
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startAll);
-  else setTimeout(startAll, 0);
+  // Deferred scripts run while the document is "interactive", before DOMContentLoaded; the app
+  // scripts deferred after this one register their modes by then. (A zero timeout here once lost
+  // the race to an app script still downloading, and its map never started.)
+  if (document.readyState === "complete") startAll();
+  else document.addEventListener("DOMContentLoaded", startAll);
 })();
