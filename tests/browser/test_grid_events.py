@@ -243,3 +243,52 @@ def test_similar_events_keep_the_photo_and_speak_chinese(phone: Page, demo_site,
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photos.first.element_handle())
     assert page.locator("main").inner_text().find("(0.") == -1
     screenshot(page, "grid-10-reported-with-kept-photo")
+
+
+def public_report_of_the_demo_community(demo_site) -> str:
+    """A resident's report in the demo community worker's community: public from the start."""
+    with sqlite3.connect(demo_site.data_dir / "linli.sqlite3") as db:
+        community = db.execute(
+            """SELECT o.path FROM areas_orgunit o JOIN accounts_posting p ON p.org_unit_id = o.id
+               JOIN accounts_user u ON u.id = p.user_id WHERE u.username = 'demo_community_worker'"""
+        ).fetchone()[0]
+        return db.execute(
+            "SELECT number FROM grid_events_gridevent WHERE is_public AND community_path = ? ORDER BY number LIMIT 1",
+            (community,),
+        ).fetchone()[0]
+
+
+def test_a_public_report_is_hidden_with_a_reason_then_published_again(
+    phone: Page, desktop: Page, demo_site, screenshot
+):
+    number = public_report_of_the_demo_community(demo_site)
+    public_url = f"/open311/v2/requests/{number}.json"
+    assert phone.request.get(public_url).status == 200  # on the public list before
+
+    page = staff(phone, demo_site, "demo_community_worker")
+    page.goto(f"/staff/grid/events/{number}/")
+    expect(page.locator("#public-state")).to_contain_text("已公开")
+    page.locator("details.confirm-publication summary").click()
+    publication = page.locator("details.confirm-publication form")
+    publication.locator("button[type=submit]").click()  # no reason, no confirmation: refused, nothing changes
+    expect(page.locator("details.confirm-publication .error")).to_have_count(2)  # the reason and the check
+    expect(page.locator("#public-state")).to_contain_text("已公开")
+    screenshot(page, "grid-10-hide-refused-phone")
+    publication = page.locator("details.confirm-publication form")
+    publication.locator("textarea[name=reason], input[name=reason]").fill("描述中含有居民家庭住址细节，暂不公开")
+    publication.locator("input[name=confirm]").check()
+    publication.locator("button[type=submit]").click()
+    expect(page.locator("#public-state")).to_contain_text("不公开")
+    expect(page.locator("#public-state")).to_contain_text("暂不公开")
+    screenshot(page, "grid-11-hidden-phone")
+    assert phone.request.get(public_url).status == 404  # gone from the public list
+
+    page = staff(desktop, demo_site, "demo_community_worker")
+    page.goto(f"/staff/grid/events/{number}/")
+    page.locator("details.confirm-publication summary").click()
+    publication = page.locator("details.confirm-publication form")
+    publication.locator("input[name=confirm]").check()
+    publication.locator("button[type=submit]").click()
+    expect(page.locator("#public-state")).to_contain_text("已公开")
+    screenshot(page, "grid-12-published-desktop")
+    assert desktop.request.get(public_url).status == 200

@@ -107,18 +107,22 @@ class SupervisionForm(forms.Form):
 
 class PublicationForm(forms.Form):
     """Show an event on the public Open311 list or hide it from there; the staff member confirms,
-    and a hiding needs its reason (the service says so, next to the field)."""
+    and a hiding needs its reason (marked required on the form; the service refuses it too)."""
 
     public = forms.TypedChoiceField(
         coerce=lambda v: v == "1", choices=[("1", "1"), ("0", "0")], widget=forms.HiddenInput
     )
     reason = forms.CharField(
-        label=_("Reason (required to hide it)"),
+        label=_("Reason"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     confirm = forms.BooleanField(label=_("I have checked the description and the address."), required=True)
+
+    def __init__(self, *args, hiding: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = hiding
 
 
 class AnswerForm(forms.Form):

@@ -236,7 +236,7 @@ def _event_context(request, event, form=None, failed_action: str = "") -> dict:
         "failed_action": failed_action,
         "supervision_form": SupervisionForm() if _may_supervise(request.actor, event) else None,
         "answer_form": AnswerForm(),
-        "publication_form": PublicationForm() if may_publish(request.actor, event) else None,
+        "publication_form": PublicationForm(hiding=event.is_public) if may_publish(request.actor, event) else None,
         "map": map_settings(request.actor),
     }
 
@@ -342,7 +342,7 @@ def supervise(request, number: str):
 def publication(request, number: str):
     """Publish the event on the public Open311 list, or hide it from there with a reason."""
     event = event_get(actor=request.actor, key=number)
-    form = PublicationForm(request.POST)
+    form = PublicationForm(request.POST, hiding=event.is_public)
     if form.is_valid():
         public = form.cleaned_data["public"]
         try:
