@@ -214,6 +214,16 @@ def demo_totp_key(username: str) -> str:
     return hashlib.sha1(DEMO_KEY_SALT + username.encode(), usedforsecurity=False).hexdigest()
 
 
+def is_demo_device(name: str, key: str, username: str) -> bool:
+    """An authenticator the demo set up with the account's public demo key."""
+    return name == DEMO_DEVICE_NAME and key == demo_totp_key(username)
+
+
+def may_see_log_in_security(actor) -> bool:
+    """Operators and account administrators see lock-outs and failures, and unlock."""
+    return actor.has_perm(OPS_VIEW) or actor.has_perm(ACCOUNTS_MANAGE)
+
+
 # The log-in events' names, for the security page (the audit page names them too).
 LOGIN_EVENT_NAMES = {
     "login.failed": _("Log-in failed"),

@@ -11,9 +11,10 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from linli.accounts.domain import Role, permissions_for, role_gives_data_scope
+from linli.accounts.domain import Role, is_demo_device, permissions_for, role_gives_data_scope
 from linli.accounts.models import ApiToken, Posting, User
 from linli.core.actor import Actor, normalise_paths
 from linli.core.models import AuditEntry
@@ -179,3 +180,12 @@ def login_failures_recent(limit: int = 50):
 def totp_device_confirmed(user):
     """The user's confirmed authenticator-app device, if any."""
     return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).first()
+
+
+def demo_code_shown(user) -> str:
+    """The demo accounts' current code, shown on their code page (their key is public anyway);
+    empty for every real authenticator."""
+    device = totp_device_confirmed(user)
+    if device is None or not is_demo_device(device.name, device.key, user.username):
+        return ""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"

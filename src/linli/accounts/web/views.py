@@ -13,10 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from django_otp.oath import totp
 
-from linli.accounts.domain import ACCOUNTS_MANAGE, DEMO_DEVICE_NAME, LOGIN_EVENT_NAMES, OPS_VIEW, demo_totp_key
-from linli.accounts.selectors import login_failures_recent, login_lockouts, totp_device_confirmed, user_by_username
+from linli.accounts.domain import ACCOUNTS_MANAGE, LOGIN_EVENT_NAMES, may_see_log_in_security
+from linli.accounts.selectors import demo_code_shown, login_failures_recent, login_lockouts, user_by_username
 from linli.accounts.services import (
     has_second_factor,
     lockout_release,
@@ -92,16 +91,8 @@ def second_factor_page(request):
             form.add_error("code", str(exc.message))
         else:
             return redirect(_next(request))
-    context = {"form": form, "demo_code": _demo_code(request.user)}
+    context = {"form": form, "demo_code": demo_code_shown(request.user)}
     return _render(request, "accounts/second_factor.html", context, 400 if form.errors else 200)
-
-
-def _demo_code(user) -> str:
-    """The demo accounts' current code, shown on the page (their key is public anyway)."""
-    device = totp_device_confirmed(user)
-    if device is None or device.name != DEMO_DEVICE_NAME or device.key != demo_totp_key(user.username):
-        return ""
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
 
 
 @login_required
@@ -154,15 +145,11 @@ def recovery_codes_page(request):
 # --- the operator's log-in security page ------------------------------------------------------
 
 
-def _may_see_security(actor) -> bool:
-    return actor.has_perm(OPS_VIEW) or actor.has_perm(ACCOUNTS_MANAGE)
-
-
 @login_required
 def security_page(request):
     """Lock-outs now in force, the latest failed log-ins, and the forms to unlock and to reset a
     user's second factor (each asks for a reason and a confirmation, and is audited)."""
-    if not _may_see_security(request.actor):
+    if not may_see_log_in_security(request.actor):
         raise not_found("页面", "Page")
     return _security_render(request, UnlockForm(), SecondFactorResetForm())
 
@@ -187,7 +174,7 @@ def _named(entry):
 @login_required
 @require_POST
 def unlock(request):
-    if not _may_see_security(request.actor):
+    if not may_see_log_in_security(request.actor):
         raise not_found("页面", "Page")
     form = UnlockForm(request.POST)
     if form.is_valid():

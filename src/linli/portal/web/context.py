@@ -18,10 +18,10 @@ from linli.accounts.domain import (
     FACILITY_VIEW,
     GRID_REPORT,
     GRID_VIEW,
-    OPS_VIEW,
     ORGTREE_VIEW,
     RESIDENTS_VIEW,
     RESIDENTS_VISIT,
+    may_see_log_in_security,
     second_factor_required,
 )
 from linli.residents.selectors import can_edit_reveal_rights
@@ -33,10 +33,6 @@ COMMUNITY_PATH_LENGTH = 12
 def _has_unit_scope(actor) -> bool:
     """Pages about an org unit (rates) need a posting at a unit, not only at a grid."""
     return any(len(path) <= COMMUNITY_PATH_LENGTH for path in actor.scope_paths)
-
-
-def _sees_log_in_security(actor) -> bool:
-    return actor.has_perm(OPS_VIEW) or actor.has_perm(ACCOUNTS_MANAGE)
 
 
 def _has_second_factor(actor) -> bool:
@@ -94,7 +90,7 @@ STAFF_NAV = [
             (ORGTREE_VIEW, None, "portal:staff-org", _("Org tree")),
             (AUDIT_SEARCH, None, "portal:staff-audit", _("Audit log")),
             (ACCOUNTS_MANAGE, can_edit_reveal_rights, "portal:residents:reveal-rights", _("Reveal rights")),
-            ("", _sees_log_in_security, "portal:security", _("Log-in security")),
+            ("", may_see_log_in_security, "portal:security", _("Log-in security")),
         ],
     ),
     (
