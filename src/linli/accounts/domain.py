@@ -18,6 +18,12 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
     OPERATOR = "operator", _("Operator")
     PLANNER = "planner", _("Facility planner")
+    # the civil-affairs bureau's officer for five-party linkage (五社联动): the register of community
+    # social organisations, social-work stations, venture calls and purchased services
+    CIVIL_AFFAIRS_OFFICER = "civil_affairs_officer", _("Civil-affairs officer")
+    # the account of a social organisation (组织负责人): its own activities, applications and offers;
+    # which organisation it speaks for is kept by `partners` (OrgMember), not here
+    ORGANISER = "organiser", _("Organisation organiser")
 
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
@@ -34,6 +40,8 @@ POSTING_TARGET = {
     Role.AUDITOR: "org_unit",
     Role.OPERATOR: "org_unit",
     Role.PLANNER: "org_unit",
+    Role.CIVIL_AFFAIRS_OFFICER: "org_unit",
+    Role.ORGANISER: "org_unit",
 }
 POSTING_UNIT_KINDS = {
     Role.RESIDENT: {"community", "village"},
@@ -44,6 +52,9 @@ POSTING_UNIT_KINDS = {
     Role.AUDITOR: {"city", "district"},
     Role.OPERATOR: {"city"},
     Role.PLANNER: {"city", "district"},
+    Role.CIVIL_AFFAIRS_OFFICER: {"city", "district", "street"},
+    # posted where the organisation is based; a citywide organisation's organiser at the city
+    Role.ORGANISER: {"city", "district", "street", "community", "village"},
 }
 
 ORGTREE_VIEW = "orgtree.view"
@@ -85,17 +96,32 @@ FACILITY_EDIT = "facility.edit"  # keep the registry (create, edit, import)
 FACILITY_ANALYSE = "facility.analyse"  # start analysis runs (coverage, suggested sites)
 FACILITY_KIND_EDIT = "facility.kind_edit"  # the city's facility kinds and life-circle distances
 FACILITY_PLANNING = frozenset({FACILITY_VIEW, FACILITY_EDIT, FACILITY_ANALYSE})
+# five-party linkage (五社联动): volunteers, the time bank, partners, ventures, charity
+VOLUNTEER_JOIN = "volunteers.join"  # a resident registers, signs up, checks in, reports hours
+VOLUNTEER_VIEW = "volunteers.view"  # volunteers, activities and figures of one's scope (read)
+VOLUNTEER_MANAGE = "volunteers.manage"  # publish activities, confirm, approve hours, proxy entry
+VOLUNTEER_REVEAL = "volunteers.reveal"  # a volunteer's full ID number or phone, with a reason
+TIMEBANK_USE = "timebank.use"  # a resident spends or donates their own time-bank hours
+TIMEBANK_MANAGE = "timebank.manage"  # arrange exchanges, record expiry and corrections
+PARTNERS_VIEW = "partners.view"  # social organisations, stations, premises of one's scope
+PARTNERS_EDIT = "partners.edit"  # keep the register, evaluate, stations and social workers
+VENTURES_MANAGE = "ventures.manage"  # venture calls, panels, contracts, final evaluation
+VENTURES_REVIEW = "ventures.review"  # score applications when named on a call's panel
+VENTURES_APPLY = "ventures.apply"  # an organisation applies and reports milestones
+CHARITY_MANAGE = "charity.manage"  # needs, matches and the community's micro-funds
+CHARITY_OFFER = "charity.offer"  # post an offer of goods, money or help
+LINKAGE_VIEW = frozenset({VOLUNTEER_VIEW, PARTNERS_VIEW})
 GRID_COMMUNITY = frozenset(
     {GRID_VIEW, GRID_REPORT, GRID_REGISTER, GRID_DISPATCH, GRID_WHISTLE, GRID_HANDLE, GRID_VERIFY}
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.RESIDENT: frozenset({DESK_APPLY, GRID_REPORT}),
+    Role.RESIDENT: frozenset({DESK_APPLY, GRID_REPORT, VOLUNTEER_JOIN, TIMEBANK_USE, CHARITY_OFFER}),
     Role.GRID_WORKER: frozenset(
         {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EDIT, RESIDENTS_VISIT, RESIDENTS_EXPORT, RESIDENTS_REVEAL}
     )
     | FRONT_DESK
-    | {GRID_VIEW, GRID_REPORT, GRID_VERIFY},
+    | {GRID_VIEW, GRID_REPORT, GRID_VERIFY, VOLUNTEER_VIEW},
     Role.COMMUNITY_WORKER: frozenset(
         {
             ORGTREE_VIEW,
@@ -109,13 +135,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     )
     | FRONT_DESK
-    | GRID_COMMUNITY,
+    | GRID_COMMUNITY
+    | LINKAGE_VIEW
+    | {VOLUNTEER_MANAGE, VOLUNTEER_REVEAL, TIMEBANK_MANAGE, CHARITY_MANAGE},
     Role.STREET_OFFICER: frozenset(
         {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, RESIDENTS_REVEAL, DESK_DECIDE, DESK_SUPERVISE}
     )
     | FRONT_DESK
     | GRID_COMMUNITY
-    | {GRID_SUPERVISE, FACILITY_VIEW},
+    | {GRID_SUPERVISE, FACILITY_VIEW, VOLUNTEER_MANAGE, CHARITY_MANAGE, VENTURES_REVIEW}
+    | LINKAGE_VIEW,
     Role.DEPARTMENT_OFFICER: frozenset(
         {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, DESK_VIEW, DESK_DECIDE, GRID_VIEW, GRID_HANDLE}
     ),
@@ -133,7 +162,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             GRID_ROUTE_EDIT,
         }
     )
-    | FACILITY_PLANNING,
+    | FACILITY_PLANNING
+    | LINKAGE_VIEW
+    | {VENTURES_REVIEW},
     Role.CITY_ADMIN: frozenset(
         {
             ORGTREE_VIEW,
@@ -153,20 +184,40 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             FACILITY_KIND_EDIT,
         }
     )
-    | FACILITY_PLANNING,
-    Role.AUDITOR: frozenset({ORGTREE_VIEW, AUDIT_SEARCH, DESK_VIEW, DESK_SUPERVISE, GRID_VIEW, FACILITY_VIEW}),
+    | FACILITY_PLANNING
+    | LINKAGE_VIEW
+    | {VENTURES_REVIEW},
+    Role.AUDITOR: frozenset({ORGTREE_VIEW, AUDIT_SEARCH, DESK_VIEW, DESK_SUPERVISE, GRID_VIEW, FACILITY_VIEW})
+    | LINKAGE_VIEW,
     Role.OPERATOR: frozenset(
         {ORGTREE_VIEW, OPS_VIEW, DIVISIONS_IMPORT, RESIDENTS_VIEW, RESIDENTS_IMPORT, CATALOGUE_EDIT, CALENDAR_EDIT}
     ),
     # the civil-affairs bureau's planner (city or district): the registry and the analyses, no
     # personal data (household and resident counts only)
     Role.PLANNER: frozenset({ORGTREE_VIEW, FACILITY_KIND_EDIT}) | FACILITY_PLANNING,
+    # no personal data beyond what the register holds: volunteers are counted, not revealed
+    Role.CIVIL_AFFAIRS_OFFICER: frozenset(
+        {
+            ORGTREE_VIEW,
+            PARTNERS_EDIT,
+            VOLUNTEER_MANAGE,
+            TIMEBANK_MANAGE,
+            VENTURES_MANAGE,
+            VENTURES_REVIEW,
+            CHARITY_MANAGE,
+        }
+    )
+    | LINKAGE_VIEW,
+    # what an organisation's own account may do; every app narrows it to that organisation
+    Role.ORGANISER: frozenset({VOLUNTEER_VIEW, VOLUNTEER_MANAGE, VENTURES_APPLY, CHARITY_OFFER, PARTNERS_VIEW}),
 }
 
 
 # An account holding any of these needs a second factor at log-in (等保 level 3): it can reveal
 # personal data, change what the desk offers, grant roles or read the audit log.
-SECOND_FACTOR_PERMISSIONS = frozenset({RESIDENTS_REVEAL, CATALOGUE_EDIT, ACCOUNTS_MANAGE, AUDIT_SEARCH})
+SECOND_FACTOR_PERMISSIONS = frozenset(
+    {RESIDENTS_REVEAL, VOLUNTEER_REVEAL, CATALOGUE_EDIT, ACCOUNTS_MANAGE, AUDIT_SEARCH}
+)
 
 
 def permissions_for(roles: set[str]) -> frozenset[str]:

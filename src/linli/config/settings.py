@@ -42,6 +42,11 @@ INSTALLED_APPS = [
     "linli.service_desk",
     "linli.grid_events",
     "linli.facilities",
+    "linli.partners",
+    "linli.volunteers",
+    "linli.timebank",
+    "linli.ventures",
+    "linli.charity",
     "linli.portal",
 ]
 

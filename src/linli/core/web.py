@@ -11,15 +11,15 @@ from django.http import HttpResponse
 from linli.core.errors import not_found
 
 
-def staff_page(permission: str):
-    """Logged in (else to the staff log-in), and holding `permission`; otherwise the page does
-    not exist for them (404, like an object outside their scope)."""
+def staff_page(*permissions: str):
+    """Logged in (else to the staff log-in), and holding one of `permissions`; otherwise the page
+    does not exist for them (404, like an object outside their scope)."""
 
     def decorate(view):
         @login_required
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not request.actor.has_perm(permission):
+            if not any(request.actor.has_perm(permission) for permission in permissions):
                 raise not_found("页面", "Page")
             return view(request, *args, **kwargs)
 
@@ -38,3 +38,8 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "no-store"
     return response
+
+
+def any_permission(*permissions: str):
+    """A menu condition: the actor holds one of `permissions` (as `staff_page` checks)."""
+    return lambda actor: any(actor.has_perm(permission) for permission in permissions)

@@ -19,15 +19,20 @@ from linli.accounts.services import demo_second_factor_ensure, posting_add
 from linli.areas.management.commands.import_divisions import SHIPPED
 from linli.areas.models import Department, Grid, OrgUnit
 from linli.areas.services import demo_layout_generate, demo_positions_generate, departments_ensure, divisions_import
+from linli.charity.demo import demo_generate as demo_charity_generate
 from linli.core.actor import Actor
 from linli.facilities.demo import demo_analysis_run, demo_facilities_generate, demo_network_generate
 from linli.grid_events.demo import demo_events_generate
+from linli.partners.demo import demo_generate as demo_partners_generate
 from linli.residents.selectors import applicant_for_user, applicant_sample
 from linli.residents.services import demo_activity_generate, demo_population_generate, resident_account_link
 from linli.service_desk.demo import DemoStaff, demo_cases_generate, demo_windows_generate
 from linli.service_desk.management.commands.import_catalogue import SHIPPED as CATALOGUE
 from linli.service_desk.selectors import any_case, item_list
 from linli.service_desk.services import catalogue_import, desk_figures_refresh
+from linli.timebank.demo import demo_generate as demo_timebank_generate
+from linli.ventures.demo import demo_generate as demo_ventures_generate
+from linli.volunteers.demo import demo_generate as demo_volunteers_generate
 
 DEMO = Actor.system("demo")
 
@@ -88,6 +93,8 @@ def _showcase() -> dict[str, OrgUnit | Grid | Department]:
         Role.AUDITOR: _city(),
         Role.OPERATOR: _city(),
         Role.PLANNER: _city(),
+        Role.CIVIL_AFFAIRS_OFFICER: district,
+        Role.ORGANISER: community,
     }
 
 
@@ -224,3 +231,17 @@ def demo_facilities_prepare(*, log=print) -> None:
         log(f"设施 facilities: {added}")
     if run := demo_analysis_run(city_path=city.path):
         log(f"覆盖分析 coverage analysis: {run.status} in {run.figures.get('seconds')} s")
+
+
+def demo_linkage_prepare(*, log=print) -> None:
+    """Five-party linkage: organisations and stations first (the demo organiser speaks for one),
+    then volunteers and their hours, the time bank, venture calls and charity."""
+    city_path, showcase_path = _city().path, _showcase_community().path
+    for generate in (
+        demo_partners_generate,
+        demo_volunteers_generate,
+        demo_timebank_generate,
+        demo_ventures_generate,
+        demo_charity_generate,
+    ):
+        generate(city_path=city_path, showcase_path=showcase_path, log=log)

@@ -24,7 +24,12 @@ from linli.accounts.domain import (
     may_see_log_in_security,
     second_factor_required,
 )
+from linli.charity.web.nav import NAV as CHARITY_NAV
+from linli.partners.web.nav import NAV as PARTNERS_NAV
 from linli.residents.selectors import can_edit_reveal_rights
+from linli.timebank.web.nav import NAV as TIMEBANK_NAV
+from linli.ventures.web.nav import NAV as VENTURES_NAV
+from linli.volunteers.web.nav import NAV as VOLUNTEERS_NAV
 
 ELDER_COOKIE = "linli_elder"
 COMMUNITY_PATH_LENGTH = 12
@@ -84,6 +89,12 @@ STAFF_NAV = [
             (FACILITY_VIEW, None, "portal:facilities:compliance", _("Standards")),
         ],
     ),
+    # five-party linkage: each app keeps its own group (web/nav.py)
+    VOLUNTEERS_NAV,
+    TIMEBANK_NAV,
+    PARTNERS_NAV,
+    VENTURES_NAV,
+    CHARITY_NAV,
     (
         _("Administration"),
         [

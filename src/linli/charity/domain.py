@@ -1,0 +1,1 @@
+"""Rules of charity and micro-funds with no ORM."""

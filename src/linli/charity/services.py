@@ -1,0 +1,1 @@
+"""Writes of charity and micro-funds: one transaction each, validated and audited."""

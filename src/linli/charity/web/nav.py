@@ -1,0 +1,15 @@
+"""This app's group in the staff menu (see `portal.web.context.STAFF_NAV` for the entry shape:
+permission or "", condition or None, url name, label). A link appears only for an actor who can
+open the page."""
+
+from django.utils.translation import gettext_lazy as _
+
+from linli.accounts.domain import CHARITY_MANAGE, CHARITY_OFFER
+from linli.core.web import any_permission
+
+NAV = (
+    _("Charity"),
+    [
+        ("", any_permission(CHARITY_MANAGE, CHARITY_OFFER), "portal:charity:home", _("Charity and micro-funds")),
+    ],
+)

@@ -1,0 +1,1 @@
+"""Rules of social organisations with no ORM."""

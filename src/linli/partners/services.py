@@ -1,0 +1,1 @@
+"""Writes of social organisations: one transaction each, validated and audited."""

@@ -1,0 +1,15 @@
+"""This app's group in the staff menu (see `portal.web.context.STAFF_NAV` for the entry shape:
+permission or "", condition or None, url name, label). A link appears only for an actor who can
+open the page."""
+
+from django.utils.translation import gettext_lazy as _
+
+from linli.accounts.domain import PARTNERS_EDIT, PARTNERS_VIEW
+from linli.core.web import any_permission
+
+NAV = (
+    _("Social organisations"),
+    [
+        ("", any_permission(PARTNERS_VIEW, PARTNERS_EDIT), "portal:partners:home", _("Social organisations")),
+    ],
+)

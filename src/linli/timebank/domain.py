@@ -1,0 +1,1 @@
+"""Rules of time bank with no ORM."""

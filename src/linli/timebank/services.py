@@ -1,0 +1,1 @@
+"""Writes of time bank: one transaction each, validated and audited."""

@@ -1,0 +1,1 @@
+"""Rules of venture projects with no ORM."""

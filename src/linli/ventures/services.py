@@ -1,0 +1,1 @@
+"""Writes of venture projects: one transaction each, validated and audited."""

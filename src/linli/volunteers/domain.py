@@ -1,0 +1,1 @@
+"""Rules of volunteers with no ORM."""

@@ -1,0 +1,1 @@
+"""Reads of volunteers, scoped by the actor; missing and forbidden are the same 404."""

@@ -1,0 +1,1 @@
+"""Writes of volunteers: one transaction each, validated and audited."""
