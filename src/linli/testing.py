@@ -104,6 +104,10 @@ def small_people(tree: dict) -> dict:
         "city_admin": make_user("city_admin", Role.CITY_ADMIN, tree["210100000000"]),
         "auditor": make_user("auditor", Role.AUDITOR, tree["210100000000"]),
         "resident": make_user("resident", Role.RESIDENT, shuiyuandi),
+        # five-party linkage: the district's civil-affairs officer; an organisation's account
+        # posted in the community (which organisation it speaks for is kept by `partners`)
+        "civil_affairs_officer": make_user("civil_affairs_officer", Role.CIVIL_AFFAIRS_OFFICER, tree["210102000000"]),
+        "organiser": make_user("organiser", Role.ORGANISER, shuiyuandi),
         "no_posting": make_user("no_posting", None, None),
     }
 
