@@ -1,1 +1,320 @@
-"""Reads of volunteers, scoped by the actor; missing and forbidden are the same 404."""
+"""Reads of volunteers, scoped by the actor; missing and forbidden are the same 404.
+
+Scope: staff see volunteers registered in their area and activities organised there; an
+activity's page also shows the volunteers who signed up for it, from wherever they come (a
+volunteer may serve anywhere in the city). An organiser (ORGANISER role) sees only the activities
+of their own organisations (`partners.selectors.org_ids_for`) and the volunteers signed up for
+them. A resident sees their own volunteer record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from linli.accounts.domain import VOLUNTEER_MANAGE, VOLUNTEER_VIEW, Role
+from linli.areas.selectors import org_unit_by_path, unit_names
+from linli.core.actor import Actor
+from linli.core.errors import not_found
+from linli.core.paths import under_path
+from linli.volunteers.domain import (
+    ACTIVE_SIGNUP_STATES,
+    ActivityStatus,
+    HoursState,
+    SignUpState,
+    VolunteerStatus,
+    star_level,
+)
+from linli.volunteers.models import Activity, ServiceHours, Shift, SignUp, Volunteer, VolunteerFigure
+
+COUNTED = Q(state=HoursState.APPROVED)
+
+
+# ---- who may see what ----------------------------------------------------------------------------
+
+
+def _staff(actor: Actor) -> bool:
+    return bool(actor.scope_paths) and (actor.has_perm(VOLUNTEER_VIEW) or actor.has_perm(VOLUNTEER_MANAGE))
+
+
+def organiser_only(actor: Actor) -> bool:
+    """An organisation's account (no other staff role): its organisations' activities only."""
+    return actor.has_role(Role.ORGANISER) and not (actor.roles - {Role.ORGANISER, Role.RESIDENT})
+
+
+def org_ids(actor: Actor) -> frozenset:
+    """The public ids of the organisations the actor speaks for (partners app)."""
+    try:
+        from linli.partners.selectors import org_ids_for
+    except ImportError:  # the partners app has not published it yet: speaks for none
+        return frozenset()
+    return frozenset(org_ids_for(actor))
+
+
+def activity_list(*, actor: Actor) -> QuerySet[Activity]:
+    """Activities the actor may manage or read as staff."""
+    if not _staff(actor):
+        return Activity.objects.none()
+    if organiser_only(actor):
+        ids = org_ids(actor)
+        return Activity.objects.filter(organisation_id__in=ids) if ids else Activity.objects.none()
+    return actor.scoped(Activity.objects.all(), "organiser_path")
+
+
+def activity_get(*, actor: Actor, public_id) -> Activity:
+    activity = _by_public_id(activity_list(actor=actor), public_id)
+    if activity is None:
+        raise not_found("活动", "Activity")
+    return activity
+
+
+def volunteer_list(*, actor: Actor) -> QuerySet[Volunteer]:
+    """Volunteers registered in the actor's area; for an organiser, those signed up for their
+    organisations' activities."""
+    if not _staff(actor):
+        return Volunteer.objects.none()
+    if organiser_only(actor):
+        ids = org_ids(actor)
+        if not ids:
+            return Volunteer.objects.none()
+        signed = SignUp.objects.filter(volunteer=OuterRef("pk"), shift__activity__organisation_id__in=ids)
+        return Volunteer.objects.filter(Exists(signed))
+    return actor.scoped(Volunteer.objects.all(), "registered_path")
+
+
+def volunteer_get(*, actor: Actor, public_id) -> Volunteer:
+    """A volunteer registered in scope, or signed up for an activity the actor sees."""
+    volunteer = _by_public_id(volunteer_list(actor=actor), public_id)
+    if volunteer is None and _staff(actor):
+        signed = SignUp.objects.filter(shift__activity__in=activity_list(actor=actor)).values("volunteer_id")
+        volunteer = _by_public_id(Volunteer.objects.filter(pk__in=signed), public_id)
+    if volunteer is None:
+        raise not_found("志愿者", "Volunteer")
+    return volunteer
+
+
+def _by_public_id(queryset: QuerySet, public_id):
+    try:
+        return queryset.filter(public_id=public_id).first()
+    except (ValidationError, ValueError):
+        return None
+
+
+# ---- the briefs other apps read ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VolunteerBrief:
+    public_id: str
+    display_name: str
+    registered_path: str
+    unit_name: str
+    total_minutes: int
+    star_level: int
+    active: bool
+
+
+def approved_minutes(volunteer_pk: int) -> int:
+    """Cumulative approved minutes (corrections included), one indexed sum."""
+    total = ServiceHours.objects.filter(COUNTED, volunteer_id=volunteer_pk).aggregate(s=Sum("minutes"))["s"]
+    return int(total or 0)
+
+
+def _brief(volunteer: Volunteer, *, masked: bool) -> VolunteerBrief:
+    minutes = approved_minutes(volunteer.pk)
+    unit = org_unit_by_path(volunteer.registered_path)
+    return VolunteerBrief(
+        public_id=str(volunteer.public_id),
+        display_name=mask_name(volunteer.name) if masked else volunteer.name,
+        registered_path=volunteer.registered_path,
+        unit_name=unit.name if unit else "",
+        total_minutes=minutes,
+        star_level=star_level(minutes),
+        active=volunteer.status == VolunteerStatus.ACTIVE,
+    )
+
+
+def mask_name(name: str) -> str:
+    """`张秀兰` → `张**` (the surname only)."""
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
+def volunteer_for_user(user_id: int | None) -> VolunteerBrief | None:
+    """The volunteer a resident account stands for (their own, unmasked), or None."""
+    if user_id is None:
+        return None
+    volunteer = Volunteer.objects.filter(user_id=user_id).first()
+    return _brief(volunteer, masked=False) if volunteer else None
+
+
+def volunteer_brief(*, actor: Actor, public_id) -> VolunteerBrief:
+    """A volunteer's brief for staff in scope (name masked) or for the volunteer themself."""
+    own = _by_public_id(Volunteer.objects.filter(user_id=actor.user_id), public_id) if actor.user_id else None
+    if own is not None:
+        return _brief(own, masked=False)
+    return _brief(volunteer_get(actor=actor, public_id=public_id), masked=True)
+
+
+def volunteer_by_public_id(public_id) -> Volunteer | None:
+    """Unscoped read for services that check the actor themselves (a scanner's check-in)."""
+    return _by_public_id(Volunteer.objects.all(), public_id)
+
+
+def own_volunteer(actor: Actor) -> Volunteer | None:
+    if actor.user_id is None:
+        return None
+    return Volunteer.objects.filter(user_id=actor.user_id).first()
+
+
+# ---- the resident's pages ------------------------------------------------------------------------
+
+
+def published_activities(*, home_path: str = "", now: datetime | None = None) -> list[Activity]:
+    """Published activities not yet over, nearest first by the org tree: the home community's,
+    then its street's, then its district's, then the rest of the city's."""
+    now = now or timezone.now()
+    rows = list(Activity.objects.filter(status=ActivityStatus.PUBLISHED, ends_at__gt=now).order_by("starts_at")[:200])
+
+    def closeness(activity: Activity) -> int:
+        for rank, length in enumerate((12, 9, 6, 4)):
+            if home_path and activity.organiser_path[:length] == home_path[:length]:
+                return rank
+        return 4
+
+    rows.sort(key=lambda a: (closeness(a), a.starts_at))
+    return rows
+
+
+def public_activity(public_id) -> Activity:
+    """A published (or finished) activity for its public page; drafts and unknown ids are 404."""
+    visible = Activity.objects.filter(status__in=[ActivityStatus.PUBLISHED, ActivityStatus.FINISHED])
+    activity = _by_public_id(visible, public_id)
+    if activity is None:
+        raise not_found("活动", "Activity")
+    return activity
+
+
+@dataclass(frozen=True)
+class ShiftRow:
+    shift: Shift
+    taken: int
+    mine: SignUp | None
+
+    @property
+    def full(self) -> bool:
+        return self.taken >= self.shift.needed
+
+    @property
+    def left(self) -> int:
+        return max(self.shift.needed - self.taken, 0)
+
+
+def shift_rows(activity: Activity, *, volunteer: Volunteer | None = None) -> list[ShiftRow]:
+    """The activity's shifts with places taken and the volunteer's own active sign-up (2 queries)."""
+    shifts = list(
+        activity.shifts.annotate(taken=Count("signups", filter=Q(signups__state__in=ACTIVE_SIGNUP_STATES))).order_by(
+            "starts_at"
+        )
+    )
+    mine: dict[int, SignUp] = {}
+    if volunteer is not None:
+        for signup in SignUp.objects.filter(
+            volunteer=volunteer, shift__activity=activity, state__in=ACTIVE_SIGNUP_STATES
+        ):
+            mine[signup.shift_id] = signup
+    return [ShiftRow(shift, shift.taken, mine.get(shift.pk)) for shift in shifts]
+
+
+def my_signups(volunteer: Volunteer, *, upcoming: bool = True) -> QuerySet[SignUp]:
+    signups = SignUp.objects.filter(volunteer=volunteer).select_related("shift__activity")
+    if upcoming:
+        signups = signups.filter(state__in=ACTIVE_SIGNUP_STATES, shift__ends_at__gt=timezone.now())
+    return signups.order_by("shift__starts_at")
+
+
+def my_hours(volunteer: Volunteer) -> QuerySet[ServiceHours]:
+    return (
+        ServiceHours.objects.filter(volunteer=volunteer)
+        .select_related("activity")
+        .order_by("-served_on", "-created_at")
+    )
+
+
+def open_check_in(volunteer: Volunteer, shift: Shift) -> ServiceHours | None:
+    return ServiceHours.objects.filter(volunteer=volunteer, shift=shift, kind="check_in").first()
+
+
+# ---- staff lists ---------------------------------------------------------------------------------
+
+
+def signups_to_confirm(*, actor: Actor) -> QuerySet[SignUp]:
+    return SignUp.objects.filter(
+        state=SignUpState.REQUESTED, shift__activity__in=activity_list(actor=actor), shift__ends_at__gt=timezone.now()
+    ).select_related("volunteer", "shift__activity")
+
+
+def hours_to_approve(*, actor: Actor) -> QuerySet[ServiceHours]:
+    """Reported hours waiting for approval: served in the actor's area (or, for an organiser,
+    at their organisations' activities)."""
+    if not _staff(actor):
+        return ServiceHours.objects.none()
+    pending = ServiceHours.objects.filter(state=HoursState.PENDING).select_related("volunteer", "activity")
+    if organiser_only(actor):
+        return pending.filter(activity__in=activity_list(actor=actor))
+    return actor.scoped(pending, "served_path")
+
+
+def hours_list(*, actor: Actor) -> QuerySet[ServiceHours]:
+    """Hours served in the actor's area or by volunteers registered there."""
+    if not _staff(actor):
+        return ServiceHours.objects.none()
+    if organiser_only(actor):
+        return ServiceHours.objects.filter(activity__in=activity_list(actor=actor))
+    return ServiceHours.objects.filter(actor.scope_q("served_path") | actor.scope_q("registered_path"))
+
+
+def hours_get(*, actor: Actor, public_id) -> ServiceHours:
+    row = _by_public_id(hours_list(actor=actor), public_id)
+    if row is None:
+        raise not_found("服务时长记录", "Service hours")
+    return row
+
+
+def activities_today(*, actor: Actor, today: date | None = None) -> QuerySet[Activity]:
+    today = today or timezone.localdate()
+    start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    return activity_list(actor=actor).filter(
+        status=ActivityStatus.PUBLISHED, starts_at__lt=start + timedelta(days=1), ends_at__gt=start
+    )
+
+
+def roster(activity: Activity) -> QuerySet[SignUp]:
+    return (
+        SignUp.objects.filter(shift__activity=activity)
+        .select_related("volunteer", "shift")
+        .order_by("shift__starts_at", "created_at")
+    )
+
+
+def activity_hours(activity: Activity) -> dict[int, ServiceHours]:
+    """The check-in rows of an activity by (volunteer id, shift id)."""
+    rows = ServiceHours.objects.filter(activity=activity, kind="check_in")
+    return {(row.volunteer_id, row.shift_id): row for row in rows}  # type: ignore[misc]
+
+
+def names_of_units(paths) -> dict[str, str]:
+    return unit_names(paths)
+
+
+# ---- figures -------------------------------------------------------------------------------------
+
+
+def figures_rows(*, path: str) -> QuerySet[VolunteerFigure]:
+    return VolunteerFigure.objects.filter(under_path("path", path))
+
+
+def registered_count(*, path: str) -> int:
+    return Volunteer.objects.filter(under_path("registered_path", path), status=VolunteerStatus.ACTIVE).count()
