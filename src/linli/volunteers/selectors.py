@@ -16,10 +16,12 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from linli.accounts.domain import VOLUNTEER_MANAGE, VOLUNTEER_VIEW, Role
-from linli.areas.selectors import org_unit_by_path, unit_names
+from linli.accounts.selectors import posting_list
+from linli.areas.selectors import org_unit_by_path, unit_names, units_under
 from linli.core.actor import Actor
 from linli.core.errors import not_found
 from linli.core.paths import under_path
+from linli.partners.selectors import org_ids_for, social_org_brief
 from linli.volunteers.domain import (
     ACTIVE_SIGNUP_STATES,
     ActivityStatus,
@@ -47,11 +49,7 @@ def organiser_only(actor: Actor) -> bool:
 
 def org_ids(actor: Actor) -> frozenset:
     """The public ids of the organisations the actor speaks for (partners app)."""
-    try:
-        from linli.partners.selectors import org_ids_for
-    except ImportError:  # the partners app has not published it yet: speaks for none
-        return frozenset()
-    return frozenset(org_ids_for(actor))
+    return org_ids_for(actor)
 
 
 def activity_list(*, actor: Actor) -> QuerySet[Activity]:
@@ -170,6 +168,68 @@ def own_volunteer(actor: Actor) -> Volunteer | None:
 
 
 # ---- the resident's pages ------------------------------------------------------------------------
+
+
+def home_path_for(actor: Actor) -> str:
+    """The home community: the volunteer's registered one, else the resident account's posting."""
+    volunteer = own_volunteer(actor)
+    if volunteer is not None:
+        return volunteer.registered_path
+    for posting in posting_list(actor=actor):
+        if posting.role == Role.RESIDENT and posting.scope_path:
+            return posting.scope_path
+    return ""
+
+
+def community_choices(*, home_path: str) -> list:
+    """Communities to choose from, grouped by street: the home district's (or the whole city's)."""
+    under = home_path[:6] if home_path else ""
+    if not under:
+        from linli.areas.selectors import city_unit
+
+        city = city_unit()
+        under = city.path[:4] if city else ""
+    if not under:
+        return []
+    units = units_under(under=under, kinds=("community", "village"))
+    streets = unit_names({path[:9] for path, _, _ in units})
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for path, name, _ in units:
+        groups.setdefault(streets.get(path[:9], ""), []).append((path, name))
+    return [(street, choices) for street, choices in groups.items()]
+
+
+def organisation_name(public_id) -> str:
+    brief = social_org_brief(public_id) if public_id else None
+    return brief.name if brief else ""
+
+
+def own_signup(actor: Actor, public_id) -> SignUp:
+    volunteer = own_volunteer(actor)
+    signup = (
+        _by_public_id(SignUp.objects.filter(volunteer=volunteer).select_related("shift__activity"), public_id)
+        if volunteer
+        else None
+    )
+    if signup is None:
+        raise not_found("报名", "Sign-up")
+    return signup
+
+
+def check_state(actor: Actor, activity: Activity) -> str:
+    """ "in" when the actor's volunteer is checked in at the activity, "done" when the last
+    check-in there is closed, "" otherwise."""
+    volunteer = own_volunteer(actor)
+    if volunteer is None:
+        return ""
+    row = (
+        ServiceHours.objects.filter(volunteer=volunteer, activity=activity, kind="check_in")
+        .order_by("-created_at")
+        .first()
+    )
+    if row is None:
+        return ""
+    return "in" if row.state == HoursState.OPEN else "done"
 
 
 def published_activities(*, home_path: str = "", now: datetime | None = None) -> list[Activity]:

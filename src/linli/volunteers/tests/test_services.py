@@ -14,11 +14,11 @@ from linli.volunteers.tests.conftest import LAT, LNG, at
 def test_check_in_and_out_counts_clock_minutes_and_signals_once(actors, people, volunteer, activity, approvals):
     shift = activity.shifts.order_by("starts_at").first()
     signup_create(actor=actors["resident"], shift_id=shift.public_id)
-    with time_machine.travel(at(8, 50, days=1)):
+    with time_machine.travel(at(8, 50, days=1), tick=False):
         first = check_in_or_out(actor=actors["resident"], activity=activity, lat=LAT, lng=LNG)
     assert not first.checked_out
     assert approvals == []
-    with time_machine.travel(at(10, 45, days=1)):
+    with time_machine.travel(at(10, 45, days=1), tick=False):
         second = check_in_or_out(actor=actors["resident"], activity=activity, lat=LAT, lng=LNG)
     assert second.checked_out
     assert second.hours.minutes == 90  # capped by the 9:00–10:30 shift
@@ -35,9 +35,9 @@ def test_check_in_and_out_counts_clock_minutes_and_signals_once(actors, people, 
 def test_approved_rows_are_append_only(actors, volunteer, activity):
     shift = activity.shifts.order_by("starts_at").first()
     signup_create(actor=actors["resident"], shift_id=shift.public_id)
-    with time_machine.travel(at(9, 0, days=1)):
+    with time_machine.travel(at(9, 0, days=1), tick=False):
         check_in_or_out(actor=actors["resident"], activity=activity, lat=LAT, lng=LNG)
-    with time_machine.travel(at(9, 30, days=1)):
+    with time_machine.travel(at(9, 30, days=1), tick=False):
         row = check_in_or_out(actor=actors["resident"], activity=activity, lat=LAT, lng=LNG).hours
     with pytest.raises(DatabaseError), transaction.atomic():
         ServiceHours.objects.filter(pk=row.pk).update(minutes=500)
