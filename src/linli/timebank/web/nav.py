@@ -4,12 +4,16 @@ open the page."""
 
 from django.utils.translation import gettext_lazy as _
 
-from linli.accounts.domain import TIMEBANK_MANAGE
+from linli.accounts.domain import CATALOGUE_EDIT, TIMEBANK_MANAGE
 from linli.core.web import any_permission
 
 NAV = (
     _("Time bank"),
     [
-        ("", any_permission(TIMEBANK_MANAGE), "portal:timebank:home", _("Time bank")),
+        ("", any_permission(TIMEBANK_MANAGE, CATALOGUE_EDIT), "portal:timebank:home", _("Time-bank overview")),
+        (TIMEBANK_MANAGE, None, "portal:timebank:exchanges", _("Exchanges")),
+        (TIMEBANK_MANAGE, None, "portal:timebank:accounts", _("Accounts and pools")),
+        (TIMEBANK_MANAGE, None, "portal:timebank:figures", _("Time-bank figures")),
+        ("", any_permission(TIMEBANK_MANAGE, CATALOGUE_EDIT), "portal:timebank:services", _("Time-bank services")),
     ],
 )
