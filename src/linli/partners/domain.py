@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -223,7 +224,7 @@ GRADES = ("5A", "4A", "3A", "2A", "1A")
 # evaluation of social organisations (社会组织评估: 基础条件, 内部治理, 工作绩效, 社会评价), scaled to
 # community organisations. Thresholds follow the usual 5A ≥ 90 ... 1A ≥ 60 pattern; a city replaces
 # them with its own published rules.
-DEFAULT_SHEET = {
+DEFAULT_SHEET: dict[str, Any] = {
     "name": "社区社会组织年度评估表（默认，未核实）",
     "name_en": "Community social organisation yearly evaluation (default, unverified)",
     "criteria": [
@@ -241,3 +242,29 @@ def coverage_rate(covered: int, total: int) -> Decimal | None:
     if not total:
         return None
     return (Decimal(covered) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# The register's spreadsheet columns (export, import and its template): key, Chinese, English.
+REGISTER_COLUMNS = [
+    ("name", "名称", "Name"),
+    ("kind", "类别", "Kind"),
+    ("status", "登记或备案", "Registered or filed"),
+    ("credit_code", "统一社会信用代码", "Unified social credit code"),
+    ("unit", "所在单位代码", "Unit code"),
+    ("citywide", "全市性", "Citywide"),
+    ("responsible_name", "负责人", "Responsible person"),
+    ("responsible_phone", "负责人电话", "Responsible person's phone"),
+    ("premises", "活动场所", "Premises"),
+    ("services", "服务内容", "Services offered"),
+    ("founded_on", "成立日期", "Founded"),
+    ("filed_on", "登记或备案日期", "Registered or filed on"),
+    ("name_en", "英文名称", "English name"),
+]
+KIND_ZH = {
+    OrgKind.LIFE_SERVICE: "生活服务类",
+    OrgKind.CHARITY: "公益慈善类",
+    OrgKind.RELIEF: "救助帮扶类",
+    OrgKind.MUTUAL_AID: "居民互助类",
+}
+STATUS_ZH = {OrgStatus.REGISTERED: "登记", OrgStatus.FILED: "备案"}
+YES_WORDS = frozenset({"是", "y", "yes", "true", "1", "全市"})

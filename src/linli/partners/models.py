@@ -78,6 +78,8 @@ class OrgEvaluation(models.Model):
     social_org = models.ForeignKey(SocialOrg, on_delete=models.PROTECT, related_name="evaluations")
     year = models.PositiveSmallIntegerField(_("year"))
     sheet = models.ForeignKey(EvaluationSheet, on_delete=models.PROTECT, related_name="evaluations")
+    # the sheet's criteria as they were when scored: a later edit of the sheet changes no history
+    criteria = models.JSONField(_("criteria scored"), default=list)
     scores = models.JSONField(_("scores"), default=dict)  # criterion key -> points (text)
     total = models.DecimalField(_("total"), max_digits=5, decimal_places=1)
     grade = models.CharField(_("grade"), max_length=4, blank=True)

@@ -374,3 +374,165 @@ def premises_terms_ending(*, actor: Actor, today: date) -> QuerySet[Premises]:
             term_to__lte=today + timedelta(days=TERM_ENDING_DAYS),
         )
     ).order_by("term_to", "pk")
+
+
+# ---- figures ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FigureRow:
+    path: str
+    name: str
+    by_kind: dict[str, int]
+    by_grade: dict[str, int]
+    orgs: int = 0
+    registered: int = 0
+    streets: int = 0
+    streets_with_station: int = 0
+    brand_stations: int = 0
+    social_workers: int = 0
+    certified_workers: int = 0
+    premises_in_use: int = 0
+    premises_area_m2: float = 0.0
+
+    @property
+    def coverage(self):
+        from linli.partners.domain import coverage_rate
+
+        return coverage_rate(self.streets_with_station, self.streets)
+
+    @property
+    def graded(self) -> int:
+        return sum(self.by_grade.values())
+
+
+@dataclass
+class Figures:
+    root_path: str
+    root_name: str
+    child_heading_kind: str  # "district" or "street" or "community"
+    rows: list[FigureRow]
+    total: FigureRow
+    citywide_orgs: int
+
+
+def figures_root(actor: Actor, under: str = "") -> str:
+    """The area the figures page shows: `under` when the actor sees it, else the actor's first."""
+    if not staff_may_view(actor):
+        raise not_found("区域", "Area")
+    if under and under.isdigit() and actor.sees_path(under):
+        return under
+    return actor.scope_paths[0]
+
+
+def _child_length(root: str) -> int:
+    return {4: 6, 6: 9, 9: 12}.get(len(root), 12)
+
+
+def partner_figures(*, actor: Actor, under: str = "") -> Figures:
+    """Organisations by kind and grade, stations and their coverage of streets, brand stations,
+    social workers and premises in use, per child unit of the area (districts of the city, streets
+    of a district, communities of a street), in a handful of grouped queries."""
+    from django.db.models import Sum
+    from django.db.models.functions import Substr
+
+    from linli.partners.domain import GRADES
+
+    root = figures_root(actor, under)
+    length = _child_length(root)
+    child_kinds = {6: ("district",), 9: ("street",), 12: ("community", "village")}[length]
+    children = units_under(under=root, kinds=child_kinds)
+    rows = {
+        path: FigureRow(path=path, name=name, by_kind={k: 0 for k in OrgKind.values}, by_grade=dict.fromkeys(GRADES, 0))
+        for path, name, _ in children
+    }
+    total = FigureRow(
+        path=root,
+        name=unit_names([root]).get(root, root),
+        by_kind={k: 0 for k in OrgKind.values},
+        by_grade=dict.fromkeys(GRADES, 0),
+    )
+    orgs = (
+        SocialOrg.objects.filter(under_path("unit_path", root), active=True, citywide=False)
+        .annotate(child=Substr("unit_path", 1, length))
+        .values("child", "kind", "grade", "status")
+        .annotate(n=Count("pk"))
+    )
+    for row in orgs:
+        targets = [total] + ([rows[row["child"]]] if row["child"] in rows else [])
+        for target in targets:
+            target.orgs += row["n"]
+            target.by_kind[row["kind"]] = target.by_kind.get(row["kind"], 0) + row["n"]
+            if row["grade"] in target.by_grade:
+                target.by_grade[row["grade"]] += row["n"]
+            if row["status"] == OrgStatus.REGISTERED:
+                target.registered += row["n"]
+    street_length = 9
+    streets = units_under(under=root, kinds=("street",)) if len(root) <= street_length else []
+    stations = {
+        s["street_path"]: s
+        for s in SocialWorkStation.objects.filter(under_path("street_path", root)).values("street_path", "brand")
+    }
+    for path, _name, _ur in streets:
+        targets = [total] + ([rows[path[:length]]] if path[:length] in rows else [])
+        for target in targets:
+            target.streets += 1
+            if path in stations:
+                target.streets_with_station += 1
+                target.brand_stations += int(stations[path]["brand"])
+    workers = (
+        SocialWorker.objects.filter(under_path("station__street_path", root), active=True)
+        .annotate(child=Substr("station__street_path", 1, min(length, street_length)))
+        .values("child", "certificate_level")
+        .annotate(n=Count("pk"))
+    )
+    for worker_row in workers:
+        targets = [total] + ([rows[worker_row["child"]]] if worker_row["child"] in rows else [])
+        for target in targets:
+            target.social_workers += worker_row["n"]
+            if worker_row["certificate_level"] != "none":
+                target.certified_workers += worker_row["n"]
+    premises = (
+        Premises.objects.filter(under_path("path", root), status=PremisesStatus.IN_USE)
+        .annotate(child=Substr("path", 1, length))
+        .values("child")
+        .annotate(n=Count("pk"), area=Sum("area_m2"))
+    )
+    for premises_row in premises:
+        targets = [total] + ([rows[premises_row["child"]]] if premises_row["child"] in rows else [])
+        for target in targets:
+            target.premises_in_use += premises_row["n"]
+            target.premises_area_m2 += float(premises_row["area"] or 0)
+    citywide = (
+        SocialOrg.objects.filter(active=True, citywide=True, unit_path__in=_prefixes((root,))).count()
+        if len(root) <= 4
+        else 0
+    )
+    return Figures(
+        root_path=root,
+        root_name=total.name,
+        child_heading_kind=child_kinds[0],
+        rows=list(rows.values()),
+        total=total,
+        citywide_orgs=citywide,
+    )
+
+
+def unit_choices(*, actor: Actor, kinds: tuple[str, ...] = ("district", "street", "community", "village")):
+    """(path, name) of the units of these kinds in the actor's scope, indented by level: what a
+    form offers for "based in" or "area"."""
+    choices: list[tuple[str, str]] = []
+    for root in actor.scope_paths:
+        for path, name, _ur in units_under(under=root, kinds=kinds):
+            indent = {4: "", 6: "", 9: "— ", 12: "—— "}.get(len(path), "")
+            choices.append((path, f"{indent}{name}"))
+    return choices
+
+
+def register_has_rows() -> bool:
+    """Whether any organisation is on the register (the demo fills an empty one only)."""
+    return SocialOrg.objects.exists()
+
+
+def premises_has_rows() -> bool:
+    return Premises.objects.exists()

@@ -4,12 +4,30 @@ open the page."""
 
 from django.utils.translation import gettext_lazy as _
 
-from linli.accounts.domain import PARTNERS_EDIT, PARTNERS_VIEW
+from linli.accounts.domain import PARTNERS_EDIT
 from linli.core.web import any_permission
+
+
+def _staff(actor) -> bool:
+    from linli.partners.selectors import staff_may_view
+
+    return staff_may_view(actor)
+
+
+def _organiser_only(actor) -> bool:
+    from linli.partners.selectors import is_organiser, staff_may_view
+
+    return is_organiser(actor) and not staff_may_view(actor)
+
 
 NAV = (
     _("Social organisations"),
     [
-        ("", any_permission(PARTNERS_VIEW, PARTNERS_EDIT), "portal:partners:home", _("Social organisations")),
+        ("", _staff, "portal:partners:home", _("Social organisations")),
+        ("", _organiser_only, "portal:partners:home", _("My organisation")),
+        ("", _staff, "portal:partners:stations", _("Social-work stations")),
+        ("", _staff, "portal:partners:premises", _("Premises")),
+        ("", _staff, "portal:partners:figures", _("Figures of organisations")),
+        ("", any_permission(PARTNERS_EDIT), "portal:partners:sheet", _("Scoring sheet")),
     ],
 )
