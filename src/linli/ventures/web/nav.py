@@ -14,7 +14,11 @@ NAV = (
             "",
             any_permission(VENTURES_MANAGE, VENTURES_REVIEW, VENTURES_APPLY),
             "portal:ventures:home",
-            _("Venture projects"),
+            _("Venture calls"),
         ),
+        (VENTURES_MANAGE, None, "portal:ventures:call-new", _("New venture call")),
+        ("", any_permission(VENTURES_MANAGE, VENTURES_APPLY), "portal:ventures:projects", _("Funded projects")),
+        (VENTURES_APPLY, None, "portal:ventures:mine", _("My organisation's projects")),
+        (VENTURES_MANAGE, None, "portal:ventures:figures", _("Venture figures")),
     ],
 )
