@@ -30,6 +30,7 @@ from linli.timebank.models import (
     TimeBankEntry,
     TimeBankService,
 )
+from linli.volunteers.domain import VolunteerStatus
 from linli.volunteers.selectors import (
     VolunteerBrief,
     mask_name,
@@ -260,3 +261,25 @@ def holder_names(*, actor: Actor, holders: list[UUID]) -> dict[str, str]:
 
 def unit_name_map(paths: list[str]) -> dict[str, str]:
     return unit_names(paths)
+
+
+def provider_choices(
+    *, actor: Actor, path: str, exclude: UUID | None = None, limit: int = 200
+) -> list[tuple[str, str]]:
+    """Active volunteers registered in the exchange's community, for the arranging worker to
+    pick a provider (names as the roster shows them to the staff who manage it)."""
+    volunteers = volunteer_list(actor=actor).filter(registered_path=path, status=VolunteerStatus.ACTIVE)
+    if exclude is not None:
+        volunteers = volunteers.exclude(public_id=exclude)
+    rows = volunteers.order_by("name").values_list("public_id", "name")[:limit]
+    return [(str(public_id), name) for public_id, name in rows]
+
+
+def credited_hours_ids() -> set[str]:
+    """Ids of the approved hours the bank has credited (the demo's catch-up)."""
+    return set(TimeBankEntry.objects.filter(reference_type="hours").values_list("reference_id", flat=True))
+
+
+def earned_total(holder: UUID) -> int:
+    total = TimeBankEntry.objects.filter(account__holder=holder, kind=EntryKind.EARNED).aggregate(s=Sum("minutes"))
+    return int(total["s"] or 0)

@@ -271,6 +271,7 @@ class ExchangeInput:
     units: int = 1
     beneficiary: str = Beneficiary.SELF
     note: str = ""
+    holder: UUID | None = None  # staff asking for a volunteer of their area (no phone): 代办
 
 
 def _own_account(actor: Actor) -> tuple[VolunteerBrief, TimeBankAccount]:
@@ -291,8 +292,18 @@ def _own_account(actor: Actor) -> tuple[VolunteerBrief, TimeBankAccount]:
 
 def exchange_request(*, actor: Actor, data: ExchangeInput) -> Exchange:
     """A volunteer asks to spend stored hours on a service: the minutes are held now (refused
-    when more than available, the balance named), spent at delivery, released if cancelled."""
-    _volunteer, account = _own_account(actor)
+    when more than available, the balance named), spent at delivery, released if cancelled.
+    With `data.holder`, a community worker asks on behalf of a volunteer registered in their
+    area who has no phone (代办); the step names who asked."""
+    if data.holder is not None:
+        if not may_manage(actor):
+            raise permission_denied()
+        proxied = TimeBankAccount.objects.filter(holder=data.holder, kind=HolderKind.VOLUNTEER).first()
+        if proxied is None or not actor.sees_path(proxied.path):
+            raise _field("holder", "您的辖区内没有这个志愿者的时间银行账户", "No such time-bank account in your area")
+        account = proxied
+    else:
+        _volunteer, account = _own_account(actor)
     service = service_by_code(data.service)
     problems = []
     if service is None:
@@ -324,18 +335,18 @@ def exchange_request(*, actor: Actor, data: ExchangeInput) -> Exchange:
             beneficiary=data.beneficiary,
             note_sealed=seal(note, context=NOTE_CONTEXT),
             state=ExchangeState.REQUESTED,
-            requested_by=actor.user_id,
+            requested_by=actor.user_id if data.holder is None else None,
             created_at=now,
             updated_at=now,
         )
-        _step(exchange, "request", actor, "", now)
+        _step(exchange, "request", actor, "代办 (on behalf)" if data.holder else "", now)
         audit_record(
             actor=actor,
             action="timebank.exchange_request",
             object_type="timebank_exchange",
             object_id=exchange.public_id,
             org_path=exchange.path,
-            details={"service": service.code, "minutes": minutes},
+            details={"service": service.code, "minutes": minutes, "on_behalf": data.holder is not None},
         )
         notify(
             user_ids=posted_user_ids(roles={Role.COMMUNITY_WORKER}, scope_path=exchange.path),

@@ -197,3 +197,16 @@ def test_hours_served_in_another_community_are_booked_where_served(bank, actors)
     mine = account(volunteer.public_id)
     assert mine.path == SHUIYUANDI  # the account belongs where the volunteer registered
     assert ledger(mine).first().path == "210102001003"  # the minutes count where they were served
+
+
+def test_staff_ask_on_behalf_of_a_volunteer_of_their_area(bank, actors):
+    from linli.timebank.services import hours_credit
+
+    hours_credit(hours_id=uuid.uuid4(), volunteer_id=bank.provider, minutes=120, served_path=SHUIYUANDI)
+    data = ExchangeInput(service="meal_delivery", holder=bank.provider)
+    for name in ("other_community_worker", "resident"):
+        with pytest.raises(DomainError):
+            exchange_request(actor=actors[name], data=data)
+    exchange = exchange_request(actor=actors["community_worker"], data=data)
+    assert exchange.requested_by is None and account(bank.provider).held == 30
+    assert ExchangeStep.objects.get(exchange=exchange).reason.startswith("代办")

@@ -56,7 +56,7 @@ class CancelForm(forms.Form):
 class StepForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     provider = forms.UUIDField(
-        label=_("Providing volunteer's number"),
+        label=_("Providing volunteer"),
         required=False,
         error_messages={"invalid": _("This is not a volunteer number.")},
     )

@@ -33,6 +33,7 @@ from linli.timebank.selectors import (
     ledger,
     may_edit_rules,
     month_figures,
+    provider_choices,
     service_list,
     unit_name_map,
 )
@@ -128,6 +129,9 @@ def exchange(request, public_id):
         "form": form,
         "holder_name": names.get(str(row.account.holder), ""),
         "unit": unit_name_map([row.path]).get(row.path, row.path),
+        "providers": provider_choices(actor=actor, path=row.path, exclude=row.account.holder)
+        if "arrange" in actions
+        else [],
     }
     return render(request, "timebank/staff/exchange.html", context, status=400 if form.errors else 200)
 
