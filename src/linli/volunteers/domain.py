@@ -86,6 +86,26 @@ class Skill(models.TextChoices):
     LANGUAGES = "languages", _("Foreign languages")
 
 
+# Chinese names of the skills, for spreadsheets (import and export read and write these whatever
+# the interface language) and the translation catalogue.
+SKILL_ZH = {
+    Skill.ELDER_CARE: "助老服务",
+    Skill.DISABILITY: "助残服务",
+    Skill.MEDICAL: "医疗急救",
+    Skill.LEGAL: "法律咨询",
+    Skill.COUNSELLING: "心理疏导",
+    Skill.TUTORING: "课业辅导",
+    Skill.ENVIRONMENT: "环保与垃圾分类",
+    Skill.CULTURE: "文体活动",
+    Skill.EMERGENCY: "应急救援",
+    Skill.PATROL: "治安巡逻",
+    Skill.REPAIR: "维修服务",
+    Skill.DRIVING: "驾驶",
+    Skill.PHOTOGRAPHY: "摄影",
+    Skill.LANGUAGES: "外语",
+}
+
+
 def star_level(minutes: int) -> int:
     """0–5 stars for cumulative approved service minutes (thresholds in hours above)."""
     hours = minutes / 60

@@ -121,6 +121,16 @@ def approved_minutes(volunteer_pk: int) -> int:
     return int(total or 0)
 
 
+def approved_minutes_of(volunteer_pks: list[int]) -> dict[int, int]:
+    """Approved minutes per volunteer for a page or an export (one grouped query)."""
+    rows = (
+        ServiceHours.objects.filter(COUNTED, volunteer_id__in=volunteer_pks)
+        .values("volunteer_id")
+        .annotate(m=Sum("minutes"))
+    )
+    return {row["volunteer_id"]: int(row["m"] or 0) for row in rows}
+
+
 def _brief(volunteer: Volunteer, *, masked: bool) -> VolunteerBrief:
     minutes = approved_minutes(volunteer.pk)
     unit = org_unit_by_path(volunteer.registered_path)
@@ -378,3 +388,185 @@ def figures_rows(*, path: str) -> QuerySet[VolunteerFigure]:
 
 def registered_count(*, path: str) -> int:
     return Volunteer.objects.filter(under_path("registered_path", path), status=VolunteerStatus.ACTIVE).count()
+
+
+# ---- staff helpers -------------------------------------------------------------------------------
+
+
+def volunteer_search(*, actor: Actor, q: str = "") -> QuerySet[Volunteer]:
+    """Volunteers in scope by name, or exactly by ID number (through the blind index)."""
+    rows = volunteer_list(actor=actor)
+    q = q.strip()
+    if q:
+        from linli.core.crypto import blind_index
+        from linli.residents.domain import id_number_normalise, id_number_valid
+
+        if id_number_valid(q):
+            index = blind_index(id_number_normalise(q), context="volunteer.id_number")
+            rows = rows.filter(id_number_index=index)
+        else:
+            rows = rows.filter(name__contains=q)
+    return rows.order_by("registered_path", "name", "pk")
+
+
+def staff_community_choices(*, actor: Actor) -> list[tuple[str, str]]:
+    from linli.areas.selectors import org_unit_list
+
+    units = org_unit_list(actor=actor).filter(kind__in=["community", "village"], is_active=True)
+    return list(units.order_by("path").values_list("path", "name")[:500])
+
+
+def staff_unit_choices(*, actor: Actor) -> list[tuple[str, str]]:
+    """Units an activity may be organised under: the actor's communities, streets and above (an
+    organiser: the unit they are posted at and the communities under it)."""
+    from linli.areas.selectors import org_unit_list
+
+    units = org_unit_list(actor=actor).filter(is_active=True, kind__in=["community", "village", "street", "district"])
+    return list(units.order_by("path").values_list("path", "name")[:500])
+
+
+def organisation_choices(*, actor: Actor) -> list[tuple[str, str]]:
+    from linli.partners.selectors import social_org_choices
+
+    return [(str(org.public_id), org.name) for org in social_org_choices(actor)]
+
+
+def signup_get(*, actor: Actor, public_id) -> SignUp:
+    signups = SignUp.objects.filter(shift__activity__in=activity_list(actor=actor)).select_related(
+        "shift__activity", "volunteer"
+    )
+    signup = _by_public_id(signups, public_id)
+    if signup is None:
+        raise not_found("报名", "Sign-up")
+    return signup
+
+
+# ---- figures report ------------------------------------------------------------------------------
+
+# The city plan's targets for registered volunteers (seed section 十二): baseline and goals.
+VOLUNTEER_BASELINE = 936_000
+VOLUNTEER_TARGETS = ((2023, 1_600_000), (2025, 1_650_000))
+
+
+@dataclass(frozen=True)
+class AreaFigure:
+    path: str
+    name: str
+    registered: int
+    residents: int
+    active_12m: int
+    served_minutes: int  # in the last 12 months
+    registered_minutes: int
+
+    @property
+    def per_10k(self) -> float | None:
+        return round(self.registered * 10_000 / self.residents, 1) if self.residents else None
+
+
+@dataclass(frozen=True)
+class FiguresReport:
+    root_path: str
+    root_name: str
+    areas: list[AreaFigure]
+    months: list[date]
+    served_by_month: list[int]
+    registered_now: int
+    computed_at: datetime | None
+    baseline: int = VOLUNTEER_BASELINE
+    targets: tuple[tuple[int, int], ...] = VOLUNTEER_TARGETS
+
+    @property
+    def total(self) -> AreaFigure:
+        return AreaFigure(
+            self.root_path,
+            self.root_name,
+            sum(a.registered for a in self.areas),
+            sum(a.residents for a in self.areas),
+            sum(a.active_12m for a in self.areas),
+            sum(a.served_minutes for a in self.areas),
+            sum(a.registered_minutes for a in self.areas),
+        )
+
+
+CHILD_LENGTH = {4: 6, 6: 9, 9: 12, 12: 12}
+
+
+def figures_report(*, actor: Actor) -> FiguresReport:
+    """Registered and active volunteers per child area of the actor's scope (per 10,000
+    residents), hours served per month: from the stored figures (`VolunteerFigure`, refreshed by
+    `linli volunteer-figures`), whose time of computing is shown."""
+    from linli.residents.selectors import residents_by_unit
+
+    if not _staff(actor) or organiser_only(actor):
+        return FiguresReport("", "", [], [], [], 0, None)
+    root = actor.scope_paths[0] if len(actor.scope_paths) == 1 else actor.scope_paths[0][:4]
+    length = CHILD_LENGTH.get(len(root), 12)
+    rows = list(VolunteerFigure.objects.filter(under_path("path", root)).order_by("month"))
+    if not rows:
+        return FiguresReport(root, _name(root), [], [], [], registered_count(path=root), None)
+    last = rows[-1].month
+    by_area: dict[str, list[int]] = {}
+    by_month: dict[date, int] = {}
+    for row in rows:
+        by_month[row.month] = by_month.get(row.month, 0) + row.served_minutes
+        key = row.path[:length]
+        acc = by_area.setdefault(key, [0, 0, 0, 0])
+        if row.month == last:
+            acc[0] += row.registered
+            acc[1] += row.active_12m
+        acc[2] += row.served_minutes
+        acc[3] += row.registered_minutes
+    residents = residents_by_unit(under=root, length=length)
+    names = unit_names(by_area)
+    areas = [
+        AreaFigure(path, names.get(path, path), v[0], residents.get(path, 0), v[1], v[2], v[3])
+        for path, v in sorted(by_area.items())
+    ]
+    months = sorted(by_month)
+    return FiguresReport(
+        root_path=root,
+        root_name=_name(root),
+        areas=areas,
+        months=months,
+        served_by_month=[by_month[m] for m in months],
+        registered_now=registered_count(path=root),
+        computed_at=max(r.computed_at for r in rows),
+    )
+
+
+def _name(path: str) -> str:
+    return unit_names([path]).get(path, path)
+
+
+def figure_inputs(*, month_start: date, month_end: date) -> dict[str, dict[str, int]]:
+    """What the stored figures of one month hold, per community (system job, unscoped): volunteers
+    registered by the month's end, active (approved hours) in the 12 months to its end, minutes
+    served there and minutes of its registered volunteers in the month."""
+    end = timezone.make_aware(datetime.combine(month_end, datetime.min.time()))
+    year_ago = date(month_end.year - 1, month_end.month, 1)
+    out: dict[str, dict[str, int]] = {}
+
+    def put(path: str, key: str, value: int) -> None:
+        out.setdefault(path, {"registered": 0, "active_12m": 0, "served": 0, "registered_minutes": 0})[key] = value
+
+    for row in (
+        Volunteer.objects.filter(registered_at__lt=end, status=VolunteerStatus.ACTIVE)
+        .values("registered_path")
+        .annotate(n=Count("pk"))
+    ):
+        put(row["registered_path"], "registered", row["n"])
+    approved = ServiceHours.objects.filter(COUNTED)
+    for row in (
+        approved.filter(served_on__gte=year_ago, served_on__lt=month_end)
+        .values("registered_path")
+        .annotate(n=Count("volunteer_id", distinct=True))
+    ):
+        put(row["registered_path"], "active_12m", row["n"])
+    month = approved.filter(served_on__gte=month_start, served_on__lt=month_end)
+    for path, total in month.values_list("served_path").annotate(m=Sum("minutes")).values_list("served_path", "m"):
+        put(path, "served", int(total or 0))
+    for path, total in (
+        month.values_list("registered_path").annotate(m=Sum("minutes")).values_list("registered_path", "m")
+    ):
+        put(path, "registered_minutes", int(total or 0))
+    return out

@@ -915,3 +915,69 @@ def hours_correct(*, actor: Actor, row: ServiceHours, minutes: int, reason: str)
         )
         _countable(correction)
     return correction
+
+
+def shifts_from_text(text: str, day: datetime) -> list[tuple[datetime, datetime, int]]:
+    """Shifts typed one a line as `09:00-10:30 5` on the activity's first day (a line may start
+    with a date: `2026-12-08 09:00-10:30 5`)."""
+    shifts: list[tuple[datetime, datetime, int]] = []
+    local_day = timezone.localtime(day).date()
+    problems: list[FieldError] = []
+    for n, line in enumerate((t.strip() for t in text.splitlines()), start=1):
+        if not line:
+            continue
+        parts = line.replace("–", "-").replace("～", "-").replace("~", "-").split()
+        try:
+            on = date.fromisoformat(parts.pop(0)) if len(parts) == 3 else local_day
+            span, needed = parts
+            start_text, end_text = span.split("-")
+            start = timezone.make_aware(datetime.combine(on, datetime.strptime(start_text, "%H:%M").time()))
+            end = timezone.make_aware(datetime.combine(on, datetime.strptime(end_text, "%H:%M").time()))
+            shifts.append((start, end, int(needed)))
+        except (ValueError, IndexError):
+            problems.append(
+                _field(
+                    "shifts",
+                    f"第 {n} 行格式应为“09:00-10:30 5”（开始-结束 人数）",
+                    f"Line {n} should read like 09:00-10:30 5 (start-end needed)",
+                )
+            )
+    if problems:
+        raise validation_failed(problems)
+    return shifts
+
+
+def figures_refresh(*, months: int = 12, today: date | None = None) -> int:
+    """Recompute the stored figures of the last `months` months for every community (a system
+    job: `linli volunteer-figures`, and the demo). Returns the rows written."""
+    from linli.volunteers.models import VolunteerFigure
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    written = 0
+    first = date(today.year, today.month, 1)
+    for back in range(months - 1, -1, -1):
+        y, m = divmod(first.year * 12 + first.month - 1 - back, 12)
+        start = date(y, m + 1, 1)
+        ny, nm = divmod(y * 12 + m + 1, 12)
+        end = date(ny, nm + 1, 1)
+        data = selectors.figure_inputs(month_start=start, month_end=end)
+        with transaction.atomic():
+            VolunteerFigure.objects.filter(month=start).delete()
+            VolunteerFigure.objects.bulk_create(
+                [
+                    VolunteerFigure(
+                        path=path,
+                        month=start,
+                        registered=v["registered"],
+                        active_12m=v["active_12m"],
+                        served_minutes=v["served"],
+                        registered_minutes=v["registered_minutes"],
+                        computed_at=now,
+                    )
+                    for path, v in data.items()
+                    if len(path) == 12
+                ]
+            )
+        written += len(data)
+    return written

@@ -78,3 +78,18 @@ def approvals():
     hours_approved.connect(receiver, dispatch_uid="test-recorder")
     yield sent
     hours_approved.disconnect(dispatch_uid="test-recorder")
+
+
+@pytest.fixture
+def organisations(people):  # noqa: F811
+    """Two community social organisations; the test organiser speaks for the first only."""
+    from linli.partners.models import OrgMember, SocialOrg
+
+    ours = SocialOrg.objects.create(
+        name="水源地邻里互助会", kind="mutual_aid", status="filed", unit_path=SHUIYUANDI, responsible_name="赵会长"
+    )
+    theirs = SocialOrg.objects.create(
+        name="滨河助老服务社", kind="mutual_aid", status="filed", unit_path=BINHE, responsible_name="钱社长"
+    )
+    OrgMember.objects.create(user=people["organiser"], social_org=ours, linked_by="tests")
+    return {"ours": ours, "theirs": theirs}
