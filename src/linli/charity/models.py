@@ -210,6 +210,11 @@ class FundEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.fund_id}:{self.kind}:{self.amount}"
 
+    @property
+    def spending(self) -> Decimal | None:
+        """The amount taken out, as a positive number (None for money coming in)."""
+        return -self.amount if self.amount < 0 else None
+
 
 class PaymentRequest(models.Model):
     """A payment above the fund's threshold, planned and waiting for the residents' decision

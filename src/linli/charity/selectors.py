@@ -255,7 +255,7 @@ def fund_get(*, actor: Actor, public_id) -> MicroFund:
 
 
 def fund_entries(fund: MicroFund) -> list[FundEntry]:
-    return list(fund.entries.order_by("recorded_at", "pk"))
+    return list(fund.entries.select_related("corrects").order_by("recorded_at", "pk"))
 
 
 @dataclass(frozen=True)
@@ -371,7 +371,7 @@ def figures(*, actor: Actor, months: int = 12) -> Figures:
     money = (
         entries.annotate(m=TruncMonth("on"))
         .values("m")
-        .annotate(income=Sum("amount", filter=Q(amount__gt=0)), spending=Sum("amount", filter=Q(amount__lt=0)))
+        .annotate(income=Sum("amount", filter=Q(amount__gt=0)), outgo=Sum("amount", filter=Q(amount__lt=0)))
     )
 
     def month_key(value) -> str:
@@ -380,7 +380,7 @@ def figures(*, actor: Actor, months: int = 12) -> Figures:
     posted_by = {month_key(k): v for k, v in posted.items()}
     met_by = {month_key(k): v for k, v in met.items()}
     raised_by = {month_key(r["m"]): r["income"] or zero for r in money}
-    spent_by = {month_key(r["m"]): -(r["spending"] or zero) for r in money}
+    spent_by = {month_key(r["m"]): -(r["outgo"] or zero) for r in money}
 
     # per area: one level below the actor's first scope path
     root = min(actor.scope_paths, key=len)

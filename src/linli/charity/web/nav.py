@@ -10,6 +10,11 @@ from linli.core.web import any_permission
 NAV = (
     _("Charity"),
     [
-        ("", any_permission(CHARITY_MANAGE, CHARITY_OFFER), "portal:charity:home", _("Charity and micro-funds")),
+        (CHARITY_MANAGE, None, "portal:charity:home", _("Charity needs")),
+        (CHARITY_MANAGE, None, "portal:charity:offers", _("Charity offers")),
+        (CHARITY_MANAGE, None, "portal:charity:deliveries", _("Matches to deliver")),
+        (CHARITY_MANAGE, None, "portal:charity:funds", _("Micro-funds")),
+        (CHARITY_MANAGE, None, "portal:charity:figures", _("Charity figures")),
+        ("", any_permission(CHARITY_OFFER), "portal:giving:home", _("Giving (public page)")),
     ],
 )
