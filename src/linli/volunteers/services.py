@@ -53,6 +53,7 @@ from linli.volunteers.signals import hours_approved
 
 UNIT_KINDS = ("community", "village")
 QR_SALT = "linli.volunteers.check-in"
+REPEAT_SCAN = timedelta(minutes=2)  # a second scan this soon after checking in is a repeat, not a check-out
 
 
 def _fmt(moment: datetime) -> str:
@@ -618,6 +619,9 @@ def check_in_or_out(
             .first()
         )
         if open_row is not None and open_row.state == HoursState.OPEN:
+            assert open_row.checked_in_at is not None
+            if now - open_row.checked_in_at < REPEAT_SCAN:  # the same scan twice: still checked in
+                return CheckResult(open_row, checked_out=False, repeated=True)
             return CheckResult(_check_out(actor, open_row, activity, now), checked_out=True)
         if open_row is not None and open_row.shift and open_row.shift.ends_at > now:
             return CheckResult(open_row, checked_out=True, repeated=True)
