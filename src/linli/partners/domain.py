@@ -41,13 +41,13 @@ class CertificateLevel(models.TextChoices):
 
     NONE = "none", _("No certificate")
     ASSISTANT = "assistant", _("Assistant social worker")  # 助理社会工作师
-    SOCIAL_WORKER = "social_worker", _("Social worker")  # 社会工作师
+    SOCIAL_WORKER = "social_worker", _("Social worker (intermediate level)")  # 社会工作师
     SENIOR = "senior", _("Senior social worker")  # 高级社会工作师
 
 
 class PremisesStatus(models.TextChoices):
     OFFERED = "offered", _("Offered")
-    IN_USE = "in_use", _("In use")
+    IN_USE = "in_use", _("In community use")
     RETURNED = "returned", _("Returned")
 
 

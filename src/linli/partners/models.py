@@ -171,7 +171,7 @@ class Premises(models.Model):
     area_m2 = models.DecimalField(_("area (m²)"), max_digits=9, decimal_places=1)
     term_from = models.DateField(_("term from"))
     term_to = models.DateField(_("term to"))
-    conditions = models.CharField(_("conditions"), max_length=300, blank=True)
+    conditions = models.CharField(_("terms of use"), max_length=300, blank=True)
     path = models.CharField(_("area"), max_length=12, db_index=True)
     community_path = models.CharField(_("community using it"), max_length=12, blank=True)
     use = models.CharField(_("use"), max_length=200, blank=True)

@@ -120,7 +120,7 @@ class PremisesForm(forms.Form):
     term_to = forms.DateField(label=_("Term to"), widget=DATE, required=False)
     unit = forms.ChoiceField(label=_("Area"))
     conditions = forms.CharField(
-        label=_("Conditions"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Terms of use"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, units=(), **kwargs):
