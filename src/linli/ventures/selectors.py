@@ -25,6 +25,7 @@ from linli.accounts.domain import VENTURES_APPLY, VENTURES_MANAGE, VENTURES_REVI
 from linli.areas.selectors import unit_names
 from linli.core.actor import Actor
 from linli.core.errors import not_found
+from linli.partners import selectors as partners  # called through the module: one seam for tests
 from linli.ventures.domain import (
     ApplicationState,
     CallState,
@@ -70,23 +71,17 @@ class Org:
 
 def org_ids_for(actor: Actor) -> frozenset[UUID]:
     """The organisations an ORGANISER account speaks for (partners keeps who speaks for whom);
-    none for anyone else, and none while partners cannot say."""
+    none for anyone else."""
     if not actor.has_perm(VENTURES_APPLY) or actor.user_id is None:
         return frozenset()
-    from linli.partners import selectors as partners
-
-    function = getattr(partners, "org_ids_for", None)
-    return frozenset(function(actor)) if function else frozenset()
+    return partners.org_ids_for(actor)
 
 
 def org_brief(public_id: UUID) -> Org | None:
-    from linli.partners import selectors as partners
-
-    function = getattr(partners, "social_org_brief", None)
-    brief = function(public_id) if function else None
+    brief = partners.social_org_brief(public_id)
     if brief is None:
         return None
-    return Org(brief.public_id, brief.name, getattr(brief, "unit_path", ""))
+    return Org(brief.public_id, brief.name, brief.unit_path)
 
 
 def org_choices(actor: Actor) -> list[Org]:

@@ -7,7 +7,7 @@ and leaves nothing half-saved."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
@@ -60,8 +60,6 @@ from linli.ventures.models import (
 from linli.ventures.selectors import (
     application_list,
     call_list,
-    is_own_application,
-    is_own_project,
     may_manage,
     may_manage_project,
     org_brief,
@@ -114,6 +112,20 @@ def money_parse(value, field_name: str, problems: list[FieldError], label: Msg) 
     return amount
 
 
+def _now(when: datetime | None) -> datetime:
+    """Now, or the time a replay of earlier records gives (`when`: only the demo and imports of
+    past calls pass it; no page or endpoint does)."""
+    return when or timezone.now()
+
+
+def _speaks_for(actor: Actor, org_id: UUID) -> bool:
+    """An organiser's account speaks for its own organisations; a system actor (the demo, an
+    import of past calls) for any organisation in the register."""
+    if actor.is_system and actor.has_perm(VENTURES_APPLY):
+        return org_brief(org_id) is not None
+    return org_id in org_ids_for(actor)
+
+
 # ---- calls ---------------------------------------------------------------------------------------
 
 
@@ -159,7 +171,7 @@ def _panel_users(usernames: list[str], problems: list[FieldError]) -> list:
     return users
 
 
-def call_create(*, actor: Actor, data: CallInput) -> VentureCall:
+def call_create(*, actor: Actor, data: CallInput, when: datetime | None = None) -> VentureCall:
     """A new call in draft, with its criteria (weights summing to 100) and panel."""
     if not actor.has_perm(VENTURES_MANAGE):
         raise permission_denied()
@@ -192,7 +204,7 @@ def call_create(*, actor: Actor, data: CallInput) -> VentureCall:
     if problems:
         raise validation_failed(problems)
     assert unit is not None
-    now = timezone.now()
+    now = _now(when)
     with transaction.atomic():
         call = VentureCall.objects.create(
             kind=data.kind,
@@ -243,7 +255,9 @@ def _locked_call(call_id: int) -> VentureCall:
     return VentureCall.objects.select_for_update().get(pk=call_id)
 
 
-def call_transition(*, actor: Actor, call: VentureCall, action: str, note: str = "") -> VentureCall:
+def call_transition(
+    *, actor: Actor, call: VentureCall, action: str, note: str = "", when: datetime | None = None
+) -> VentureCall:
     """One step of a call's workflow. Closing applications before the deadline is an early close
     and needs a reason; publishing the decisions needs every submitted application decided and
     creates the funded projects."""
@@ -264,7 +278,8 @@ def call_transition(*, actor: Actor, call: VentureCall, action: str, note: str =
                     f"The call is {locked.state}; '{transition.label.en}' is not allowed now",
                 )
             )
-        today = timezone.localdate()
+        now = _now(when)
+        today = timezone.localdate(now)
         early = action == "review" and not deadline_passed(locked.deadline, today)
         if (transition.needs_reason or early) and not note:
             message = (
@@ -276,7 +291,6 @@ def call_transition(*, actor: Actor, call: VentureCall, action: str, note: str =
                 else Msg("请填写原因", "A reason is required")
             )
             raise validation_failed([FieldError("note", message)])
-        now = timezone.now()
         if action == "decide":
             _publish_decisions(locked, actor, now)
         from_state = locked.state
@@ -407,6 +421,7 @@ def application_save(
     data: ApplicationInput,
     application: VentureApplication | None = None,
     attachments: list[FileUpload] | None = None,
+    when: datetime | None = None,
 ) -> VentureApplication:
     """An organisation's application, new or changed while still a draft, before the deadline."""
     if not actor.has_perm(VENTURES_APPLY):
@@ -415,23 +430,23 @@ def application_save(
         org_id = UUID(str(data.org_id))
     except ValueError:
         org_id = None
-    if org_id is None or org_id not in org_ids_for(actor):
+    if org_id is None or not _speaks_for(actor, org_id):
         raise validation_failed([_err("org_id", "只能为本机构申报", "You may apply only for your own organisation")])
     call = VentureCall.objects.get(pk=call.pk)  # its state now, not as the caller read it
-    _call_open_for(call, timezone.localdate())
+    now = _now(when)
+    _call_open_for(call, timezone.localdate(now))
     lines, problems = _application_problems(call, data)
     files = attachments or []
     problems.extend(_file_problems(files, "attachments"))
     if problems:
         raise validation_failed(problems)
     org = org_brief(org_id)
-    now = timezone.now()
     with transaction.atomic():
         if application is None:
             application = VentureApplication(call=call, org_id=org_id, created_by_id=actor.user_id, created_at=now)
         else:
             application = VentureApplication.objects.select_for_update().get(pk=application.pk)
-            if not is_own_application(actor, application) or application.state != ApplicationState.DRAFT:
+            if not _speaks_for(actor, application.org_id) or application.state != ApplicationState.DRAFT:
                 raise conflict(
                     Msg("只能修改本机构未提交的申请", "Only your organisation's unsubmitted drafts can be changed")
                 )
@@ -490,19 +505,22 @@ def _files_save(files: list[FileUpload], actor: Actor, now, **owner) -> list[Ven
 
 def _locked_own_application(actor: Actor, application: VentureApplication) -> VentureApplication:
     locked = VentureApplication.objects.select_for_update().select_related("call").get(pk=application.pk)
-    if not actor.has_perm(VENTURES_APPLY) or not is_own_application(actor, locked):
+    if not actor.has_perm(VENTURES_APPLY) or not _speaks_for(actor, locked.org_id):
         raise not_found("申请", "Application")
     return locked
 
 
-def application_submit(*, actor: Actor, application: VentureApplication) -> VentureApplication:
+def application_submit(
+    *, actor: Actor, application: VentureApplication, when: datetime | None = None
+) -> VentureApplication:
     with transaction.atomic():
         locked = _locked_own_application(actor, application)
         if locked.state != ApplicationState.DRAFT:
             raise conflict(Msg("该申请已提交或已撤回", "The application is already submitted or withdrawn"))
-        _call_open_for(locked.call, timezone.localdate())
+        now = _now(when)
+        _call_open_for(locked.call, timezone.localdate(now))
         locked.state = ApplicationState.SUBMITTED
-        locked.submitted_at = timezone.now()
+        locked.submitted_at = now
         locked.save(update_fields=["state", "submitted_at"])
         _audit(actor, "application.submit", locked, locked.call.unit_path)
     return locked
@@ -574,7 +592,12 @@ def conflict_declare(*, actor: Actor, application: VentureApplication, note: str
 
 
 def review_score(
-    *, actor: Actor, application: VentureApplication, scores: dict[int, object], comment: str = ""
+    *,
+    actor: Actor,
+    application: VentureApplication,
+    scores: dict[int, object],
+    comment: str = "",
+    when: datetime | None = None,
 ) -> Review:
     """A panel member's scores, one per criterion (keyed by criterion position), 0 to its
     maximum; a reviewer who declared a conflict is refused. Scores may be changed until the
@@ -600,7 +623,7 @@ def review_score(
             raise validation_failed(problems)
         clean = {c.key: int(scores[int(c.key)]) for c in criteria}  # type: ignore[call-overload]
         total = weighted_total(criteria, clean)
-        now = timezone.now()
+        now = _now(when)
         if existing is None:
             existing = Review(application=locked, reviewer_id=_reviewer_id(actor))
         existing.reviewer_name = actor.shown_name[:150]
@@ -617,7 +640,13 @@ def review_score(
 
 
 def application_decide(
-    *, actor: Actor, application: VentureApplication, fund: bool, amount: Decimal | str | None = None, reason: str = ""
+    *,
+    actor: Actor,
+    application: VentureApplication,
+    fund: bool,
+    amount: Decimal | str | None = None,
+    reason: str = "",
+    when: datetime | None = None,
 ) -> VentureApplication:
     """The manager funds (an amount up to the request, the call's grants staying within its
     budget) or turns down (with the reason) one application, while the call is under review."""
@@ -670,7 +699,7 @@ def application_decide(
         locked.state = ApplicationState.FUNDED if fund else ApplicationState.REJECTED
         locked.granted = granted
         locked.decision_reason = reason[:500]
-        locked.decided_at = timezone.now()
+        locked.decided_at = _now(when)
         locked.decided_by_name = actor.shown_name[:150]
         locked.save(update_fields=["state", "granted", "decision_reason", "decided_at", "decided_by_name"])
         _audit(
@@ -691,11 +720,11 @@ def _locked_project(
     actor: Actor, project: VentureProject, *, manage: bool = False, own: bool = False
 ) -> VentureProject:
     """The project, locked, if the actor manages it (manage) or reports for it (own)."""
-    if not project_list(actor=actor).filter(pk=project.pk).exists():
+    if not actor.is_system and not project_list(actor=actor).filter(pk=project.pk).exists():
         raise not_found("项目", "Project")
     locked = VentureProject.objects.select_for_update().select_related("call").get(pk=project.pk)
     allowed = (manage and may_manage_project(actor, locked)) or (
-        own and actor.has_perm(VENTURES_APPLY) and is_own_project(actor, locked)
+        own and actor.has_perm(VENTURES_APPLY) and _speaks_for(actor, locked.org_id)
     )
     if not allowed:
         raise permission_denied()
@@ -768,7 +797,9 @@ def _milestone_locked(actor: Actor, milestone: Milestone, **who) -> tuple[Ventur
     return project, Milestone.objects.select_for_update().get(pk=milestone.pk, project=project)
 
 
-def milestone_report(*, actor: Actor, milestone: Milestone, report: str, beneficiaries: int = 0) -> Milestone:
+def milestone_report(
+    *, actor: Actor, milestone: Milestone, report: str, beneficiaries: int = 0, when: datetime | None = None
+) -> Milestone:
     """The organisation reports a milestone done, with the people it served."""
     problems = []
     if not report.strip():
@@ -784,14 +815,16 @@ def milestone_report(*, actor: Actor, milestone: Milestone, report: str, benefic
         locked.state = MilestoneState.REPORTED
         locked.report = report.strip()[:TEXT_MAX]
         locked.beneficiaries = beneficiaries
-        locked.reported_at = timezone.now()
+        locked.reported_at = _now(when)
         locked.reported_by_name = actor.shown_name[:150]
         locked.save()
         _audit(actor, "milestone.report", project, project.unit_path, details={"milestone": locked.title})
     return locked
 
 
-def milestone_accept(*, actor: Actor, milestone: Milestone, accept: bool = True, note: str = "") -> Milestone:
+def milestone_accept(
+    *, actor: Actor, milestone: Milestone, accept: bool = True, note: str = "", when: datetime | None = None
+) -> Milestone:
     """The manager accepts a reported milestone (its people served count for the project) or
     sends it back with the reason."""
     if not accept and not note.strip():
@@ -800,7 +833,7 @@ def milestone_accept(*, actor: Actor, milestone: Milestone, accept: bool = True,
         project, locked = _milestone_locked(actor, milestone, manage=True)
         if locked.state != MilestoneState.REPORTED:
             raise conflict(Msg("该节点尚未报告或已验收", "The milestone is not reported, or accepted already"))
-        now = timezone.now()
+        now = _now(when)
         if accept:
             locked.state = MilestoneState.ACCEPTED
             locked.accepted_at = now
@@ -831,6 +864,7 @@ def spending_record(
     spent_on: date,
     what: str,
     receipt: FileUpload | None = None,
+    when: datetime | None = None,
 ) -> Spending:
     """One payment out of the grant; the project's spending never passes its grant."""
     problems: list[FieldError] = []
@@ -856,7 +890,7 @@ def spending_record(
                     )
                 ]
             )
-        now = timezone.now()
+        now = _now(when)
         files = _files_save([receipt], actor, now, project=locked) if receipt is not None else []
         spending = Spending.objects.create(
             project=locked,
@@ -872,7 +906,9 @@ def spending_record(
     return spending
 
 
-def project_evaluate(*, actor: Actor, project: VentureProject, score: int, text: str) -> VentureProject:
+def project_evaluate(
+    *, actor: Actor, project: VentureProject, score: int, text: str, when: datetime | None = None
+) -> VentureProject:
     """The final evaluation (score 0–100, the grade follows from it); the project is then done."""
     problems = []
     if not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= 100:
@@ -887,7 +923,7 @@ def project_evaluate(*, actor: Actor, project: VentureProject, score: int, text:
         locked.evaluation_score = score
         locked.grade = grade_for(score)
         locked.evaluation = text.strip()[:TEXT_MAX]
-        locked.evaluated_at = timezone.now()
+        locked.evaluated_at = _now(when)
         locked.evaluated_by_name = actor.shown_name[:150]
         locked.save(
             update_fields=["state", "evaluation_score", "grade", "evaluation", "evaluated_at", "evaluated_by_name"]

@@ -399,3 +399,32 @@ def test_purchase_contract_deliverables_become_milestones(cast):
             data=ContractInput("HP-GM-2026-001", today, today, today, [("x", today)]),
         )
     assert "HP-GM-2026-001" in _fields(caught.value)["number"]
+
+
+def test_the_organisations_come_from_partners(people, tree):
+    """Without the stand-ins: an organiser linked to an organisation in the register applies for it."""
+    from linli.accounts.domain import PARTNERS_EDIT, PARTNERS_VIEW
+    from linli.accounts.selectors import actor_for_user
+    from linli.core.actor import Actor
+    from linli.partners.services import OrgInput, member_link, social_org_save
+    from linli.ventures.selectors import org_choices, org_ids_for
+
+    system = Actor.system("tests", permissions=frozenset({PARTNERS_VIEW, PARTNERS_EDIT}), root_path="2101")
+    org = social_org_save(
+        actor=system,
+        data=OrgInput(
+            name="水源地社区睦邻互助会",
+            kind="mutual_aid",
+            status="filed",
+            unit="210102001002",
+            responsible_name="王丽",
+            responsible_phone="13800001234",
+            filed_on="2025-03-01",
+        ),
+    )
+    organiser = actor_for_user(people["organiser"])
+    assert org_ids_for(organiser) == frozenset()
+    member_link(actor=system, public_id=org.public_id, username="organiser")
+    assert org_ids_for(organiser) == {org.public_id}
+    assert [o.name for o in org_choices(organiser)] == ["水源地社区睦邻互助会"]
+    assert org_ids_for(actor_for_user(people["civil_affairs_officer"])) == frozenset()
