@@ -53,10 +53,10 @@ DEBIT_KINDS = (EntryKind.SPENT, EntryKind.DONATED_OUT, EntryKind.EXPIRED)
 
 
 class ExchangeState(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
+    REQUESTED = "requested", _("Waiting to be arranged")
     ARRANGED = "arranged", _("Arranged")
-    DELIVERED = "delivered", _("Delivered")
-    CONFIRMED = "confirmed", _("Confirmed")
+    DELIVERED = "delivered", _("Service given")
+    CONFIRMED = "confirmed", _("Completed and confirmed")
     CANCELLED = "cancelled", _("Cancelled")
 
 

@@ -65,6 +65,20 @@ from linli.timebank.selectors import (
 from linli.volunteers.selectors import VolunteerBrief, volunteer_by_public_id
 
 SYSTEM = Actor.system("timebank")
+STATE_ZH = {
+    ExchangeState.REQUESTED: "待安排",
+    ExchangeState.ARRANGED: "已安排",
+    ExchangeState.DELIVERED: "已服务",
+    ExchangeState.CONFIRMED: "已完成",
+    ExchangeState.CANCELLED: "已取消",
+}
+STATE_EN = {
+    ExchangeState.REQUESTED: "waiting to be arranged",
+    ExchangeState.ARRANGED: "arranged",
+    ExchangeState.DELIVERED: "service given",
+    ExchangeState.CONFIRMED: "completed",
+    ExchangeState.CANCELLED: "cancelled",
+}
 
 
 def _field(name: str, zh: str, en: str) -> DomainError:
@@ -192,9 +206,9 @@ def hours_credit(
                     at=approved_at,
                 )
             taken = min(-minutes, account.available)
-            reason = "服务时长更正 (hours corrected)"
+            reason = "服务时长更正"
             if taken < -minutes:
-                reason += f"：{-minutes - taken} 分钟已使用，无法扣回 ({-minutes - taken} min already spent)"
+                reason += f"：{-minutes - taken} 分钟已使用，无法扣回"
             return _post(
                 account,
                 kind=EntryKind.CORRECTION,
@@ -339,7 +353,7 @@ def exchange_request(*, actor: Actor, data: ExchangeInput) -> Exchange:
             created_at=now,
             updated_at=now,
         )
-        _step(exchange, "request", actor, "代办 (on behalf)" if data.holder else "", now)
+        _step(exchange, "request", actor, "代办" if data.holder else "", now)
         audit_record(
             actor=actor,
             action="timebank.exchange_request",
@@ -452,8 +466,8 @@ def exchange_act(*, actor: Actor, public_id: UUID, data: StepInput) -> Exchange:
                 user_ids=[exchange.requested_by],
                 kind="timebank.exchange",
                 text=Msg(
-                    f"您的时间银行兑换（{exchange.service.name_zh}）：{ExchangeState(exchange.state).label}",
-                    f"Your time-bank exchange ({exchange.service.name_en}): {exchange.state}",
+                    f"您的时间银行兑换（{exchange.service.name_zh}）：{STATE_ZH[exchange.state]}",
+                    f"Your time-bank exchange ({exchange.service.name_en}): {STATE_EN[exchange.state]}",
                 ),
                 link="/my/time-bank/",
             )
@@ -679,7 +693,7 @@ def expiry_run(now: datetime | None = None) -> str:
                 minutes=-due,
                 reference=reference,
                 actor=SYSTEM,
-                reason=f"{rule.years} 年未使用 (unused for {rule.years} years)",
+                reason=f"存入后 {rule.years} 年未使用",
                 at=now,
             )
             expired += due

@@ -55,7 +55,7 @@ def test_the_resident_requests_an_exchange_and_an_overspend_is_refused(bank):
     exchange = Exchange.objects.get()
     assert (exchange.minutes, exchange.state) == (120, ExchangeState.REQUESTED)
     page = client.get(HOME).text
-    assert "居家保洁" in page and "已为申请中的兑换预留" not in page  # the hold is shown in words
+    assert "居家保洁" in page and "其中 2 小时已为申请中的兑换预留" in page
     assert 'id="tb-available">3 小时</dd>' in page
 
 
@@ -128,7 +128,7 @@ def test_staff_arrange_deliver_and_confirm_on_the_page(bank, actors):
     client = as_user("community_worker")
     url = f"{STAFF}exchanges/{exchange.public_id}/"
     bad = client.post(url, {"action": "arrange", "provider": "not-a-number"})
-    assert bad.status_code == 400 and "has-error" in bad.text
+    assert bad.status_code == 400 and "不是有效的志愿者编号" in bad.text
     for step in ({"action": "arrange", "provider": str(bank.provider)}, {"action": "deliver"}, {"action": "confirm"}):
         assert client.post(url, step).status_code == 302
     exchange.refresh_from_db()
