@@ -590,10 +590,13 @@ def check_in_or_out(
     lat: float | None = None,
     lng: float | None = None,
     now: datetime | None = None,
+    action: str = "auto",
 ) -> CheckResult:
     """Check in (first time) or out (second time) at an activity, by its QR token (`by_token`:
     the caller has checked the token) or by position within its radius. A scanner calls it with
-    the volunteer; a resident for themself. Repeating a check-out is idempotent."""
+    the volunteer; a resident for themself. Repeating a check-out is idempotent. `action`: "in"
+    or "out" as the volunteer's button says; "auto" (a scanner) toggles, and a second scan within
+    `REPEAT_SCAN` of the check-in is a repeat."""
     now = now or timezone.now()
     if volunteer is None:
         volunteer = _own(actor)
@@ -620,11 +623,14 @@ def check_in_or_out(
         )
         if open_row is not None and open_row.state == HoursState.OPEN:
             assert open_row.checked_in_at is not None
-            if now - open_row.checked_in_at < REPEAT_SCAN:  # the same scan twice: still checked in
+            if action == "in" or (action == "auto" and now - open_row.checked_in_at < REPEAT_SCAN):
+                # the same scan twice, or the check-in button again: still checked in
                 return CheckResult(open_row, checked_out=False, repeated=True)
             return CheckResult(_check_out(actor, open_row, activity, now), checked_out=True)
-        if open_row is not None and open_row.shift and open_row.shift.ends_at > now:
+        if open_row is not None and (action == "out" or (open_row.shift and open_row.shift.ends_at > now)):
             return CheckResult(open_row, checked_out=True, repeated=True)
+        if action == "out":
+            raise conflict(Msg("您还没有签到", "You have not checked in"))
         shift = _current_shift(activity, volunteer, now)
         elsewhere = (
             ServiceHours.objects.filter(volunteer=volunteer, state=HoursState.OPEN).select_related("activity").first()
@@ -717,6 +723,7 @@ def _countable(row: ServiceHours) -> None:
     hours_approved.send(
         sender=ServiceHours,
         hours_id=row.public_id,
+        registered_path=row.registered_path,
         volunteer_id=Volunteer.objects.values_list("public_id", flat=True).get(pk=row.volunteer_id),
         minutes=row.minutes,
         served_path=row.served_path,
@@ -985,3 +992,138 @@ def figures_refresh(*, months: int = 12, today: date | None = None) -> int:
             )
         written += len(data)
     return written
+
+
+# ---- bulk paths (demo, benchmarks, history transfer) ---------------------------------------------
+
+
+def volunteers_register_bulk(*, actor: Actor, inputs: list[VolunteerInput], registered_at: list[datetime]) -> int:
+    """Register many volunteers recorded by staff or the system in one transaction: each input
+    passes the same checks as `volunteer_register` (a bad or duplicate one is skipped, not half
+    saved); one audit line for the batch. Returns how many were saved."""
+    if not (actor.is_system or actor.has_perm(VOLUNTEER_MANAGE)):
+        raise permission_denied()
+    today = timezone.localdate()
+    known = set(Volunteer.objects.values_list("id_number_index", flat=True))
+    rows: list[Volunteer] = []
+    for data, at in zip(inputs, registered_at, strict=True):
+        if volunteer_problems(data, today=today, phone_required=False) or not actor.sees_path(data.registered_path):
+            continue
+        id_number = id_number_normalise(data.id_number)
+        index = blind_index(id_number, context="volunteer.id_number")
+        if index in known:
+            continue
+        known.add(index)
+        birth = id_number_birth(id_number)
+        assert birth is not None
+        minor = is_minor(birth, today)
+        phone = data.phone.strip()
+        guardian_phone = data.guardian_phone.strip() if minor else ""
+        rows.append(
+            Volunteer(
+                name=data.name.strip(),
+                id_number_sealed=seal(id_number, context="volunteer.id_number"),
+                id_number_index=index,
+                id_number_masked=mask_id_number(id_number),
+                phone_sealed=seal(phone, context="volunteer.phone"),
+                phone_masked=mask_phone(phone) if phone else "",
+                birth_date=birth,
+                gender=id_number_gender(id_number),
+                guardian_name=data.guardian_name.strip() if minor else "",
+                guardian_phone_sealed=seal(guardian_phone, context="volunteer.guardian_phone"),
+                guardian_phone_masked=mask_phone(guardian_phone) if guardian_phone else "",
+                guardian_consent_on=at.date() if minor else None,
+                skills=list(dict.fromkeys(data.skills)),
+                availability=data.availability.strip(),
+                registered_path=data.registered_path,
+                status=VolunteerStatus.ACTIVE,
+                registered_at=at,
+                recorded_by_id=actor.user_id,
+            )
+        )
+    with transaction.atomic():
+        Volunteer.objects.bulk_create(rows, batch_size=1000)
+        _audit(actor, "volunteer.register_bulk", "volunteer", "", "", {"rows": len(rows)})
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class ServedRow:
+    """One counted service of a volunteer: at a shift (a completed check-in) or not (a record
+    by staff, e.g. hours transferred from an earlier roster)."""
+
+    volunteer_id: int
+    started_at: datetime
+    minutes: int
+    served_path: str
+    description: str
+    shift: Shift | None = None
+
+
+def hours_record_bulk(*, actor: Actor, rows: list[ServedRow], announce: bool = True) -> int:
+    """Write many approved rows at once (demo, history transfer): a check-in row for a shift is
+    capped by the shift and makes a confirmed sign-up; others are staff records (代录). Rows that
+    would overlap another of the same volunteer (in the batch or stored) are skipped. With
+    `announce`, `hours_approved` is sent for each row, as for one; without it (a catch-up the
+    time bank makes itself) no signal is sent. Returns the rows written."""
+    if not (actor.is_system or actor.has_perm(VOLUNTEER_MANAGE)):
+        raise permission_denied()
+    now = timezone.now()
+    volunteers = dict(
+        Volunteer.objects.filter(pk__in={r.volunteer_id for r in rows}).values_list("pk", "registered_path")
+    )
+    spans: dict[int, list[tuple[datetime, datetime]]] = {}
+    for pk, start, end in ServiceHours.objects.filter(
+        volunteer_id__in=volunteers, checked_in_at__isnull=False, checked_out_at__isnull=False
+    ).values_list("volunteer_id", "checked_in_at", "checked_out_at"):
+        spans.setdefault(pk, []).append((start, end))  # type: ignore[arg-type]
+    taken = set(
+        ServiceHours.objects.filter(volunteer_id__in=volunteers, kind=HoursKind.CHECK_IN).values_list(
+            "volunteer_id", "shift_id"
+        )
+    )
+    hours: list[ServiceHours] = []
+    signups: list[SignUp] = []
+    for r in rows:
+        if r.volunteer_id not in volunteers or r.minutes <= 0:
+            continue
+        start, minutes = r.started_at, r.minutes
+        if r.shift is not None:
+            if (r.volunteer_id, r.shift.pk) in taken:
+                continue
+            minutes = served_minutes(start, start + timedelta(minutes=minutes), r.shift.starts_at, r.shift.ends_at)
+            start = max(start, r.shift.starts_at)
+        end = start + timedelta(minutes=minutes)
+        if minutes <= 0 or first_overlap(start, end, spans.get(r.volunteer_id, [])):
+            continue
+        spans.setdefault(r.volunteer_id, []).append((start, end))
+        if r.shift is not None:
+            taken.add((r.volunteer_id, r.shift.pk))
+            signups.append(SignUp(shift=r.shift, volunteer_id=r.volunteer_id, state=SignUpState.CONFIRMED))
+        hours.append(
+            ServiceHours(
+                volunteer_id=r.volunteer_id,
+                activity_id=r.shift.activity_id if r.shift else None,
+                shift=r.shift,
+                kind=HoursKind.CHECK_IN if r.shift else HoursKind.PROXY,
+                minutes=minutes,
+                served_path=r.served_path,
+                registered_path=volunteers[r.volunteer_id],
+                served_on=timezone.localdate(start),
+                checked_in_at=start,
+                checked_out_at=end,
+                description=r.description[:300],
+                state=HoursState.APPROVED,
+                approved_by_id=actor.user_id,
+                approved_at=now,
+                recorded_by_id=actor.user_id,
+            )
+        )
+    with transaction.atomic():
+        SignUp.objects.bulk_create(signups, batch_size=1000, ignore_conflicts=True)
+        ServiceHours.objects.bulk_create(hours, batch_size=1000)
+        _audit(actor, "hours.record_bulk", "hours", "", "", {"rows": len(hours), "announced": announce})
+        if announce:
+            for row in hours:
+                _countable(row)
+    return len(hours)

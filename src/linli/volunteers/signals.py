@@ -8,6 +8,7 @@ row, with keyword arguments:
 - `volunteer_id` (UUID): the volunteer's public id;
 - `minutes` (int): negative for a correction that takes minutes back;
 - `served_path` (str): the community where the service was done;
+- `registered_path` (str): the volunteer's home community (where the hours also count);
 - `approved_at` (datetime).
 
 A receiver that raises rolls the approval back (the row does not become countable), so a

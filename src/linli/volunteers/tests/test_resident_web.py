@@ -57,10 +57,10 @@ def test_journey_sign_up_check_in_and_out_by_qr(client, people, volunteer, activ
         url = reverse("portal:volunteer:check", args=[qr_token(activity)])
     with time_machine.travel(at(9, 5, days=1), tick=False):
         assert "vol-check-button" in client.get(url).content.decode()
-        first = client.post(url)
+        first = client.post(url, {"action": "in"})
         assert first.status_code == 200, first.content.decode()[-3000:]
     with time_machine.travel(at(10, 0, days=1), tick=False):
-        done = client.post(url)
+        done = client.post(url, {"action": "out"})
     assert done.status_code == 200
     row = ServiceHours.objects.get()
     assert row.minutes == 55 and row.state == "approved"

@@ -148,7 +148,8 @@ def check_by_code(request, token: str):
     result = None
     if request.method == "POST":
         try:
-            result = services.check_in_or_out(actor=request.actor, activity=item, by_token=True)
+            action = "out" if request.POST.get("action") == "out" else "in"
+            result = services.check_in_or_out(actor=request.actor, activity=item, by_token=True, action=action)
         except DomainError as error:
             if error.code == "not_volunteer":
                 messages.info(request, str(error.message))
@@ -178,7 +179,8 @@ def check_by_position(request, public_id):
         except ValueError:
             lat = lng = None
         try:
-            result = services.check_in_or_out(actor=request.actor, activity=item, lat=lat, lng=lng)
+            action = "out" if request.POST.get("action") == "out" else "in"
+            result = services.check_in_or_out(actor=request.actor, activity=item, lat=lat, lng=lng, action=action)
         except DomainError as failure:
             if failure.code == "not_volunteer":
                 messages.info(request, str(failure.message))
