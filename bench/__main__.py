@@ -20,6 +20,7 @@ from bench import (
     residents_queries,
     router,
     soak,
+    volunteers,
     workbench,
 )
 
@@ -89,6 +90,7 @@ BENCHMARKS = {
         soak.restart_bench,
         "the outage drill: PostgreSQL restarted under a read load; 503 while it is away, no 500, recovery",
     ),
+    "volunteers": (volunteers, "a volunteer's brief, district figures and check-ins at 1.65 M volunteers, 20 M hours"),
 }
 
 
