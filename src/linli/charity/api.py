@@ -4,8 +4,6 @@ their ledger entries; and without log-in, like Open311's public list, the open n
 fund's public ledger — personal data never in them (no note, no donor of an anonymous gift, no
 name of who recorded an entry). Parse → actor → one service or selector → schema."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from uuid import UUID
@@ -13,7 +11,7 @@ from uuid import UUID
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from linli.charity.domain import PLACE_LABELS, EntryKind
+from linli.charity.domain import CENT, PLACE_LABELS, EntryKind
 from linli.charity.selectors import (
     community_names,
     fund_entries,
@@ -355,6 +353,11 @@ class FundOut(Schema):
     balance: Decimal
 
 
+def _money(value: Decimal | None) -> Decimal | None:
+    """Two places always (SQLite hands back 8500 for 8500.00)."""
+    return None if value is None else Decimal(value).quantize(CENT)
+
+
 def _fund(fund, names: dict[str, str]) -> dict:
     return {
         "id": fund.public_id,
@@ -362,8 +365,8 @@ def _fund(fund, names: dict[str, str]) -> dict:
         "community": fund.community_path,
         "community_name": names.get(fund.community_path, ""),
         "purpose": fund.purpose,
-        "threshold": fund.threshold,
-        "balance": fund.balance,
+        "threshold": _money(fund.threshold),
+        "balance": _money(fund.balance),
     }
 
 
@@ -405,9 +408,9 @@ def _entry(e) -> dict:
         "id": e.public_id,
         "on": e.on,
         "kind": e.kind,
-        "income": e.amount if e.amount > 0 else None,
-        "spending": e.spending,
-        "balance": e.balance_after,
+        "income": _money(e.amount) if e.amount > 0 else None,
+        "spending": _money(e.spending),
+        "balance": _money(e.balance_after),
         "receipt": e.receipt,
         "donor": "" if e.anonymous or e.kind != EntryKind.DONATION else e.donor_name,
         "anonymous": e.anonymous,
@@ -429,8 +432,8 @@ def ledger(request, public_id: UUID):
     totals = fund_totals(fund)
     names = community_names([fund.community_path])
     return _fund(fund, names) | {
-        "income": totals.income,
-        "spending": totals.spending,
+        "income": _money(totals.income),
+        "spending": _money(totals.spending),
         "entries": [_entry(e) for e in fund_entries(fund)],
     }
 

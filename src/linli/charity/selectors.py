@@ -343,7 +343,8 @@ def figures(*, actor: Actor, months: int = 12) -> Figures:
     one level below the actor's (communities for a street, streets for a district)."""
     zero = Decimal("0.00")
     today = timezone.localdate()
-    first = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    first = dt.date(index // 12, index % 12 + 1, 1)
     keys = []
     cursor = first
     while cursor <= today:
