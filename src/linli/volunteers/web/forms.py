@@ -117,7 +117,7 @@ class ProxyForm(forms.Form):
 
 class CorrectionForm(forms.Form):
     minutes = forms.IntegerField(label=_("Minutes to add (negative to take back)"), min_value=-720 * 10, max_value=720)
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=300)
 
 
 class ImportForm(forms.Form):
