@@ -301,6 +301,14 @@ def community_names(paths) -> dict[str, str]:
     return unit_names(paths)
 
 
+def demo_has_rows(community_path: str) -> bool:
+    """Whether the demo already made this community's needs or fund (the demo runs once)."""
+    return (
+        CharityNeed.objects.filter(community_path=community_path).exists()
+        or MicroFund.objects.filter(community_path=community_path).exists()
+    )
+
+
 # ---------------------------------------------------------------- workbench and figures
 
 

@@ -39,12 +39,13 @@ def charity_today(actor: Actor, today: date) -> WorkSection | None:
         ),
     ]
     rows: list[WorkRow] = []
+    still, to_deliver, waiting = _("still needed"), _("To deliver"), _("Waiting for a decision")
     if counts["overdue"]:
         for need in needs_overdue(actor=actor, limit=FIRST_ROWS):
             rows.append(
                 WorkRow(
                     title=need.title,
-                    detail=f"{need.beneficiary} · {_('still needed')} {need.remaining} {need.unit}",
+                    detail=f"{need.beneficiary} · {still} {need.remaining} {need.unit}",
                     url=reverse("portal:charity:need", args=[need.public_id]),
                     due=need.needed_by,
                     due_label=_("needed by %(day)s") % {"day": f"{need.needed_by:%m-%d}"} if need.needed_by else "",
@@ -55,7 +56,7 @@ def charity_today(actor: Actor, today: date) -> WorkSection | None:
         for match in match_list(actor=actor, state="confirmed")[: FIRST_ROWS - len(rows)]:
             rows.append(
                 WorkRow(
-                    title=f"{_('To deliver')}: {match.need.title}",
+                    title=f"{to_deliver}: {match.need.title}",
                     detail=f"{match.offer.title} × {match.quantity} · {match.need.beneficiary}",
                     url=reverse("portal:charity:need", args=[match.need.public_id]),
                 )
@@ -64,7 +65,7 @@ def charity_today(actor: Actor, today: date) -> WorkSection | None:
         for request in requests_waiting(actor=actor)[: FIRST_ROWS - len(rows)]:
             rows.append(
                 WorkRow(
-                    title=f"{_('Waiting for a decision')}: {request.purpose}",
+                    title=f"{waiting}: {request.purpose}",
                     detail=f"{request.fund.name} · ¥{request.amount:,.2f}",
                     url=reverse("portal:charity:fund", args=[request.fund.public_id]),
                 )
