@@ -58,7 +58,7 @@ def partners_today(actor: Actor, today: date) -> WorkSection | None:
             detail=p.address,
             url=reverse("portal:partners:premises-detail", args=[p.public_id]),
             due=p.term_to,
-            due_label=_("Term ends"),
+            due_label=_("Term ends %(date)s") % {"date": f"{p.term_to:%m-%d}"},
             tone="warn",
         )
         for p in ending[:FIRST_ROWS]

@@ -10,7 +10,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class OrgForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    kind = forms.ChoiceField(label=_("Kind"), choices=OrgKind.choices)
+    kind = forms.ChoiceField(label=_("Kind of organisation"), choices=OrgKind.choices)
     status = forms.ChoiceField(label=_("Registered or filed"), choices=OrgStatus.choices, widget=forms.RadioSelect)
     credit_code = forms.CharField(
         label=_("Unified social credit code"),
