@@ -35,7 +35,7 @@ class CallState(models.TextChoices):
     OPEN = "open", _("Open for applications")
     REVIEWING = "reviewing", _("Under review")
     DECIDED = "decided", _("Funding decided")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Call closed")
 
 
 class ApplicationState(models.TextChoices):

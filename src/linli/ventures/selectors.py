@@ -322,11 +322,11 @@ def project_spending(project: VentureProject) -> list[Spending]:
 
 
 def milestones_overdue(*, actor: Actor, today: date) -> QuerySet[Milestone]:
-    """Milestones of the actor's projects past due and not yet accepted."""
+    """Milestones of the actor's projects past due and not yet reported (one reported and
+    waiting for acceptance is the manager's to do, not late)."""
     return (
         Milestone.objects.filter(project__in=project_list(actor=actor).filter(state=ProjectState.ACTIVE))
-        .filter(due_on__lt=today)
-        .exclude(state=MilestoneState.ACCEPTED)
+        .filter(due_on__lt=today, state=MilestoneState.PLANNED)
         .select_related("project")
         .order_by("due_on", "pk")
     )

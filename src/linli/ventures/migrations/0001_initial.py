@@ -192,7 +192,7 @@ class Migration(migrations.Migration):
                             ("open", "Open for applications"),
                             ("reviewing", "Under review"),
                             ("decided", "Funding decided"),
-                            ("closed", "Closed"),
+                            ("closed", "Call closed"),
                         ],
                         default="draft",
                         max_length=12,

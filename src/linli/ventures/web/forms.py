@@ -104,7 +104,7 @@ class ConflictForm(forms.Form):
 class ScoreForm(forms.Form):
     no_conflict = forms.BooleanField(label=_("I have no conflict of interest with this application"))
     comment = forms.CharField(
-        label=_("Comment"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Review comment"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, criteria=(), **kwargs):
@@ -129,7 +129,7 @@ class ScoreForm(forms.Form):
 class DecisionForm(forms.Form):
     fund = forms.TypedChoiceField(
         label=_("Decision"),
-        choices=[("1", _("Fund")), ("0", _("Do not fund"))],
+        choices=[("1", _("Fund it")), ("0", _("Do not fund"))],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
@@ -166,7 +166,7 @@ class SpendingForm(forms.Form):
 
 class EvaluationForm(forms.Form):
     score = forms.IntegerField(label=_("Score (0–100)"))
-    text = forms.CharField(label=_("Evaluation"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Evaluation text"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ContractForm(forms.Form):

@@ -191,11 +191,11 @@ def call_step(request, public_id, action):
     actor = request.actor
     call = call_get(actor=actor, public_id=public_id)
     try:
-        call_transition(actor=actor, call=call, action=action, note=request.POST.get("note", ""))
+        done = call_transition(actor=actor, call=call, action=action, note=request.POST.get("note", ""))
     except DomainError as exc:
         messages.error(request, " ".join([str(exc.message)] + [str(f.message) for f in exc.fields]))
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, _("The call is now: %(state)s") % {"state": done.get_state_display()})
     return redirect("portal:ventures:call", call.public_id)
 
 
