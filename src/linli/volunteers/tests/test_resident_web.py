@@ -122,3 +122,12 @@ def test_report_help_waits_for_approval(client, people, volunteer):
     assert response.status_code == 302
     row = ServiceHours.objects.get()
     assert (row.kind, row.state, row.minutes) == ("reported", "pending", 45)
+
+
+def test_home_and_list_for_a_visitor_and_a_volunteer(client, people, volunteer, activity):
+    for path in ("/volunteer/", "/volunteer/activities/"):
+        response = client.get(path)
+        assert response.status_code == 200 and "楼道清理" in response.content.decode()
+    log_in(client, "resident")
+    home = client.get("/volunteer/").content.decode()
+    assert "李秀兰" in home and "vol-stars" in home
