@@ -155,6 +155,8 @@ def test_project_page_matrix_and_spending_over_the_grant(client, cast, reviewing
     assert {who: _status(client, who, url) for who in expected} == expected
     log_in(client, "organiser")
     today = f"{timezone.localdate():%Y-%m-%d}"
+    # the date box is filled with today in the form a date input reads, whatever the language
+    assert f'name="spent_on" value="{today}"' in client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     answer = client.post(f"{url}spending/", {"amount": "10000.01", "spent_on": today, "what": "物料"})
     assert answer.status_code == 422 and "超过资助金额" in answer.content.decode()
     project.refresh_from_db()

@@ -28,10 +28,10 @@ class CallForm(forms.Form):
     )
     total_budget = forms.CharField(label=_("Total budget (yuan)"), max_length=16)
     project_cap = forms.CharField(label=_("Per-project cap (yuan)"), max_length=16)
-    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     deadline = forms.DateField(
         label=_("Deadline"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Calendar days: applications are accepted until the end of this day."),
     )
     eligibility = forms.CharField(
@@ -149,7 +149,7 @@ class StepForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=120)
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class MilestoneReportForm(forms.Form):
@@ -159,7 +159,7 @@ class MilestoneReportForm(forms.Form):
 
 class SpendingForm(forms.Form):
     amount = forms.CharField(label=_("Amount (yuan)"), max_length=16)
-    spent_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    spent_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     what = forms.CharField(label=_("What for"), max_length=200)
     receipt = forms.FileField(label=_("Receipt"), required=False, help_text=_("PDF, JPEG or PNG (optional)"))
 
@@ -171,16 +171,16 @@ class EvaluationForm(forms.Form):
 
 class ContractForm(forms.Form):
     number = forms.CharField(label=_("Contract number"), max_length=40)
-    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
-    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for i in range(DELIVERABLE_ROWS):
             self.fields[f"deliverable_{i}"] = forms.CharField(label=_("Deliverable"), max_length=120, required=False)
             self.fields[f"due_{i}"] = forms.DateField(
-                label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+                label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
             )
 
     def deliverable_rows(self):
