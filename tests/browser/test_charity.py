@@ -6,6 +6,7 @@ the proposals and records the delivery at 1280 px."""
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -18,13 +19,27 @@ FULL_ID = "210102195003071234"
 PHONE_OR_ID = re.compile(r"(?<!\d)(1[3-9]\d{9}|\d{17}[\dXx])(?!\d)")
 
 
-def test_visitor_reads_a_fund_ledger_on_a_phone(phone: Page, demo_site, screenshot):
+@pytest.fixture
+def shot(screenshot):
+    """The session's screenshot, and a copy kept beside it that another session cannot wipe."""
+
+    def save(page: Page, name: str):
+        path = screenshot(page, name)
+        keep = path.parents[1] / "charity-screenshots"
+        keep.mkdir(exist_ok=True)
+        shutil.copy(path, keep / path.name)
+        return path
+
+    return save
+
+
+def test_visitor_reads_a_fund_ledger_on_a_phone(phone: Page, demo_site, shot):
     phone.goto("/")
     phone.get_by_role("link", name=re.compile("邻里互助")).click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("慈善帮扶与邻里互助")
     expect(phone.locator(".need-card").first).to_be_visible()
     assert blocking_violations(phone) == []
-    screenshot(phone, "charity-01-giving-phone")
+    shot(phone, "charity-01-giving-phone")
 
     phone.locator(".fund-list a").first.click()
     expect(phone).to_have_url(re.compile(r"/giving/funds/[0-9a-f-]+/$"))
@@ -40,16 +55,16 @@ def test_visitor_reads_a_fund_ledger_on_a_phone(phone: Page, demo_site, screensh
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways ({width}px)"
     assert blocking_violations(phone) == []
-    screenshot(phone, "charity-02-fund-ledger-phone")
+    shot(phone, "charity-02-fund-ledger-phone")
 
 
-def test_worker_posts_a_need_matches_and_delivers(desktop: Page, demo_site, screenshot):
+def test_worker_posts_a_need_matches_and_delivers(desktop: Page, demo_site, shot):
     page = staff(desktop, demo_site, "demo_community_worker")
     expect(page.locator("#work-charity")).to_contain_text("待送达")
     menu_link(page, "慈善需求").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("慈善需求")
     assert blocking_violations(page) == []
-    screenshot(page, "charity-03-needs-queue")
+    shot(page, "charity-03-needs-queue")
 
     page.get_by_role("link", name="发布需求").first.click()
     page.locator("select[name=kind]").select_option("goods")
@@ -66,7 +81,7 @@ def test_worker_posts_a_need_matches_and_delivers(desktop: Page, demo_site, scre
     expect(error.locator("label")).to_contain_text("说明")
     expect(error.locator(".error")).to_contain_text("身份证号")
     assert blocking_violations(page) == []
-    screenshot(page, "charity-04-full-id-refused")
+    shot(page, "charity-04-full-id-refused")
 
     page.locator("textarea[name=description]").fill("孩子冬天上学没有厚棉服，需要两件，身高约140厘米")
     page.get_by_role("button", name="发布需求").click()
@@ -75,7 +90,7 @@ def test_worker_posts_a_need_matches_and_delivers(desktop: Page, demo_site, scre
     expect(page.locator(".sealed-note")).to_contain_text("住7号楼")
     proposal = page.locator(".proposal").first
     expect(proposal).to_be_visible()
-    screenshot(page, "charity-05-need-proposals")
+    shot(page, "charity-05-need-proposals")
 
     proposal.locator("input[name=quantity]").fill("2")
     proposal.get_by_role("button", name="确认对接").click()
@@ -86,9 +101,9 @@ def test_worker_posts_a_need_matches_and_delivers(desktop: Page, demo_site, scre
     expect(page.locator(".big-tag")).to_have_text("已送达")
     expect(page.locator(".timeline")).to_contain_text("已全部送达")
     assert blocking_violations(page) == []
-    screenshot(page, "charity-06-delivered")
+    shot(page, "charity-06-delivered")
 
     menu_link(page, "微基金").click()
     page.locator("table.grid-table a").first.click()
     expect(page.locator("#fund-balance")).to_contain_text("¥")
-    screenshot(page, "charity-07-fund-staff")
+    shot(page, "charity-07-fund-staff")
