@@ -91,7 +91,7 @@ def test_officer_registers_evaluates_and_reads_the_figures(desktop: Page, demo_s
     menu_link(page, "社会组织统计").click()
     expect(page.locator("#orgs-by-kind .chart-canvas canvas, #orgs-by-kind .chart-canvas svg").first).to_be_visible()
     expect(page.locator("#station-coverage")).to_be_visible()
-    expect(page.locator("table.grid-table").last).to_contain_text("合计")
+    expect(page.locator("#orgs-table")).to_contain_text("合计")
     assert blocking_violations(page) == []
     shot(page, "partners-05-figures")
 

@@ -284,8 +284,11 @@ def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
         chosen = {
             org.pk: _scores(rng)
             for org in created
-            if (org.filed_on and org.filed_on.year < last_year)
-            and rng.random() < (0.6 if org.status == OrgStatus.REGISTERED else 0.3)
+            if org.unit_path == showcase_path
+            or (
+                (org.filed_on and org.filed_on.year < last_year)
+                and rng.random() < (0.6 if org.status == OrgStatus.REGISTERED else 0.3)
+            )
         }
         evaluated = evaluations_bulk_record(actor=actor, year=last_year, scores_by_org=chosen)
         log(f"社会组织 social organisations: {len(created)}, {last_year}年度评估 evaluations: {evaluated}")

@@ -309,3 +309,60 @@ def test_date_of_founding_cannot_be_in_the_future(actors, tree):
             actor=actors["civil_affairs_officer"], data=org_input(founded_on=date.today() + timedelta(days=30))
         )
     assert fields(exc) == {"founded_on"}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_evaluations_of_one_year_at_once_one_wins(actors, orgs):
+    """Two tabs save the same organisation's evaluation: the row lock makes the second a 409."""
+    import threading
+
+    from django.db import connection
+
+    results = []
+
+    def evaluate():
+        try:
+            evaluation_record(
+                actor=actors["civil_affairs_officer"], public_id=orgs["own"].public_id, year=2025, scores=SCORES
+            )
+            results.append("ok")
+        except DomainError as error:
+            results.append(error.status)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=evaluate) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results, key=str) == [409, "ok"]
+    assert OrgEvaluation.objects.filter(social_org=orgs["own"], year=2025).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_credit_code_saved_twice_at_once_is_refused_once(actors, tree):
+    import threading
+
+    from django.db import connection
+
+    results = []
+
+    def save(name):
+        try:
+            social_org_save(actor=actors["civil_affairs_officer"], data=org_input(name=name))
+            results.append("ok")
+        except DomainError as error:
+            results.append(error.status)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(name,)) for name in ("甲", "乙")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results, key=str) == [422, "ok"]
+    assert SocialOrg.objects.filter(credit_code=CODE).count() == 1

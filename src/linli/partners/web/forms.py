@@ -22,7 +22,7 @@ class OrgForm(forms.Form):
     citywide = forms.BooleanField(label=_("Citywide organisation"), required=False)
     responsible_name = forms.CharField(label=_("Responsible person"), max_length=50)
     responsible_phone = forms.CharField(label=_("Responsible person's phone"), max_length=20, required=False)
-    premises = forms.CharField(label=_("Premises"), max_length=200, required=False)
+    premises = forms.CharField(label=_("Activity premises"), max_length=200, required=False)
     services = forms.CharField(
         label=_("Services offered"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -35,6 +35,8 @@ class OrgForm(forms.Form):
         self.fields["unit"].choices = [("", "—"), *list(units)]
         if phone_kept:
             self.fields["responsible_phone"].help_text = _("Leave empty to keep the stored phone.")
+        else:
+            self.fields["responsible_phone"].required = True
 
 
 class ReasonForm(forms.Form):
