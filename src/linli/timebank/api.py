@@ -72,6 +72,7 @@ class ExchangeIn(Schema):
     units: int = Field(1, ge=1, le=20)
     beneficiary: str = Field("self", max_length=16)
     note: str = Field("", max_length=500)
+    holder: UUID | None = Field(None, description="staff only: a volunteer of your area with no phone (代办)")
 
 
 class ExchangeOut(Schema):

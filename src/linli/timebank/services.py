@@ -65,14 +65,14 @@ from linli.timebank.selectors import (
 from linli.volunteers.selectors import VolunteerBrief, volunteer_by_public_id
 
 SYSTEM = Actor.system("timebank")
-STATE_ZH = {
+STATE_ZH: dict[str, str] = {
     ExchangeState.REQUESTED: "待安排",
     ExchangeState.ARRANGED: "已安排",
     ExchangeState.DELIVERED: "已服务",
     ExchangeState.CONFIRMED: "已完成",
     ExchangeState.CANCELLED: "已取消",
 }
-STATE_EN = {
+STATE_EN: dict[str, str] = {
     ExchangeState.REQUESTED: "waiting to be arranged",
     ExchangeState.ARRANGED: "arranged",
     ExchangeState.DELIVERED: "service given",
