@@ -2,8 +2,8 @@
 a second run adds nothing.
 
 Plausible for Shenyang: organisations of the four kinds in the real communities (three to six in
-each community of the showcase street, none to three in other urban communities, fewer in
-villages, a few citywide ones), registered (登记, with valid credit codes) or filed (备案);
+each community of the showcase street, none to four in other urban communities, none to two
+in villages, a few citywide ones), registered (登记, with valid credit codes) or filed (备案);
 a social-work station in every street and town, a few of them brand stations, two to six social
 workers each; last year's evaluations for about a third of the organisations; idle premises
 offered by state-owned and private enterprises. The account `demo_organiser` speaks for one
@@ -116,14 +116,13 @@ def _org_items(rng: random.Random, city_path: str, showcase_path: str) -> list[O
     street = showcase_path[:9]
     today = timezone.localdate()
     items = []
-    for path, name, _ur in units_under(under=city_path, kinds=("community", "village")):
-        village = "村" in name and not name.endswith("社区")
+    for path, name, urban_rural in units_under(under=city_path, kinds=("community", "village")):
         if path.startswith(street):
             count = rng.randint(3, 6) if path != showcase_path else 6
-        elif village:
-            count = 1 if rng.random() < 0.3 else 0
+        elif urban_rural == "rural" or name.endswith("村民委员会"):
+            count = rng.choices([0, 1, 2], [0.45, 0.4, 0.15])[0]
         else:
-            count = rng.choices([0, 1, 2, 3], [0.2, 0.4, 0.3, 0.1])[0]
+            count = rng.choices([0, 1, 2, 3, 4], [0.1, 0.3, 0.3, 0.2, 0.1])[0]
         used: set[str] = set()
         for index in range(count):
             kind = (

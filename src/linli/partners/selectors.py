@@ -256,10 +256,18 @@ def _station_view(actor: Actor) -> bool:
     return staff_may_view(actor) or (is_organiser(actor) and PARTNERS_VIEW in actor.permissions)
 
 
+def _station_q(actor: Actor) -> Q:
+    """Stations of the streets in scope, and the station of the street a community worker's
+    community belongs to."""
+    if not actor.scope_paths:
+        return Q(pk__in=[])
+    return actor.scope_q("street_path") | Q(street_path__in=_prefixes(actor.scope_paths))
+
+
 def station_list(*, actor: Actor, under: str = "", brand: str = "") -> QuerySet[SocialWorkStation]:
     if not _station_view(actor):
         return SocialWorkStation.objects.none()
-    stations = actor.scoped(SocialWorkStation.objects.all(), "street_path")
+    stations = SocialWorkStation.objects.filter(_station_q(actor))
     if under.isdigit():
         stations = stations.filter(under_path("street_path", under))
     if brand == "1":
@@ -284,9 +292,7 @@ def station_get(*, actor: Actor, public_id) -> SocialWorkStation:
 def worker_list(*, actor: Actor, station: SocialWorkStation | None = None) -> QuerySet[SocialWorker]:
     if not _station_view(actor):
         return SocialWorker.objects.none()
-    workers = SocialWorker.objects.filter(
-        station__in=actor.scoped(SocialWorkStation.objects.all(), "street_path").values("pk")
-    )
+    workers = SocialWorker.objects.filter(station__in=SocialWorkStation.objects.filter(_station_q(actor)).values("pk"))
     if station is not None:
         workers = workers.filter(station=station)
     return workers.select_related("station").order_by("station__street_path", "-active", "name", "pk")

@@ -113,3 +113,72 @@ def test_an_organiser_who_is_also_community_staff_sees_both(orgs, people, tree):
     posting_add(actor=SYSTEM, user=people["organiser"], role=Role.COMMUNITY_WORKER, place=tree["210102001003"])
     actor = actor_for_user(people["organiser"])
     assert names(social_org_list(actor=actor)) == {"水源地互助会", "浑河湾助老队", "沈阳市社区公益联合会"}
+
+
+@pytest.fixture
+def places(orgs):
+    from datetime import date
+
+    from linli.partners.models import Premises, SocialWorker, SocialWorkStation
+
+    stations = {
+        path: SocialWorkStation.objects.create(street_path=path, name=f"{path}站")
+        for path in ("210102001", "210102002", "210103001")
+    }
+    for station in stations.values():
+        SocialWorker.objects.create(station=station, name="赵敏")
+    for path in ("210102001002", "210102001003", "210103001001"):
+        Premises.objects.create(
+            offerer="沈阳地铁",
+            address="一号",
+            area_m2=50,
+            term_from=date(2026, 1, 1),
+            term_to=date(2027, 1, 1),
+            path=path,
+        )
+    return stations
+
+
+@pytest.mark.parametrize(
+    ("who", "stations", "premises"),
+    [
+        ("anonymous", set(), set()),
+        ("resident", set(), set()),
+        ("community_worker", {"210102001"}, {"210102001002"}),  # the station of their street
+        ("other_community_worker", {"210102001"}, {"210102001003"}),
+        ("street_officer", {"210102001"}, {"210102001002", "210102001003"}),
+        ("civil_affairs_officer", {"210102001", "210102002"}, {"210102001002", "210102001003"}),
+        ("other_district_admin", {"210103001"}, {"210103001001"}),
+        ("city_admin", {"210102001", "210102002", "210103001"}, {"210102001002", "210102001003", "210103001001"}),
+    ],
+)
+def test_stations_workers_and_premises_scope(actors, places, who, stations, premises):
+    from linli.partners.selectors import premises_list, station_list, worker_list
+
+    actor = actors[who]
+    assert set(station_list(actor=actor).values_list("street_path", flat=True)) == stations
+    assert {w.station.street_path for w in worker_list(actor=actor)} == stations
+    assert set(premises_list(actor=actor).values_list("path", flat=True)) == premises
+
+
+@pytest.mark.parametrize("who", ["anonymous", "resident", "organiser"])
+def test_figures_are_for_staff_only(actors, places, who):
+    from linli.partners.selectors import partner_figures
+
+    with pytest.raises(Exception, match="不存在或无权访问"):
+        partner_figures(actor=actors[who])
+
+
+def test_figures_of_a_district_per_street(actors, places):
+    from linli.partners.selectors import partner_figures
+
+    figures = partner_figures(actor=actors["civil_affairs_officer"])
+    rows = {row.name: row for row in figures.rows}
+    assert figures.root_path == "210102" and set(rows) == {"浑河湾街道", "集贤街道"}
+    assert rows["浑河湾街道"].orgs == 2  # the deregistered one is not counted
+    assert rows["浑河湾街道"].by_kind["relief"] == 1 and rows["浑河湾街道"].by_kind["mutual_aid"] == 1
+    assert (figures.total.streets, figures.total.streets_with_station) == (2, 2)
+    assert figures.total.social_workers == 2 and figures.total.premises_in_use == 0
+    assert figures.citywide_orgs == 0
+    city = partner_figures(actor=actors["city_admin"])
+    assert city.citywide_orgs == 1 and city.total.orgs == 3
