@@ -101,6 +101,7 @@ class Beneficiary(models.TextChoices):
     SPOUSE = "spouse", _("My spouse")
     CHILD = "child", _("My child")
     OTHER_FAMILY = "other_family", _("Another family member")
+    NEIGHBOUR = "neighbour", _("A neighbour in need (paid from the community pool)")
 
 
 @dataclass(frozen=True)

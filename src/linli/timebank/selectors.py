@@ -283,3 +283,24 @@ def credited_hours_ids() -> set[str]:
 def earned_total(holder: UUID) -> int:
     total = TimeBankEntry.objects.filter(account__holder=holder, kind=EntryKind.EARNED).aggregate(s=Sum("minutes"))
     return int(total["s"] or 0)
+
+
+@dataclass(frozen=True)
+class VolunteerSummary:
+    """A volunteer's hours, stars and balance: what the resident page and the benchmark read."""
+
+    holder: UUID
+    total_minutes: int
+    star_level: int
+    balance: int
+    held: int
+
+
+def summary_for_user(user_id: int | None) -> VolunteerSummary | None:
+    """The volunteers app's brief (its indexed reads) plus one read of the unique holder index."""
+    brief = volunteer_for_user(user_id)
+    if brief is None:
+        return None
+    holder = UUID(str(brief.public_id))
+    balance, held = balance_of(holder)
+    return VolunteerSummary(holder, brief.total_minutes, brief.star_level, balance, held)

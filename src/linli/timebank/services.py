@@ -308,11 +308,12 @@ def exchange_request(*, actor: Actor, data: ExchangeInput) -> Exchange:
     """A volunteer asks to spend stored hours on a service: the minutes are held now (refused
     when more than available, the balance named), spent at delivery, released if cancelled.
     With `data.holder`, a community worker asks on behalf of a volunteer registered in their
-    area who has no phone (代办); the step names who asked."""
+    area who has no phone (代办), or spends their community pool's minutes for a neighbour in
+    need; the step names who asked."""
     if data.holder is not None:
         if not may_manage(actor):
             raise permission_denied()
-        proxied = TimeBankAccount.objects.filter(holder=data.holder, kind=HolderKind.VOLUNTEER).first()
+        proxied = TimeBankAccount.objects.filter(holder=data.holder).first()
         if proxied is None or not actor.sees_path(proxied.path):
             raise _field("holder", "您的辖区内没有这个志愿者的时间银行账户", "No such time-bank account in your area")
         account = proxied
@@ -324,8 +325,18 @@ def exchange_request(*, actor: Actor, data: ExchangeInput) -> Exchange:
         problems.append(FieldError("service", Msg("请选择服务项目", "Choose a service")))
     if not isinstance(data.units, int) or isinstance(data.units, bool) or not 1 <= data.units <= 20:
         problems.append(FieldError("units", Msg("数量应为 1 至 20", "The number of units is 1–20")))
-    if data.beneficiary not in Beneficiary.values:
-        problems.append(FieldError("beneficiary", Msg("请选择为谁兑换", "Choose whom it is for")))
+    if data.beneficiary not in Beneficiary.values or (data.beneficiary == Beneficiary.NEIGHBOUR) != (
+        account.kind == HolderKind.POOL
+    ):
+        problems.append(
+            FieldError(
+                "beneficiary",
+                Msg(
+                    "请选择为谁兑换（社区时间池只用于有需要的邻居）",
+                    "Choose whom it is for (a community pool pays only for a neighbour in need)",
+                ),
+            )
+        )
     note = (data.note or "").strip()
     if len(note) > NOTE_MAX:
         problems.append(FieldError("note", Msg("备注最多 500 字", "A note is at most 500 characters")))
@@ -410,6 +421,8 @@ def exchange_act(*, actor: Actor, public_id: UUID, data: StepInput) -> Exchange:
             raise _field("provider", "找不到该志愿者（或不在您的辖区）", "No such volunteer in your area") from None
         if UUID(str(provider.public_id)) == exchange.account.holder:
             raise _field("provider", "提供服务的不能是兑换人本人", "The provider cannot be the one who spends")
+    if data.scheduled_for is not None and timezone.is_naive(data.scheduled_for):
+        data.scheduled_for = timezone.make_aware(data.scheduled_for)
     now = timezone.now()
     with transaction.atomic():
         exchange = Exchange.objects.select_for_update().select_related("service").get(pk=exchange.pk)

@@ -210,3 +210,14 @@ def test_staff_ask_on_behalf_of_a_volunteer_of_their_area(bank, actors):
     exchange = exchange_request(actor=actors["community_worker"], data=data)
     assert exchange.requested_by is None and account(bank.provider).held == 30
     assert ExchangeStep.objects.get(exchange=exchange).reason.startswith("代办")
+
+
+def test_a_volunteers_hours_stars_and_balance_in_few_queries(bank, people, django_assert_max_num_queries):
+    from linli.core.memo import forget_all
+    from linli.timebank.selectors import summary_for_user
+
+    forget_all()
+    with django_assert_max_num_queries(4):
+        summary = summary_for_user(people["resident"].pk)
+    assert (summary.holder, summary.total_minutes, summary.star_level, summary.balance) == (bank.me, 300, 0, 300)
+    assert summary_for_user(people["community_worker"].pk) is None

@@ -199,3 +199,38 @@ def test_figures_show_the_chart_and_the_table(bank):
     response = as_user("community_worker").get(f"{STAFF}figures/")
     assert response.status_code == 200
     assert 'id="tb-months"' in response.text and "tb-figures" in response.text and "5 小时" in response.text
+
+
+def test_staff_spend_a_pool_for_a_neighbour_in_need(bank, actors):
+    from linli.timebank.domain import pool_holder
+    from linli.timebank.services import DonationInput, donation_make
+
+    donation_make(
+        actor=actors["resident"], data=DonationInput(minutes=120, reason="给社区", to_pool=True, confirmed=True)
+    )
+    pool = pool_holder("210102001002")
+    client = as_user("community_worker")
+    url = f"{STAFF}accounts/{pool}/"
+    page = client.get(url)
+    assert (
+        page.status_code == 200
+        and "用社区时间池为有需要的邻居兑换服务" in page.text
+        and 'value="self"' not in page.text
+    )
+    refused = client.post(
+        url, {"form": "exchange", "x-service": "escort_clinic", "x-units": 1, "x-beneficiary": "neighbour"}
+    )
+    assert refused.status_code == 400 and "时间余额不足" in refused.text
+    made = client.post(
+        url, {"form": "exchange", "x-service": "home_cleaning", "x-units": 1, "x-beneficiary": "neighbour"}
+    )
+    assert made.status_code == 302
+    exchange = Exchange.objects.get()
+    assert exchange.account.kind == "pool" and exchange.requested_by is None
+    assert (
+        as_user("other_community_worker")
+        .post(url, {"form": "exchange", "x-service": "meal_delivery", "x-units": 1, "x-beneficiary": "neighbour"})
+        .status_code
+        == 404
+    )
+    assert Exchange.objects.count() == 1

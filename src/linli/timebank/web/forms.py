@@ -13,7 +13,11 @@ from linli.timebank.domain import Beneficiary
 class ExchangeForm(forms.Form):
     service = forms.ChoiceField(label=_("Service"), widget=forms.RadioSelect)
     units = forms.IntegerField(label=_("How many times (or hours)"), min_value=1, max_value=20, initial=1)
-    beneficiary = forms.ChoiceField(label=_("Who is it for?"), choices=Beneficiary.choices, initial=Beneficiary.SELF)
+    beneficiary = forms.ChoiceField(
+        label=_("Who is it for?"),
+        choices=[c for c in Beneficiary.choices if c[0] != Beneficiary.NEIGHBOUR],
+        initial=Beneficiary.SELF,
+    )
     note = forms.CharField(
         label=_("When and where (for the community worker)"),
         max_length=500,
@@ -21,9 +25,12 @@ class ExchangeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("e.g. Tuesday afternoon, my father's flat")}),
     )
 
-    def __init__(self, *args, choices=(), **kwargs):
+    def __init__(self, *args, choices=(), pool=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].choices = list(choices)
+        if pool:  # a community pool pays for a neighbour in need, nobody else
+            self.fields["beneficiary"].choices = [(Beneficiary.NEIGHBOUR, Beneficiary.NEIGHBOUR.label)]
+            self.fields["beneficiary"].initial = Beneficiary.NEIGHBOUR
 
 
 class DonationForm(forms.Form):

@@ -38,14 +38,17 @@ from linli.timebank.selectors import (
     unit_name_map,
 )
 from linli.timebank.services import (
+    ExchangeInput,
     ServiceEdit,
     StepInput,
     correction_record,
     exchange_act,
+    exchange_request,
     expiry_rule_set,
     service_save,
 )
-from linli.timebank.web.forms import CorrectionForm, ExpiryForm, LookupForm, ServiceForm, StepForm
+from linli.timebank.web.forms import CorrectionForm, ExchangeForm, ExpiryForm, LookupForm, ServiceForm, StepForm
+from linli.timebank.web.resident import service_choices
 
 PAGE = 30
 
@@ -167,8 +170,29 @@ def accounts(request):
 def account(request, holder):
     actor = request.actor
     row = account_get(actor=actor, holder=holder)
-    form = CorrectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    asking = request.method == "POST" and request.POST.get("form") == "exchange"
+    pool = row.kind == HolderKind.POOL
+    ask = ExchangeForm(request.POST if asking else None, choices=service_choices(), pool=pool, prefix="x")
+    if asking and ask.is_valid():
+        data = ask.cleaned_data
+        try:
+            made = exchange_request(
+                actor=actor,
+                data=ExchangeInput(
+                    service=data["service"],
+                    units=data["units"],
+                    beneficiary=data["beneficiary"],
+                    note=data["note"],
+                    holder=row.holder,
+                ),
+            )
+        except DomainError as error:
+            add_domain_errors(ask, error)
+        else:
+            messages.success(request, _("The exchange was requested; arrange it now."))
+            return redirect("portal:timebank:exchange", public_id=made.public_id)
+    form = CorrectionForm(request.POST if request.method == "POST" and not asking else None)
+    if request.method == "POST" and not asking and form.is_valid():
         try:
             correction_record(
                 actor=actor, holder=holder, minutes=form.cleaned_data["minutes"], reason=form.cleaned_data["reason"]
@@ -192,8 +216,11 @@ def account(request, holder):
         "page": page,
         "rows": [(e, minutes_text(e.minutes, language), minutes_text(e.balance_after, language)) for e in page],
         "form": form,
+        "ask": ask,
+        "pool": pool,
     }
-    return render(request, "timebank/staff/account.html", context, status=400 if form.errors else 200)
+    status = 400 if form.errors or ask.errors else 200
+    return render(request, "timebank/staff/account.html", context, status=status)
 
 
 @staff_page(TIMEBANK_MANAGE, CATALOGUE_EDIT)
