@@ -371,9 +371,17 @@ def _fund(fund, names: dict[str, str]) -> dict:
 
 
 @router.get("/funds", auth=None, response=list[FundOut])
-def funds(request, mine: bool = False):
-    """Every active micro-fund (public); `mine=true`: the funds you manage (charity staff)."""
-    rows = list(fund_list(actor=request.actor) if mine else public_funds())
+def funds(request):
+    """Every active micro-fund with its balance (public, no log-in)."""
+    rows = list(public_funds())
+    names = community_names({f.community_path for f in rows})
+    return [_fund(f, names) for f in rows]
+
+
+@router.get("/funds/mine", response=list[FundOut])
+def funds_mine(request):
+    """The funds of your area (charity staff), active or not."""
+    rows = list(fund_list(actor=request.actor))
     names = community_names({f.community_path for f in rows})
     return [_fund(f, names) for f in rows]
 

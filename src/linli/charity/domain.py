@@ -325,3 +325,25 @@ def yuan(amount: Decimal) -> str:
 
 def needs_decision(amount: Decimal, threshold: Decimal) -> bool:
     return amount > threshold
+
+
+# The audit actions this app writes (`charity.<code>`), named for the audit page (the portal's
+# `audit_actions.py` merges them).
+AUDIT_ACTIONS: dict[str, Msg] = {
+    "charity.need_post": Msg("慈善：发布需求", "Charity: need posted"),
+    "charity.need_note_read": Msg("慈善：查看需求内部备注", "Charity: need note read"),
+    "charity.need_acknowledge": Msg("慈善：登记受助方确认收到", "Charity: receipt acknowledged"),
+    "charity.need_close": Msg("慈善：关闭需求", "Charity: need closed"),
+    "charity.offer_post": Msg("慈善：登记捐赠意向", "Charity: offer posted"),
+    "charity.offer_withdraw": Msg("慈善：撤回捐赠意向", "Charity: offer withdrawn"),
+    "charity.offer_contact_read": Msg("慈善：查看捐赠人联系方式", "Charity: donor contact read"),
+    "charity.match_confirm": Msg("慈善：确认对接", "Charity: match confirmed"),
+    "charity.match_deliver": Msg("慈善：登记送达", "Charity: delivery recorded"),
+    "charity.match_cancel": Msg("慈善：取消对接", "Charity: match cancelled"),
+    "charity.fund_save": Msg("微基金：设立或修改", "Micro-fund: opened or edited"),
+    "charity.fund_donation": Msg("微基金：登记捐赠", "Micro-fund: donation"),
+    "charity.fund_payment": Msg("微基金：登记支出", "Micro-fund: payment"),
+    "charity.fund_correction": Msg("微基金：登记更正", "Micro-fund: correction"),
+    "charity.payment_request": Msg("微基金：计划大额支出", "Micro-fund: large payment planned"),
+    "charity.request_withdraw": Msg("微基金：撤回支出计划", "Micro-fund: planned payment withdrawn"),
+}

@@ -134,3 +134,10 @@ def test_need_list_query_count_is_pinned(client, actors, clock, django_assert_nu
         need_post(actor=actors["community_worker"], data=need_input(title=f"更多{n}"))
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(f"{API}/needs").json()["count"] == 8
+
+
+def test_my_funds_by_scope(client, fund):
+    log_in(client, "street_officer")
+    assert [f["name"] for f in client.get(f"{API}/funds/mine").json()] == ["水源地社区微基金"]
+    log_in(client, "other_community_worker")
+    assert client.get(f"{API}/funds/mine").json() == []

@@ -341,3 +341,15 @@ def test_donation_refuses_a_phone_in_the_donor_name(actors, fund, clock):
         )
     assert fields(caught.value) == {"donor_name"}
     assert counts() == before
+
+
+def test_every_audit_action_written_has_a_name(actors, fund, need, resident_offer, clock):
+    from linli.charity.domain import AUDIT_ACTIONS
+
+    worker = actors["community_worker"]
+    need_note(actor=worker, need=need)
+    match = match_confirm(actor=worker, need=need, offer_id=resident_offer.public_id, quantity=1)
+    match_cancel(actor=worker, match=match, reason="改期")
+    payment_record(actor=worker, fund=fund, data=pay())
+    written = set(AuditEntry.objects.filter(action__startswith="charity.").values_list("action", flat=True))
+    assert len(written) >= 7 and written <= set(AUDIT_ACTIONS)
