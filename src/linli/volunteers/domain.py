@@ -29,14 +29,14 @@ REPORT_MAX_AGE_DAYS = 30  # help is reported within a month
 class VolunteerStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
-    LEFT = "left", _("Left")
+    LEFT = "left", _("Left volunteering")
 
 
 class ActivityStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
     CANCELLED = "cancelled", _("Cancelled")
-    FINISHED = "finished", _("Finished")
+    FINISHED = "finished", _("Activity finished")
 
 
 class SignUpMode(models.TextChoices):
@@ -46,7 +46,7 @@ class SignUpMode(models.TextChoices):
 
 class SignUpState(models.TextChoices):
     REQUESTED = "requested", _("Waiting for confirmation")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", _("Sign-up confirmed")
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -62,10 +62,10 @@ class HoursKind(models.TextChoices):
 
 
 class HoursState(models.TextChoices):
-    OPEN = "open", _("Checked in")
+    OPEN = "open", _("Checked in, not yet out")
     PENDING = "pending", _("Waiting for approval")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    APPROVED = "approved", _("Hours approved")
+    REJECTED = "rejected", _("Hours not approved")
 
 
 # Skills a volunteer offers and an activity may require (data; a city may add to it).

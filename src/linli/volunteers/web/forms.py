@@ -51,7 +51,7 @@ class ReportForm(forms.Form):
     beneficiary = forms.CharField(label=_("For whom"), max_length=100, required=False)
     started_at = forms.DateTimeField(label=_("When did it start?"), widget=DATETIME, input_formats=DATETIME_FORMATS)
     minutes = forms.IntegerField(label=_("How long (minutes)"), min_value=1, max_value=720)
-    served_path = forms.ChoiceField(label=_("Where"), required=False)
+    served_path = forms.ChoiceField(label=_("Where you helped"), required=False)
 
     def __init__(self, *args, communities=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,7 +105,7 @@ class RevealForm(forms.Form):
 
 
 class ProxyForm(forms.Form):
-    description = forms.CharField(label=_("What was done"), max_length=300)
+    description = forms.CharField(label=_("Service given"), max_length=300)
     started_at = forms.DateTimeField(label=_("Started at"), widget=DATETIME, input_formats=DATETIME_FORMATS)
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=720)
     activity_id = forms.ChoiceField(label=_("Activity"), required=False)
