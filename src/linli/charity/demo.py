@@ -203,50 +203,40 @@ def _fund(worker: Actor, showcase_path: str, community_name: str, today: dt.date
             purpose="居民自主发起、议事决定的小微公益项目：楼道照明、适老化改造、儿童活动等",
         ),
     )
-    entries = 0
-    for days, amount, donor, anonymous in DONATIONS:
-        on = today - dt.timedelta(days=days)
-        donation_record(
-            actor=worker,
-            fund=fund,
-            data=DonationInput(
-                amount=amount,
-                on=on,
-                receipt=f"SYD-{on:%Y%m%d}-{entries + 1:03d}",
-                donor_name=donor,
-                anonymous=anonymous,
-            ),
-        )
-        entries += 1
-    payment_record(
-        actor=worker,
-        fund=fund,
-        data=PaymentInput(
-            amount="1860.00",
-            on=today - dt.timedelta(days=50),
-            purpose="3号楼、5号楼楼道声控灯更换（24盏）",
-            payee="沈阳明亮照明电器商行",
-            receipt="发票 No.02318876",
-        ),
-    )
     decided = today - dt.timedelta(days=28)
-    payment_record(
-        actor=worker,
-        fund=fund,
-        data=PaymentInput(
-            amount="12800.00",
-            on=today - dt.timedelta(days=20),
-            purpose="高龄老人家庭加装卫生间扶手和防滑垫（16户）",
-            payee="沈阳安居适老化改造工程有限公司",
-            receipt="发票 No.04417352",
-            decision_text="居民议事会表决通过：使用微基金为16户高龄老人家庭加装扶手和防滑垫，预算12800元",
-            decision_on=decided,
-            decision_ref=f"{community_name}第4次居民议事会（{decided:%Y-%m-%d}）",
-        ),
+    small = PaymentInput(
+        amount="1860.00",
+        on=today - dt.timedelta(days=50),
+        purpose="3号楼、5号楼楼道声控灯更换（24盏）",
+        payee="沈阳明亮照明电器商行",
+        receipt="发票 No.02318876",
     )
+    large = PaymentInput(
+        amount="12800.00",
+        on=today - dt.timedelta(days=20),
+        purpose="高龄老人家庭加装卫生间扶手和防滑垫（16户）",
+        payee="沈阳安居适老化改造工程有限公司",
+        receipt="发票 No.04417352",
+        decision_text="居民议事会表决通过：使用微基金为16户高龄老人家庭加装扶手和防滑垫，预算12800元",
+        decision_on=decided,
+        decision_ref=f"{community_name}第4次居民议事会",
+    )
+    ledger: list[tuple[dt.date, object]] = [
+        (today - dt.timedelta(days=50), small),
+        (today - dt.timedelta(days=20), large),
+    ]
+    for number, (days, amount, donor, anonymous) in enumerate(DONATIONS, start=1):
+        on = today - dt.timedelta(days=days)
+        receipt = f"SYD-{on:%Y%m%d}-{number:03d}"
+        ledger.append((on, DonationInput(amount=amount, on=on, receipt=receipt, donor_name=donor, anonymous=anonymous)))
+    for _on, data in sorted(ledger, key=lambda pair: pair[0]):  # in the order it happened
+        if isinstance(data, DonationInput):
+            donation_record(actor=worker, fund=fund, data=data)
+        elif isinstance(data, PaymentInput):
+            payment_record(actor=worker, fund=fund, data=data)
     payment_request(
         actor=worker,
         fund=fund,
         data=RequestInput(purpose="小区儿童游乐区地面翻新", payee="沈阳童趣游乐设施有限公司", amount="6500.00"),
     )
-    return entries + 2
+    return len(ledger)

@@ -79,11 +79,11 @@ class DonorType(models.TextChoices):
 
 
 class NeedState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Open for help")
     MATCHED = "matched", _("Matched")
     DELIVERED = "delivered", _("Delivered")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Need closed")
 
 
 OPEN_NEED_STATES = frozenset({NeedState.OPEN, NeedState.MATCHED})

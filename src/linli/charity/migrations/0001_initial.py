@@ -87,11 +87,11 @@ class Migration(migrations.Migration):
                     "state",
                     models.CharField(
                         choices=[
-                            ("open", "Open"),
+                            ("open", "Open for help"),
                             ("matched", "Matched"),
                             ("delivered", "Delivered"),
                             ("acknowledged", "Acknowledged"),
-                            ("closed", "Closed"),
+                            ("closed", "Need closed"),
                         ],
                         default="open",
                         max_length=12,

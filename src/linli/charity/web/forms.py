@@ -13,6 +13,7 @@ from linli.charity.domain import CATEGORIES, Kind, Reach
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MONEY = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+NUMBER = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 
 
 def category_choices() -> list:
@@ -34,7 +35,7 @@ class NeedForm(forms.Form):
     title = forms.CharField(
         label=_("What is needed"), max_length=60, widget=forms.TextInput(attrs={"placeholder": _("e.g. A wheelchair")})
     )
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1, widget=NUMBER)
     unit = forms.CharField(label=_("Unit"), max_length=8, initial="件")
     beneficiary = forms.CharField(
         label=_("For whom (shown publicly)"),
@@ -71,7 +72,7 @@ class OfferForm(forms.Form):
     title = forms.CharField(
         label=_("What you offer"), max_length=60, widget=forms.TextInput(attrs={"placeholder": _("e.g. Winter coats")})
     )
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1, widget=NUMBER)
     unit = forms.CharField(label=_("Unit"), max_length=8, initial="件")
     description = forms.CharField(
         label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -101,7 +102,7 @@ class OfferForm(forms.Form):
 
 class MatchForm(forms.Form):
     offer = forms.UUIDField(widget=forms.HiddenInput)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, widget=NUMBER)
 
 
 class NoteForm(forms.Form):
