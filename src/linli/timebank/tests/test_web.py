@@ -37,8 +37,8 @@ def test_the_resident_sees_balance_stars_hours_and_ledger(bank, django_assert_ma
         response = client.get(HOME)
     assert response.status_code == 200
     text = response.text
-    assert 'id="tb-balance">5 小时</dd>' in text
-    assert 'id="tb-hours">5 小时</dd>' in text
+    assert 'id="tb-balance"><span class="nowrap">5 小时</span></dd>' in text
+    assert 'id="tb-hours"><span class="nowrap">5 小时</span></dd>' in text
     assert "tb-ledger" in text and "+4 小时" in text
 
 
@@ -56,7 +56,7 @@ def test_the_resident_requests_an_exchange_and_an_overspend_is_refused(bank):
     assert (exchange.minutes, exchange.state) == (120, ExchangeState.REQUESTED)
     page = client.get(HOME).text
     assert "居家保洁" in page and "其中 2 小时已为申请中的兑换预留" in page
-    assert 'id="tb-available">3 小时</dd>' in page
+    assert 'id="tb-available"><span class="nowrap">3 小时</span></dd>' in page
 
 
 def test_the_resident_cancels_with_a_reason(bank, actors):

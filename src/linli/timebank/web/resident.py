@@ -59,6 +59,14 @@ def service_choices() -> list[tuple[str, str]]:
     ]
 
 
+def _parts(minutes: int, language: str) -> list[str]:
+    """ "14 小时 30 分钟" as ["14 小时", "30 分钟"]: each part kept on one line (large figures,
+    elder mode) so a number never parts from its unit."""
+    text = minutes_text(minutes, language)
+    words = text.split(" ")
+    return [" ".join(words[i : i + 2]) for i in range(0, len(words), 2)]
+
+
 def _volunteer_or_page(request):
     volunteer = volunteer_of_user(request.actor.user_id)
     if volunteer is None:
@@ -78,10 +86,10 @@ def home(request):
     balance, held = (account.balance, account.held) if account else (0, 0)
     context = {
         "volunteer": volunteer,
-        "balance": minutes_text(balance, language),
-        "available": minutes_text(balance - held, language),
+        "balance": _parts(balance, language),
+        "available": _parts(balance - held, language),
         "held": minutes_text(held, language) if held else "",
-        "total_hours": minutes_text(volunteer.total_minutes, language),
+        "total_hours": _parts(volunteer.total_minutes, language),
         "stars": range(volunteer.star_level),
         "page": entries,
         "rows": [(e, minutes_text(e.minutes, language), minutes_text(e.balance_after, language)) for e in entries],
