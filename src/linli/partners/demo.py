@@ -12,6 +12,7 @@ organisation of the showcase community."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -178,13 +179,13 @@ def _scores(rng: random.Random) -> dict[str, object]:
     }
 
 
-def _stations(actor: Actor, rng: random.Random, city_path: str) -> int:
+def _stations(actor: Actor, rng: random.Random, city_path: str, showcase_path: str) -> int:
     taken = set(station_list(actor=actor).values_list("street_path", flat=True))
     added = 0
     for path, name, _ur in units_under(under=city_path, kinds=("street",)):
         if path in taken:
             continue
-        brand = rng.random() < 0.08
+        brand = rng.random() < 0.08 or path == showcase_path[:9]
         station = station_save(
             actor=actor,
             data=StationInput(
@@ -275,7 +276,10 @@ def _premises(actor: Actor, rng: random.Random, city_path: str, showcase_path: s
 def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
     """Plausible numbers for the city under `city_path`; the showcase community (where the demo
     accounts are posted) at `showcase_path` gets the rows a demo user sees first."""
-    actor = Actor.system("demo-partners", permissions=frozenset({PARTNERS_VIEW, PARTNERS_EDIT}), root_path=city_path)
+    actor = replace(
+        Actor.system("demo-partners", permissions=frozenset({PARTNERS_VIEW, PARTNERS_EDIT}), root_path=city_path),
+        display_name="市民政局（示例数据）",
+    )
     rng = random.Random(SEED)
     if not register_has_rows():
         created = social_orgs_bulk_register(actor=actor, items=_org_items(rng, city_path, showcase_path))
@@ -291,7 +295,7 @@ def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
         }
         evaluated = evaluations_bulk_record(actor=actor, year=last_year, scores_by_org=chosen)
         log(f"社会组织 social organisations: {len(created)}, {last_year}年度评估 evaluations: {evaluated}")
-    if stations := _stations(actor, rng, city_path):
+    if stations := _stations(actor, rng, city_path, showcase_path):
         log(f"社工站 social-work stations: {stations}")
     if not premises_has_rows() and (premises := _premises(actor, rng, city_path, showcase_path)):
         log(f"闲置场地 premises: {premises}")

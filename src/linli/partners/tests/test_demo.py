@@ -38,7 +38,9 @@ def test_demo_generate_is_plausible_and_idempotent(tree, organiser):
     streets = set(SocialWorkStation.objects.values_list("street_path", flat=True))
     assert streets == {"210102001", "210102002", "210103001"}
     assert SocialWorker.objects.count() >= 6
-    assert OrgEvaluation.objects.exists()
+    assert OrgEvaluation.objects.filter(social_org__unit_path=SHOWCASE).count() == 6
+    assert set(OrgEvaluation.objects.values_list("evaluated_by", flat=True)) == {"市民政局（示例数据）"}
+    assert SocialWorkStation.objects.get(street_path=SHOWCASE[:9]).brand
     assert all(e.grade for e in OrgEvaluation.objects.filter(total__gte=50))
     assert Premises.objects.filter(status="in_use").exists()
     own = org_ids_for(actor_for_user(organiser))
