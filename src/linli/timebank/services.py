@@ -188,13 +188,16 @@ def hours_credit(
         or TimeBankEntry.objects.filter(reference_type=Reference.HOURS, reference_id=str(hours_id)).exists()
     ):
         return None
-    if not registered_path:
-        volunteer = volunteer_by_public_id(volunteer_id)
-        registered_path = volunteer.registered_path if volunteer is not None else served_path
-    account = account_ensure(holder=volunteer_id, kind=HolderKind.VOLUNTEER, path=registered_path)
     try:
         with transaction.atomic():
-            account = _locked(account.pk)
+            account = TimeBankAccount.objects.select_for_update().filter(holder=volunteer_id).first()
+            if account is None:  # the first credit: the account belongs where the volunteer registered
+                if not registered_path:
+                    volunteer = volunteer_by_public_id(volunteer_id)
+                    registered_path = volunteer.registered_path if volunteer is not None else served_path
+                account = _locked(
+                    account_ensure(holder=volunteer_id, kind=HolderKind.VOLUNTEER, path=registered_path).pk
+                )
             if minutes > 0:
                 return _post(
                     account,
