@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import contextlib
 import io
 import itertools
 import json
@@ -39,6 +40,7 @@ import re
 import statistics
 import time
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -101,6 +103,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cache", metavar="DIR", help="keep the generated rows here and reuse them (same sizes, seed and day)"
     )
+    parser.add_argument("--generate-only", action="store_true", help="only generate the rows into --cache")
+    parser.add_argument(
+        "--demo-template", metavar="DIR", help="prepare the demo city once in DIR and copy it for each run"
+    )
     harness.add_load_arguments(parser, residents=300)
     harness.add_postgres_argument(parser)
 
@@ -113,9 +119,15 @@ def main(args: argparse.Namespace) -> int:
     if args.quick:
         args.rounds, args.duration, args.warmup = min(args.rounds, 2), min(args.duration, 5), min(args.warmup, 2)
         args.checkin_pairs = min(args.checkin_pairs, 8_000)
+    if args.generate_only and not args.cache:
+        raise SystemExit("--generate-only needs --cache DIR")
     if not args.no_http and not harness.wrk_available():
         raise SystemExit("the check-ins need wrk (apt-get install -y wrk), or run with --no-http")
-    with harness.demo_environment(residents=args.residents, postgres_url=args.postgres, keep=args.keep) as env:
+    if args.demo_template:
+        environment = template_environment(args.demo_template, args.postgres, args.residents)
+    else:
+        environment = harness.demo_environment(residents=args.residents, postgres_url=args.postgres, keep=args.keep)
+    with environment as env:
         env["LINLI_TASK_BACKEND"] = "database"  # production's backend
         os.environ.update({k: v for k, v in env.items() if k.startswith("LINLI_")})
         os.environ["DJANGO_SETTINGS_MODULE"] = "linli.config.settings"
@@ -124,6 +136,9 @@ def main(args: argparse.Namespace) -> int:
         django.setup()
         started = time.perf_counter()
         world = load(args)
+        if args.generate_only:
+            harness.log(f"generated into {args.cache}; run again with the same options to measure")
+            return 0
         results: dict = {"load": world.timings, "load_s": time.perf_counter() - started}
         results["brief"] = measure_brief(args, world)
         results["figures"] = measure_figures(args, world)
@@ -131,6 +146,64 @@ def main(args: argparse.Namespace) -> int:
             results["checkins"] = measure_checkins(args, env, world)
         report(args, world, results)
     return 0
+
+
+@contextlib.contextmanager
+def template_environment(folder: str, postgres_url: str, residents: int) -> Iterator[dict[str, str]]:
+    """`--demo-template DIR`: the demo city prepared once (`linli demo --no-serve` into DIR/data
+    and the database named in DIR/database, made the first time), copied for each run: the data
+    folder with its keys, the database with CREATE DATABASE … TEMPLATE, then `migrate` (the code
+    may have moved on). Saves the demo's minutes on every run; the copy is dropped afterwards."""
+    import shutil
+    import subprocess
+    import tempfile
+    import uuid
+    from pathlib import Path
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    root = Path(folder)
+    server = postgres_url.replace("postgres://", "postgresql://", 1)
+    parts = urlsplit(postgres_url)
+    base_env = {
+        **os.environ,
+        "LINLI_LOG_LEVEL": "WARNING",
+        "LINLI_TASK_BACKEND": "immediate",
+        "DJANGO_SETTINGS_MODULE": "linli.config.settings",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(harness.REPO_ROOT), os.environ.get("PYTHONPATH", "")])),
+    }
+    if not (root / "database").exists():
+        template = f"linli_bench_template_{uuid.uuid4().hex[:8]}"
+        (root / "data" / "static").mkdir(parents=True, exist_ok=True)
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{template}"')
+        url = urlunsplit((parts.scheme, parts.netloc, f"/{template}", "", ""))
+        harness.log(f"preparing the demo template {template} in {root} (linli demo --no-serve --residents {residents})")
+        subprocess.run(
+            [*harness.linli_command(), "demo", "--no-serve", "--residents", str(residents)],
+            env={**base_env, "LINLI_DATA_DIR": str(root / "data"), "LINLI_DATABASE_URL": url},
+            check=True, stdout=subprocess.DEVNULL, cwd=harness.REPO_ROOT,
+        )  # fmt: skip
+        (root / "database").write_text(template)
+    template = (root / "database").read_text().strip()
+    name = f"linli_bench_{uuid.uuid4().hex[:10]}"
+    data_dir = Path(tempfile.mkdtemp(prefix="linli-bench-"))
+    shutil.copytree(root / "data", data_dir, dirs_exist_ok=True)
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
+    harness.log(f"created PostgreSQL database {name} from the demo template {template}")
+    try:
+        env = {**base_env, "LINLI_DATA_DIR": str(data_dir), "LINLI_DATABASE_URL": url}
+        subprocess.run([*harness.linli_command(), "migrate", "--no-input"], env=env, check=True,
+                       stdout=subprocess.DEVNULL, cwd=harness.REPO_ROOT)  # fmt: skip
+        yield {**env, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(data_dir, ignore_errors=True)
+        harness.log(f"dropped PostgreSQL database {name}")
 
 
 # --- loading: COPY with the indexes and keys dropped and rebuilt -------------------------------------
@@ -391,15 +464,14 @@ def load(args: argparse.Namespace) -> World:
     )
     with connection.cursor() as cursor:
         check_columns(cursor)
-        cursor.execute("SELECT id FROM accounts_user WHERE username LIKE 'demo\\_%%' ORDER BY id")
-        staff_ids = [row[0] for row in cursor.fetchall()] or [None]
-        maxima = {}
         for table in TABLES:
             cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608
-            maxima[table] = cursor.fetchone()[0]
-    key = hashlib.sha256(
-        repr((args.volunteers, args.hours, args.seed, clock.days[-3], maxima, staff_ids, units, TABLES)).encode()
-    ).hexdigest()[:16]
+            if cursor.fetchone()[0] >= BASE_ID:
+                raise SystemExit(f"{table} already holds ids from {BASE_ID:,}: the generated rows start there")
+    staff_users()
+    paths = [path for path, _, _ in units]
+    key = hashlib.sha256(repr((args.volunteers, args.hours, args.seed, clock.days[-3], paths, TABLES)).encode())
+    key = key.hexdigest()[:16]
     if args.cache:
         folder = Path(args.cache) / f"v{args.volunteers}-h{args.hours}-{key}"
     else:
@@ -412,12 +484,14 @@ def load(args: argparse.Namespace) -> World:
         else:
             folder.mkdir(parents=True, exist_ok=True)
             world = World(volunteers=args.volunteers, hours=args.hours, clock=clock, communities=units)
-            world.staff_ids, world.max_ids = staff_ids, maxima
-            world.vol_base = maxima["volunteers_volunteer"] + 1
-            world.account_base = maxima["timebank_timebankaccount"] + 1
+            world.staff_ids = STAFF_IDS
+            world.max_ids = dict.fromkeys(TABLES, BASE_ID)
+            world.vol_base = world.account_base = BASE_ID + 1
             world.now_s = clock.secs(now)
             generate(world, folder, random.Random(args.seed))
             (folder / "world.pickle").write_bytes(pickle.dumps(world))
+        if args.generate_only:
+            return world
         world.clock, world.now_s, world.checkin_pairs = clock, clock.secs(now), args.checkin_pairs
         extra = {table: Lines() for table in TABLES}
         write_now(world, extra, dict(world.next_ids), random.Random(args.seed + 2))
@@ -474,6 +548,21 @@ def load(args: argparse.Namespace) -> World:
     world.timings["analyze_s"] = time.perf_counter() - started
     harness.log(f"ANALYZE in {world.timings['analyze_s']:.0f} s")
     return world
+
+
+BASE_ID = 10_000_000  # generated rows' ids start above it in every table (the demo's rows keep theirs)
+STAFF_IDS = [9_000_001, 9_000_002, 9_000_003]  # the staff the generated rows name (approved by, recorded by, …)
+
+
+def staff_users() -> None:
+    """The staff accounts the generated rows name, with fixed ids (so that generated files stay
+    valid whatever the demo's own accounts are)."""
+    from linli.accounts.models import User
+
+    User.objects.bulk_create(
+        [User(id=pk, username=f"bench_staff_{pk}", password="!", display_name="社区工作者") for pk in STAFF_IDS],  # noqa: S106
+        ignore_conflicts=True,
+    )
 
 
 def generate(world: World, folder, rng: random.Random) -> None:
@@ -745,7 +834,7 @@ def write_now(world: World, streams: dict[str, Lines], ids: dict, rng: random.Ra
     active = [v for v in sample if world.active[v]]
     if len(active) < 3 * PER_SHIFT * math.ceil(world.checkin_pairs / PER_SHIFT):
         raise SystemExit(f"too few volunteers for {world.checkin_pairs:,} check-in pairs: lower --checkin-pairs")
-    staff = world.staff_ids[0] or "\\N"
+    staff = world.staff_ids[0]
     pairs: dict[str, list] = {"check-in": [], "check-in-key": [], "check-out": []}
     now = world.now_s
     position = f"{lat:.6f}\t{lng:.6f}" if lat else "\\N\t\\N"
@@ -822,7 +911,7 @@ def _credit(world: World, entry_s: Sink, ids: dict, v: int, minutes: int, huuid:
         ids["timebank_timebankentry"] += 1
         entry_s.add(
             f"{eid}\t{account}\tspent\t{-spend}\t{balances[v]}\texchange\t{clock.uuid(at, 0x006, eid)}\t"
-            f"{path}\t{world.staff_ids[0] or '\\N'}\t社区工作者\t\t{clock.ts(at + 2 * DAY)}\n"
+            f"{path}\t{world.staff_ids[0]}\t社区工作者\t\t{clock.ts(at + 2 * DAY)}\n"
         )
 
 
