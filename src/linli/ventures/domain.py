@@ -54,7 +54,7 @@ class ProjectState(models.TextChoices):
 class MilestoneState(models.TextChoices):
     PLANNED = "planned", _("Planned")
     REPORTED = "reported", _("Reported, awaiting acceptance")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", _("Checked and accepted")
 
 
 class Grade(models.TextChoices):

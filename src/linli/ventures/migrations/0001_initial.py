@@ -449,7 +449,7 @@ class Migration(migrations.Migration):
                         choices=[
                             ("planned", "Planned"),
                             ("reported", "Reported, awaiting acceptance"),
-                            ("accepted", "Accepted"),
+                            ("accepted", "Checked and accepted"),
                         ],
                         default="planned",
                         max_length=12,

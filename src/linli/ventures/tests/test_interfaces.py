@@ -17,6 +17,7 @@ from linli.ventures.models import Review, VentureApplication, VentureCall, Ventu
 from linli.ventures.services import (
     application_decide,
     application_save,
+    application_submit,
     call_create,
     call_transition,
     review_score,
@@ -283,18 +284,52 @@ def _queries(client, url) -> int:
 
 
 def test_list_pages_and_endpoints_query_counts_are_pinned(client, cast, open_call, submitted):
-    log_in(client, "civil_affairs_officer")
-    counts = {
-        url: _queries(client, url)
-        for url in ("/staff/ventures/", "/api/v1/ventures/calls", "/api/v1/ventures/applications")
+    urls = (
+        "/staff/ventures/",
+        "/staff/ventures/projects/",
+        "/staff/ventures/figures/",
+        "/api/v1/ventures/calls",
+        "/api/v1/ventures/applications",
+        "/api/v1/ventures/projects",
+    )
+    organiser_urls = ("/staff/ventures/mine/", "/api/v1/ventures/applications")
+
+    def measure():
+        log_in(client, "civil_affairs_officer")
+        counts = {url: _queries(client, url) for url in urls}
+        log_in(client, "organiser")
+        return counts | {f"organiser {url}": _queries(client, url) for url in organiser_urls}
+
+    officer = cast["civil_affairs_officer"]
+
+    def fund_calls(numbers):
+        for n in numbers:
+            call = call_create(actor=officer, data=call_input(title=f"第{n}期"))
+            call_transition(actor=officer, call=call, action="open")
+            application_submit(
+                actor=cast["organiser"],
+                application=application_save(actor=cast["organiser"], call=call, data=application_input()),
+            )
+            call_transition(actor=officer, call=call, action="review", note="提前")
+            for application in VentureApplication.objects.filter(call=call):
+                application_decide(actor=officer, application=application, fund=True, amount="1000")
+            call_transition(actor=officer, call=call, action="decide")
+
+    fund_calls([0])
+    counts = measure()
+    fund_calls([1, 2, 3])
+    assert VentureProject.objects.count() == 4
+    assert measure() == counts
+    assert counts == {
+        "/staff/ventures/": 6,
+        "/staff/ventures/projects/": 4,
+        "/staff/ventures/figures/": 5,
+        "/api/v1/ventures/calls": 5,
+        "/api/v1/ventures/applications": 6,
+        "/api/v1/ventures/projects": 5,
+        "organiser /staff/ventures/mine/": 6,
+        "organiser /api/v1/ventures/applications": 6,
     }
-    for n in range(3):
-        call = call_create(actor=cast["civil_affairs_officer"], data=call_input(title=f"第{n}期"))
-        call_transition(actor=cast["civil_affairs_officer"], call=call, action="open")
-        application_save(actor=cast["organiser"], call=call, data=application_input())
-    again = {url: _queries(client, url) for url in counts}
-    assert again == counts
-    assert counts == {"/staff/ventures/": 6, "/api/v1/ventures/calls": 5, "/api/v1/ventures/applications": 6}
 
 
 def test_workbench_sections(cast, reviewing, submitted):
