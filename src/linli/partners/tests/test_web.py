@@ -134,3 +134,53 @@ def test_workbench_counts_what_the_officer_has_to_do(people, orgs):
     assert not [
         s for s in today_sections(actor=actor_for_user(people["community_worker"]), today=today) if s.key == "partners"
     ]
+
+
+def test_stations_and_premises_pages_query_counts_are_pinned(client, orgs, django_assert_max_num_queries):
+    for n in range(20):
+        station = SocialWorkStation.objects.create(street_path=f"210102{n:03d}", name=f"站{n}")
+        Premises.objects.create(
+            offerer=f"企业{n}",
+            address="一号",
+            area_m2=50,
+            term_from=date(2026, 1, 1),
+            term_to=date(2027, 1, 1),
+            path="210102001002",
+        )
+        station.workers.create(name="赵敏", certificate_level="assistant", certificate_number="ZS1")
+    log_in(client, "civil_affairs_officer")
+    client.get(reverse("portal:partners:stations"))
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("portal:partners:stations")).content.decode()
+    assert "站19" in page
+    client.get(reverse("portal:partners:premises"))
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("portal:partners:premises")).content.decode()
+    assert "企业19" in page
+
+
+def test_import_page_lists_bad_rows(client, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    log_in(client, "civil_affairs_officer")
+    data = (
+        "名称,类别,登记或备案,所在单位代码,负责人,负责人电话\n"
+        "甲队,居民互助类,备案,210102001002,王丽,13812345678\n"
+        "乙队,未知类,备案,210102001002,王丽,13812345678\n"
+    )
+    page = client.post(
+        reverse("portal:partners:import"), {"file": SimpleUploadedFile("orgs.csv", data.encode(), "text/csv")}
+    )
+    html = page.content.decode()
+    assert 'id="import-result"' in html and '<td class="num">3</td>' in html and "类别" in html
+    assert list(SocialOrg.objects.values_list("name", flat=True)) == ["甲队"]
+
+
+def test_pages_in_english(client, orgs):
+    log_in(client, "civil_affairs_officer")
+    headers = {"Accept-Language": "en"}
+    sheet = client.get(reverse("portal:partners:sheet"), headers=headers).content.decode()
+    assert "Community social organisation yearly evaluation" in sheet and "Internal governance" in sheet
+    register = client.get(reverse("portal:partners:home"), headers=headers).content.decode()
+    assert "Residents&#x27; mutual aid" in register or "Residents' mutual aid" in register
+    assert "Filed with the street or community" in register
