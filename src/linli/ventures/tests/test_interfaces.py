@@ -359,3 +359,37 @@ def test_figures_page_and_overdue_milestones(client, cast, reviewing, submitted)
     manager = {s.key: s for s in today_sections(actor=officer, today=timezone.localdate())}["ventures"]
     assert {c.key: c.count for c in manager.counts}["ventures.overdue"] == 1
     assert reviewing.state == CallState.REVIEWING
+
+
+def test_attachments_judged_by_content_and_read_only_by_those_who_see_the_application(client, cast, open_call):
+    from linli.ventures.models import VentureFile
+    from linli.ventures.services import FileUpload
+
+    with pytest.raises(Exception) as caught:
+        application_save(
+            actor=cast["organiser"],
+            call=open_call,
+            data=application_input(),
+            attachments=[FileUpload("方案.pdf", b"MZ\x90\x00 not a pdf")],
+        )
+    assert "方案.pdf" in str(caught.value) and VentureApplication.objects.count() == 0
+    saved = application_save(
+        actor=cast["organiser"],
+        call=open_call,
+        data=application_input(),
+        attachments=[FileUpload("方案.pdf", b"%PDF-1.7\n%%EOF\n")],
+    )
+    attachment = VentureFile.objects.get(application=saved)
+    url = f"/staff/ventures/files/{attachment.public_id}/"
+    log_in(client, "organiser")
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF-")
+    for who in ("other_organiser", "civil_affairs_officer"):  # a draft is its organisation's alone
+        log_in(client, who)
+        assert client.get(url).status_code == 404
+
+
+def test_an_officer_posted_above_the_district_sees_its_calls(client, open_call, tree, orgs):
+    make_user("city_officer", Role.CIVIL_AFFAIRS_OFFICER, tree["210100000000"])
+    assert _status(client, "city_officer", f"/staff/ventures/calls/{open_call.public_id}/") == 200
