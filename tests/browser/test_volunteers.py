@@ -99,7 +99,7 @@ def test_publish_check_in_out_and_approve(phone: Page, desktop: Page, demo_site,
     expect(row).to_have_count(1)
     assert blocking_violations(desktop) == []
     screenshot(desktop, "volunteers-11-hours-to-approve")
-    row.get_by_role("button", name="认定").click()
+    row.get_by_role("button", name="认定", exact=True).click()
     expect(desktop.locator(".notice-ok")).to_contain_text("服务时长已认定")
     expect(desktop.locator("main table tbody tr", has_text="陪邻居李大爷去医院复查")).to_have_count(0)
     screenshot(desktop, "volunteers-12-approved")
