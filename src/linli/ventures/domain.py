@@ -20,6 +20,8 @@ from linli.accounts.domain import VENTURES_MANAGE
 from linli.core.errors import Msg
 
 WEIGHTS_TOTAL = 100
+MAX_SCORE_LIMIT = 1000
+PEOPLE_MAX = 10_000_000  # beneficiaries of one application or milestone
 MONEY_MAX = Decimal("999999999.99")
 CENT = Decimal("0.01")
 TWO = CENT
@@ -146,8 +148,11 @@ def criteria_problem(criteria: list[Criterion]) -> Msg | None:
             return Msg("评审标准须有名称", "Every criterion needs a name")
         if c.weight <= 0:
             return Msg(f"评审标准「{c.name}」的权重须大于 0", f"Criterion '{c.name}': the weight must be above 0")
-        if c.max_score <= 0:
-            return Msg(f"评审标准「{c.name}」的满分须大于 0", f"Criterion '{c.name}': the maximum must be above 0")
+        if not 0 < c.max_score <= MAX_SCORE_LIMIT:
+            return Msg(
+                f"评审标准「{c.name}」的满分须为 1 到 {MAX_SCORE_LIMIT}",
+                f"Criterion '{c.name}': the maximum must be 1 to {MAX_SCORE_LIMIT}",
+            )
     total = sum(c.weight for c in criteria)
     if total != WEIGHTS_TOTAL:
         return Msg(f"各项权重之和为 {total}，须为 100", f"The weights add up to {total}; they must add up to 100")

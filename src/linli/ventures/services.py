@@ -27,6 +27,7 @@ from linli.core.services import audit_record
 from linli.ventures.domain import (
     CENT,
     MONEY_MAX,
+    PEOPLE_MAX,
     ApplicationState,
     BudgetLine,
     CallKind,
@@ -389,12 +390,22 @@ def _application_problems(call: VentureCall, data: ApplicationInput) -> tuple[li
         problems.append(_err("summary", "请填写项目简介", "A summary is needed"))
     if not data.outputs.strip():
         problems.append(_err("outputs", "请填写预期产出", "The outputs are needed"))
-    if not isinstance(data.beneficiaries_count, int) or data.beneficiaries_count <= 0:
+    if not isinstance(data.beneficiaries_count, int) or not 0 < data.beneficiaries_count <= PEOPLE_MAX:
         problems.append(
-            _err("beneficiaries_count", "受益人数须为正整数", "The number of beneficiaries must be above 0")
+            _err(
+                "beneficiaries_count",
+                f"受益人数须为 1 到 {PEOPLE_MAX} 的整数",
+                f"The number of beneficiaries must be 1 to {PEOPLE_MAX}",
+            )
         )
-    if not data.beneficiaries_who.strip():
-        problems.append(_err("beneficiaries_who", "请说明受益对象", "Say who the beneficiaries are"))
+    if not data.beneficiaries_who.strip() or len(data.beneficiaries_who.strip()) > 200:
+        problems.append(
+            _err(
+                "beneficiaries_who",
+                "请说明受益对象（最多 200 字）",
+                "Say who the beneficiaries are (at most 200 characters)",
+            )
+        )
     unknown = [t for t in data.themes if t not in call.themes]
     if unknown:
         problems.append(
@@ -746,8 +757,10 @@ def contract_sign(*, actor: Actor, project: VentureProject, data: ContractInput)
     """The contract of a purchased service; each deliverable becomes a milestone."""
     problems: list[FieldError] = []
     number = data.number.strip()
-    if not number:
-        problems.append(_err("number", "请填写合同编号", "A contract number is needed"))
+    if not number or len(number) > 40:
+        problems.append(
+            _err("number", "请填写合同编号（最多 40 字）", "A contract number is needed (at most 40 characters)")
+        )
     elif ServiceContract.objects.filter(number=number).exists():
         problems.append(_err("number", f"合同编号「{number}」已存在", f"Contract number '{number}' exists already"))
     if data.ends_on < data.starts_on:
@@ -781,8 +794,10 @@ def contract_sign(*, actor: Actor, project: VentureProject, data: ContractInput)
 
 
 def milestone_add(*, actor: Actor, project: VentureProject, title: str, due_on: date) -> Milestone:
-    if not title.strip():
-        raise validation_failed([_err("title", "请填写节点内容", "Say what the milestone is")])
+    if not title.strip() or len(title.strip()) > 120:
+        raise validation_failed(
+            [_err("title", "请填写节点内容（最多 120 字）", "Say what the milestone is (at most 120 characters)")]
+        )
     with transaction.atomic():
         locked = _locked_project(actor, project, manage=True, own=True)
         milestone = Milestone.objects.create(
@@ -804,8 +819,10 @@ def milestone_report(
     problems = []
     if not report.strip():
         problems.append(_err("report", "请填写完成情况", "Say what was done"))
-    if not isinstance(beneficiaries, int) or beneficiaries < 0:
-        problems.append(_err("beneficiaries", "服务人数须为非负整数", "People served must be 0 or more"))
+    if not isinstance(beneficiaries, int) or not 0 <= beneficiaries <= PEOPLE_MAX:
+        problems.append(
+            _err("beneficiaries", f"服务人数须为 0 到 {PEOPLE_MAX} 的整数", f"People served must be 0 to {PEOPLE_MAX}")
+        )
     if problems:
         raise validation_failed(problems)
     with transaction.atomic():
@@ -869,8 +886,10 @@ def spending_record(
     """One payment out of the grant; the project's spending never passes its grant."""
     problems: list[FieldError] = []
     value = money_parse(amount, "amount", problems, Msg("金额", "Amount"))
-    if not what.strip():
-        problems.append(_err("what", "请填写支出事项", "Say what the money was spent on"))
+    if not what.strip() or len(what.strip()) > 200:
+        problems.append(
+            _err("what", "请填写支出事项（最多 200 字）", "Say what the money was spent on (at most 200 characters)")
+        )
     if spent_on > timezone.localdate():
         problems.append(_err("spent_on", "支出日期不能晚于今天", "The date cannot be in the future"))
     if receipt is not None:
