@@ -6,6 +6,7 @@
    balance named; then asks for home cleaning for a parent: the minutes are held;
 3. demo_community_worker, at 1280 px, finds it in the menu's exchange queue, arranges a
    provider from the community's volunteers, marks it delivered and confirms it;
+   and reads the monthly figures (chart and table);
 4. the resident sees it completed and the balance two hours lower.
 
 Every page is checked with axe (0 serious or critical) and saved as a screenshot."""
@@ -102,10 +103,15 @@ def test_a_resident_spends_hours_and_the_community_arranges_it(phone: Page, desk
     assert blocking_violations(desktop) == []
     screenshot(desktop, "timebank-06-staff-arranged")
     desktop.locator("#do-deliver").click()
-    expect(desktop.locator("#tb-state")).to_have_text("已服务")
+    expect(desktop.locator("#tb-state")).to_have_text("已服务，待确认")
     desktop.locator("#do-confirm").click()
     expect(desktop.locator("#tb-state")).to_have_text("已完成确认")
     screenshot(desktop, "timebank-07-staff-confirmed")
+    menu_link(desktop, "时间银行统计").click()
+    expect(desktop.locator("#tb-months .chart-canvas canvas")).to_be_visible()
+    expect(desktop.locator("#tb-figures")).to_contain_text("小时")
+    assert blocking_violations(desktop) == []
+    screenshot(desktop, "timebank-09-staff-figures")
 
     # 4. the resident sees it done and the minutes spent
     phone.reload()

@@ -55,7 +55,7 @@ DEBIT_KINDS = (EntryKind.SPENT, EntryKind.DONATED_OUT, EntryKind.EXPIRED)
 class ExchangeState(models.TextChoices):
     REQUESTED = "requested", _("Waiting to be arranged")
     ARRANGED = "arranged", _("Arranged")
-    DELIVERED = "delivered", _("Service given")
+    DELIVERED = "delivered", _("Delivered, to confirm")
     CONFIRMED = "confirmed", _("Completed and confirmed")
     CANCELLED = "cancelled", _("Cancelled")
 

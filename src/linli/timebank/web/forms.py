@@ -98,7 +98,7 @@ class ServiceForm(forms.Form):
     unit_zh = forms.CharField(label=_("Unit (Chinese)"), max_length=10)
     unit_en = forms.CharField(label=_("Unit (English)"), max_length=20)
     minutes_per_unit = forms.IntegerField(label=_("Minutes per unit"), min_value=1, max_value=1440)
-    is_active = forms.BooleanField(label=_("Offered"), required=False, initial=True)
+    is_active = forms.BooleanField(label=_("Offered for exchange"), required=False, initial=True)
 
 
 class ExpiryForm(forms.Form):
