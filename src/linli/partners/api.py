@@ -36,7 +36,7 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: Error
 # ---- the register ------------------------------------------------------------------------------
 
 
-class OrgIn(Schema):
+class SocialOrgIn(Schema):
     name: str
     kind: str = Field(description="life_service, charity, relief or mutual_aid")
     status: str = Field(description="registered (登记, with a credit code) or filed (备案)")
@@ -52,7 +52,7 @@ class OrgIn(Schema):
     filed_on: date | None = None
 
 
-class OrgOut(Schema):
+class SocialOrgOut(Schema):
     id: UUID
     name: str
     name_en: str
@@ -78,11 +78,11 @@ def _org(org) -> dict:
     return {
         "id": org.public_id,
         "unit": org.unit_path,
-        **{name: getattr(org, name) for name in OrgOut.model_fields if name not in ("id", "unit")},
+        **{name: getattr(org, name) for name in SocialOrgOut.model_fields if name not in ("id", "unit")},
     }
 
 
-class OrgFilter(Schema):
+class SocialOrgFilter(Schema):
     kind: str = ""
     status: str = ""
     grade: str = Field("", description="5A … 1A, or none")
@@ -91,41 +91,41 @@ class OrgFilter(Schema):
     active: str = Field("1", description="1 active, 0 deregistered, empty both")
 
 
-@router.get("/orgs", response=list[OrgOut])
+@router.get("/orgs", response=list[SocialOrgOut])
 @paginate(Page)
-def orgs(request, filters: Query[OrgFilter]):
+def orgs(request, filters: Query[SocialOrgFilter]):
     """Organisations you may see: your area's and the citywide ones (an organiser: their own)."""
     return MappedRows(sel.social_org_list(actor=request.actor, **filters.dict()), _org)
 
 
-@router.post("/orgs", response={201: OrgOut, **ERRORS})
-def org_create(request, payload: OrgIn):
+@router.post("/orgs", response={201: SocialOrgOut, **ERRORS})
+def org_create(request, payload: SocialOrgIn):
     """Put an organisation on the register. Accepts an `Idempotency-Key` header."""
 
     def create():
         org = social_org_save(actor=request.actor, data=OrgInput(**payload.dict()))
-        return 201, OrgOut(**_org(org)).model_dump(mode="json")
+        return 201, SocialOrgOut(**_org(org)).model_dump(mode="json")
 
     return Status(*idempotent(request, create))
 
 
-@router.get("/orgs/{uuid:public_id}", response={200: OrgOut, **ERRORS})
+@router.get("/orgs/{uuid:public_id}", response={200: SocialOrgOut, **ERRORS})
 def org(request, public_id: UUID):
     return _org(sel.social_org_get(actor=request.actor, public_id=public_id))
 
 
-@router.put("/orgs/{uuid:public_id}", response={200: OrgOut, **ERRORS})
-def org_update(request, public_id: UUID, payload: OrgIn):
+@router.put("/orgs/{uuid:public_id}", response={200: SocialOrgOut, **ERRORS})
+def org_update(request, public_id: UUID, payload: SocialOrgIn):
     """Replace an organisation's fields (every field is validated again)."""
     return _org(social_org_save(actor=request.actor, data=OrgInput(**payload.dict()), public_id=public_id))
 
 
-class ReasonIn(Schema):
+class SocialOrgDeregisterIn(Schema):
     reason: str
 
 
-@router.post("/orgs/{uuid:public_id}/deregister", response={200: OrgOut, **ERRORS})
-def org_deregister(request, public_id: UUID, payload: ReasonIn):
+@router.post("/orgs/{uuid:public_id}/deregister", response={200: SocialOrgOut, **ERRORS})
+def org_deregister(request, public_id: UUID, payload: SocialOrgDeregisterIn):
     """Take an organisation off the active register, with the reason."""
     return _org(social_org_deregister(actor=request.actor, public_id=public_id, reason=payload.reason))
 
@@ -133,13 +133,13 @@ def org_deregister(request, public_id: UUID, payload: ReasonIn):
 # ---- evaluations ---------------------------------------------------------------------------------
 
 
-class EvaluationIn(Schema):
+class OrgEvaluationIn(Schema):
     year: int
     scores: dict[str, str | float] = Field(description="criterion key → points, see /sheet")
     note: str = ""
 
 
-class EvaluationOut(Schema):
+class OrgEvaluationOut(Schema):
     id: UUID
     org: UUID
     org_name: str
@@ -160,37 +160,37 @@ def _evaluation(e) -> dict:
     }
 
 
-class SheetOut(Schema):
+class EvaluationSheetOut(Schema):
     name: str
     criteria: list[dict]
     thresholds: list[list]
     verified: bool
 
 
-@router.get("/sheet", response=SheetOut)
+@router.get("/sheet", response=EvaluationSheetOut)
 def sheet(request):
     """The scoring sheet evaluations use (criteria with maximum and weight, grade thresholds)."""
     return sheet_ensure_default()
 
 
-@router.get("/evaluations", response=list[EvaluationOut])
+@router.get("/evaluations", response=list[OrgEvaluationOut])
 @paginate(Page)
 def evaluations(request, year: int | None = None):
     return MappedRows(sel.evaluations_visible(actor=request.actor, year=year), _evaluation)
 
 
-@router.post("/orgs/{uuid:public_id}/evaluations", response={201: EvaluationOut, **ERRORS})
-def evaluation_create(request, public_id: UUID, payload: EvaluationIn):
+@router.post("/orgs/{uuid:public_id}/evaluations", response={201: OrgEvaluationOut, **ERRORS})
+def evaluation_create(request, public_id: UUID, payload: OrgEvaluationIn):
     """Score an organisation for a year (one per year). Accepts an `Idempotency-Key` header."""
 
     def create():
         evaluation = evaluation_record(actor=request.actor, public_id=public_id, **payload.dict())
-        return 201, EvaluationOut(**_evaluation(evaluation)).model_dump(mode="json")
+        return 201, OrgEvaluationOut(**_evaluation(evaluation)).model_dump(mode="json")
 
     return Status(*idempotent(request, create))
 
 
-@router.get("/evaluations/{uuid:public_id}", response={200: EvaluationOut, **ERRORS})
+@router.get("/evaluations/{uuid:public_id}", response={200: OrgEvaluationOut, **ERRORS})
 def evaluation(request, public_id: UUID):
     return _evaluation(sel.evaluation_get(actor=request.actor, public_id=public_id))
 
@@ -198,7 +198,7 @@ def evaluation(request, public_id: UUID):
 # ---- stations and social workers ---------------------------------------------------------------------
 
 
-class StationIn(Schema):
+class SocialWorkStationIn(Schema):
     street: str = Field(description="the street's path")
     name: str
     address: str = ""
@@ -208,7 +208,7 @@ class StationIn(Schema):
     brand_reason: str = ""
 
 
-class StationOut(Schema):
+class SocialWorkStationOut(Schema):
     id: UUID
     street: str
     name: str
@@ -229,35 +229,35 @@ def _station(s) -> dict:
     }
 
 
-@router.get("/stations", response=list[StationOut])
+@router.get("/stations", response=list[SocialWorkStationOut])
 @paginate(Page)
 def stations(request, under: str = "", brand: str = ""):
     return MappedRows(sel.station_list(actor=request.actor, under=under, brand=brand), _station)
 
 
-@router.post("/stations", response={201: StationOut, **ERRORS})
-def station_create(request, payload: StationIn):
+@router.post("/stations", response={201: SocialWorkStationOut, **ERRORS})
+def station_create(request, payload: SocialWorkStationIn):
     """A street's social-work station (one per street). Accepts an `Idempotency-Key` header."""
 
     def create():
         station = station_save(actor=request.actor, data=StationInput(**payload.dict()))
-        return 201, StationOut(**_station(station)).model_dump(mode="json")
+        return 201, SocialWorkStationOut(**_station(station)).model_dump(mode="json")
 
     return Status(*idempotent(request, create))
 
 
-@router.get("/stations/{uuid:public_id}", response={200: StationOut, **ERRORS})
+@router.get("/stations/{uuid:public_id}", response={200: SocialWorkStationOut, **ERRORS})
 def station(request, public_id: UUID):
     return _station(sel.station_get(actor=request.actor, public_id=public_id))
 
 
-@router.put("/stations/{uuid:public_id}", response={200: StationOut, **ERRORS})
-def station_update(request, public_id: UUID, payload: StationIn):
+@router.put("/stations/{uuid:public_id}", response={200: SocialWorkStationOut, **ERRORS})
+def station_update(request, public_id: UUID, payload: SocialWorkStationIn):
     station_save(actor=request.actor, data=StationInput(**payload.dict()), public_id=public_id)
     return _station(sel.station_get(actor=request.actor, public_id=public_id))
 
 
-class WorkerIn(Schema):
+class SocialWorkerIn(Schema):
     name: str
     phone: str = ""
     certificate_level: str = Field("none", description="none, assistant, social_worker or senior")
@@ -266,7 +266,7 @@ class WorkerIn(Schema):
     active: bool = True
 
 
-class WorkerOut(Schema):
+class SocialWorkerOut(Schema):
     id: UUID
     station: UUID
     name: str
@@ -286,25 +286,25 @@ def _worker(w) -> dict:
     }
 
 
-@router.get("/social-workers", response=list[WorkerOut])
+@router.get("/social-workers", response=list[SocialWorkerOut])
 @paginate(Page)
 def workers(request):
     return MappedRows(sel.worker_list(actor=request.actor), _worker)
 
 
-@router.post("/stations/{uuid:public_id}/social-workers", response={201: WorkerOut, **ERRORS})
-def worker_create(request, public_id: UUID, payload: WorkerIn):
+@router.post("/stations/{uuid:public_id}/social-workers", response={201: SocialWorkerOut, **ERRORS})
+def worker_create(request, public_id: UUID, payload: SocialWorkerIn):
     """Add a social worker to a station. Accepts an `Idempotency-Key` header."""
 
     def create():
         worker = worker_save(actor=request.actor, station_id=public_id, data=WorkerInput(**payload.dict()))
-        return 201, WorkerOut(**_worker(worker)).model_dump(mode="json")
+        return 201, SocialWorkerOut(**_worker(worker)).model_dump(mode="json")
 
     return Status(*idempotent(request, create))
 
 
-@router.put("/social-workers/{uuid:public_id}", response={200: WorkerOut, **ERRORS})
-def worker_update(request, public_id: UUID, payload: WorkerIn):
+@router.put("/social-workers/{uuid:public_id}", response={200: SocialWorkerOut, **ERRORS})
+def worker_update(request, public_id: UUID, payload: SocialWorkerIn):
     found = sel.worker_get(actor=request.actor, public_id=public_id)
     worker = worker_save(
         actor=request.actor, station_id=found.station.public_id, data=WorkerInput(**payload.dict()), public_id=public_id
@@ -389,7 +389,7 @@ def premises_state(request, public_id: UUID, payload: PremisesStateIn):
 # ---- figures ---------------------------------------------------------------------------------------------
 
 
-class FigureRowOut(Schema):
+class PartnerFigureRowOut(Schema):
     path: str
     name: str
     orgs: int
@@ -405,23 +405,23 @@ class FigureRowOut(Schema):
     premises_in_use: int
 
 
-class FiguresOut(Schema):
+class PartnerFiguresOut(Schema):
     area: str
     area_name: str
     baseline_orgs: int = Field(description="the plan's starting figure for the city (10,142)")
     citywide_orgs: int
-    total: FigureRowOut
-    rows: list[FigureRowOut]
+    total: PartnerFigureRowOut
+    rows: list[PartnerFigureRowOut]
 
 
 def _figure_row(row) -> dict:
     return {
-        **{n: getattr(row, n) for n in FigureRowOut.model_fields if n != "station_coverage_percent"},
+        **{n: getattr(row, n) for n in PartnerFigureRowOut.model_fields if n != "station_coverage_percent"},
         "station_coverage_percent": row.coverage,
     }
 
 
-@router.get("/figures", response={200: FiguresOut, **ERRORS})
+@router.get("/figures", response={200: PartnerFiguresOut, **ERRORS})
 def figures(request, under: str = ""):
     """Organisations by kind and grade, station coverage, brand stations and premises in use, per
     child unit of your area (or of `under`). Live from the register."""
