@@ -115,17 +115,19 @@ def call_list(*, actor: Actor, state: str = "") -> QuerySet[VentureCall]:
     return calls.order_by("-opens_on", "-pk")
 
 
-def call_rows(*, actor: Actor, state: str = "") -> list[Any]:
-    """The list page: each call with its unit's name, applications and money granted (three
-    queries whatever the number of calls)."""
-    calls: list[Any] = list(
-        call_list(actor=actor, state=state).annotate(
-            submitted=Count("applications", filter=Q(applications__state__in=REVIEWED_STATES)),
-            granted_total=Coalesce(
-                Sum("applications__granted", filter=Q(applications__state=ApplicationState.FUNDED)), Decimal(0)
-            ),
-        )
+def call_rows(*, actor: Actor, state: str = "") -> QuerySet[VentureCall]:
+    """The list page's calls, each with its applications and money granted (one query a page)."""
+    return call_list(actor=actor, state=state).annotate(
+        submitted=Count("applications", filter=Q(applications__state__in=REVIEWED_STATES)),
+        granted_total=Coalesce(
+            Sum("applications__granted", filter=Q(applications__state=ApplicationState.FUNDED)), Decimal(0)
+        ),
     )
+
+
+def with_unit_names(calls) -> list[Any]:
+    """Each call of a page gains `unit_name` (one query for all)."""
+    calls = list(calls)
     names = unit_names({c.unit_path for c in calls})
     for call in calls:
         call.unit_name = names.get(call.unit_path, call.unit_path)

@@ -6,6 +6,7 @@ contract, final evaluation), an organisation's own page and the figures. Each vi
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,6 +45,7 @@ from linli.ventures.selectors import (
     project_spending,
     to_score,
     unit_choices,
+    with_unit_names,
 )
 from linli.ventures.services import (
     ApplicationInput,
@@ -88,6 +90,7 @@ from linli.ventures.web.forms import (
 )
 
 ANY = (VENTURES_MANAGE, VENTURES_REVIEW, VENTURES_APPLY)
+PAGE_SIZE = 50
 
 
 def _upload(file) -> FileUpload | None:
@@ -102,11 +105,13 @@ def home(request):
     actor = request.actor
     state = request.GET.get("state", "")
     state = state if state in CallState.values else ""
+    page = Paginator(call_rows(actor=actor, state=state), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "ventures/staff/home.html",
         {
-            "calls": call_rows(actor=actor, state=state),
+            "page": page,
+            "calls": with_unit_names(page),
             "state": state,
             "states": CallState.choices,
             "may_create": actor.has_perm(VENTURES_MANAGE),
