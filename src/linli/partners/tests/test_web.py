@@ -184,3 +184,27 @@ def test_pages_in_english(client, orgs):
     register = client.get(reverse("portal:partners:home"), headers=headers).content.decode()
     assert "Residents&#x27; mutual aid" in register or "Residents' mutual aid" in register
     assert "Filed with the street or community" in register
+
+
+def test_phone_revealed_with_a_reason_on_that_answer_only(client, people):
+    from linli.core.models import AuditEntry
+
+    log_in(client, "civil_affairs_officer")
+    form = {
+        "name": "集贤助老队",
+        "kind": "relief",
+        "status": "filed",
+        "unit": "210102002001",
+        "responsible_name": "孙杰",
+        "responsible_phone": "13700001111",
+    }
+    client.post(reverse("portal:partners:org-new"), form)
+    org = SocialOrg.objects.get()
+    url = reverse("portal:partners:org-phone", args=[org.public_id])
+    refused = client.post(url, {"reason": ""}).content.decode()
+    assert "13700001111" not in refused and "137****1111" in refused
+    shown = client.post(url, {"reason": "核实活动情况"}).content.decode()
+    assert "13700001111" in shown
+    assert AuditEntry.objects.filter(action="partners.org.phone_reveal", reason="核实活动情况").count() == 1
+    again = client.get(reverse("portal:partners:org", args=[org.public_id])).content.decode()
+    assert "13700001111" not in again

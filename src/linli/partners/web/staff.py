@@ -167,6 +167,10 @@ def _org_initial(org) -> dict:
 
 @staff_page(*VIEW)
 def org_detail(request, public_id):
+    return _org_page(request, public_id)
+
+
+def _org_page(request, public_id, *, phone: str = "", reveal_form=None):
     actor = request.actor
     org = sel.social_org_get(actor=actor, public_id=public_id)
     org.unit_name = sel.unit_name_map([org.unit_path]).get(org.unit_path, org.unit_path)
@@ -187,8 +191,8 @@ def org_detail(request, public_id):
             "members": sel.members_of(org=org) if editable else [],
             "editable": editable,
             "member_form": MemberForm(),
-            "reveal_form": ReasonForm(),
-            "phone": request.session.pop(f"partners-phone-{org.public_id}", ""),
+            "reveal_form": reveal_form or ReasonForm(),
+            "phone": phone,
         },
     )
 
@@ -211,20 +215,20 @@ def org_deregister(request, public_id):
 
 @staff_page(PARTNERS_EDIT)
 def org_phone(request, public_id):
-    """Reveal the responsible person's phone with a reason (audited); shown once on the page."""
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    """Reveal the responsible person's phone with a reason (audited): shown on this answer only,
+    never kept in the session."""
+    if request.method != "POST":
+        return redirect("portal:partners:org", public_id)
+    form = ReasonForm(request.POST)
+    phone = ""
+    if form.is_valid():
         try:
             phone = social_org_phone_reveal(
                 actor=request.actor, public_id=public_id, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            messages.error(request, str(exc.fields[0].message if exc.fields else exc.message))
-        else:
-            request.session[f"partners-phone-{public_id}"] = phone
-    else:
-        messages.error(request, _("Give a reason to see the full phone."))
-    return redirect("portal:partners:org", public_id)
+            add_domain_errors(form, exc)
+    return _org_page(request, public_id, phone=phone, reveal_form=form)
 
 
 @staff_page(PARTNERS_EDIT)
