@@ -322,7 +322,7 @@ def test_list_pages_and_endpoints_query_counts_are_pinned(client, cast, open_cal
     assert measure() == counts
     assert counts == {
         "/staff/ventures/": 7,  # with the pager's count
-        "/staff/ventures/projects/": 4,
+        "/staff/ventures/projects/": 5,
         "/staff/ventures/figures/": 5,
         "/api/v1/ventures/calls": 5,
         "/api/v1/ventures/applications": 6,

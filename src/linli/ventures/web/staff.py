@@ -439,7 +439,8 @@ def application_decide_view(request, public_id):
 
 @staff_page(VENTURES_MANAGE, VENTURES_APPLY)
 def projects(request):
-    return render(request, "ventures/staff/projects.html", {"projects": list(project_list(actor=request.actor)[:200])})
+    page = Paginator(project_list(actor=request.actor), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "ventures/staff/projects.html", {"projects": page, "page": page})
 
 
 def _project_context(request, project, **forms) -> dict:
