@@ -356,7 +356,9 @@ def _donor(actor: Actor, data: OfferInput, need: CharityNeed | None, problems: l
 
 
 def offer_withdraw(*, actor: Actor, offer: CharityOffer, reason: str = "") -> CharityOffer:
-    """The donor (or staff) withdraws what is not yet given; confirmed matches stand."""
+    """The donor (or staff) withdraws what is not yet given, with a reason; confirmed matches stand."""
+    if not reason.strip():
+        raise validation_failed([FieldError("reason", Msg("请填写撤回原因", "Give a reason"))])
     with transaction.atomic():
         locked = offer_get(actor=actor, public_id=offer.public_id)
         locked = CharityOffer.objects.select_for_update().get(pk=locked.pk)

@@ -200,3 +200,16 @@ def test_list_pages_query_counts_are_pinned(client, actors, fund, clock, django_
     many = [_queries(client, url, django_assert_max_num_queries) for url in urls]
     assert many == few
     assert few[0] <= 12
+
+
+def test_a_donor_withdraws_with_a_reason(client, resident_offer, people, clock):
+    log_in(client, "other_community_worker")
+    url = reverse("portal:giving:withdraw", args=[resident_offer.public_id])
+    assert client.post(url, {"reason": "不需要了"}).status_code == 404  # not theirs, not their area
+    log_in(client, "resident")
+    client.post(url, {"reason": ""})
+    resident_offer.refresh_from_db()
+    assert resident_offer.state == "open"
+    client.post(url, {"reason": "轮椅已送给亲戚"})
+    resident_offer.refresh_from_db()
+    assert resident_offer.state == "withdrawn"

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from linli.areas.selectors import units_under
 from linli.charity.domain import CATEGORY_BY_CODE, Kind, category_label
@@ -18,13 +19,14 @@ from linli.charity.selectors import (
     fund_entries,
     fund_totals,
     my_offers,
+    offer_get,
     org_choices,
     public_fund_get,
     public_funds,
     public_need_get,
     public_needs,
 )
-from linli.charity.services import OfferInput, offer_post
+from linli.charity.services import OfferInput, offer_post, offer_withdraw
 from linli.charity.web.forms import OfferForm
 from linli.core.errors import DomainError
 from linli.core.forms import add_domain_errors
@@ -120,6 +122,20 @@ def offer(request):
 def mine(request):
     """A donor's offers with the outcome of each: matched, delivered, received."""
     return render(request, "charity/resident/mine.html", {"offers": my_offers(actor=request.actor)})
+
+
+@require_POST
+@login_required(login_url=RESIDENT_LOGIN)
+def withdraw(request, public_id):
+    """The donor takes back what is not yet given (confirmed matches stand); a reason is asked."""
+    offer = offer_get(actor=request.actor, public_id=public_id)
+    try:
+        offer_withdraw(actor=request.actor, offer=offer, reason=request.POST.get("reason", ""))
+    except DomainError as error:
+        messages.error(request, str(error.fields[0].message if error.fields else error.message))
+    else:
+        messages.success(request, _("Offer withdrawn."))
+    return redirect("portal:giving:my")
 
 
 def fund(request, public_id):

@@ -9,5 +9,6 @@ urlpatterns = [
     path("needs/<uuid:public_id>/help/", resident.help_need, name="help"),
     path("offer/", resident.offer, name="offer"),
     path("my/", resident.mine, name="my"),
+    path("my/<uuid:public_id>/withdraw/", resident.withdraw, name="withdraw"),
     path("funds/<uuid:public_id>/", resident.fund, name="fund"),
 ]
