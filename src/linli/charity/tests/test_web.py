@@ -213,3 +213,23 @@ def test_a_donor_withdraws_with_a_reason(client, resident_offer, people, clock):
     client.post(url, {"reason": "轮椅已送给亲戚"})
     resident_offer.refresh_from_db()
     assert resident_offer.state == "withdrawn"
+
+
+def test_a_walk_in_donors_phone_is_shown_with_a_reason(client, actors, clock):
+    from linli.charity.services import offer_post
+    from linli.charity.tests.conftest import offer_input
+    from linli.core.models import AuditEntry
+
+    offer = offer_post(
+        actor=actors["community_worker"], data=offer_input(donor_name="赵先生", donor_contact="13912345678")
+    )
+    log_in(client, "community_worker")
+    listed = client.get(reverse("portal:charity:offers")).content.decode()
+    assert "赵先生" in listed and "13912345678" not in listed
+    url = reverse("portal:charity:offer-contact", args=[offer.public_id])
+    assert "13912345678" not in client.post(url, {"reason": ""}, follow=True).content.decode()
+    shown = client.post(url, {"reason": "联系取件时间"}).content.decode()
+    assert "13912345678" in shown
+    assert AuditEntry.objects.filter(action="charity.offer_contact_read", reason="联系取件时间").count() == 1
+    log_in(client, "other_community_worker")
+    assert client.post(url, {"reason": "看看"}).status_code == 404

@@ -41,6 +41,7 @@ from linli.charity.selectors import (
     need_matches,
     need_proposals,
     need_steps,
+    offer_get,
     offer_list,
     requests_waiting,
 )
@@ -61,6 +62,7 @@ from linli.charity.services import (
     need_act,
     need_note,
     need_post,
+    offer_contact,
     offer_post,
     payment_record,
     payment_request,
@@ -279,6 +281,22 @@ def offer_new(request):
             messages.success(request, _("Offer recorded: %(title)s") % {"title": offer.title})
             return redirect("portal:charity:offers")
     return render(request, "charity/staff/offer_form.html", {"form": form, "section": "offers"})
+
+
+@require_POST
+@staff_page(CHARITY_MANAGE)
+def offer_reveal(request, public_id):
+    """A walk-in donor's phone, with a reason (audited); shown once on its own page."""
+    actor = request.actor
+    offer = offer_get(actor=actor, public_id=public_id)
+    try:
+        contact = offer_contact(actor=actor, offer=offer, reason=request.POST.get("reason", ""))
+    except DomainError as error:
+        messages.error(request, str(error.fields[0].message if error.fields else error.message))
+        return redirect("portal:charity:offers")
+    return render(
+        request, "charity/staff/offer_contact.html", {"offer": offer, "contact": contact, "section": "offers"}
+    )
 
 
 # ---------------------------------------------------------------- funds

@@ -13,6 +13,7 @@ urlpatterns = [
     path("deliveries/", staff.deliveries, name="deliveries"),
     path("offers/", staff.offers, name="offers"),
     path("offers/new/", staff.offer_new, name="offer-new"),
+    path("offers/<uuid:public_id>/contact/", staff.offer_reveal, name="offer-contact"),
     path("funds/", staff.funds, name="funds"),
     path("funds/<uuid:public_id>/", staff.fund, name="fund"),
     path("requests/<uuid:public_id>/withdraw/", staff.request_drop, name="request-withdraw"),
