@@ -612,71 +612,77 @@ def check_in_or_out(
         raise conflict(Msg("活动未在进行中", "The activity is not running"))
     if not by_token:
         _check_position(activity, lat, lng)
-    with transaction.atomic():
-        Volunteer.objects.select_for_update().filter(pk=volunteer.pk).first()
-        open_row = (
-            ServiceHours.objects.select_for_update(of=("self",))
-            .filter(volunteer=volunteer, activity=activity, kind=HoursKind.CHECK_IN)
-            .select_related("shift")
-            .order_by("-created_at")
-            .first()
-        )
-        if open_row is not None and open_row.state == HoursState.OPEN:
-            assert open_row.checked_in_at is not None
-            if action == "in" or (action == "auto" and now - open_row.checked_in_at < REPEAT_SCAN):
-                # the same scan twice, or the check-in button again: still checked in
-                return CheckResult(open_row, checked_out=False, repeated=True)
-            return CheckResult(_check_out(actor, open_row, activity, now), checked_out=True)
-        if open_row is not None and (action == "out" or (open_row.shift and open_row.shift.ends_at > now)):
-            return CheckResult(open_row, checked_out=True, repeated=True)
-        if action == "out":
-            raise conflict(Msg("您还没有签到", "You have not checked in"))
-        shift = _current_shift(activity, volunteer, now)
-        elsewhere = (
-            ServiceHours.objects.filter(volunteer=volunteer, state=HoursState.OPEN).select_related("activity").first()
-        )
-        if elsewhere is not None:
-            raise conflict(
-                Msg(
-                    f"您在“{elsewhere.activity}”的签到尚未签退，请先签退",
-                    f"You are still checked in at “{elsewhere.activity}”; check out there first",
-                )
+    try:
+        return _check_in_or_out(actor, activity, volunteer, by_token=by_token, now=now, action=action)
+    except IntegrityError as exc:  # a concurrent check-in of the same shift won the race
+        raise conflict(Msg("本班次已签到过", "Already checked in for this shift")) from exc
+
+
+@transaction.atomic
+def _check_in_or_out(
+    actor: Actor, activity: Activity, volunteer: Volunteer, *, by_token: bool, now: datetime, action: str
+) -> CheckResult:
+    # one transaction: the volunteer's row is locked first
+    Volunteer.objects.select_for_update().filter(pk=volunteer.pk).values_list("pk").first()
+    open_row = (
+        ServiceHours.objects.select_for_update(of=("self",))
+        .filter(volunteer=volunteer, activity=activity, kind=HoursKind.CHECK_IN)
+        .select_related("shift")
+        .order_by("-created_at")
+        .first()
+    )
+    if open_row is not None and open_row.state == HoursState.OPEN:
+        assert open_row.checked_in_at is not None
+        if action == "in" or (action == "auto" and now - open_row.checked_in_at < REPEAT_SCAN):
+            # the same scan twice, or the check-in button again: still checked in
+            return CheckResult(open_row, checked_out=False, repeated=True)
+        return CheckResult(_check_out(actor, open_row, volunteer, now), checked_out=True)
+    if open_row is not None and (action == "out" or (open_row.shift and open_row.shift.ends_at > now)):
+        return CheckResult(open_row, checked_out=True, repeated=True)
+    if action == "out":
+        raise conflict(Msg("您还没有签到", "You have not checked in"))
+    shift = _current_shift(activity, volunteer, now)
+    elsewhere = (
+        ServiceHours.objects.filter(volunteer=volunteer, state=HoursState.OPEN).select_related("activity").first()
+    )
+    if elsewhere is not None:
+        raise conflict(
+            Msg(
+                f"您在“{elsewhere.activity}”的签到尚未签退，请先签退",
+                f"You are still checked in at “{elsewhere.activity}”; check out there first",
             )
-        if not SignUp.objects.filter(shift=shift, volunteer=volunteer, state__in=ACTIVE_SIGNUP_STATES).exists():
-            taken = SignUp.objects.filter(shift=shift, state__in=ACTIVE_SIGNUP_STATES).count()
-            if taken >= shift.needed:
-                raise conflict(Msg("该班次已满，不能现场加入", "This shift is full"))
-            SignUp.objects.create(shift=shift, volunteer=volunteer, state=SignUpState.CONFIRMED)
-        try:
-            with transaction.atomic():
-                row = ServiceHours.objects.create(
-                    volunteer=volunteer,
-                    activity=activity,
-                    shift=shift,
-                    kind=HoursKind.CHECK_IN,
-                    minutes=0,
-                    served_path=activity.organiser_path,
-                    registered_path=volunteer.registered_path,
-                    served_on=timezone.localdate(now),
-                    checked_in_at=now,
-                    description=activity.title[:300],
-                    state=HoursState.OPEN,
-                    recorded_by_id=actor.user_id,
-                )
-        except IntegrityError as exc:
-            raise conflict(Msg("本班次已签到过", "Already checked in for this shift")) from exc
-        _audit(
-            actor,
-            "hours.check_in",
-            "hours",
-            row.public_id,
-            activity.organiser_path,
-            {"by": "qr" if by_token else "position"},
         )
+    if not SignUp.objects.filter(shift=shift, volunteer=volunteer, state__in=ACTIVE_SIGNUP_STATES).exists():
+        taken = SignUp.objects.filter(shift=shift, state__in=ACTIVE_SIGNUP_STATES).count()
+        if taken >= shift.needed:
+            raise conflict(Msg("该班次已满，不能现场加入", "This shift is full"))
+        SignUp.objects.create(shift=shift, volunteer=volunteer, state=SignUpState.CONFIRMED)
+    row = ServiceHours.objects.create(
+        volunteer=volunteer,
+        activity=activity,
+        shift=shift,
+        kind=HoursKind.CHECK_IN,
+        minutes=0,
+        served_path=activity.organiser_path,
+        registered_path=volunteer.registered_path,
+        served_on=timezone.localdate(now),
+        checked_in_at=now,
+        description=activity.title[:300],
+        state=HoursState.OPEN,
+        recorded_by_id=actor.user_id,
+    )
+    _audit(
+        actor,
+        "hours.check_in",
+        "hours",
+        row.public_id,
+        activity.organiser_path,
+        {"by": "qr" if by_token else "position"},
+    )
     return CheckResult(row, checked_out=False)
 
 
-def _check_out(actor: Actor, row: ServiceHours, activity: Activity, now: datetime) -> ServiceHours:
+def _check_out(actor: Actor, row: ServiceHours, volunteer: Volunteer, now: datetime) -> ServiceHours:
     shift = row.shift
     assert shift is not None and row.checked_in_at is not None
     if now > shift.ends_at + CHECK_OUT_LATE:
@@ -689,7 +695,7 @@ def _check_out(actor: Actor, row: ServiceHours, activity: Activity, now: datetim
     )
     row.checked_out_at, row.minutes, row.state, row.approved_at = now, minutes, HoursState.APPROVED, now
     _audit(actor, "hours.check_out", "hours", row.public_id, row.served_path, {"minutes": minutes})
-    _countable(row)
+    _countable(row, volunteer.public_id)
     return row
 
 
@@ -718,13 +724,15 @@ def _refuse_overlap(volunteer_pk: int, start: datetime, end: datetime, *, exclud
         )
 
 
-def _countable(row: ServiceHours) -> None:
+def _countable(row: ServiceHours, volunteer_public_id=None) -> None:
     """Announce a row that now counts; inside the caller's transaction."""
+    if volunteer_public_id is None:
+        volunteer_public_id = Volunteer.objects.values_list("public_id", flat=True).get(pk=row.volunteer_id)
     hours_approved.send(
         sender=ServiceHours,
         hours_id=row.public_id,
         registered_path=row.registered_path,
-        volunteer_id=Volunteer.objects.values_list("public_id", flat=True).get(pk=row.volunteer_id),
+        volunteer_id=volunteer_public_id,
         minutes=row.minutes,
         served_path=row.served_path,
         approved_at=row.approved_at,
