@@ -38,6 +38,7 @@ import os
 import random
 import re
 import statistics
+import sys
 import time
 from array import array
 from collections.abc import Iterator
@@ -98,6 +99,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeat", type=int, default=5, help="timed calls per figures measure (default 5)")
     parser.add_argument("--checkin-pairs", type=int, default=30_000, help="(activity, volunteer) pairs for check-ins")
     parser.add_argument("--no-http", action="store_true", help="skip the check-ins through granian")
+    parser.add_argument(
+        "--refresh-months", type=int, default=12, help="months of stored figures refreshed and read (default 12)"
+    )
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of the reads")
     parser.add_argument("--seed", type=int, default=14, help="random seed of the generated data (default 14)")
     parser.add_argument(
@@ -119,6 +123,7 @@ def main(args: argparse.Namespace) -> int:
     if args.quick:
         args.rounds, args.duration, args.warmup = min(args.rounds, 2), min(args.duration, 5), min(args.warmup, 2)
         args.checkin_pairs = min(args.checkin_pairs, 8_000)
+    sys.stdout.reconfigure(line_buffering=True)  # each part shows as soon as it is measured
     if args.generate_only and not args.cache:
         raise SystemExit("--generate-only needs --cache DIR")
     if not args.no_http and not harness.wrk_available():
@@ -139,12 +144,12 @@ def main(args: argparse.Namespace) -> int:
         if args.generate_only:
             harness.log(f"generated into {args.cache}; run again with the same options to measure")
             return 0
-        results: dict = {"load": world.timings, "load_s": time.perf_counter() - started}
-        results["brief"] = measure_brief(args, world)
-        results["figures"] = measure_figures(args, world)
+        report(args, world, {"load": True})  # each part printed as soon as it is measured
+        report(args, world, {"brief": measure_brief(args, world)})
         if not args.no_http:
-            results["checkins"] = measure_checkins(args, env, world)
-        report(args, world, results)
+            report(args, world, {"checkins": measure_checkins(args, env, world)})
+        report(args, world, {"figures": measure_figures(args, world)})
+        harness.log(f"done in {(time.perf_counter() - started) / 60:.1f} min, load average {os.getloadavg()}")
     return 0
 
 
@@ -522,7 +527,7 @@ def load(args: argparse.Namespace) -> World:
 
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '512MB'")
+        cursor.execute("SET maintenance_work_mem = '1GB'")
         for table in tables:
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
         took = restore(cursor, stripped)
@@ -1061,11 +1066,11 @@ def measure_figures(args: argparse.Namespace, world: World) -> dict:
 
     results: dict = {}
     started = time.perf_counter()
-    rows = services.figures_refresh(months=12)
+    rows = services.figures_refresh(months=args.refresh_months)
     results["refresh_s"] = time.perf_counter() - started
     results["refresh_rows"] = rows
     results["stored_rows"] = VolunteerFigure.objects.count()
-    harness.log(f"figures_refresh(months=12): {rows:,} rows in {results['refresh_s']:.1f} s")
+    harness.log(f"figures_refresh(months={args.refresh_months}): {rows:,} rows in {results['refresh_s']:.1f} s")
     admin = actor_for_user(User.objects.get(username="demo_district_admin"))
     districts = list(OrgUnit.objects.filter(kind="district").order_by("path").values_list("path", "name"))
     today = date.fromisoformat(world.clock.day(world.now_s))
@@ -1326,15 +1331,18 @@ def report(args: argparse.Namespace, world: World, results: dict) -> None:
 
     from django.db import connection
 
-    from bench.api import display_width, load_average, pad
+    from bench.api import load_average
 
     t = world.timings
+    if not results.get("load"):
+        _report_parts(args, results)
+        return
     print()
     print(
         f"volunteers — PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}, "
         f"{world.counts['volunteers_volunteer']:,} volunteers, "
         f"{world.counts['volunteers_servicehours']:,} hour records; {os.cpu_count()} CPUs "
-        f"({platform.machine()}), load average {load_average()} at the end"
+        f"({platform.machine()}); load average {load_average()} after loading"
     )
     generated = f"reused from {t['reused']}" if t.get("reused") else f"generated in Python in {t['generated_s']:.0f} s"
     load_s = t["copy_s"] + t["restore_s"] + t["analyze_s"]
@@ -1349,6 +1357,10 @@ def report(args: argparse.Namespace, world: World, results: dict) -> None:
     print(f"\n{'table':<28} {'rows':>12} {'heap GB':>8} {'index GB':>9}")
     for name, rows, heap, indexes in table_sizes():
         print(f"{name:<28} {rows:>12,} {heap:>8.2f} {indexes:>9.2f}")
+
+
+def _report_parts(args: argparse.Namespace, results: dict) -> None:
+    from bench.api import display_width, load_average, pad
 
     if brief := results.get("brief"):
         print(
@@ -1380,7 +1392,8 @@ def report(args: argparse.Namespace, world: World, results: dict) -> None:
         print(
             f"\n2. a district's monthly figures: figures_report for each district's admin, median of {args.repeat} "
             f"calls; stored figures (VolunteerFigure, {figures['stored_rows']:,} rows) refreshed by "
-            f"figures_refresh(months=12) in {figures['refresh_s']:.1f} s, computed at {computed:%Y-%m-%d %H:%M} UTC "
+            f"figures_refresh(months={args.refresh_months}) in {figures['refresh_s']:.1f} s, "
+            f"computed at {computed:%Y-%m-%d %H:%M} UTC "
             "(the nightly `linli volunteer-figures`: up to a day old); baseline COUNT(*) of the district's approved "
             f"records of {figures['month']:%Y-%m}"
         )
@@ -1400,7 +1413,8 @@ def report(args: argparse.Namespace, world: World, results: dict) -> None:
         print(
             f"\n3. check-ins through {checkins['config']}, the scanner of {SCANNER} (bearer token), "
             f"wrk -t{args.wrk_threads} -c{args.connections}, median of {args.rounds} × {args.duration} s rounds "
-            f"after {args.warmup} s warm-up, interleaved; each request a new (activity, volunteer) pair"
+            f"after {args.warmup} s warm-up, interleaved; each request a new (activity, volunteer) pair; "
+            f"load average {load_average()}"
         )
         width = max(len(n) for n in summaries) + 1
         print(
