@@ -103,3 +103,21 @@ def test_publish_check_in_out_and_approve(phone: Page, desktop: Page, demo_site,
     expect(desktop.locator(".notice-ok")).to_contain_text("服务时长已认定")
     expect(desktop.locator("main table tbody tr", has_text="陪邻居李大爷去医院复查")).to_have_count(0)
     screenshot(desktop, "volunteers-12-approved")
+
+    # 4. the register (masked) and a volunteer's page, then the figures with the plan's targets
+    menu_link(desktop, "志愿者名册").click()
+    expect(desktop).to_have_url(re.compile(r"/staff/volunteers/people/$"))
+    first = desktop.locator("main table tbody tr").first
+    expect(first.locator("td.code").first).to_contain_text("*")  # ID numbers masked
+    assert blocking_violations(desktop) == []
+    screenshot(desktop, "volunteers-13-register")
+    first.get_by_role("link").first.click()
+    expect(desktop.locator(".vol-stars")).to_be_visible()
+    assert blocking_violations(desktop) == []
+    screenshot(desktop, "volunteers-14-volunteer")
+    menu_link(desktop, "志愿服务统计").click()
+    expect(desktop.get_by_role("heading", level=1)).to_contain_text("志愿服务统计")
+    expect(desktop.locator("main")).to_contain_text("1650000")
+    expect(desktop.locator("figure.chart").first).to_be_visible()
+    assert blocking_violations(desktop) == []
+    screenshot(desktop, "volunteers-15-figures")

@@ -107,7 +107,7 @@ class RevealForm(forms.Form):
 class ProxyForm(forms.Form):
     description = forms.CharField(label=_("Service given"), max_length=300)
     started_at = forms.DateTimeField(label=_("Started at"), widget=DATETIME, input_formats=DATETIME_FORMATS)
-    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=720)
+    minutes = forms.IntegerField(label=_("Minutes of service"), min_value=1, max_value=720)
     activity_id = forms.ChoiceField(label=_("Activity"), required=False)
 
     def __init__(self, *args, activities=(), **kwargs):
