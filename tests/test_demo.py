@@ -48,6 +48,8 @@ EXPECTED_TOP = {
     Role.AUDITOR: ["沈阳市"],
     Role.OPERATOR: ["沈阳市"],
     Role.PLANNER: ["沈阳市"],
+    Role.CIVIL_AFFAIRS_OFFICER: ["和平区"],
+    Role.ORGANISER: [],  # no org-tree permission: its scope is its organisation
 }
 
 

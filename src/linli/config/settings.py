@@ -301,6 +301,7 @@ LINLI_TICK_JOBS = [
     "linli.service_desk.services.rating_invites_send",
     "linli.service_desk.services.desk_figures_refresh",
     "linli.grid_events.services.grid_deadlines_check",
+    "linli.timebank.services.expiry_run",
 ]
 if ENV.task_backend == "redis":
     INSTALLED_APPS.append("django_rq")

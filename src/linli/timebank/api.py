@@ -46,7 +46,7 @@ class BalanceOut(Schema):
     registered_unit: str = ""
 
 
-class EntryOut(Schema):
+class LedgerEntryOut(Schema):
     id: int
     kind: str
     minutes: int
@@ -102,7 +102,7 @@ class ExchangeFilter(Schema):
     mine: bool = Field(False, description="the exchanges I requested")
 
 
-class DonationIn(Schema):
+class MinuteDonationIn(Schema):
     minutes: int = Field(..., ge=1, le=100_000)
     reason: str = Field(..., min_length=1, max_length=500)
     to_pool: bool = False
@@ -174,7 +174,7 @@ def my_balance(request):
     }
 
 
-@router.get("/me/ledger", response={200: list[EntryOut], **ERRORS})
+@router.get("/me/ledger", response={200: list[LedgerEntryOut], **ERRORS})
 @paginate(Page)
 def my_ledger(request):
     volunteer = _me(request)
@@ -201,7 +201,7 @@ def holder_balance(request, holder: UUID):
     return out
 
 
-@router.get("/holders/{uuid:holder}/ledger", response={200: list[EntryOut], **ERRORS})
+@router.get("/holders/{uuid:holder}/ledger", response={200: list[LedgerEntryOut], **ERRORS})
 @paginate(Page)
 def holder_ledger(request, holder: UUID):
     return MappedRows(ledger(account_get(actor=request.actor, holder=holder)), _entry)
@@ -244,7 +244,7 @@ def exchange_step(request, public_id: UUID, payload: ExchangeStepIn):
 
 
 @router.post("/donations", response={201: DonationOut, **ERRORS})
-def donation_create(request, payload: DonationIn):
+def donation_create(request, payload: MinuteDonationIn):
     """Donate minutes to another volunteer or to my community's pool: irreversible, so
     `confirmed` must be true and a reason given. Accepts an `Idempotency-Key`."""
 

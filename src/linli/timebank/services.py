@@ -23,7 +23,7 @@ from linli.core.actor import Actor
 from linli.core.crypto import seal
 from linli.core.errors import DomainError, FieldError, Msg, conflict, not_found, permission_denied, validation_failed
 from linli.core.notify import notify
-from linli.core.services import audit_record, heartbeat_record
+from linli.core.services import audit_record
 from linli.timebank.domain import (
     DEFAULT_SERVICES,
     MAX_MINUTES,
@@ -677,7 +677,6 @@ def expiry_run(now: datetime | None = None) -> str:
     day, or any later run, expires only what has newly passed the cutoff."""
     rule = expiry_rule()
     if rule.years is None:
-        heartbeat_record(name="timebank.expiry", result="no rule")
         return "time-bank expiry: no rule (hours do not expire)"
     now = now or timezone.now()
     cutoff = expiry_cutoff(now, rule.years)
@@ -714,5 +713,4 @@ def expiry_run(now: datetime | None = None) -> str:
             )
             expired += due
             accounts += 1
-    heartbeat_record(name="timebank.expiry", result=f"{accounts} accounts, {expired} min")
     return f"time-bank expiry: {expired} minutes expired in {accounts} accounts"

@@ -152,12 +152,12 @@ def call(request, public_id: UUID):
     return _call_detail(call_get(actor=request.actor, public_id=public_id))
 
 
-class StepIn(Schema):
+class CallStepIn(Schema):
     note: str = ""
 
 
 @router.post("/calls/{uuid:public_id}/steps/{action}", response={200: CallOut, **ERRORS})
-def call_step(request, public_id: UUID, action: str, payload: StepIn):
+def call_step(request, public_id: UUID, action: str, payload: CallStepIn):
     """open, review (before the deadline: with a note), decide, close, cancel (with a note)."""
     found = call_get(actor=request.actor, public_id=public_id)
     return _call(call_transition(actor=request.actor, call=found, action=action, note=payload.note))
@@ -345,14 +345,14 @@ def scores(request, public_id: UUID, payload: ScoresIn):
     return _review(review)
 
 
-class DecisionIn(Schema):
+class FundingDecisionIn(Schema):
     fund: bool
     amount: Decimal | None = None
     reason: str = Field("", description="required when not funded")
 
 
 @router.put("/applications/{uuid:public_id}/decision", response={200: ApplicationOut, **ERRORS})
-def decision(request, public_id: UUID, payload: DecisionIn):
+def decision(request, public_id: UUID, payload: FundingDecisionIn):
     """Fund (up to the amount requested, the call's grants within its budget) or turn down."""
     found = application_get(actor=request.actor, public_id=public_id)
     decided = application_decide(

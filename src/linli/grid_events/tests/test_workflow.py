@@ -237,6 +237,8 @@ def test_scope_of_reading(grid):
         "city_admin": True,
         "auditor": True,
         "resident": True,  # the reporter
+        "civil_affairs_officer": False,
+        "organiser": False,
         "urban_officer": False,
         "housing_officer": False,
         "water_officer": False,
