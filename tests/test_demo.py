@@ -49,7 +49,7 @@ EXPECTED_TOP = {
     Role.OPERATOR: ["沈阳市"],
     Role.PLANNER: ["沈阳市"],
     Role.CIVIL_AFFAIRS_OFFICER: ["和平区"],
-    Role.ORGANISER: [],  # no org-tree permission: its scope is its organisation
+    Role.ORGANISER: ["水源地社区"],  # posted where its organisation is based
 }
 
 

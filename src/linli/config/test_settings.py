@@ -8,3 +8,5 @@ WHITENOISE_AUTOREFRESH = True
 # Other apps' tests log staff in with force_login, which passes no second factor; the accounts
 # tests switch it back on (override_settings) to test the log-in itself.
 LINLI_SECOND_FACTOR_ENFORCED = False
+# Every audit action written during the tests must have a name on the audit page.
+LINLI_AUDIT_ACTION_CHECK = "linli.portal.audit_actions.action_is_named"

@@ -268,3 +268,28 @@ KIND_ZH = {
 }
 STATUS_ZH = {OrgStatus.REGISTERED: "登记", OrgStatus.FILED: "备案"}
 YES_WORDS = frozenset({"是", "y", "yes", "true", "1", "全市"})
+
+
+# The audit log's names for what this app writes (merged by `portal.audit_actions`).
+AUDIT_ACTIONS: dict[str, Msg] = {
+    "partners.org.create": Msg("社会组织：登记入册", "Social organisation: entered"),
+    "partners.org.update": Msg("社会组织：修改", "Social organisation: edited"),
+    "partners.org.deregister": Msg("社会组织：注销", "Social organisation: deregistered"),
+    "partners.org.phone_reveal": Msg("社会组织：查看负责人电话", "Social organisation: phone revealed"),
+    "partners.org.bulk_create": Msg("社会组织：批量导入", "Social organisations: imported"),
+    "partners.member.link": Msg("社会组织：关联账号", "Social organisation: account linked"),
+    "partners.member.unlink": Msg("社会组织：解除账号", "Social organisation: account unlinked"),
+    "partners.sheet.update": Msg("社会组织：修改评估表", "Social organisations: scoring sheet edited"),
+    "partners.evaluation.record": Msg("社会组织：年度评估", "Social organisation: evaluated"),
+    "partners.evaluation.bulk_record": Msg("社会组织：批量评估", "Social organisations: evaluations imported"),
+    "partners.station.create": Msg("社工站：设立", "Social-work station: opened"),
+    "partners.station.update": Msg("社工站：修改", "Social-work station: edited"),
+    "partners.worker.create": Msg("社会工作者：登记", "Social worker: entered"),
+    "partners.worker.update": Msg("社会工作者：修改", "Social worker: edited"),
+    "partners.worker.bulk_create": Msg("社会工作者：批量导入", "Social workers: imported"),
+    "partners.premises.create": Msg("闲置场地：登记", "Premises: entered"),
+    "partners.premises.update": Msg("闲置场地：修改", "Premises: edited"),
+    "partners.premises.offered": Msg("闲置场地：可提供", "Premises: offered"),
+    "partners.premises.in_use": Msg("闲置场地：投入社区使用", "Premises: in community use"),
+    "partners.premises.returned": Msg("闲置场地：退还", "Premises: returned"),
+}

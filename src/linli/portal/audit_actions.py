@@ -8,9 +8,14 @@ fails when code writes an action this table does not name.
 
 from __future__ import annotations
 
+from linli.charity.domain import AUDIT_ACTIONS as CHARITY_ACTIONS
 from linli.core.errors import Msg
 from linli.grid_events.domain import TRANSITIONS as GRID_TRANSITIONS
+from linli.partners.domain import AUDIT_ACTIONS as PARTNERS_ACTIONS
 from linli.service_desk.domain import TRANSITIONS as CASE_TRANSITIONS
+from linli.timebank.domain import AUDIT_ACTIONS as TIMEBANK_ACTIONS
+from linli.ventures.domain import AUDIT_ACTIONS as VENTURES_ACTIONS
+from linli.volunteers.domain import AUDIT_ACTIONS as VOLUNTEERS_ACTIONS
 
 NAMED: dict[str, Msg] = {
     # accounts and the platform
@@ -77,6 +82,8 @@ NAMED: dict[str, Msg] = {
     "grid.supervise": Msg("网格事件：督办", "Grid event: supervision notice"),
     "grid.supervision_answer": Msg("网格事件：答复督办", "Grid event: supervision answered"),
     "grid.photo_read": Msg("网格事件：查看照片", "Grid event: photo viewed"),
+    "grid.publish": Msg("网格事件：在公开列表中显示", "Grid event: shown in the public list"),
+    "grid.unpublish": Msg("网格事件：从公开列表中隐藏", "Grid event: hidden from the public list"),
     "grid.category_save": Msg("保存事件分类", "Event category saved"),
     "grid.category_route": Msg("设置分类派遣部门", "Category routing set"),
     "grid.category_import": Msg("导入事件分类", "Event categories imported"),
@@ -84,6 +91,7 @@ NAMED: dict[str, Msg] = {
     "grid.open311_key_revoke": Msg("停用 Open311 密钥", "Open311 key revoked"),
     # facilities
     "facility.create": Msg("新增设施", "Facility added"),
+    "facility.update": Msg("修改设施", "Facility edited"),
     "facility.kind_edit": Msg("修改设施类型", "Facility kind edited"),
     "facility.circle_edit": Msg("修改生活圈距离", "Life circle distances edited"),
     "facility.roads_import": Msg("导入路网", "Road network imported"),
@@ -105,7 +113,17 @@ ACTION_NAMES: dict[str, Msg] = {
     **_steps("case", "办件", "Case", CASE_TRANSITIONS),
     **_steps("grid", "网格事件", "Grid event", GRID_TRANSITIONS),
     **NAMED,
+    # the linkage apps name their own actions (decision 0017)
+    **PARTNERS_ACTIONS,
+    **VOLUNTEERS_ACTIONS,
+    **TIMEBANK_ACTIONS,
+    **VENTURES_ACTIONS,
+    **CHARITY_ACTIONS,
 }
+
+
+def action_is_named(code: str) -> bool:
+    return code in ACTION_NAMES
 
 
 def action_name(code: str) -> str:

@@ -20,6 +20,8 @@ from datetime import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.errors import Msg
+
 MAX_MINUTES = 100_000  # one exchange, donation or correction: about 1,667 hours
 REASON_MAX = 500
 NOTE_MAX = 500
@@ -177,3 +179,17 @@ def expiring_minutes(*, credits_before_cutoff: int, debits_total: int, available
 
 def years_valid(years: int | None) -> bool:
     return years is None or 1 <= years <= 50
+
+
+# The audit log's names for what this app writes (merged by `portal.audit_actions`).
+AUDIT_ACTIONS: dict[str, Msg] = {
+    "timebank.correction": Msg("时间银行：更正", "Time bank: correction"),
+    "timebank.donation": Msg("时间银行：捐赠时长", "Time bank: minutes donated"),
+    "timebank.exchange_request": Msg("时间银行：申请兑换", "Time bank: exchange requested"),
+    "timebank.exchange_arrange": Msg("时间银行：安排兑换", "Time bank: exchange arranged"),
+    "timebank.exchange_deliver": Msg("时间银行：兑换已服务", "Time bank: exchange delivered"),
+    "timebank.exchange_confirm": Msg("时间银行：确认兑换", "Time bank: exchange confirmed"),
+    "timebank.exchange_cancel": Msg("时间银行：取消兑换", "Time bank: exchange cancelled"),
+    "timebank.expiry_rule": Msg("时间银行：修改过期规则", "Time bank: expiry rule changed"),
+    "timebank.service_save": Msg("时间银行：修改兑换服务", "Time bank: service saved"),
+}

@@ -251,3 +251,23 @@ def budget_problems(lines: list[BudgetLine], cap: Decimal) -> list[tuple[int, Ms
 def money_text(amount: Decimal) -> str:
     """12345.5 → "12,345.50"."""
     return f"{amount:,.2f}"
+
+
+# The audit log's names for what this app writes (merged by `portal.audit_actions`); a call's
+# transitions are named by their labels.
+AUDIT_ACTIONS: dict[str, Msg] = {
+    "ventures.call.create": Msg("公益创投：创建征集", "Ventures: call created"),
+    **{f"ventures.call.{a}": Msg(f"公益创投：{t.label.zh}", f"Ventures: {t.label.en}") for a, t in TRANSITIONS.items()},
+    "ventures.application.save": Msg("公益创投：保存申报", "Ventures: application saved"),
+    "ventures.application.submit": Msg("公益创投：提交申报", "Ventures: application submitted"),
+    "ventures.application.withdraw": Msg("公益创投：撤回申报", "Ventures: application withdrawn"),
+    "ventures.application.decide": Msg("公益创投：资助决定", "Ventures: funding decided"),
+    "ventures.review.conflict": Msg("公益创投：声明利益冲突", "Ventures: conflict declared"),
+    "ventures.review.score": Msg("公益创投：评分", "Ventures: scored"),
+    "ventures.contract.sign": Msg("政府购买服务：签订合同", "Purchased service: contract signed"),
+    "ventures.milestone.add": Msg("公益创投：添加项目节点", "Ventures: milestone added"),
+    "ventures.milestone.report": Msg("公益创投：报告节点", "Ventures: milestone reported"),
+    "ventures.milestone.accept": Msg("公益创投：验收节点", "Ventures: milestone accepted"),
+    "ventures.spending.record": Msg("公益创投：登记支出", "Ventures: spending recorded"),
+    "ventures.project.evaluate": Msg("公益创投：结项评估", "Ventures: project evaluated"),
+}

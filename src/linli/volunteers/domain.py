@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.errors import Msg
+
 # Star levels of the national volunteer-service record rules (《志愿服务记录与证明出具办法》 and
 # 《中国注册志愿者管理办法》: 一星 100 小时 … 五星 1500 小时 of cumulative recorded service).
 # Kept as data: these thresholds are TO BE VERIFIED against the current national text before a
@@ -169,3 +171,31 @@ def hours_label(minutes: int) -> str:
     """`90` → `1.5`; hours with at most one decimal for display."""
     value = round(minutes / 60, 1)
     return f"{value:g}"
+
+
+# The audit log's names for what this app writes (merged by `portal.audit_actions`).
+AUDIT_ACTIONS: dict[str, Msg] = {
+    "volunteer.register": Msg("志愿者：注册", "Volunteer: registered"),
+    "volunteer.register_bulk": Msg("志愿者：批量导入", "Volunteers: imported"),
+    "volunteer.reveal": Msg("志愿者：查看完整信息", "Volunteer: personal data revealed"),
+    "volunteer.export": Msg("志愿者：导出", "Volunteers: exported"),
+    "activity.create": Msg("志愿活动：创建", "Activity: created"),
+    "activity.published": Msg("志愿活动：发布", "Activity: published"),
+    "activity.cancelled": Msg("志愿活动：取消", "Activity: cancelled"),
+    "activity.finished": Msg("志愿活动：结束", "Activity: finished"),
+    "activity.draft": Msg("志愿活动：退回草稿", "Activity: back to draft"),
+    "signup.create": Msg("志愿活动：报名", "Activity: signed up"),
+    "signup.confirmed": Msg("志愿活动：确认报名", "Activity: sign-up confirmed"),
+    "signup.declined": Msg("志愿活动：婉拒报名", "Activity: sign-up declined"),
+    "signup.cancelled": Msg("志愿活动：取消报名", "Activity: sign-up cancelled"),
+    "signup.requested": Msg("志愿活动：申请报名", "Activity: sign-up requested"),
+    "signup.rate": Msg("志愿活动：评价参与", "Activity: participation rated"),
+    "hours.check_in": Msg("服务时长：签到", "Hours: checked in"),
+    "hours.check_out": Msg("服务时长：签退", "Hours: checked out"),
+    "hours.report": Msg("服务时长：填报邻里互助", "Hours: neighbourly help reported"),
+    "hours.approved": Msg("服务时长：认定", "Hours: approved"),
+    "hours.rejected": Msg("服务时长：不予认定", "Hours: not approved"),
+    "hours.proxy": Msg("服务时长：代录", "Hours: recorded on behalf"),
+    "hours.correct": Msg("服务时长：更正", "Hours: corrected"),
+    "hours.record_bulk": Msg("服务时长：批量导入", "Hours: imported"),
+}

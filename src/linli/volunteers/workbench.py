@@ -20,7 +20,10 @@ def volunteers_today(actor: Actor, today: date) -> WorkSection | None:
         return None
     to_confirm = signups_to_confirm(actor=actor).count()
     to_approve = hours_to_approve(actor=actor).count()
-    running = list(activities_today(actor=actor, today=today).order_by("starts_at")[:FIRST_ROWS])
+    today_activities = activities_today(actor=actor, today=today)
+    running = list(today_activities.order_by("starts_at")[:FIRST_ROWS])
+    # the count is of every activity today, not of the first rows shown
+    running_count = len(running) if len(running) < FIRST_ROWS else today_activities.count()
     home = reverse("portal:volunteers:home")
     counts = [
         WorkCount("volunteers.to_confirm", _("Sign-ups to confirm"), to_confirm, home, "info" if to_confirm else ""),
@@ -31,7 +34,7 @@ def volunteers_today(actor: Actor, today: date) -> WorkSection | None:
             reverse("portal:volunteers:hours"),
             "info" if to_approve else "",
         ),
-        WorkCount("volunteers.today", _("Activities today"), len(running), home),
+        WorkCount("volunteers.today", _("Activities today"), running_count, home),
     ]
     rows = [
         WorkRow(

@@ -23,7 +23,13 @@ def test_audit_line_records_who_what_where(db):
     assert (entry.actor_name, entry.client_address, entry.reason) == ("zhang", "10.0.0.5", "核实低保申请")
 
 
-def test_audit_log_refuses_update_and_delete_in_the_database(db):
+@pytest.fixture
+def any_action(settings):
+    """These tests write made-up action codes; the suite's check for named actions is off."""
+    settings.LINLI_AUDIT_ACTION_CHECK = ""
+
+
+def test_audit_log_refuses_update_and_delete_in_the_database(db, any_action):
     entry = audit_record(actor=Actor.system("t"), action="x")
     with pytest.raises(DB_REFUSAL, match="append-only"), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(action="y")
@@ -32,13 +38,13 @@ def test_audit_log_refuses_update_and_delete_in_the_database(db):
     assert AuditEntry.objects.get(pk=entry.pk).action == "x"
 
 
-def test_sensitive_values_are_refused_in_details(db):
+def test_sensitive_values_are_refused_in_details(db, any_action):
     with pytest.raises(ValueError, match="id_number"):
         audit_record(actor=Actor.system("t"), action="x", details={"id_number": "210102199001011234"})
     assert not AuditEntry.objects.exists()
 
 
-def test_only_auditors_search_and_only_inside_their_scope(db):
+def test_only_auditors_search_and_only_inside_their_scope(db, any_action):
     audit_record(actor=Actor.system("t"), action="in", org_path="210102001002")
     audit_record(actor=Actor.system("t"), action="out", org_path="210103001001")
     audit_record(actor=Actor.system("t"), action="platform")
