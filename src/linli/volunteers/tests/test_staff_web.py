@@ -272,3 +272,30 @@ def test_volunteer_list_query_count_is_pinned(client, people, django_assert_max_
 
 def test_time_machine_imported():
     assert time_machine
+
+
+def test_today_counts_every_activity_of_the_day_not_only_the_rows_shown(actors):
+    from linli.core.workbench import FIRST_ROWS
+    from linli.volunteers.services import ActivityInput, ShiftInput
+    from linli.volunteers.workbench import volunteers_today
+
+    for n in range(FIRST_ROWS + 2):
+        activity_create(
+            actor=actors["community_worker"],
+            data=ActivityInput(
+                title=f"活动{n}",
+                organiser_path=SHUIYUANDI,
+                place="水源地社区",
+                lat=41.748,
+                lng=123.43,
+                radius_m=200,
+                starts_at=at(9, days=1),
+                ends_at=at(10, days=1),
+                shifts=[ShiftInput(at(9, days=1), at(10, days=1), 2)],
+            ),
+        )
+    tomorrow = at(9, days=1).date()
+    section = volunteers_today(actors["community_worker"], tomorrow)
+    count = next(c for c in section.counts if c.key == "volunteers.today")
+    assert (count.count, len(section.rows)) == (FIRST_ROWS + 2, FIRST_ROWS)
+    assert volunteers_today(actors["other_community_worker"], tomorrow).counts[2].count == 0
