@@ -11,6 +11,8 @@ The tree (codes follow the NBS structure; names are Shenyang's):
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from linli.accounts.domain import Role
@@ -157,3 +159,32 @@ def empty_append_only_tables() -> None:
             cursor.execute(f'DELETE FROM "{table}"')  # noqa: S608 (table names from sqlite_master)
         for _, _, sql in triggers:
             cursor.execute(sql)
+
+
+def run_at_once(count: int, work, *, refusal=lambda error: error.code) -> list[str]:
+    """Run `work(i)` for i in range(count), each in its own thread with its own database
+    connection, all released at the same moment (concurrency tests, PostgreSQL). The outcomes in
+    the order they finished: "ok", or `refusal(error)` for a refused one (by default its code)."""
+    from django.db import connection
+
+    from linli.core.errors import DomainError
+
+    barrier = threading.Barrier(count)
+    outcomes: list[str] = []
+
+    def one(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            work(i)
+            outcomes.append("ok")
+        except DomainError as error:
+            outcomes.append(refusal(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes

@@ -1,38 +1,19 @@
 """Payments and matches at the same moment (PostgreSQL: real row locks and connections)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from linli.charity.models import FundEntry, Match
 from linli.charity.services import PaymentInput, match_confirm, need_post, payment_record
 from linli.charity.tests.conftest import TODAY, need_input
-from linli.core.errors import DomainError
-from linli.testing import empty_append_only_tables
+from linli.testing import empty_append_only_tables, run_at_once
 
 
 def _together(work, arguments) -> list:
-    results: list = []
-    start = threading.Barrier(len(arguments))
-
-    def run(argument):
-        try:
-            start.wait()
-            work(argument)
-            results.append("ok")
-        except DomainError as error:
-            results.append(error.fields[0].field if error.fields else error.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in arguments]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return sorted(results)
+    """The refusals by the field they name (or their code), sorted."""
+    refusal = lambda error: error.fields[0].field if error.fields else error.code  # noqa: E731
+    return sorted(run_at_once(len(arguments), lambda i: work(arguments[i]), refusal=refusal))
 
 
 @pytest.mark.postgres

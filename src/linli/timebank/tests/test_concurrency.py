@@ -2,14 +2,12 @@
 balance never goes below zero, exactly as many spends land as the balance allows, and every
 entry's balance_after follows from the one before."""
 
-import threading
 import uuid
 from dataclasses import dataclass
 
 import pytest
-from django.db import connection
 
-from linli.core.errors import DomainError
+from linli.testing import run_at_once
 from linli.timebank.models import Exchange, TimeBankAccount, TimeBankEntry
 from linli.timebank.selectors import chain_problems
 from linli.timebank.services import (
@@ -29,28 +27,6 @@ class Brief:
     public_id: uuid.UUID
     registered_path: str = HOME
     display_name: str = "李秀英"
-
-
-def run_at_once(count: int, work) -> list[str]:
-    barrier = threading.Barrier(count)
-    outcomes: list[str] = []
-
-    def one(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            work(i)
-            outcomes.append("ok")
-        except DomainError as error:
-            outcomes.append(error.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @pytest.mark.postgres

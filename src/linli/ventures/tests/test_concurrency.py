@@ -1,38 +1,13 @@
 """Money under concurrent writes (PostgreSQL: real row locks, one connection per thread): a
 project's spending never passes its grant, and a call's grants never pass its budget."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.utils import timezone
 
-from linli.core.errors import DomainError
+from linli.testing import run_at_once
 from linli.ventures.models import Spending, VentureApplication, VentureProject
 from linli.ventures.services import application_decide, call_transition, spending_record
 from linli.ventures.tests.conftest import ORG_A
-
-
-def run_at_once(count: int, work) -> list[str]:
-    barrier = threading.Barrier(count)
-    outcomes: list[str] = []
-
-    def one(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            work(i)
-            outcomes.append("ok")
-        except DomainError as error:
-            outcomes.append(error.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @pytest.mark.postgres

@@ -1,14 +1,10 @@
 """Row locks on PostgreSQL: two volunteers racing for the last place of a shift; one check-in
 costs a fixed, small number of queries."""
 
-import threading
-
 import pytest
 import time_machine
-from django.db import connection
 
-from linli.core.errors import DomainError
-from linli.testing import empty_append_only_tables
+from linli.testing import empty_append_only_tables, run_at_once
 from linli.volunteers.models import SignUp
 from linli.volunteers.services import check_in_or_out, signup_create, volunteer_register
 from linli.volunteers.tests.conftest import LAT, LNG, at, volunteer_input
@@ -24,24 +20,7 @@ def test_the_last_place_goes_to_one_of_two(actors, activity):
             volunteer_register(actor=worker, data=volunteer_input(81 + 2 * n, phone=""), for_self=False)
             for n in range(2)
         ]
-        outcomes: list[str] = []
-        barrier = threading.Barrier(2)
-
-        def race(volunteer):
-            try:
-                barrier.wait()
-                signup_create(actor=worker, shift_id=last.public_id, volunteer=volunteer)
-                outcomes.append("ok")
-            except DomainError as error:
-                outcomes.append(error.code)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=race, args=(v,)) for v in racers]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        outcomes = run_at_once(2, lambda i: signup_create(actor=worker, shift_id=last.public_id, volunteer=racers[i]))
         assert sorted(outcomes) == ["conflict", "ok"]
         assert SignUp.objects.filter(shift=last).count() == 1
     finally:
