@@ -62,6 +62,16 @@ def activity_list(*, actor: Actor) -> QuerySet[Activity]:
     return actor.scoped(Activity.objects.all(), "organiser_path")
 
 
+def activity_in_reach(*, actor: Actor, activity: Activity) -> bool:
+    """Whether `activity_list(actor)` holds this activity, decided on the row already loaded
+    (no query for staff: a check-in runs it on every scan)."""
+    if not _staff(actor):
+        return False
+    if organiser_only(actor):
+        return activity.organisation_id in org_ids(actor)
+    return actor.sees_path(activity.organiser_path)
+
+
 def activity_get(*, actor: Actor, public_id) -> Activity:
     activity = _by_public_id(activity_list(actor=actor), public_id)
     if activity is None:

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from linli.accounts.domain import VOLUNTEER_JOIN, VOLUNTEER_MANAGE, VOLUNTEER_REVEAL
@@ -600,9 +601,7 @@ def check_in_or_out(
     now = now or timezone.now()
     if volunteer is None:
         volunteer = _own(actor)
-    elif not (
-        actor.has_perm(VOLUNTEER_MANAGE) and selectors.activity_list(actor=actor).filter(pk=activity.pk).exists()
-    ):
+    elif not (actor.has_perm(VOLUNTEER_MANAGE) and selectors.activity_in_reach(actor=actor, activity=activity)):
         own = selectors.own_volunteer(actor)
         if own is None or own.pk != volunteer.pk:
             raise not_found("活动", "Activity")
@@ -624,13 +623,14 @@ def _check_in_or_out(
 ) -> CheckResult:
     # one transaction: the volunteer's row is locked first
     Volunteer.objects.select_for_update().filter(pk=volunteer.pk).values_list("pk").first()
-    open_row = (
+    # one query for the rows that decide: this activity's check-ins and any check-in still open
+    rows = list(
         ServiceHours.objects.select_for_update(of=("self",))
-        .filter(volunteer=volunteer, activity=activity, kind=HoursKind.CHECK_IN)
-        .select_related("shift")
+        .filter(Q(activity=activity, kind=HoursKind.CHECK_IN) | Q(state=HoursState.OPEN), volunteer=volunteer)
+        .select_related("shift", "activity")
         .order_by("-created_at")
-        .first()
     )
+    open_row = next((r for r in rows if r.activity_id == activity.pk and r.kind == HoursKind.CHECK_IN), None)
     if open_row is not None and open_row.state == HoursState.OPEN:
         assert open_row.checked_in_at is not None
         if action == "in" or (action == "auto" and now - open_row.checked_in_at < REPEAT_SCAN):
@@ -642,9 +642,7 @@ def _check_in_or_out(
     if action == "out":
         raise conflict(Msg("您还没有签到", "You have not checked in"))
     shift = _current_shift(activity, volunteer, now)
-    elsewhere = (
-        ServiceHours.objects.filter(volunteer=volunteer, state=HoursState.OPEN).select_related("activity").first()
-    )
+    elsewhere = next((r for r in rows if r.state == HoursState.OPEN), None)
     if elsewhere is not None:
         raise conflict(
             Msg(
