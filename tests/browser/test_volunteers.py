@@ -121,3 +121,36 @@ def test_publish_check_in_out_and_approve(phone: Page, desktop: Page, demo_site,
     expect(desktop.locator("figure.chart").first).to_be_visible()
     assert blocking_violations(desktop) == []
     screenshot(desktop, "volunteers-15-figures")
+
+
+def test_an_organiser_publishes_for_their_organisation_on_a_phone(phone: Page, demo_site, screenshot):
+    """demo_organiser speaks for one organisation: publishing without choosing it is refused,
+    naming the field; with it, the activity is theirs and listed among their activities."""
+    title = "社会组织助老理发（浏览器测试）"
+    log_in(phone, "demo_organiser", demo_site.password("demo_organiser"))
+    menu_link(phone, "志愿者与活动").click()
+    expect(phone).to_have_url(re.compile(r"/staff/volunteers/$"))
+    phone.locator("main a[href='/staff/volunteers/activities/new/']").first.click()
+    start = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(days=3)
+    phone.locator("#id_title").fill(title)
+    phone.locator("#id_place").fill("社区服务中心一楼")
+    phone.locator("#id_starts_at").fill(start.strftime("%Y-%m-%dT09:00"))
+    phone.locator("#id_ends_at").fill(start.strftime("%Y-%m-%dT11:00"))
+    phone.locator("#id_organisation_id").select_option("")
+    phone.locator("main form button[type=submit]").click()
+    expect(phone.locator("main")).to_contain_text("请选择您所在的社会组织")
+    assert _fits_the_screen(phone)
+    screenshot(phone, "volunteers-16-organiser-refused")
+    organisation = phone.locator("#id_organisation_id option:not([value=''])").first
+    phone.locator("#id_organisation_id").select_option(organisation.get_attribute("value"))
+    phone.locator("main form button[type=submit]").click()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text(title)
+    expect(phone.locator(".notice-ok")).to_contain_text("活动已保存")
+    assert blocking_violations(phone) == []
+    assert _fits_the_screen(phone)
+    screenshot(phone, "volunteers-17-organiser-activity")
+    menu_link(phone, "活动").click()
+    expect(phone.locator("main")).to_contain_text(title)
+    # the community's own activities are not the organisation's
+    expect(phone.locator("main")).not_to_contain_text("法律咨询进社区")
+    screenshot(phone, "volunteers-18-organiser-activities")

@@ -86,10 +86,16 @@ class ActivityForm(forms.Form):
     )
     publish = forms.BooleanField(label=_("Publish now"), required=False, initial=True)
 
-    def __init__(self, *args, units=(), organisations=(), **kwargs):
+    def __init__(self, *args, units=(), organisations=(), organisation_required=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organiser_path"].choices = list(units)
-        self.fields["organisation_id"].choices = [("", _("None")), *list(organisations)]
+        field = self.fields["organisation_id"]
+        if organisation_required:  # an organisation's own account publishes for it, always
+            field.required = True
+            field.error_messages["required"] = _("Choose your organisation")
+            field.choices = [("", _("Choose…")), *list(organisations)]
+        else:
+            field.choices = [("", _("None")), *list(organisations)]
 
 
 class ReasonForm(forms.Form):

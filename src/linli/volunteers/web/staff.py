@@ -218,7 +218,13 @@ def activity_new(request):
     units = selectors.staff_unit_choices(actor=actor)
     organisations = selectors.organisation_choices(actor=actor)
     initial = {"organiser_path": units[0][0] if units else "", "radius_m": 300, "needed": 10, "publish": True}
-    form = ActivityForm(request.POST or None, units=units, organisations=organisations, initial=initial)
+    form = ActivityForm(
+        request.POST or None,
+        units=units,
+        organisations=organisations,
+        organisation_required=selectors.organiser_only(actor),
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
