@@ -522,9 +522,10 @@ class CheckResult:
     repeated: bool = False  # the same scan again: nothing changed
 
 
-def _current_shift(activity: Activity, volunteer: Volunteer, now: datetime) -> Shift:
-    """The shift of `activity` the volunteer is checking in to now: their signed-up shift whose
-    check-in window holds now, else (open sign-up) any shift in its window with a place left."""
+def _current_shift(activity: Activity, volunteer: Volunteer, now: datetime) -> tuple[Shift, bool]:
+    """The shift of `activity` the volunteer is checking in to now, and whether it is their own
+    confirmed sign-up: their signed-up shift whose check-in window holds now, else (open sign-up)
+    any shift in its window (the caller checks the place left)."""
     shifts = list(activity.shifts.order_by("starts_at"))
     mine = set(
         SignUp.objects.filter(volunteer=volunteer, shift__activity=activity, state=SignUpState.CONFIRMED).values_list(
@@ -534,9 +535,9 @@ def _current_shift(activity: Activity, volunteer: Volunteer, now: datetime) -> S
     candidates = [s for s in shifts if check_in_window(s.starts_at, s.ends_at)[0] <= now < s.ends_at]
     for shift in candidates:
         if shift.pk in mine:
-            return shift
+            return shift, True
     if candidates and activity.signup_mode == SignUpMode.OPEN:
-        return candidates[0]
+        return candidates[0], False
     if candidates:
         raise conflict(Msg("您未报名或报名尚未确认，不能签到", "You have no confirmed sign-up for this shift"))
     first = min((s.starts_at for s in shifts), default=activity.starts_at)
@@ -641,7 +642,7 @@ def _check_in_or_out(
         return CheckResult(open_row, checked_out=True, repeated=True)
     if action == "out":
         raise conflict(Msg("您还没有签到", "You have not checked in"))
-    shift = _current_shift(activity, volunteer, now)
+    shift, confirmed = _current_shift(activity, volunteer, now)
     elsewhere = next((r for r in rows if r.state == HoursState.OPEN), None)
     if elsewhere is not None:
         raise conflict(
@@ -650,7 +651,11 @@ def _check_in_or_out(
                 f"You are still checked in at “{elsewhere.activity}”; check out there first",
             )
         )
-    if not SignUp.objects.filter(shift=shift, volunteer=volunteer, state__in=ACTIVE_SIGNUP_STATES).exists():
+    # a confirmed sign-up of this shift was read above; otherwise join it on the spot if a place is left
+    if (
+        not confirmed
+        and not SignUp.objects.filter(shift=shift, volunteer=volunteer, state__in=ACTIVE_SIGNUP_STATES).exists()
+    ):
         taken = SignUp.objects.filter(shift=shift, state__in=ACTIVE_SIGNUP_STATES).count()
         if taken >= shift.needed:
             raise conflict(Msg("该班次已满，不能现场加入", "This shift is full"))
