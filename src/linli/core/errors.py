@@ -60,6 +60,11 @@ def permission_denied() -> DomainError:
     )
 
 
+def field_error(field_name: str, zh: str, en: str) -> FieldError:
+    """One field's problem, in both languages."""
+    return FieldError(field_name, Msg(zh, en))
+
+
 def validation_failed(fields: list[FieldError]) -> DomainError:
     return DomainError(
         Msg("提交的内容有误，请检查标出的字段", "Some fields are invalid; see the details"),

@@ -27,7 +27,7 @@ from linli.areas.selectors import (
     org_unit_list,
 )
 from linli.core.actor import Actor
-from linli.core.errors import DomainError, FieldError, Msg, not_found, permission_denied, validation_failed
+from linli.core.errors import DomainError, FieldError, Msg, field_error, not_found, permission_denied, validation_failed
 from linli.core.geo import gcj02_to_wgs84, valid_lat_lng
 from linli.core.services import audit_record
 from linli.facilities import coverage as engine
@@ -83,21 +83,17 @@ class FacilityInput:
     coordinates: str = CoordinateSystem.WGS84
 
 
-def _error(field: str, zh: str, en: str) -> FieldError:
-    return FieldError(field, Msg(zh, en))
-
-
 def facility_check(actor: Actor, data: FacilityInput) -> tuple[dict, list[FieldError]]:
     """The facility's fields as stored, or every field error (named, in Chinese and English)."""
     errors: list[FieldError] = []
     values: dict = {}
     kind = kind_by_code(str(data.kind or "").strip())
     if kind is None:
-        errors.append(_error("kind", "设施类型不存在或已停用", "unknown or retired facility kind"))
+        errors.append(field_error("kind", "设施类型不存在或已停用", "unknown or retired facility kind"))
     values["kind"] = kind
     name = str(data.name or "").strip()
     if not name or len(name) > 100:
-        errors.append(_error("name", "名称必填，最多100字", "the name is required, at most 100 characters"))
+        errors.append(field_error("name", "名称必填，最多100字", "the name is required, at most 100 characters"))
     values["name"] = name
     values["lat"], values["lng"] = _position(data, errors)
     values["path"] = _unit_path(actor, str(data.unit or "").strip(), errors, values["lat"], values["lng"])
@@ -107,7 +103,7 @@ def facility_check(actor: Actor, data: FacilityInput) -> tuple[dict, list[FieldE
         values["hours_per_day"] = hours_per_day(values["opening_hours"])
     except HoursError as exc:
         errors.append(
-            _error(
+            field_error(
                 "opening_hours",
                 f"开放时间“{exc}”无法识别，请写成 08:30-11:30,13:30-17:30 或 24小时",
                 f"opening hours '{exc}' not understood; write 08:30-11:30,13:30-17:30 or 24h",
@@ -116,7 +112,7 @@ def facility_check(actor: Actor, data: FacilityInput) -> tuple[dict, list[FieldE
     values["capacity"] = _capacity(data.capacity, errors)
     status = str(data.status or FacilityStatus.OPEN).strip()
     if status not in FacilityStatus.values:
-        errors.append(_error("status", "状态无效", "invalid status"))
+        errors.append(field_error("status", "状态无效", "invalid status"))
     values["status"] = status
     values["operator"] = str(data.operator or "").strip()[:100]
     values["address"] = str(data.address or "").strip()[:200]
@@ -136,7 +132,7 @@ def _unit_path(actor: Actor, unit: str, errors: list[FieldError], lat, lng) -> s
         found = org_unit_list(actor=actor).filter(code=unit).first()
     if found is None or len(found.path) not in UNIT_PATH_LENGTHS or not actor.sees_path(found.path):
         errors.append(
-            _error("unit", "所属社区/村、街道或区县不存在或不在您的辖区", "unit not found or outside your area")
+            field_error("unit", "所属社区/村、街道或区县不存在或不在您的辖区", "unit not found or outside your area")
         )
         return unit
     return found.path
@@ -146,14 +142,14 @@ def _position(data: FacilityInput, errors: list[FieldError]) -> tuple[float | No
     try:
         lat, lng = float(data.lat), float(data.lng)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        errors.append(_error("lat", "经纬度必填且须为数字", "latitude and longitude are required numbers"))
+        errors.append(field_error("lat", "经纬度必填且须为数字", "latitude and longitude are required numbers"))
         return None, None
     if data.coordinates == CoordinateSystem.GCJ02:
         lat, lng = gcj02_to_wgs84(lat, lng)
     elif data.coordinates not in CoordinateSystem.values:
-        errors.append(_error("coordinates", "坐标系应为 wgs84 或 gcj02", "coordinates must be wgs84 or gcj02"))
+        errors.append(field_error("coordinates", "坐标系应为 wgs84 或 gcj02", "coordinates must be wgs84 or gcj02"))
     if not valid_lat_lng(lat, lng) or not inside_city(lat, lng):
-        errors.append(_error("lat", "位置不在本市范围内", "the position lies outside the city"))
+        errors.append(field_error("lat", "位置不在本市范围内", "the position lies outside the city"))
         return None, None  # nothing below may measure from it (1e246 overflowed the nearest-building search)
     return round(lat, 7), round(lng, 7)
 
@@ -165,7 +161,7 @@ def _area(value, errors: list[FieldError]) -> Decimal | None:
         area = None
     if area is None or not area.is_finite() or area <= 0 or area >= Decimal("1e8"):
         errors.append(
-            _error(
+            field_error(
                 "floor_area_m2", "建筑面积必填，须为正数（平方米）", "floor area is required, a positive number (m²)"
             )
         )
@@ -181,7 +177,7 @@ def _capacity(value, errors: list[FieldError]) -> int | None:
     except (InvalidOperation, ValueError):
         capacity = -1
     if capacity < 0:
-        errors.append(_error("capacity", "容量须为非负整数", "capacity must be a whole number ≥ 0"))
+        errors.append(field_error("capacity", "容量须为非负整数", "capacity must be a whole number ≥ 0"))
         return None
     return capacity
 
@@ -247,11 +243,11 @@ def kind_save(*, actor: Actor, code: str, data: KindInput) -> FacilityKind:
     _require_city_editor(actor)
     errors = []
     if not data.name.strip() or not data.name_en.strip():
-        errors.append(_error("name", "中英文名称必填", "both names are required"))
+        errors.append(field_error("name", "中英文名称必填", "both names are required"))
     if data.circle and data.circle not in Circle.values:
-        errors.append(_error("circle", "生活圈无效", "invalid life circle"))
+        errors.append(field_error("circle", "生活圈无效", "invalid life circle"))
     if not 0 <= int(data.min_open_hours) <= 24:
-        errors.append(_error("min_open_hours", "开放时长应在0到24小时之间", "hours must be between 0 and 24"))
+        errors.append(field_error("min_open_hours", "开放时长应在0到24小时之间", "hours must be between 0 and 24"))
     if errors:
         raise validation_failed(errors)
     with transaction.atomic():
@@ -271,7 +267,9 @@ def circle_distance_set(*, actor: Actor, key: str, walk_distance_m: int) -> Life
     if key not in Circle.values:
         raise not_found("生活圈", "Life circle")
     if not 50 <= int(walk_distance_m) <= 5000:
-        raise validation_failed([_error("walk_distance_m", "步行距离应在50到5000米之间", "between 50 and 5,000 m")])
+        raise validation_failed(
+            [field_error("walk_distance_m", "步行距离应在50到5000米之间", "between 50 and 5,000 m")]
+        )
     circle, _ = LifeCircle.objects.update_or_create(key=key, defaults={"walk_distance_m": int(walk_distance_m)})
     audit_record(
         actor=actor,
@@ -335,21 +333,23 @@ def analysis_start(*, actor: Actor, data: RunInput) -> AnalysisRun:
     scope = data.scope_path.strip() or actor.scope_paths[0]
     errors = []
     if org_unit_by_path(scope) is None or not actor.sees_path(scope):
-        errors.append(_error("scope_path", "分析范围不存在或不在您的辖区", "area not found or outside yours"))
+        errors.append(field_error("scope_path", "分析范围不存在或不在您的辖区", "area not found or outside yours"))
     kind = kind_by_code(data.site_kind) if data.site_kind else None
     if data.site_kind and (kind is None or not kind.circle):
         errors.append(
-            _error("site_kind", "选址的设施类型须属于某个生活圈", "the kind to site must belong to a life circle")
+            field_error("site_kind", "选址的设施类型须属于某个生活圈", "the kind to site must belong to a life circle")
         )
     if not 1 <= int(data.sites) <= MAX_SITES:
-        errors.append(_error("sites", f"新增站点数 K 应在1到{MAX_SITES}之间", f"K must be between 1 and {MAX_SITES}"))
+        errors.append(
+            field_error("sites", f"新增站点数 K 应在1到{MAX_SITES}之间", f"K must be between 1 and {MAX_SITES}")
+        )
     if data.candidates not in CANDIDATE_SOURCES:
-        errors.append(_error("candidates", "候选点来源无效", "invalid candidate source"))
+        errors.append(field_error("candidates", "候选点来源无效", "invalid candidate source"))
     elif data.candidates == "registered" and kind is not None:
         registered = candidate_site_count(kind=kind.code, scope_path=scope)
         if registered == 0:
             errors.append(
-                _error(
+                field_error(
                     "candidates",
                     "该范围内没有这类设施的已登记备选址：请改选“未覆盖居民附近的路口”",
                     "No registered candidate sites of this kind in the area: choose street corners instead",
@@ -357,7 +357,7 @@ def analysis_start(*, actor: Actor, data: RunInput) -> AnalysisRun:
             )
         elif int(data.sites) > registered:
             errors.append(
-                _error(
+                field_error(
                     "sites",
                     f"新增站点数 K={data.sites} 大于已登记的备选址数 {registered}，请改为 {registered} 或更少",
                     f"Number of new sites K={data.sites} is larger than the {registered} registered candidate"
@@ -367,7 +367,9 @@ def analysis_start(*, actor: Actor, data: RunInput) -> AnalysisRun:
     network = network_current()
     if network is None:
         errors.append(
-            _error("network", "尚未导入路网：请先运行 linli import-roads", "no road network: run linli import-roads")
+            field_error(
+                "network", "尚未导入路网：请先运行 linli import-roads", "no road network: run linli import-roads"
+            )
         )
     if errors:
         raise validation_failed(errors)

@@ -18,7 +18,16 @@ from linli.accounts.selectors import active_postings, user_by_username
 from linli.areas.selectors import org_unit_by_path, org_unit_list
 from linli.core.actor import Actor
 from linli.core.crypto import mask_phone, seal, unseal
-from linli.core.errors import DomainError, FieldError, Msg, conflict, not_found, permission_denied, validation_failed
+from linli.core.errors import (
+    DomainError,
+    FieldError,
+    Msg,
+    conflict,
+    field_error,
+    not_found,
+    permission_denied,
+    validation_failed,
+)
 from linli.core.services import audit_record
 from linli.partners.domain import (
     DEFAULT_SHEET,
@@ -52,10 +61,6 @@ PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 ORG_UNIT_KINDS = ("community", "village", "street", "district")
 
 
-def _error(field: str, zh: str, en: str) -> FieldError:
-    return FieldError(field, Msg(zh, en))
-
-
 def _require_editor(actor: Actor) -> None:
     if not may_edit(actor):
         raise permission_denied()
@@ -68,7 +73,7 @@ def _text(value, limit: int) -> str:
 def _date(value, field: str, label: tuple[str, str], errors: list[FieldError], *, required=False) -> date | None:
     if value in (None, ""):
         if required:
-            errors.append(_error(field, f"请填写{label[0]}", f"Enter the {label[1]}"))
+            errors.append(field_error(field, f"请填写{label[0]}", f"Enter the {label[1]}"))
         return None
     if isinstance(value, date):
         return value
@@ -76,7 +81,9 @@ def _date(value, field: str, label: tuple[str, str], errors: list[FieldError], *
         return date.fromisoformat(str(value).strip().replace("/", "-")[:10])
     except ValueError:
         errors.append(
-            _error(field, f"{label[0]}应为日期，如 2024-03-01", f"The {label[1]} must be a date such as 2024-03-01")
+            field_error(
+                field, f"{label[0]}应为日期，如 2024-03-01", f"The {label[1]} must be a date such as 2024-03-01"
+            )
         )
         return None
 
@@ -86,12 +93,12 @@ def _phone(value, field: str, errors: list[FieldError], *, required: bool) -> st
     phone = re.sub(r"[\s()]", "", str(value or ""))
     if not phone:
         if required:
-            errors.append(_error(field, "请填写联系电话", "Enter the phone number"))
+            errors.append(field_error(field, "请填写联系电话", "Enter the phone number"))
             return None
         return ""
     if not PHONE_RE.match(phone):
         errors.append(
-            _error(
+            field_error(
                 field,
                 "联系电话应为11位手机号或带区号的固定电话",
                 "The phone must be an 11-digit mobile number or a landline with its area code",
@@ -137,13 +144,13 @@ def org_check(
     values: dict = {}
     name = _text(data.name, 101)
     if not name or len(name) > 100:
-        errors.append(_error("name", "名称必填，最多100字", "The name is required, at most 100 characters"))
+        errors.append(field_error("name", "名称必填，最多100字", "The name is required, at most 100 characters"))
     values["name"] = name
     values["name_en"] = _text(data.name_en, 160)
     kind = _text(data.kind, 20)
     if kind not in OrgKind.values:
         errors.append(
-            _error(
+            field_error(
                 "kind",
                 "类别应为生活服务类、公益慈善类、救助帮扶类或居民互助类",
                 "The kind must be life services, charity, relief or mutual aid",
@@ -153,7 +160,7 @@ def org_check(
     status = _text(data.status, 20)
     code = normalise_credit_code(data.credit_code)
     if status not in OrgStatus.values:
-        errors.append(_error("status", "请选择登记或备案", "Choose registered or filed"))
+        errors.append(field_error("status", "请选择登记或备案", "Choose registered or filed"))
     elif status == OrgStatus.REGISTERED:
         problem = credit_code_problem(code)
         if problem:
@@ -168,11 +175,13 @@ def org_check(
                 used = taken.exists()
             if used:
                 errors.append(
-                    _error("credit_code", "该统一社会信用代码已在名录中", "This credit code is already on the register")
+                    field_error(
+                        "credit_code", "该统一社会信用代码已在名录中", "This credit code is already on the register"
+                    )
                 )
     elif code:
         errors.append(
-            _error(
+            field_error(
                 "credit_code",
                 "备案的组织没有统一社会信用代码；已登记的请选择“登记”",
                 "A filed organisation has no credit code; choose registered if it has one",
@@ -184,7 +193,7 @@ def org_check(
     values["unit_path"] = _org_unit(actor, _text(data.unit, 12), values["citywide"], errors)
     responsible = _text(data.responsible_name, 51)
     if not responsible or len(responsible) > 50:
-        errors.append(_error("responsible_name", "负责人姓名必填，最多50字", "The responsible person is required"))
+        errors.append(field_error("responsible_name", "负责人姓名必填，最多50字", "The responsible person is required"))
     values["responsible_name"] = responsible
     phone = _phone(data.responsible_phone, "responsible_phone", errors, required=existing is None)
     if phone:
@@ -197,7 +206,7 @@ def org_check(
     today = timezone.localdate()
     for field in ("founded_on", "filed_on"):
         if values[field] and values[field] > today:
-            errors.append(_error(field, "日期不能晚于今天", "The date cannot be in the future"))
+            errors.append(field_error(field, "日期不能晚于今天", "The date cannot be in the future"))
     return values, errors
 
 
@@ -209,7 +218,7 @@ def _org_unit(actor: Actor, unit: str, citywide: bool, errors: list[FieldError])
     if found is None or found.kind not in allowed or not actor.sees_path(found.path):
         if citywide:
             errors.append(
-                _error(
+                field_error(
                     "unit",
                     "全市性组织须由市级民政部门登记，所在单位选择本市",
                     "A citywide organisation is kept at the city: choose the city as where it is based",
@@ -217,7 +226,7 @@ def _org_unit(actor: Actor, unit: str, citywide: bool, errors: list[FieldError])
             )
         else:
             errors.append(
-                _error(
+                field_error(
                     "unit",
                     "所在社区、街道或区县不存在或不在您的辖区",
                     "Where it is based: not found or outside your area",
@@ -257,7 +266,7 @@ def social_org_save(*, actor: Actor, data: OrgInput, public_id=None) -> SocialOr
             )
     except IntegrityError:  # the same credit code saved at the same moment
         raise validation_failed(
-            [_error("credit_code", "该统一社会信用代码已在名录中", "This credit code is already on the register")]
+            [field_error("credit_code", "该统一社会信用代码已在名录中", "This credit code is already on the register")]
         ) from None
     return org
 
@@ -274,7 +283,7 @@ def social_org_deregister(*, actor: Actor, public_id, reason: str, on: date | No
     _require_editor(actor)
     reason = _text(reason, 300)
     if not reason:
-        raise validation_failed([_error("reason", "请填写注销原因", "Give the reason for deregistering")])
+        raise validation_failed([field_error("reason", "请填写注销原因", "Give the reason for deregistering")])
     org = _org_for_update(actor, public_id)
     with transaction.atomic():
         org = SocialOrg.objects.select_for_update().get(pk=org.pk)
@@ -301,7 +310,9 @@ def social_org_phone_reveal(*, actor: Actor, public_id, reason: str) -> str:
     _require_editor(actor)
     reason = _text(reason, 300)
     if not reason:
-        raise validation_failed([_error("reason", "查看完整电话须填写事由", "Give a reason to see the full phone")])
+        raise validation_failed(
+            [field_error("reason", "查看完整电话须填写事由", "Give a reason to see the full phone")]
+        )
     org = social_org_get(actor=actor, public_id=public_id)
     audit_record(
         actor=actor,
@@ -326,7 +337,7 @@ def member_link(*, actor: Actor, public_id, username: str) -> OrgMember:
     if user is None or not active_postings(user.pk).filter(role=Role.ORGANISER).exists():
         raise validation_failed(
             [
-                _error(
+                field_error(
                     "username",
                     "没有这个用户名的“组织负责人”账号（请先在账号管理中授予该角色）",
                     "No account with this username holds the organiser role (grant it under accounts first)",
@@ -397,7 +408,7 @@ def sheet_save(
     name = _text(name, 100)
     errors = [FieldError("criteria", problem) for problem in problems]
     if not name:
-        errors.append(_error("name", "请填写评分表名称", "Enter the sheet's name"))
+        errors.append(field_error("name", "请填写评分表名称", "Enter the sheet's name"))
     if errors:
         raise validation_failed(errors)
     with transaction.atomic():
@@ -436,7 +447,7 @@ def evaluation_record(
     org = _org_for_update(actor, public_id)
     sheet = EvaluationSheet.objects.filter(pk=sheet_id).first() if sheet_id else sheet_ensure_default()
     if sheet is None:
-        raise validation_failed([_error("sheet", "评分表不存在", "No such scoring sheet")])
+        raise validation_failed([field_error("sheet", "评分表不存在", "No such scoring sheet")])
     criteria = criteria_from_data(sheet.criteria)
     errors: list[FieldError] = []
     this_year = timezone.localdate().year
@@ -445,7 +456,7 @@ def evaluation_record(
     except (TypeError, ValueError):
         year = 0
     if not 2000 <= year <= this_year:
-        errors.append(_error("year", f"评估年度应在2000至{this_year}之间", f"The year must be 2000-{this_year}"))
+        errors.append(field_error("year", f"评估年度应在2000至{this_year}之间", f"The year must be 2000-{this_year}"))
     parsed: dict[str, Decimal] = {}
     for key, value in scores.items():
         if value in (None, ""):
@@ -454,7 +465,7 @@ def evaluation_record(
         if points is None:
             label = next((c for c in criteria if c.key == key), None)
             errors.append(
-                _error(
+                field_error(
                     f"score_{key}",
                     f"“{label.name if label else key}”的得分应为数字",
                     f"{label.name_en if label else key}: the score must be a number",
@@ -521,16 +532,16 @@ def station_save(*, actor: Actor, data: StationInput, public_id=None) -> SocialW
     errors: list[FieldError] = []
     street = org_unit_by_path(_text(data.street, 12)) if _text(data.street, 12).isdigit() else None
     if street is None or street.kind != "street" or not actor.sees_path(street.path):
-        errors.append(_error("street", "街道不存在或不在您的辖区", "Street not found or outside your area"))
+        errors.append(field_error("street", "街道不存在或不在您的辖区", "Street not found or outside your area"))
     elif (
         SocialWorkStation.objects.filter(street_path=street.path)
         .exclude(pk__in=[existing.pk] if existing else [])
         .exists()
     ):
-        errors.append(_error("street", "该街道已有社工站", "This street already has a station"))
+        errors.append(field_error("street", "该街道已有社工站", "This street already has a station"))
     name = _text(data.name, 101)
     if not name or len(name) > 100:
-        errors.append(_error("name", "名称必填，最多100字", "The name is required, at most 100 characters"))
+        errors.append(field_error("name", "名称必填，最多100字", "The name is required, at most 100 characters"))
     opened_on = _date(data.opened_on, "opened_on", ("启用日期", "opening date"), errors)
     brand_year = None
     brand_reason = _text(data.brand_reason, 300)
@@ -540,9 +551,11 @@ def station_save(*, actor: Actor, data: StationInput, public_id=None) -> SocialW
         except ValueError:
             brand_year = None
         if brand_year is None or not 2000 <= brand_year <= timezone.localdate().year:
-            errors.append(_error("brand_year", "品牌社工站须填写认定年份", "Give the year it became a brand station"))
+            errors.append(
+                field_error("brand_year", "品牌社工站须填写认定年份", "Give the year it became a brand station")
+            )
         if not brand_reason:
-            errors.append(_error("brand_reason", "品牌社工站须填写认定理由", "Say why it is a brand station"))
+            errors.append(field_error("brand_reason", "品牌社工站须填写认定理由", "Say why it is a brand station"))
     if errors:
         raise validation_failed(errors)
     assert street is not None
@@ -573,7 +586,9 @@ def station_save(*, actor: Actor, data: StationInput, public_id=None) -> SocialW
                 details={"name": station.name, "brand": station.brand},
             )
     except IntegrityError:
-        raise validation_failed([_error("street", "该街道已有社工站", "This street already has a station")]) from None
+        raise validation_failed(
+            [field_error("street", "该街道已有社工站", "This street already has a station")]
+        ) from None
     return station
 
 
@@ -594,14 +609,14 @@ def worker_save(*, actor: Actor, station_id, data: WorkerInput, public_id=None) 
     errors: list[FieldError] = []
     name = _text(data.name, 51)
     if not name or len(name) > 50:
-        errors.append(_error("name", "姓名必填，最多50字", "The name is required, at most 50 characters"))
+        errors.append(field_error("name", "姓名必填，最多50字", "The name is required, at most 50 characters"))
     phone = _phone(data.phone, "phone", errors, required=False)
     level = _text(data.certificate_level, 20) or CertificateLevel.NONE
     if level not in CertificateLevel.values:
-        errors.append(_error("certificate_level", "证书等级无效", "Unknown certificate level"))
+        errors.append(field_error("certificate_level", "证书等级无效", "Unknown certificate level"))
     number = _text(data.certificate_number, 40)
     if level != CertificateLevel.NONE and not number:
-        errors.append(_error("certificate_number", "有证书的请填写证书编号", "Enter the certificate number"))
+        errors.append(field_error("certificate_number", "有证书的请填写证书编号", "Enter the certificate number"))
     since = _date(data.since, "since", ("到站日期", "start date"), errors)
     if errors:
         raise validation_failed(errors)
@@ -661,20 +676,22 @@ def premises_save(*, actor: Actor, data: PremisesInput, public_id=None) -> Premi
     errors: list[FieldError] = []
     offerer = _text(data.offerer, 100)
     if not offerer:
-        errors.append(_error("offerer", "请填写提供场地的企业", "Enter the enterprise offering it"))
+        errors.append(field_error("offerer", "请填写提供场地的企业", "Enter the enterprise offering it"))
     address = _text(data.address, 200)
     if not address:
-        errors.append(_error("address", "请填写地址", "Enter the address"))
+        errors.append(field_error("address", "请填写地址", "Enter the address"))
     area = _points(data.area_m2) if data.area_m2 not in (None, "") else None
     if area is None or area <= 0 or area >= Decimal("1e7"):
-        errors.append(_error("area_m2", "面积必填，须为正数（平方米）", "The area is required, a positive number (m²)"))
+        errors.append(
+            field_error("area_m2", "面积必填，须为正数（平方米）", "The area is required, a positive number (m²)")
+        )
     term_from = _date(data.term_from, "term_from", ("使用期限起", "start of the term"), errors, required=True)
     term_to = _date(data.term_to, "term_to", ("使用期限止", "end of the term"), errors, required=True)
     if term_from and term_to and term_to < term_from:
-        errors.append(_error("term_to", "期限止不能早于期限起", "The term cannot end before it starts"))
+        errors.append(field_error("term_to", "期限止不能早于期限起", "The term cannot end before it starts"))
     unit = org_unit_by_path(_text(data.unit, 12)) if _text(data.unit, 12).isdigit() else None
     if unit is None or unit.kind not in ORG_UNIT_KINDS or not actor.sees_path(unit.path):
-        errors.append(_error("unit", "所在单位不存在或不在您的辖区", "Area not found or outside yours"))
+        errors.append(field_error("unit", "所在单位不存在或不在您的辖区", "Area not found or outside yours"))
     if errors:
         raise validation_failed(errors)
     assert unit is not None and area is not None
@@ -732,11 +749,13 @@ def premises_transition(
             unit = org_unit_by_path(_text(community, 12)) if _text(community, 12).isdigit() else None
             if unit is None or unit.kind not in ("community", "village") or not actor.sees_path(unit.path):
                 errors.append(
-                    _error("community", "请选择您辖区内使用该场地的社区", "Choose the community in your area using it")
+                    field_error(
+                        "community", "请选择您辖区内使用该场地的社区", "Choose the community in your area using it"
+                    )
                 )
             use = _text(use, 200)
             if not use:
-                errors.append(_error("use", "请填写用途", "Say what it is used for"))
+                errors.append(field_error("use", "请填写用途", "Say what it is used for"))
             opened = _date(opened_on, "opened_on", ("启用日期", "opening date"), errors, required=True)
             if errors:
                 raise validation_failed(errors)
@@ -748,7 +767,7 @@ def premises_transition(
         else:
             reason = _text(reason, 300)
             if not reason:
-                raise validation_failed([_error("reason", "请填写退还原因", "Give the reason it is returned")])
+                raise validation_failed([field_error("reason", "请填写退还原因", "Give the reason it is returned")])
         premises.status = to
         premises.save()
         audit_record(
@@ -856,7 +875,7 @@ def workers_bulk_add(*, actor: Actor, station: SocialWorkStation, items: list[Wo
         phone = _phone(item.phone, "phone", errors, required=False)
         level = item.certificate_level
         if not _text(item.name, 50) or level not in CertificateLevel.values:
-            errors.append(_error("name", "姓名或证书等级无效", "Invalid name or certificate level"))
+            errors.append(field_error("name", "姓名或证书等级无效", "Invalid name or certificate level"))
         since = _date(item.since, "since", ("到站日期", "start date"), errors)
         if errors:
             raise validation_failed(errors)

@@ -21,7 +21,16 @@ from linli.accounts.domain import Role
 from linli.accounts.selectors import posted_user_ids
 from linli.core.actor import Actor
 from linli.core.crypto import seal
-from linli.core.errors import DomainError, FieldError, Msg, conflict, not_found, permission_denied, validation_failed
+from linli.core.errors import (
+    DomainError,
+    FieldError,
+    Msg,
+    conflict,
+    field_error,
+    not_found,
+    permission_denied,
+    validation_failed,
+)
 from linli.core.notify import notify
 from linli.core.services import audit_record
 from linli.timebank.domain import (
@@ -82,7 +91,7 @@ STATE_EN: dict[str, str] = {
 
 
 def _field(name: str, zh: str, en: str) -> DomainError:
-    return validation_failed([FieldError(name, Msg(zh, en))])
+    return validation_failed([field_error(name, zh, en)])
 
 
 def _shortfall(field: str, wanted: int, account: TimeBankAccount | None) -> DomainError:

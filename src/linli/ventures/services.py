@@ -20,7 +20,7 @@ from linli.accounts.domain import VENTURES_APPLY, VENTURES_MANAGE, VENTURES_REVI
 from linli.accounts.selectors import actor_for_user, user_by_username
 from linli.areas.selectors import org_unit_by_path
 from linli.core.actor import Actor
-from linli.core.errors import FieldError, Msg, conflict, not_found, permission_denied, validation_failed
+from linli.core.errors import FieldError, Msg, conflict, field_error, not_found, permission_denied, validation_failed
 from linli.core.files import Signature, sniffed_type
 from linli.core.notify import notify
 from linli.core.services import audit_record
@@ -75,10 +75,6 @@ FILE_TYPES: dict[str, tuple[Signature, ...]] = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
 }
 TEXT_MAX = 4000
-
-
-def _err(field_name: str, zh: str, en: str) -> FieldError:
-    return FieldError(field_name, Msg(zh, en))
 
 
 def _audit(actor: Actor, action: str, obj, path: str, reason: str = "", details: dict | None = None) -> None:
@@ -159,7 +155,7 @@ def _panel_users(usernames: list[str], problems: list[FieldError]) -> list:
         user = user_by_username(username)
         if user is None or not actor_for_user(user).has_perm(VENTURES_REVIEW):
             problems.append(
-                _err(
+                field_error(
                     "panel",
                     f"评审账号「{username}」不存在或没有评审权限",
                     f"Reviewer '{username}': no such account, or it may not review",
@@ -168,7 +164,7 @@ def _panel_users(usernames: list[str], problems: list[FieldError]) -> list:
         else:
             users.append(user)
     if not users and not problems:
-        problems.append(_err("panel", "至少需要一名评审", "At least one reviewer is needed"))
+        problems.append(field_error("panel", "至少需要一名评审", "At least one reviewer is needed"))
     return users
 
 
@@ -178,26 +174,30 @@ def call_create(*, actor: Actor, data: CallInput, when: datetime | None = None) 
         raise permission_denied()
     problems: list[FieldError] = []
     if data.kind not in CallKind.values:
-        problems.append(_err("kind", "类型无效", "Unknown kind"))
+        problems.append(field_error("kind", "类型无效", "Unknown kind"))
     title = data.title.strip()
     if not title or len(title) > 120:
-        problems.append(_err("title", "请填写标题（最多 120 字）", "A title is needed (at most 120 characters)"))
+        problems.append(field_error("title", "请填写标题（最多 120 字）", "A title is needed (at most 120 characters)"))
     unit = org_unit_by_path(data.unit_path.strip())
     if unit is None or unit.kind not in ("city", "district", "street") or not actor.sees_path(unit.path):
         problems.append(
-            _err("unit_path", "主办单位须为您辖区内的区或街道", "The unit must be a district or street in your area")
+            field_error(
+                "unit_path", "主办单位须为您辖区内的区或街道", "The unit must be a district or street in your area"
+            )
         )
     if data.deadline < data.opens_on:
-        problems.append(_err("deadline", "截止日期不能早于开始日期", "The deadline cannot be before the opening date"))
+        problems.append(
+            field_error("deadline", "截止日期不能早于开始日期", "The deadline cannot be before the opening date")
+        )
     budget = money_parse(data.total_budget, "total_budget", problems, Msg("总预算", "Total budget"))
     cap = money_parse(data.project_cap, "project_cap", problems, Msg("单个项目上限", "Per-project cap"))
     if budget and cap and cap > budget:
         problems.append(
-            _err("project_cap", "单个项目上限不能超过总预算", "The per-project cap cannot exceed the budget")
+            field_error("project_cap", "单个项目上限不能超过总预算", "The per-project cap cannot exceed the budget")
         )
     themes = [t.strip()[:30] for t in data.themes if t.strip()]
     if not themes:
-        problems.append(_err("themes", "至少填写一个主题", "At least one theme is needed"))
+        problems.append(field_error("themes", "至少填写一个主题", "At least one theme is needed"))
     criteria = [Criterion(str(i), c.name.strip(), c.weight, c.max_score) for i, c in enumerate(data.criteria)]
     if problem := criteria_problem(criteria):
         problems.append(FieldError("criteria", problem))
@@ -384,15 +384,15 @@ def _application_problems(call: VentureCall, data: ApplicationInput) -> tuple[li
     title = data.title.strip()
     if not title or len(title) > 120:
         problems.append(
-            _err("title", "请填写项目名称（最多 120 字）", "A project title is needed (at most 120 characters)")
+            field_error("title", "请填写项目名称（最多 120 字）", "A project title is needed (at most 120 characters)")
         )
     if not data.summary.strip():
-        problems.append(_err("summary", "请填写项目简介", "A summary is needed"))
+        problems.append(field_error("summary", "请填写项目简介", "A summary is needed"))
     if not data.outputs.strip():
-        problems.append(_err("outputs", "请填写预期产出", "The outputs are needed"))
+        problems.append(field_error("outputs", "请填写预期产出", "The outputs are needed"))
     if not isinstance(data.beneficiaries_count, int) or not 0 < data.beneficiaries_count <= PEOPLE_MAX:
         problems.append(
-            _err(
+            field_error(
                 "beneficiaries_count",
                 f"受益人数须为 1 到 {PEOPLE_MAX} 的整数",
                 f"The number of beneficiaries must be 1 to {PEOPLE_MAX}",
@@ -400,7 +400,7 @@ def _application_problems(call: VentureCall, data: ApplicationInput) -> tuple[li
         )
     if not data.beneficiaries_who.strip() or len(data.beneficiaries_who.strip()) > 200:
         problems.append(
-            _err(
+            field_error(
                 "beneficiaries_who",
                 "请说明受益对象（最多 200 字）",
                 "Say who the beneficiaries are (at most 200 characters)",
@@ -409,7 +409,7 @@ def _application_problems(call: VentureCall, data: ApplicationInput) -> tuple[li
     unknown = [t for t in data.themes if t not in call.themes]
     if unknown:
         problems.append(
-            _err(
+            field_error(
                 "themes", f"主题「{unknown[0]}」不在本期主题中", f"Theme '{unknown[0]}' is not one of the call's themes"
             )
         )
@@ -442,7 +442,9 @@ def application_save(
     except ValueError:
         org_id = None
     if org_id is None or not _speaks_for(actor, org_id):
-        raise validation_failed([_err("org_id", "只能为本机构申报", "You may apply only for your own organisation")])
+        raise validation_failed(
+            [field_error("org_id", "只能为本机构申报", "You may apply only for your own organisation")]
+        )
     call = VentureCall.objects.get(pk=call.pk)  # its state now, not as the caller read it
     now = _now(when)
     _call_open_for(call, timezone.localdate(now))
@@ -486,11 +488,11 @@ def _file_problems(files: list[FileUpload], field_name: str) -> list[FieldError]
     for upload in files:
         if len(upload.data) > FILE_MAX_BYTES:
             problems.append(
-                _err(field_name, f"文件「{upload.name}」超过 5 MB", f"File '{upload.name}' is larger than 5 MB")
+                field_error(field_name, f"文件「{upload.name}」超过 5 MB", f"File '{upload.name}' is larger than 5 MB")
             )
         elif sniffed_type(upload.data, FILE_TYPES) is None:
             problems.append(
-                _err(
+                field_error(
                     field_name,
                     f"文件「{upload.name}」须为 PDF、JPEG 或 PNG",
                     f"File '{upload.name}' must be a PDF, JPEG or PNG",
@@ -540,7 +542,7 @@ def application_submit(
 def application_withdraw(*, actor: Actor, application: VentureApplication, reason: str) -> VentureApplication:
     """The organisation pulls its application out (before the decisions are published)."""
     if not reason.strip():
-        raise validation_failed([_err("reason", "请填写撤回原因", "A reason is required")])
+        raise validation_failed([field_error("reason", "请填写撤回原因", "A reason is required")])
     with transaction.atomic():
         locked = _locked_own_application(actor, application)
         if locked.state not in (ApplicationState.DRAFT, ApplicationState.SUBMITTED) or locked.call.state not in (
@@ -585,7 +587,9 @@ def conflict_declare(*, actor: Actor, application: VentureApplication, note: str
     """A panel member declares a conflict of interest (利益冲突回避): they are left out of this
     application's scoring, for good."""
     if not note.strip():
-        raise validation_failed([_err("conflict_note", "请说明利益冲突的情况", "Say what the conflict of interest is")])
+        raise validation_failed(
+            [field_error("conflict_note", "请说明利益冲突的情况", "Say what the conflict of interest is")]
+        )
     with transaction.atomic():
         locked = _review_target(actor, application)
         if Review.objects.filter(application=locked, reviewer_id=_reviewer_id(actor)).exists():
@@ -681,7 +685,7 @@ def application_decide(
             granted = money_parse(amount, "amount", problems, Msg("资助金额", "Amount"))
             if granted and granted > locked.requested:
                 problems.append(
-                    _err(
+                    field_error(
                         "amount",
                         f"资助金额不能超过申请金额 {locked.requested} 元",
                         f"The amount cannot exceed the {locked.requested} yuan requested",
@@ -696,7 +700,7 @@ def application_decide(
             budget, left = call.total_budget, call.total_budget - used
             if granted and used + granted > budget:
                 problems.append(
-                    _err(
+                    field_error(
                         "amount",
                         f"已资助 {used} 元，再资助 {granted} 元将超过本期总预算 {budget} 元（尚余 {left} 元）",
                         f"{used} yuan is granted already; {granted} more would pass the budget of {budget} yuan"
@@ -704,7 +708,9 @@ def application_decide(
                     )
                 )
         elif not reason:
-            problems.append(_err("reason", "不予资助须填写原因", "A reason is required to turn an application down"))
+            problems.append(
+                field_error("reason", "不予资助须填写原因", "A reason is required to turn an application down")
+            )
         if problems:
             raise validation_failed(problems)
         locked.state = ApplicationState.FUNDED if fund else ApplicationState.REJECTED
@@ -759,15 +765,17 @@ def contract_sign(*, actor: Actor, project: VentureProject, data: ContractInput)
     number = data.number.strip()
     if not number or len(number) > 40:
         problems.append(
-            _err("number", "请填写合同编号（最多 40 字）", "A contract number is needed (at most 40 characters)")
+            field_error("number", "请填写合同编号（最多 40 字）", "A contract number is needed (at most 40 characters)")
         )
     elif ServiceContract.objects.filter(number=number).exists():
-        problems.append(_err("number", f"合同编号「{number}」已存在", f"Contract number '{number}' exists already"))
+        problems.append(
+            field_error("number", f"合同编号「{number}」已存在", f"Contract number '{number}' exists already")
+        )
     if data.ends_on < data.starts_on:
-        problems.append(_err("ends_on", "结束日期不能早于开始日期", "The end cannot be before the start"))
+        problems.append(field_error("ends_on", "结束日期不能早于开始日期", "The end cannot be before the start"))
     deliverables = [(what.strip()[:120], due) for what, due in data.deliverables if what.strip()]
     if not deliverables:
-        problems.append(_err("deliverables", "至少写明一项交付内容", "At least one deliverable is needed"))
+        problems.append(field_error("deliverables", "至少写明一项交付内容", "At least one deliverable is needed"))
     if problems:
         raise validation_failed(problems)
     with transaction.atomic():
@@ -796,7 +804,11 @@ def contract_sign(*, actor: Actor, project: VentureProject, data: ContractInput)
 def milestone_add(*, actor: Actor, project: VentureProject, title: str, due_on: date) -> Milestone:
     if not title.strip() or len(title.strip()) > 120:
         raise validation_failed(
-            [_err("title", "请填写节点内容（最多 120 字）", "Say what the milestone is (at most 120 characters)")]
+            [
+                field_error(
+                    "title", "请填写节点内容（最多 120 字）", "Say what the milestone is (at most 120 characters)"
+                )
+            ]
         )
     with transaction.atomic():
         locked = _locked_project(actor, project, manage=True, own=True)
@@ -818,10 +830,12 @@ def milestone_report(
     """The organisation reports a milestone done, with the people it served."""
     problems = []
     if not report.strip():
-        problems.append(_err("report", "请填写完成情况", "Say what was done"))
+        problems.append(field_error("report", "请填写完成情况", "Say what was done"))
     if not isinstance(beneficiaries, int) or not 0 <= beneficiaries <= PEOPLE_MAX:
         problems.append(
-            _err("beneficiaries", f"服务人数须为 0 到 {PEOPLE_MAX} 的整数", f"People served must be 0 to {PEOPLE_MAX}")
+            field_error(
+                "beneficiaries", f"服务人数须为 0 到 {PEOPLE_MAX} 的整数", f"People served must be 0 to {PEOPLE_MAX}"
+            )
         )
     if problems:
         raise validation_failed(problems)
@@ -845,7 +859,7 @@ def milestone_accept(
     """The manager accepts a reported milestone (its people served count for the project) or
     sends it back with the reason."""
     if not accept and not note.strip():
-        raise validation_failed([_err("note", "退回须填写原因", "A reason is required to send it back")])
+        raise validation_failed([field_error("note", "退回须填写原因", "A reason is required to send it back")])
     with transaction.atomic():
         project, locked = _milestone_locked(actor, milestone, manage=True)
         if locked.state != MilestoneState.REPORTED:
@@ -888,10 +902,12 @@ def spending_record(
     value = money_parse(amount, "amount", problems, Msg("金额", "Amount"))
     if not what.strip() or len(what.strip()) > 200:
         problems.append(
-            _err("what", "请填写支出事项（最多 200 字）", "Say what the money was spent on (at most 200 characters)")
+            field_error(
+                "what", "请填写支出事项（最多 200 字）", "Say what the money was spent on (at most 200 characters)"
+            )
         )
     if spent_on > timezone.localdate():
-        problems.append(_err("spent_on", "支出日期不能晚于今天", "The date cannot be in the future"))
+        problems.append(field_error("spent_on", "支出日期不能晚于今天", "The date cannot be in the future"))
     if receipt is not None:
         problems.extend(_file_problems([receipt], "receipt"))
     if problems:
@@ -902,7 +918,7 @@ def spending_record(
             left = locked.grant - locked.spent
             raise validation_failed(
                 [
-                    _err(
+                    field_error(
                         "amount",
                         f"支出 {value} 元将使累计支出超过资助金额 {locked.grant} 元（尚余 {left} 元）",
                         f"Spending {value} yuan would pass the grant of {locked.grant} yuan ({left} left)",
@@ -931,9 +947,11 @@ def project_evaluate(
     """The final evaluation (score 0–100, the grade follows from it); the project is then done."""
     problems = []
     if not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= 100:
-        problems.append(_err("score", "评估得分须为 0 到 100 的整数", "The score must be a whole number from 0 to 100"))
+        problems.append(
+            field_error("score", "评估得分须为 0 到 100 的整数", "The score must be a whole number from 0 to 100")
+        )
     if not text.strip():
-        problems.append(_err("text", "请填写评估意见", "The evaluation text is needed"))
+        problems.append(field_error("text", "请填写评估意见", "The evaluation text is needed"))
     if problems:
         raise validation_failed(problems)
     with transaction.atomic():

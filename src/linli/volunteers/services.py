@@ -20,7 +20,16 @@ from linli.accounts.domain import VOLUNTEER_JOIN, VOLUNTEER_MANAGE, VOLUNTEER_RE
 from linli.areas.selectors import org_unit_by_path
 from linli.core.actor import Actor
 from linli.core.crypto import blind_index, mask_id_number, mask_phone, seal, unseal
-from linli.core.errors import DomainError, FieldError, Msg, conflict, not_found, permission_denied, validation_failed
+from linli.core.errors import (
+    DomainError,
+    FieldError,
+    Msg,
+    conflict,
+    field_error,
+    not_found,
+    permission_denied,
+    validation_failed,
+)
 from linli.core.services import audit_record
 from linli.residents.domain import (
     id_number_birth,
@@ -59,10 +68,6 @@ REPEAT_SCAN = timedelta(minutes=2)  # a second scan this soon after checking in 
 
 def _fmt(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
-def _field(name: str, zh: str, en: str) -> FieldError:
-    return FieldError(name, Msg(zh, en))
 
 
 def _audit(actor: Actor, action: str, object_type: str, object_id, path: str, details=None, reason: str = ""):
@@ -107,9 +112,9 @@ class VolunteerInput:
 def volunteer_problems(data: VolunteerInput, *, today: date, phone_required: bool) -> list[FieldError]:
     problems: list[FieldError] = []
     if not data.name.strip():
-        problems.append(_field("name", "请填写真实姓名", "Give the real name"))
+        problems.append(field_error("name", "请填写真实姓名", "Give the real name"))
     elif len(data.name.strip()) > 50:
-        problems.append(_field("name", "姓名过长（最多 50 字）", "Name too long (50 characters at most)"))
+        problems.append(field_error("name", "姓名过长（最多 50 字）", "Name too long (50 characters at most)"))
     problem = id_number_problem(data.id_number)
     if problem:
         problems.append(FieldError("id_number", Msg(*problem)))
@@ -117,29 +122,33 @@ def volunteer_problems(data: VolunteerInput, *, today: date, phone_required: boo
         if phone_problem(data.phone):
             problems.append(FieldError("phone", Msg(*phone_problem(data.phone))))  # type: ignore[misc]
     elif phone_required:
-        problems.append(_field("phone", "请填写手机号码", "Give a phone number"))
+        problems.append(field_error("phone", "请填写手机号码", "Give a phone number"))
     unit = org_unit_by_path(data.registered_path) if data.registered_path.isdigit() else None
     if unit is None or unit.kind not in UNIT_KINDS:
-        problems.append(_field("registered_path", "请选择所在社区（村）", "Choose the community or village"))
+        problems.append(field_error("registered_path", "请选择所在社区（村）", "Choose the community or village"))
     unknown = [s for s in data.skills if s not in Skill.values]
     if unknown:
-        problems.append(_field("skills", f"未知的技能：{'、'.join(unknown)}", f"Unknown skills: {', '.join(unknown)}"))
+        problems.append(
+            field_error("skills", f"未知的技能：{'、'.join(unknown)}", f"Unknown skills: {', '.join(unknown)}")
+        )
     if len(data.availability) > 200:
-        problems.append(_field("availability", "可服务时间过长（最多 200 字）", "Availability too long (200 at most)"))
+        problems.append(
+            field_error("availability", "可服务时间过长（最多 200 字）", "Availability too long (200 at most)")
+        )
     if not problem:
         birth = id_number_birth(id_number_normalise(data.id_number))
         if birth and is_minor(birth, today):
             if not data.guardian_name.strip():
                 problems.append(
-                    _field("guardian_name", "未满 18 周岁须填写监护人姓名", "Under 18: give the guardian's name")
+                    field_error("guardian_name", "未满 18 周岁须填写监护人姓名", "Under 18: give the guardian's name")
                 )
             if not data.guardian_phone.strip() or phone_problem(data.guardian_phone):
                 problems.append(
-                    _field("guardian_phone", "未满 18 周岁须填写监护人电话", "Under 18: give the guardian's phone")
+                    field_error("guardian_phone", "未满 18 周岁须填写监护人电话", "Under 18: give the guardian's phone")
                 )
             if not data.guardian_consent:
                 problems.append(
-                    _field(
+                    field_error(
                         "guardian_consent",
                         "未满 18 周岁须经监护人同意",
                         "Under 18: the guardian's consent is needed",
@@ -169,7 +178,7 @@ def volunteer_register(*, actor: Actor, data: VolunteerInput, for_self: bool = T
             Msg("该身份证号已注册为志愿者", "This ID number is already registered as a volunteer"),
             code="conflict",
             status=409,
-            fields=[_field("id_number", "该身份证号已注册", "already registered")],
+            fields=[field_error("id_number", "该身份证号已注册", "already registered")],
         )
     birth = id_number_birth(id_number)
     assert birth is not None
@@ -228,7 +237,7 @@ def volunteer_reveal(*, actor: Actor, volunteer: Volunteer, field_name: str, rea
         raise permission_denied()
     reason = reason.strip()
     if len(reason) < 2:
-        raise validation_failed([_field("reason", "请填写查看原因", "Give the reason for viewing")])
+        raise validation_failed([field_error("reason", "请填写查看原因", "Give the reason for viewing")])
     _audit(
         actor,
         "volunteer.reveal",
@@ -275,38 +284,42 @@ class ActivityInput:
 def activity_problems(data: ActivityInput) -> list[FieldError]:
     problems: list[FieldError] = []
     if not data.title.strip() or len(data.title) > 100:
-        problems.append(_field("title", "请填写活动名称（最多 100 字）", "Give a title (100 characters at most)"))
+        problems.append(field_error("title", "请填写活动名称（最多 100 字）", "Give a title (100 characters at most)"))
     if not data.place.strip():
-        problems.append(_field("place", "请填写活动地点", "Give the place"))
+        problems.append(field_error("place", "请填写活动地点", "Give the place"))
     if data.ends_at <= data.starts_at:
-        problems.append(_field("ends_at", "结束时间应晚于开始时间", "The end must be after the start"))
+        problems.append(field_error("ends_at", "结束时间应晚于开始时间", "The end must be after the start"))
     if (data.lat is None) != (data.lng is None) or (
         data.lat is not None and not (-90 <= data.lat <= 90 and -180 <= data.lng <= 180)  # type: ignore[operator]
     ):
-        problems.append(_field("lat", "位置坐标无效", "The position is not valid"))
+        problems.append(field_error("lat", "位置坐标无效", "The position is not valid"))
     if not 20 <= data.radius_m <= 5000:
-        problems.append(_field("radius_m", "签到范围应在 20 至 5000 米之间", "Check-in radius must be 20–5000 m"))
+        problems.append(field_error("radius_m", "签到范围应在 20 至 5000 米之间", "Check-in radius must be 20–5000 m"))
     if data.signup_mode not in SignUpMode.values:
-        problems.append(_field("signup_mode", "报名方式无效", "Unknown sign-up mode"))
+        problems.append(field_error("signup_mode", "报名方式无效", "Unknown sign-up mode"))
     unknown = [s for s in data.required_skills if s not in Skill.values]
     if unknown:
-        problems.append(_field("required_skills", "未知的技能", f"Unknown skills: {', '.join(unknown)}"))
+        problems.append(field_error("required_skills", "未知的技能", f"Unknown skills: {', '.join(unknown)}"))
     if not data.shifts and data.needed < 1:
-        problems.append(_field("needed", "需要人数至少为 1", "At least one volunteer is needed"))
+        problems.append(field_error("needed", "需要人数至少为 1", "At least one volunteer is needed"))
     for n, shift in enumerate(data.shifts, start=1):
         if shift.ends_at <= shift.starts_at:
             problems.append(
-                _field(f"shifts[{n}]", f"第 {n} 个班次的结束时间应晚于开始时间", f"Shift {n} ends before it starts")
+                field_error(
+                    f"shifts[{n}]", f"第 {n} 个班次的结束时间应晚于开始时间", f"Shift {n} ends before it starts"
+                )
             )
         elif shift.starts_at < data.starts_at or shift.ends_at > data.ends_at:
             problems.append(
-                _field(f"shifts[{n}]", f"第 {n} 个班次应在活动时间内", f"Shift {n} lies outside the activity")
+                field_error(f"shifts[{n}]", f"第 {n} 个班次应在活动时间内", f"Shift {n} lies outside the activity")
             )
         if shift.needed < 1:
-            problems.append(_field(f"shifts[{n}]", f"第 {n} 个班次需要人数至少为 1", f"Shift {n} needs at least one"))
+            problems.append(
+                field_error(f"shifts[{n}]", f"第 {n} 个班次需要人数至少为 1", f"Shift {n} needs at least one")
+            )
     unit = org_unit_by_path(data.organiser_path) if data.organiser_path.isdigit() else None
     if unit is None:
-        problems.append(_field("organiser_path", "请选择组织单位", "Choose the organising unit"))
+        problems.append(field_error("organiser_path", "请选择组织单位", "Choose the organising unit"))
     return problems
 
 
@@ -317,7 +330,9 @@ def activity_create(*, actor: Actor, data: ActivityInput) -> Activity:
         if not actor.has_perm(VOLUNTEER_MANAGE):
             raise permission_denied()
         if not data.organisation_id or data.organisation_id not in {str(i) for i in selectors.org_ids(actor)}:
-            raise validation_failed([_field("organisation_id", "请选择您所在的社会组织", "Choose your organisation")])
+            raise validation_failed(
+                [field_error("organisation_id", "请选择您所在的社会组织", "Choose your organisation")]
+            )
     else:
         _manage(actor, data.organiser_path or "x")
     problems = activity_problems(data)
@@ -363,7 +378,7 @@ def activity_set_status(*, actor: Actor, activity: Activity, status: str, reason
     if status not in allowed.get(activity.status, set()):  # type: ignore[call-overload]
         raise conflict(Msg("活动当前状态不能这样变更", "The activity cannot change to that state now"))
     if status == ActivityStatus.CANCELLED and len(reason.strip()) < 2:
-        raise validation_failed([_field("reason", "取消活动须填写原因", "Give the reason for cancelling")])
+        raise validation_failed([field_error("reason", "取消活动须填写原因", "Give the reason for cancelling")])
     with transaction.atomic():
         updated = Activity.objects.filter(pk=activity.pk, status=activity.status).update(status=status)
         if not updated:
@@ -441,7 +456,7 @@ def signup_decide(*, actor: Actor, signup: SignUp, confirm: bool, reason: str = 
     activity = signup.shift.activity
     _manage(actor, activity.organiser_path, activity)
     if not confirm and len(reason.strip()) < 2:
-        raise validation_failed([_field("reason", "婉拒报名须填写原因", "Give the reason for declining")])
+        raise validation_failed([field_error("reason", "婉拒报名须填写原因", "Give the reason for declining")])
     return _signup_move(actor, signup, SignUpState.CONFIRMED if confirm else SignUpState.DECLINED, reason)
 
 
@@ -472,7 +487,7 @@ def signup_rate(*, actor: Actor, signup: SignUp, rating: int) -> SignUp:
     activity = signup.shift.activity
     _manage(actor, activity.organiser_path, activity)
     if not 1 <= rating <= 5:
-        raise validation_failed([_field("rating", "评价应为 1 至 5 星", "The rating must be 1–5")])
+        raise validation_failed([field_error("rating", "评价应为 1 至 5 星", "The rating must be 1–5")])
     if signup.state != SignUpState.CONFIRMED:
         raise conflict(Msg("只能评价已确认的报名", "Only confirmed sign-ups can be rated"))
     SignUp.objects.filter(pk=signup.pk).update(rating=rating, rated_by_id=actor.user_id)
@@ -570,7 +585,9 @@ def _check_position(activity: Activity, lat: float | None, lng: float | None) ->
             code="no_position",
         )
     if lat is None or lng is None:
-        raise validation_failed([_field("position", "未取得您的位置，请允许定位后重试", "Your position is needed")])
+        raise validation_failed(
+            [field_error("position", "未取得您的位置，请允许定位后重试", "Your position is needed")]
+        )
     distance = distance_m(lat, lng, activity.lat, activity.lng)
     if distance > activity.radius_m:
         raise DomainError(
@@ -758,29 +775,29 @@ class HoursInput:
 def _hours_problems(data: HoursInput, now: datetime) -> list[FieldError]:
     problems: list[FieldError] = []
     if not data.description.strip():
-        problems.append(_field("description", "请说明做了什么", "Say what was done"))
+        problems.append(field_error("description", "请说明做了什么", "Say what was done"))
     elif len(data.description) > 300:
-        problems.append(_field("description", "说明过长（最多 300 字）", "Too long (300 characters at most)"))
+        problems.append(field_error("description", "说明过长（最多 300 字）", "Too long (300 characters at most)"))
     if not 1 <= data.minutes <= MAX_REPORTED_MINUTES:
         problems.append(
-            _field(
+            field_error(
                 "minutes", f"时长应在 1 至 {MAX_REPORTED_MINUTES} 分钟之间", f"Minutes must be 1–{MAX_REPORTED_MINUTES}"
             )
         )
     end = data.started_at + timedelta(minutes=max(data.minutes, 0))
     if end > now + timedelta(minutes=5):
-        problems.append(_field("started_at", "服务时间不能晚于现在", "The service cannot end in the future"))
+        problems.append(field_error("started_at", "服务时间不能晚于现在", "The service cannot end in the future"))
     if data.started_at < now - timedelta(days=REPORT_MAX_AGE_DAYS):
         problems.append(
-            _field(
+            field_error(
                 "started_at", f"只能填报 {REPORT_MAX_AGE_DAYS} 天内的服务", f"Only the last {REPORT_MAX_AGE_DAYS} days"
             )
         )
     unit = org_unit_by_path(data.served_path) if data.served_path.isdigit() else None
     if unit is None:
-        problems.append(_field("served_path", "请选择服务所在社区", "Choose where the help was given"))
+        problems.append(field_error("served_path", "请选择服务所在社区", "Choose where the help was given"))
     if len(data.beneficiary) > 100:
-        problems.append(_field("beneficiary", "服务对象过长（最多 100 字）", "Too long (100 characters at most)"))
+        problems.append(field_error("beneficiary", "服务对象过长（最多 100 字）", "Too long (100 characters at most)"))
     return problems
 
 
@@ -833,7 +850,7 @@ def hours_decide(*, actor: Actor, row: ServiceHours, approve: bool, reason: str 
     if not actor.has_perm(VOLUNTEER_MANAGE):
         raise permission_denied()
     if not approve and len(reason.strip()) < 2:
-        raise validation_failed([_field("reason", "不予认定须填写原因", "Give the reason for rejecting")])
+        raise validation_failed([field_error("reason", "不予认定须填写原因", "Give the reason for rejecting")])
     now = timezone.now()
     state = HoursState.APPROVED if approve else HoursState.REJECTED
     with transaction.atomic():
@@ -889,11 +906,11 @@ def hours_correct(*, actor: Actor, row: ServiceHours, minutes: int, reason: str)
         raise permission_denied()
     problems = []
     if len(reason.strip()) < 2:
-        problems.append(_field("reason", "更正须填写原因", "Give the reason for the correction"))
+        problems.append(field_error("reason", "更正须填写原因", "Give the reason for the correction"))
     if minutes == 0:
-        problems.append(_field("minutes", "更正的分钟数不能为 0", "The correction cannot be 0 minutes"))
+        problems.append(field_error("minutes", "更正的分钟数不能为 0", "The correction cannot be 0 minutes"))
     if row.state != HoursState.APPROVED or row.kind == HoursKind.CORRECTION:
-        problems.append(_field("corrects", "只能更正已认定的记录", "Only approved records can be corrected"))
+        problems.append(field_error("corrects", "只能更正已认定的记录", "Only approved records can be corrected"))
     if problems:
         raise validation_failed(problems)
     now = timezone.now()
@@ -903,7 +920,7 @@ def hours_correct(*, actor: Actor, row: ServiceHours, minutes: int, reason: str)
         if row.minutes + already + minutes < 0:
             raise validation_failed(
                 [
-                    _field(
+                    field_error(
                         "minutes",
                         f"更正后时长不能为负：该记录现计 {row.minutes + already} 分钟",
                         f"The record would go below zero: it counts {row.minutes + already} minutes",
@@ -958,7 +975,7 @@ def shifts_from_text(text: str, day: datetime) -> list[tuple[datetime, datetime,
             shifts.append((start, end, int(needed)))
         except (ValueError, IndexError):
             problems.append(
-                _field(
+                field_error(
                     "shifts",
                     f"第 {n} 行格式应为“09:00-10:30 5”（开始-结束 人数）",
                     f"Line {n} should read like 09:00-10:30 5 (start-end needed)",
