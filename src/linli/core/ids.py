@@ -14,3 +14,12 @@ def uuid7() -> uuid.UUID:
     value |= 0b10 << 62
     value |= rand & ((1 << 62) - 1)
     return uuid.UUID(int=value)
+
+
+def uuid_or_none(value) -> uuid.UUID | None:
+    """A public id from a URL, a form or JSON, or None when it is not one (the caller answers
+    404, the same as for an id nobody has)."""
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError):
+        return None

@@ -21,6 +21,7 @@ from linli.accounts.domain import PARTNERS_EDIT, PARTNERS_VIEW, Role, permission
 from linli.areas.selectors import unit_names, units_under
 from linli.core.actor import Actor
 from linli.core.errors import not_found
+from linli.core.ids import uuid_or_none
 from linli.core.paths import under_path
 from linli.partners.domain import (
     FILED_REMINDER_DAYS,
@@ -119,9 +120,8 @@ def _briefs(orgs) -> list[OrgBrief]:
 
 def social_org_brief(public_id) -> OrgBrief | None:
     """What another app shows of an organisation (no personal data), or None for an unknown id."""
-    try:
-        key = uuid.UUID(str(public_id))
-    except (ValueError, TypeError):
+    key = uuid_or_none(public_id)
+    if key is None:
         return None
     org = SocialOrg.objects.filter(public_id=key).first()
     return _briefs([org])[0] if org else None
@@ -186,10 +186,9 @@ def social_org_list(
 
 
 def social_org_get(*, actor: Actor, public_id) -> SocialOrg:
-    try:
-        key = uuid.UUID(str(public_id))
-    except (ValueError, TypeError):
-        raise not_found("社会组织", "Social organisation") from None
+    key = uuid_or_none(public_id)
+    if key is None:
+        raise not_found("社会组织", "Social organisation")
     org = social_org_list(actor=actor, active="").filter(public_id=key).first()
     if org is None:
         raise not_found("社会组织", "Social organisation")
@@ -222,10 +221,9 @@ def evaluations_visible(*, actor: Actor, year: int | None = None) -> QuerySet[Or
 
 
 def evaluation_get(*, actor: Actor, public_id) -> OrgEvaluation:
-    try:
-        key = uuid.UUID(str(public_id))
-    except (ValueError, TypeError):
-        raise not_found("评估", "Evaluation") from None
+    key = uuid_or_none(public_id)
+    if key is None:
+        raise not_found("评估", "Evaluation")
     evaluation = evaluations_visible(actor=actor).filter(public_id=key).first()
     if evaluation is None:
         raise not_found("评估", "Evaluation")
@@ -279,10 +277,9 @@ def station_list(*, actor: Actor, under: str = "", brand: str = "") -> QuerySet[
 
 
 def station_get(*, actor: Actor, public_id) -> SocialWorkStation:
-    try:
-        key = uuid.UUID(str(public_id))
-    except (ValueError, TypeError):
-        raise not_found("社工站", "Social-work station") from None
+    key = uuid_or_none(public_id)
+    if key is None:
+        raise not_found("社工站", "Social-work station")
     station = station_list(actor=actor).filter(public_id=key).first()
     if station is None:
         raise not_found("社工站", "Social-work station")
@@ -299,10 +296,9 @@ def worker_list(*, actor: Actor, station: SocialWorkStation | None = None) -> Qu
 
 
 def worker_get(*, actor: Actor, public_id) -> SocialWorker:
-    try:
-        key = uuid.UUID(str(public_id))
-    except (ValueError, TypeError):
-        raise not_found("社会工作者", "Social worker") from None
+    key = uuid_or_none(public_id)
+    if key is None:
+        raise not_found("社会工作者", "Social worker")
     worker = worker_list(actor=actor).filter(public_id=key).first()
     if worker is None:
         raise not_found("社会工作者", "Social worker")
@@ -333,10 +329,9 @@ def premises_list(*, actor: Actor, status: str = "", under: str = "") -> QuerySe
 
 
 def premises_get(*, actor: Actor, public_id) -> Premises:
-    try:
-        key = uuid.UUID(str(public_id))
-    except (ValueError, TypeError):
-        raise not_found("闲置场地", "Premises") from None
+    key = uuid_or_none(public_id)
+    if key is None:
+        raise not_found("闲置场地", "Premises")
     found = premises_list(actor=actor).filter(public_id=key).first()
     if found is None:
         raise not_found("闲置场地", "Premises")

@@ -28,6 +28,7 @@ from linli.core.errors import (
     permission_denied,
     validation_failed,
 )
+from linli.core.ids import uuid_or_none
 from linli.core.services import audit_record
 from linli.partners.domain import (
     DEFAULT_SHEET,
@@ -109,10 +110,10 @@ def _phone(value, field: str, errors: list[FieldError], *, required: bool) -> st
 
 
 def _public_id(value, what: tuple[str, str]) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError):
-        raise not_found(*what) from None
+    key = uuid_or_none(value)
+    if key is None:
+        raise not_found(*what)
+    return key
 
 
 # ---- the register ------------------------------------------------------------------------------
