@@ -111,6 +111,16 @@ VENTURES_APPLY = "ventures.apply"  # an organisation applies and reports milesto
 CHARITY_MANAGE = "charity.manage"  # needs, matches and the community's micro-funds
 CHARITY_OFFER = "charity.offer"  # post an offer of goods, money or help
 LINKAGE_VIEW = frozenset({VOLUNTEER_VIEW, PARTNERS_VIEW})
+# social assistance (社会救助): incomes, property and illness are sensitive; only the roles that
+# decide assistance read them, every read audited
+WELFARE_INTAKE = "welfare.intake"  # record an application's household facts, the home survey, objections
+WELFARE_REVIEW = "welfare.review"  # the street's review; temporary assistance decided at the street
+WELFARE_DECIDE = "welfare.decide"  # the county's decision, the roll's changes, payroll approval
+WELFARE_RULES = "welfare.rules"  # the city's dated amounts and thresholds (a city-level posting)
+WELFARE_REVEAL = "welfare.reveal"  # a full account number or an unmasked export, with a reason
+WELFARE_FIGURES = "welfare.figures"  # counts and amounts per unit, no person
+WELFARE_EMPLOYMENT = "welfare.employment"  # zero-employment households, public-welfare posts, job needs
+WELFARE_WORK = frozenset({WELFARE_INTAKE, WELFARE_REVEAL, WELFARE_FIGURES, WELFARE_EMPLOYMENT})
 GRID_COMMUNITY = frozenset(
     {GRID_VIEW, GRID_REPORT, GRID_REGISTER, GRID_DISPATCH, GRID_WHISTLE, GRID_HANDLE, GRID_VERIFY}
 )
@@ -137,14 +147,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | FRONT_DESK
     | GRID_COMMUNITY
     | LINKAGE_VIEW
-    | {VOLUNTEER_MANAGE, VOLUNTEER_REVEAL, TIMEBANK_MANAGE, CHARITY_MANAGE},
+    | {VOLUNTEER_MANAGE, VOLUNTEER_REVEAL, TIMEBANK_MANAGE, CHARITY_MANAGE}
+    | WELFARE_WORK,
     Role.STREET_OFFICER: frozenset(
         {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, RESIDENTS_REVEAL, DESK_DECIDE, DESK_SUPERVISE}
     )
     | FRONT_DESK
     | GRID_COMMUNITY
     | {GRID_SUPERVISE, FACILITY_VIEW, VOLUNTEER_MANAGE, CHARITY_MANAGE, VENTURES_REVIEW}
-    | LINKAGE_VIEW,
+    | LINKAGE_VIEW
+    | WELFARE_WORK
+    | {WELFARE_REVIEW},
     Role.DEPARTMENT_OFFICER: frozenset(
         {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, DESK_VIEW, DESK_DECIDE, GRID_VIEW, GRID_HANDLE}
     ),
@@ -164,7 +177,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     )
     | FACILITY_PLANNING
     | LINKAGE_VIEW
-    | {VENTURES_REVIEW},
+    | {VENTURES_REVIEW, WELFARE_FIGURES},
     Role.CITY_ADMIN: frozenset(
         {
             ORGTREE_VIEW,
@@ -186,7 +199,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     )
     | FACILITY_PLANNING
     | LINKAGE_VIEW
-    | {VENTURES_REVIEW},
+    | {VENTURES_REVIEW, WELFARE_FIGURES},
     Role.AUDITOR: frozenset({ORGTREE_VIEW, AUDIT_SEARCH, DESK_VIEW, DESK_SUPERVISE, GRID_VIEW, FACILITY_VIEW})
     | LINKAGE_VIEW,
     Role.OPERATOR: frozenset(
@@ -195,7 +208,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # the civil-affairs bureau's planner (city or district): the registry and the analyses, no
     # personal data (household and resident counts only)
     Role.PLANNER: frozenset({ORGTREE_VIEW, FACILITY_KIND_EDIT}) | FACILITY_PLANNING,
-    # no personal data beyond what the register holds: volunteers are counted, not revealed
+    # volunteers are counted, not revealed; social assistance is decided here (the county's
+    # decision by a district posting, the city's amounts by a city posting)
     Role.CIVIL_AFFAIRS_OFFICER: frozenset(
         {
             ORGTREE_VIEW,
@@ -207,7 +221,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             CHARITY_MANAGE,
         }
     )
-    | LINKAGE_VIEW,
+    | LINKAGE_VIEW
+    | WELFARE_WORK
+    | {WELFARE_REVIEW, WELFARE_DECIDE, WELFARE_RULES},
     # what an organisation's own account may do; every app narrows it to that organisation
     Role.ORGANISER: frozenset({VOLUNTEER_VIEW, VOLUNTEER_MANAGE, VENTURES_APPLY, CHARITY_OFFER, PARTNERS_VIEW}),
 }
@@ -216,7 +232,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 # An account holding any of these needs a second factor at log-in (等保 level 3): it can reveal
 # personal data, change what the desk offers, grant roles or read the audit log.
 SECOND_FACTOR_PERMISSIONS = frozenset(
-    {RESIDENTS_REVEAL, VOLUNTEER_REVEAL, CATALOGUE_EDIT, ACCOUNTS_MANAGE, AUDIT_SEARCH}
+    {RESIDENTS_REVEAL, VOLUNTEER_REVEAL, WELFARE_REVEAL, CATALOGUE_EDIT, ACCOUNTS_MANAGE, AUDIT_SEARCH}
 )
 
 

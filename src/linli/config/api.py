@@ -16,6 +16,7 @@ from linli.service_desk.api import router as desk_router
 from linli.timebank.api import router as timebank_router
 from linli.ventures.api import router as ventures_router
 from linli.volunteers.api import router as volunteers_router
+from linli.welfare.api import router as welfare_router
 from linli.workdays.api import legacy_router as workdays_legacy_router
 from linli.workdays.api import router as workdays_router
 
@@ -42,3 +43,4 @@ api.add_router("/time-bank", timebank_router)
 api.add_router("/partners", partners_router)
 api.add_router("/ventures", ventures_router)
 api.add_router("/charity", charity_router)
+api.add_router("/welfare", welfare_router)

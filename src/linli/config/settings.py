@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "linli.timebank",
     "linli.ventures",
     "linli.charity",
+    "linli.welfare",
     "linli.portal",
 ]
 

@@ -16,6 +16,7 @@ from linli.service_desk.domain import TRANSITIONS as CASE_TRANSITIONS
 from linli.timebank.domain import AUDIT_ACTIONS as TIMEBANK_ACTIONS
 from linli.ventures.domain import AUDIT_ACTIONS as VENTURES_ACTIONS
 from linli.volunteers.domain import AUDIT_ACTIONS as VOLUNTEERS_ACTIONS
+from linli.welfare.domain import AUDIT_ACTIONS as WELFARE_ACTIONS
 
 NAMED: dict[str, Msg] = {
     # accounts and the platform
@@ -119,6 +120,8 @@ ACTION_NAMES: dict[str, Msg] = {
     **TIMEBANK_ACTIONS,
     **VENTURES_ACTIONS,
     **CHARITY_ACTIONS,
+    # social assistance names its own actions the same way
+    **WELFARE_ACTIONS,
 }
 
 

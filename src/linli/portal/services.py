@@ -33,6 +33,7 @@ from linli.service_desk.services import catalogue_import, desk_figures_refresh
 from linli.timebank.demo import demo_generate as demo_timebank_generate
 from linli.ventures.demo import demo_generate as demo_ventures_generate
 from linli.volunteers.demo import demo_generate as demo_volunteers_generate
+from linli.welfare.demo import demo_generate as demo_welfare_generate
 
 DEMO = Actor.system("demo")
 
@@ -106,6 +107,8 @@ def demo_accounts_ensure(*, data_dir: Path) -> list[DemoAccount]:
     accounts = []
     places = [(f"demo_{role}", role, place) for role, place in _showcase().items()]
     places.append(("demo_window_elsewhere", Role.COMMUNITY_WORKER, _window_elsewhere()))
+    # the city's civil-affairs bureau sets social assistance's amounts (a city posting)
+    places.append(("demo_civil_affairs_city", Role.CIVIL_AFFAIRS_OFFICER, _city()))
     places += [(username, Role.DEPARTMENT_OFFICER, department) for username, department in _grid_officers().items()]
     for username, role, place in places:
         password = known.get(username) or _demo_password()
@@ -245,3 +248,9 @@ def demo_linkage_prepare(*, log=print) -> None:
         demo_charity_generate,
     ):
         generate(city_path=city_path, showcase_path=showcase_path, log=log)
+
+
+def demo_welfare_prepare(*, log=print) -> None:
+    """Social assistance: a plausible roll (a few per cent of households in the classes),
+    applications at each step, reviews due and a frozen payroll."""
+    demo_welfare_generate(city_path=_city().path, showcase_path=_showcase_community().path, log=log)

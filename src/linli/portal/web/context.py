@@ -30,6 +30,7 @@ from linli.residents.selectors import can_edit_reveal_rights
 from linli.timebank.web.nav import NAV as TIMEBANK_NAV
 from linli.ventures.web.nav import NAV as VENTURES_NAV
 from linli.volunteers.web.nav import NAV as VOLUNTEERS_NAV
+from linli.welfare.web.nav import NAV as WELFARE_NAV
 
 ELDER_COOKIE = "linli_elder"
 COMMUNITY_PATH_LENGTH = 12
@@ -89,7 +90,8 @@ STAFF_NAV = [
             (FACILITY_VIEW, None, "portal:facilities:compliance", _("Standards")),
         ],
     ),
-    # five-party linkage: each app keeps its own group (web/nav.py)
+    # social assistance and five-party linkage: each app keeps its own group (web/nav.py)
+    WELFARE_NAV,
     VOLUNTEERS_NAV,
     TIMEBANK_NAV,
     PARTNERS_NAV,

@@ -31,6 +31,7 @@ urlpatterns = [
     path("staff/partners/", include("linli.partners.web.urls")),
     path("staff/ventures/", include("linli.ventures.web.urls")),
     path("staff/charity/", include("linli.charity.web.urls")),
+    path("staff/welfare/", include("linli.welfare.web.urls")),
     path("volunteer/", include("linli.volunteers.web.resident_urls")),
     path("my/time-bank/", include("linli.timebank.web.resident_urls")),
     path("giving/", include("linli.charity.web.resident_urls")),

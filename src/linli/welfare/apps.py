@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WelfareConfig(AppConfig):
+    name = "linli.welfare"
+    label = "welfare"
+    verbose_name = _("Social assistance")
+
+    def ready(self) -> None:
+        from linli.core.workbench import workbench_register
+        from linli.welfare.workbench import welfare_today
+
+        workbench_register("welfare", order=30, today=welfare_today)

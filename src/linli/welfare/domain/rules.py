@@ -1,0 +1,5 @@
+"""Social assistance: rules (no ORM)."""
+
+from linli.core.errors import Msg
+
+AUDIT_ACTIONS: dict[str, Msg] = {}

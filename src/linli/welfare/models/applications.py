@@ -1,0 +1,3 @@
+"""Social assistance: applications."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Social assistance: relief."""
+
+__all__: list[str] = []
