@@ -101,6 +101,10 @@ class CareKind(models.TextChoices):
     COMMUNITY_CORRECTION = "community_correction", _("Community correction")
 
 
+# Groups that follow from social assistance's determinations, never from a hand edit.
+DETERMINED_CARE_KINDS = frozenset({CareKind.DIBAO, CareKind.TEKUN})
+
+
 # Default visit intervals in days; loaded into the editable CareVisitRule table (not law).
 DEFAULT_VISIT_INTERVAL_DAYS = {
     CareKind.ELDERLY_ALONE: 7,

@@ -13,13 +13,22 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from faker import Faker
 
-from linli.accounts.domain import RESIDENTS_APPLICANT_LOOKUP, RESIDENTS_EDIT, RESIDENTS_VISIT
+from linli.accounts.domain import (
+    RESIDENTS_APPLICANT_LOOKUP,
+    RESIDENTS_EDIT,
+    RESIDENTS_VISIT,
+    WELFARE_DECIDE,
+    WELFARE_INTAKE,
+    WELFARE_REVIEW,
+)
 from linli.areas.selectors import building_list, city_unit
 from linli.core.actor import Actor
 from linli.core.crypto import blind_index, mask_id_number, mask_phone, seal, sealed_key_id, unseal
 from linli.core.errors import DomainError, FieldError, Msg, conflict, not_found, permission_denied, validation_failed
+from linli.core.ids import uuid_or_none
 from linli.core.services import audit_record
 from linli.residents.domain import (
+    DETERMINED_CARE_KINDS,
     MOVE_STATUS,
     REVEAL_ROLES,
     SEALED_FIELDS,
@@ -291,12 +300,45 @@ def resident_move(
 
 
 @transaction.atomic
+def _care_edit_check(actor: Actor, resident: Resident, kind: str, determined: bool) -> None:
+    """The 低保/特困 groups follow from social assistance's determinations (`determined=True`,
+    passed only by `welfare` with an officer who may decide or review assistance there); every
+    other group is edited by hand by staff who may edit the pool."""
+    if kind in DETERMINED_CARE_KINDS and not determined:
+        raise validation_failed(
+            [
+                FieldError(
+                    "kind",
+                    Msg(
+                        "低保、特困群体由社会救助的认定结果决定，不能手工添加或移除",
+                        "The dibao and tekun groups follow from social assistance's determinations; "
+                        "they cannot be added or ended by hand",
+                    ),
+                )
+            ]
+        )
+    if determined:
+        if kind not in DETERMINED_CARE_KINDS or not actor.sees_path(resident.path):
+            raise permission_denied()
+        if not any(actor.has_perm(p) for p in (WELFARE_DECIDE, WELFARE_REVIEW, WELFARE_INTAKE)):
+            raise permission_denied()
+    else:
+        _require(actor, RESIDENTS_EDIT, resident.path)
+
+
 def care_membership_add(
-    *, actor: Actor, resident: Resident, kind: str, started_on: date, source: str = "", consent_method: str = ""
+    *,
+    actor: Actor,
+    resident: Resident,
+    kind: str,
+    started_on: date,
+    source: str = "",
+    consent_method: str = "",
+    determined: bool = False,
 ) -> CareMembership:
-    _require(actor, RESIDENTS_EDIT, resident.path)
     if kind not in CareKind.values:
         raise validation_failed([FieldError("kind", Msg("特殊群体类别无效", "Unknown care group"))])
+    _care_edit_check(actor, resident, kind, determined)
     needs_consent = (
         kind == CareKind.DISABLED
         and not resident.consents.filter(scope=ConsentScope.DISABILITY, withdrawn_on__isnull=True).exists()
@@ -330,12 +372,37 @@ def care_membership_add(
 
 
 @transaction.atomic
-def care_membership_end(*, actor: Actor, resident: Resident, kind: str, ended_on: date) -> int:
-    _require(actor, RESIDENTS_EDIT, resident.path)
+def care_membership_end(
+    *, actor: Actor, resident: Resident, kind: str, ended_on: date, determined: bool = False
+) -> int:
+    _care_edit_check(actor, resident, kind, determined)
     ended = CareMembership.objects.filter(resident=resident, kind=kind, ended_on__isnull=True).update(ended_on=ended_on)
     if ended:
         _audit_resident(actor, "care.end", resident, {"kind": kind})
     return ended
+
+
+def care_membership_determined(
+    *, actor: Actor, resident_refs: list[str], kind: str, on: date, member: bool, source: str = ""
+) -> int:
+    """Social assistance's determination sets (`member=True`) or ends the 低保/特困 group of the
+    household members it names by public id (the pool's people; outsiders are skipped). Returns
+    how many memberships were added or ended. One transaction with the caller's."""
+    changed = 0
+    with transaction.atomic():
+        refs = [ref for ref in (uuid_or_none(r) for r in resident_refs) if ref is not None]
+        for resident in Resident.objects.filter(public_id__in=refs).order_by("pk"):
+            if member:
+                if CareMembership.objects.filter(resident=resident, kind=kind, ended_on__isnull=True).exists():
+                    _care_edit_check(actor, resident, kind, True)
+                    continue
+                care_membership_add(
+                    actor=actor, resident=resident, kind=kind, started_on=on, source=source, determined=True
+                )
+                changed += 1
+            else:
+                changed += care_membership_end(actor=actor, resident=resident, kind=kind, ended_on=on, determined=True)
+    return changed
 
 
 # Where a follow-up goes once the grid-event or service-desk app exists: they register a callable

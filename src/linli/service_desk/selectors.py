@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from linli.accounts.domain import DESK_ACCEPT, DESK_SUPERVISE, DESK_VIEW, is_department_only
 from linli.areas.selectors import org_unit_children, unit_names
 from linli.core.actor import Actor
-from linli.core.errors import not_found
+from linli.core.errors import Msg, not_found
 from linli.core.memo import memo
 from linli.core.models import Heartbeat
 from linli.core.paths import under_path
@@ -53,6 +53,7 @@ from linli.service_desk.domain import (
     progress_position,
     transitions_from,
 )
+from linli.service_desk.handlers import HANDLED_ACTIONS, HandlerLink, desk_handler_for
 from linli.service_desk.models import (
     CaseEvent,
     CaseMaterial,
@@ -309,7 +310,7 @@ def case_scope_q(actor: Actor) -> Q:
 def case_list(*, actor: Actor) -> QuerySet[ServiceCase]:
     if not actor.is_authenticated:
         return ServiceCase.objects.none()
-    return ServiceCase.objects.filter(case_scope_q(actor)).select_related("item_version")
+    return ServiceCase.objects.filter(case_scope_q(actor)).select_related("item_version", "item")
 
 
 def case_get(*, actor: Actor, key) -> ServiceCase:
@@ -358,8 +359,25 @@ def may_act(actor: Actor, case: ServiceCase, transition: Transition) -> bool:
 
 
 def case_actions(*, actor: Actor, case: ServiceCase) -> list[str]:
-    """The actions this actor can take on the case now, in workflow order."""
-    return [t.action for t in transitions_from(case.state) if may_act(actor, case, t)]
+    """The actions this actor can take on the case now, in workflow order. The review and
+    decision of an item an app above the desk decides are taken there, not here."""
+    handler = desk_handler_for(case.item.code)
+    hidden = HANDLED_ACTIONS if handler is not None and handler.decides else frozenset()
+    return [t.action for t in transitions_from(case.state) if t.action not in hidden and may_act(actor, case, t)]
+
+
+@dataclass(frozen=True)
+class CaseHandling:
+    label: Msg  # 由社会救助办理
+    link: HandlerLink | None  # the handling app's record, once it exists
+
+
+def case_handling(case: ServiceCase) -> CaseHandling | None:
+    """Whether an app above the desk handles the case's item, and its record's link."""
+    handler = desk_handler_for(case.item.code)
+    if handler is None:
+        return None
+    return CaseHandling(label=handler.label, link=handler.link_for(case.number))
 
 
 def case_timeline(case: ServiceCase) -> QuerySet[CaseEvent]:

@@ -32,7 +32,7 @@ from linli.core.actor import Actor
 from linli.core.crypto import seal_bytes, unseal_bytes
 from linli.core.errors import DomainError, FieldError, Msg, conflict, not_found, permission_denied, validation_failed
 from linli.core.files import sniffed_type
-from linli.core.ids import uuid7
+from linli.core.ids import uuid7, uuid_or_none
 from linli.core.notify import notify
 from linli.core.services import audit_record, heartbeat_record
 from linli.residents.selectors import ApplicantCard, applicant_by_ref, applicant_for_user
@@ -74,6 +74,7 @@ from linli.service_desk.domain import (
     RatingChannel,
     RectificationState,
     RectificationVerdict,
+    Transition,
     add_years,
     case_number,
     is_bad_rating,
@@ -83,6 +84,7 @@ from linli.service_desk.domain import (
     reference_note,
     transition_for,
 )
+from linli.service_desk.handlers import HANDLED_ACTIONS, HandledCase, desk_handler_for
 from linli.service_desk.models import (
     ArchiveRecord,
     CaseEvent,
@@ -914,6 +916,7 @@ def case_intake(*, actor: Actor, data: IntakeInput) -> ServiceCase:
         )
         case_audit(actor, "proxy_consent", case, {"method": data.proxy.method}, data.proxy.reason)
     case_audit(actor, "intake", case, {"channel": data.channel, "item": version.item.code})
+    _handler_accept(actor, case, version.item.code)
     notify(user_ids=[case.applicant_user_id], kind="accepted", text=_notice("accepted", case), link=_case_link(case))
     return case
 
@@ -1011,20 +1014,108 @@ def case_transition(
         applicant_link = by_applicant_link and action in APPLICANT_ACTIONS
         if not applicant_link and not may_act(actor, locked, transition):
             raise permission_denied()
-        if locked.state not in transition.sources:
+        handler = desk_handler_for(locked.item.code)
+        if handler is not None and handler.decides and action in HANDLED_ACTIONS:
             raise conflict(
                 Msg(
-                    f"办件当前状态为「{CaseState(locked.state).label}」，不能执行「{transition.label.zh}」",
-                    f"The case is {CaseState(locked.state).value}; '{transition.label.en}' is not allowed now",
+                    f"此事项由{handler.label.zh}审核决定，请在对应的申请中办理",
+                    f"This item is reviewed and decided in {handler.label.en}; take the step in its application",
                 )
             )
-        from_state = locked.state
-        extra = HANDLERS[action](locked, actor, data)
-        locked.state = transition.target
-        locked.save()
-        _event(locked, actor, action, from_state, data.note.strip(), extra)
-        case_audit(actor, action, locked, {"from": from_state, "to": locked.state}, data.note.strip()[:200])
+        _step(actor, locked, transition, data)
+        if action == "withdraw" and handler is not None and handler.on_withdraw is not None:
+            handler.on_withdraw(actor, _handled(locked), data.note.strip())
     return locked
+
+
+def _step(actor: Actor, locked: ServiceCase, transition: Transition, data: TransitionInput) -> None:
+    """The step itself on a locked case whose actor was checked: state, event, audit."""
+    action = transition.action
+    if locked.state not in transition.sources:
+        raise conflict(
+            Msg(
+                f"办件当前状态为「{CaseState(locked.state).label}」，不能执行「{transition.label.zh}」",
+                f"The case is {CaseState(locked.state).value}; '{transition.label.en}' is not allowed now",
+            )
+        )
+    from_state = locked.state
+    extra = HANDLERS[action](locked, actor, data)
+    locked.state = transition.target
+    locked.save()
+    _event(locked, actor, action, from_state, data.note.strip(), extra)
+    case_audit(actor, action, locked, {"from": from_state, "to": locked.state}, data.note.strip()[:200])
+
+
+def transition_by_name(action: str) -> Transition:
+    transition = transition_for(action)
+    assert transition is not None
+    return transition
+
+
+def _handled(case: ServiceCase) -> HandledCase:
+    return HandledCase(
+        number=case.number,
+        public_id=str(case.public_id),
+        item_code=case.item.code,
+        applicant_ref=str(case.applicant_ref),
+        applicant_name=case.applicant_name,
+        applicant_id_masked=case.applicant_id_masked,
+        home_path=case.home_path,
+        accepted_path=case.accepted_path,
+        channel=case.channel,
+    )
+
+
+def _handler_accept(actor: Actor, case: ServiceCase, item_code: str) -> None:
+    """An item decided by an app above the desk opens that app's record in this transaction."""
+    handler = desk_handler_for(item_code)
+    if handler is not None:
+        handler.on_accept(actor, _handled(case))
+
+
+def handled_case_decide(
+    *, handler_key: str, case_public_id: str, decision: str, note: str, actor: Actor
+) -> ServiceCase:
+    """The decision of a handled item, taken by the app that decides it (its officer as actor,
+    whose right to decide that app has checked): the desk's review and decision steps, in the
+    caller's transaction. Refused unless `handler_key` handles the case's item and the case is
+    accepted or in review."""
+    with transaction.atomic():
+        case = _handled_locked(handler_key, case_public_id)
+        if case.state not in (CaseState.ACCEPTED, CaseState.IN_REVIEW):
+            raise conflict(
+                Msg(
+                    f"办件当前状态为「{CaseState(case.state).label}」，不能作出决定",
+                    f"The case is {CaseState(case.state).value}; it cannot be decided now",
+                )
+            )
+        if case.state == CaseState.ACCEPTED:
+            _step(actor, case, transition_by_name("start_review"), TransitionInput())
+        _step(actor, case, transition_by_name("decide"), TransitionInput(decision=decision, note=note))
+    return case
+
+
+def handled_case_withdraw(*, handler_key: str, case_public_id: str, note: str, actor: Actor) -> ServiceCase | None:
+    """The applicant withdrew in the handling app: the desk case is withdrawn too (if still
+    open), without calling the handler back. Returns None when it was already finished."""
+    with transaction.atomic():
+        case = _handled_locked(handler_key, case_public_id)
+        if case.state not in transition_by_name("withdraw").sources:
+            return None
+        _step(actor, case, transition_by_name("withdraw"), TransitionInput(note=note))
+    return case
+
+
+def _handled_locked(handler_key: str, case_public_id: str) -> ServiceCase:
+    public_id = uuid_or_none(case_public_id)
+    found = ServiceCase.objects.filter(public_id=public_id).values_list("pk", flat=True).first() if public_id else None
+    if found is None:
+        raise not_found("办件", "Case")
+    case = _locked(found)
+    handler = desk_handler_for(case.item.code)
+    if handler is None or handler.key != handler_key:
+        raise permission_denied()
+    return case
 
 
 def _need_note(data: TransitionInput, zh: str, en: str) -> str:
@@ -1043,6 +1134,7 @@ def _on_accept(case: ServiceCase, actor: Actor, data: TransitionInput) -> dict:
         raise validation_failed(problems)
     case.checklist, case.deferred_until = merged, data.deferred_until
     _start_clock(case, actor, today)
+    _handler_accept(actor, case, case.item.code)
     notify(user_ids=[case.applicant_user_id], kind="accepted", text=_notice("accepted", case), link=_case_link(case))
     return _deferred_details(case)
 

@@ -59,7 +59,9 @@ def pool(people):
     )
     li = person(next_door, "李秀英", date(1970, 6, 1), 22, gender="female", phone="13900001111")
     wang = person(next_door, "王小明", date(2012, 9, 9), 33, relation="child")
-    care_membership_add(actor=actor, resident=li, kind=CareKind.DIBAO, started_on=date(2024, 1, 1))
+    # 低保 follows from social assistance's determination: welfare's officer sets it, not the pool
+    welfare = Actor.system("welfare", permissions=frozenset({"welfare.decide"}), root_path="2101")
+    care_membership_add(actor=welfare, resident=li, kind=CareKind.DIBAO, started_on=date(2024, 1, 1), determined=True)
     sibling = household_register(
         actor=actor, building_code="210102001003001001", room="2-202", residence_type="registered"
     )

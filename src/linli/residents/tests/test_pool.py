@@ -13,7 +13,7 @@ from linli.core.crypto import sealed_key_id, unseal
 from linli.core.errors import DomainError
 from linli.core.models import AuditEntry
 from linli.residents.domain import id_number_make
-from linli.residents.models import Consent, HomeVisit, Household, ResidenceChange, Resident
+from linli.residents.models import CareMembership, Consent, HomeVisit, Household, ResidenceChange, Resident
 from linli.residents.selectors import (
     care_list,
     pool_rates,
@@ -24,6 +24,7 @@ from linli.residents.selectors import (
 from linli.residents.services import (
     ResidentInput,
     care_membership_add,
+    care_membership_determined,
     care_membership_end,
     data_key_rotate,
     home_visit_record,
@@ -154,6 +155,39 @@ def test_care_groups_and_consent_for_disability(home, actors):
         actor=worker, resident=head, kind="disabled", started_on=date(2026, 1, 1), consent_method="written"
     )
     assert care_membership_end(actor=worker, resident=head, kind="elderly_alone", ended_on=date(2026, 6, 1)) == 1
+
+
+def test_dibao_and_tekun_groups_are_refused_by_hand_and_follow_determinations(home, actors):
+    _, head = home
+    worker = actors["community_worker"]
+    for kind in ("dibao", "tekun"):
+        with pytest.raises(DomainError) as by_hand:
+            care_membership_add(actor=worker, resident=head, kind=kind, started_on=date(2026, 1, 1))
+        assert by_hand.value.fields[0].field == "kind" and "社会救助" in by_hand.value.fields[0].message.zh
+        with pytest.raises(DomainError):
+            care_membership_end(actor=worker, resident=head, kind=kind, ended_on=date(2026, 1, 1))
+    assert not CareMembership.objects.filter(resident=head).exists()
+    # welfare's determination, by an officer who decides assistance: set, again (no duplicate), end
+    officer = actors["civil_affairs_officer"]
+    refs = [str(head.public_id), "outside-1"]
+    assert (
+        care_membership_determined(actor=officer, resident_refs=refs, kind="dibao", on=date(2026, 2, 1), member=True)
+        == 1
+    )
+    assert (
+        care_membership_determined(actor=officer, resident_refs=refs, kind="dibao", on=date(2026, 3, 1), member=True)
+        == 0
+    )
+    assert list(CareMembership.objects.filter(resident=head).values_list("kind", "ended_on")) == [("dibao", None)]
+    with pytest.raises(DomainError):  # not a determined group
+        care_membership_add(actor=officer, resident=head, kind="veteran", started_on=date(2026, 1, 1), determined=True)
+    with pytest.raises(DomainError):  # nor ended by hand
+        care_membership_end(actor=worker, resident=head, kind="dibao", ended_on=date(2026, 4, 1))
+    assert (
+        care_membership_determined(actor=officer, resident_refs=refs, kind="dibao", on=date(2026, 5, 1), member=False)
+        == 1
+    )
+    assert CareMembership.objects.filter(resident=head).get(kind="dibao").ended_on == date(2026, 5, 1)
 
 
 def test_reveal_is_audited_with_its_reason(home, actors):

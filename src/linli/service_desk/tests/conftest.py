@@ -51,3 +51,13 @@ def desk(people, tree):
         "zhang": zhang,
         "qian": qian,
     }
+
+
+@pytest.fixture(autouse=True)
+def _desk_alone():
+    """The desk's own tests run with no app above it handling items (welfare registers SQ001–4):
+    they test the desk's full workflow; `test_handlers.py` registers a fake handler itself."""
+    from linli.service_desk.handlers import desk_handlers_replaced
+
+    with desk_handlers_replaced({}):
+        yield

@@ -30,6 +30,7 @@ from linli.service_desk.selectors import (
     QUEUES,
     case_actions,
     case_get,
+    case_handling,
     case_handoffs,
     case_material_get,
     case_materials,
@@ -265,6 +266,7 @@ def _case_context(request, case, form, failed_action: str = "") -> dict:
         "material_choices": version_materials(case.item_version),
         "may_add_files": case.state in OPEN_STATES,
         "has_receipt": receipt_available(case),
+        "handling": case_handling(case),
     }
 
 
