@@ -601,3 +601,111 @@ def residents_by_building(*, under: str) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {row["household__building_id"]: row["n"] for row in rows}
+
+
+# --- for social assistance (welfare): people and households by employment -------------------
+
+
+@dataclass(frozen=True)
+class WelfarePerson:
+    """What social assistance reads of a resident: identity masked, the household, and the
+    fields its rules need (birth date, sex, employment, disability level)."""
+
+    public_id: str
+    name: str
+    gender: str
+    birth_date: date
+    employment: str
+    employment_label: str
+    disability: str
+    id_number_masked: str
+    household_ref: str
+    path: str
+
+
+def _welfare_person(resident: Resident) -> WelfarePerson:
+    household = resident.household
+    return WelfarePerson(
+        public_id=str(resident.public_id),
+        name=resident.name,
+        gender=resident.gender,
+        birth_date=resident.birth_date,
+        employment=resident.employment,
+        employment_label=resident.get_employment_display() if resident.employment else "",
+        disability=resident.disability,
+        id_number_masked=resident.id_number_masked,
+        household_ref=str(household.public_id) if household else "",
+        path=household.path if household else resident.path,
+    )
+
+
+def welfare_person(*, actor: Actor, public_id) -> WelfarePerson | None:
+    """An active resident in the actor's scope, or None (missing, moved away or outside)."""
+    try:
+        resident = (
+            actor.scoped(Resident.objects.select_related("household"))
+            .filter(public_id=public_id, status=ResidentStatus.ACTIVE)
+            .first()
+        )
+    except ValidationError:
+        return None
+    return _welfare_person(resident) if resident is not None else None
+
+
+def welfare_person_for_user(user_id: int | None) -> WelfarePerson | None:
+    """The active resident a resident's own account stands for (their own page)."""
+    if user_id is None:
+        return None
+    resident = Resident.objects.select_related("household").filter(user_id=user_id).first()
+    if resident is None or resident.status != ResidentStatus.ACTIVE:
+        return None
+    return _welfare_person(resident)
+
+
+def welfare_household_people(*, actor: Actor, household_ref) -> list[WelfarePerson]:
+    """The active members of a household in the actor's scope, the head first (one query)."""
+    try:
+        residents = actor.scoped(Resident.objects.select_related("household")).filter(
+            household__public_id=household_ref, status=ResidentStatus.ACTIVE
+        )
+        return [_welfare_person(r) for r in residents.order_by("-is_head", "birth_date")]
+    except ValidationError:
+        return []
+
+
+@dataclass(frozen=True)
+class HouseholdBrief:
+    household_ref: str
+    path: str
+    head_name: str
+
+
+def households_without_work(
+    *, actor: Actor, working_age_births: dict[str, tuple[date, date]], under: str = ""
+) -> list[HouseholdBrief]:
+    """Households in the actor's scope (optionally under a path) where at least one member of
+    working age is recorded as unemployed with no level 1–2 disability, and no member of working
+    age is employed — zero-employment households (零就业家庭) as social assistance defines them.
+    `working_age_births` gives, per gender, the (born after, born on or before) bounds of working
+    age on the day. One grouped query over the residents' indexed paths, whatever the city's size."""
+    working_age = Q(pk__in=[])
+    for gender, (after, on_or_before) in working_age_births.items():
+        working_age |= Q(gender=gender, birth_date__gt=after, birth_date__lte=on_or_before)
+    residents = actor.scoped(Resident.objects.filter(status=ResidentStatus.ACTIVE, household__isnull=False), "path")
+    if under:
+        residents = residents.filter(under_path("path", under))
+    grouped = (
+        residents.values("household_id")
+        .annotate(
+            able=Count("pk", filter=working_age & Q(employment="unemployed") & ~Q(disability__in=["1", "2"])),
+            employed=Count("pk", filter=working_age & Q(employment="employed")),
+        )
+        .filter(able__gt=0, employed=0)
+        .values("household_id")
+    )
+    rows = (
+        Household.objects.filter(pk__in=Subquery(grouped))
+        .order_by("path", "room")
+        .values_list("public_id", "path", "head__name")
+    )
+    return [HouseholdBrief(str(ref), path, head or "") for ref, path, head in rows]
