@@ -10,7 +10,7 @@ from linli.core.ids import uuid7
 from linli.welfare.domain.applications import ApplicationState, CheckResult, ObjectionOutcome
 from linli.welfare.domain.classes import AreaType, AssistanceClass
 
-__all__ = ["Application", "ApplicationStep", "Objection"]
+__all__ = ["Application", "ApplicationMember", "ApplicationStep", "Objection"]
 
 USER = settings.AUTH_USER_MODEL
 
@@ -39,9 +39,6 @@ class Application(models.Model):
     channel = models.CharField(max_length=16, blank=True)
     # the household's facts: seal(facts_to_json(Household), context="welfare.facts")
     facts_sealed = models.TextField(blank=True)
-    # members for display and for the one-household check: [{"ref", "name", "outside"}]
-    members = models.JSONField(default=list, blank=True)
-    member_refs = models.JSONField(default=list, blank=True)  # pool members' public ids (for the check)
     materials = models.JSONField(default=dict, blank=True)  # material key → provided (bool)
     # 家庭经济状况核对
     check_requested_on = models.DateField(null=True, blank=True)
@@ -80,6 +77,23 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class ApplicationMember(models.Model):
+    """A member of the applying household as recorded (names for display; the pool's public id
+    for a pool member, so a resident is never in two assistance households at once)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="member_rows")
+    resident_ref = models.UUIDField(null=True, blank=True, db_index=True)  # None for an outsider
+    name = models.CharField(_("name"), max_length=50)
+    relation = models.CharField(max_length=20, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ApplicationStep(models.Model):
