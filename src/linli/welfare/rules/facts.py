@@ -33,6 +33,10 @@ INCOME_SOURCES = (
 )
 
 
+CARE_NEEDS = ("", "partial", "full")  # 生活自理 / 部分失能 / 完全失能
+AREAS = ("urban", "rural")
+
+
 @dataclass(frozen=True)
 class Income:
     source: str  # one of INCOME_SOURCES
@@ -51,6 +55,8 @@ class Member:
     able_to_work: bool = True  # 有劳动能力
     employed: bool = False
     incomes: tuple[Income, ...] = ()
+    care_need: str = ""  # 特困 care need: "" (self-care), "partial" or "full" (CARE_NEEDS)
+    sex: str = ""  # "male", "female" or "" (unknown: the men's working age applies)
 
 
 @dataclass(frozen=True)
