@@ -73,6 +73,11 @@ def sees_roll(actor: Actor) -> bool:
     return bool(actor.scope_paths) and any(actor.has_perm(p) for p in ROLL_PERMISSIONS)
 
 
+def sees_district(actor: Actor, district_path: str) -> bool:
+    """The district is in the actor's area or the actor's area lies within it."""
+    return any(district_path.startswith(p) or p.startswith(district_path) for p in actor.scope_paths)
+
+
 def sees_figures(actor: Actor) -> bool:
     return bool(actor.scope_paths) and (sees_roll(actor) or actor.has_perm(WELFARE_FIGURES))
 

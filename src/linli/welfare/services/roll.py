@@ -51,7 +51,7 @@ from linli.welfare.domain.roll import (
 )
 from linli.welfare.models import Determination, Payroll, PayrollLine, Recipient, RecipientChange, Review, ReviewRun
 from linli.welfare.rules.facts import Household, facts_from_json, facts_to_json
-from linli.welfare.selectors.roll import rules_determine_many, rules_parameter_int, sees_roll
+from linli.welfare.selectors.roll import rules_determine_many, rules_parameter_int, sees_district, sees_roll
 
 FACTS_CONTEXT = "welfare.facts"
 ACCOUNT_CONTEXT = "welfare.account"
@@ -561,31 +561,31 @@ def review_household(*, actor: Actor, recipient: Recipient, on: date | None = No
     """Re-determine one household (after its facts were updated): the same path as the recompute."""
     on = on or timezone.localdate()
     _may_act(actor, recipient.path, WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE)
-    if recipient.state == RecipientState.STOPPED:
-        raise conflict(Msg("该户已停发", "Assistance has already stopped"))
     exit_months = rules_parameter_int(GRADUAL_EXIT_PARAMETER, on)
-    [result] = rules_determine_many(
-        [_household_for(recipient.facts_sealed, recipient.assistance_class, recipient.monthly_amount)], on
-    )
-    proposed_amount = result.monthly_amount if result.assistance_class in PAID_CLASSES else Decimal("0")
-    outcome = review_outcome(
-        state=recipient.state,
-        current_class=recipient.assistance_class,
-        current_amount=recipient.monthly_amount,
-        proposed_class=result.assistance_class,
-        proposed_amount=proposed_amount,
-        exit_months=exit_months,
-        exit_over=recipient.phase_out_until is not None and recipient.phase_out_until < on,
-    )
     with transaction.atomic():
-        _locked(recipient)
-        Review.objects.filter(recipient=recipient, state=ReviewState.PROPOSED).update(state=ReviewState.SUPERSEDED)
+        row = _locked(recipient)
+        if row.state == RecipientState.STOPPED:
+            raise conflict(Msg("该户已停发", "Assistance has already stopped"))
+        [result] = rules_determine_many(
+            [_household_for(row.facts_sealed, row.assistance_class, row.monthly_amount)], on
+        )
+        proposed_amount = result.monthly_amount if result.assistance_class in PAID_CLASSES else Decimal("0")
+        outcome = review_outcome(
+            state=row.state,
+            current_class=row.assistance_class,
+            current_amount=row.monthly_amount,
+            proposed_class=result.assistance_class,
+            proposed_amount=proposed_amount,
+            exit_months=exit_months,
+            exit_over=row.phase_out_until is not None and row.phase_out_until < on,
+        )
+        Review.objects.filter(recipient=row, state=ReviewState.PROPOSED).update(state=ReviewState.SUPERSEDED)
         review = Review.objects.create(
-            recipient=recipient,
-            path=recipient.path,
+            recipient=row,
+            path=row.path,
             on=on,
-            current_class=recipient.assistance_class,
-            current_amount=recipient.monthly_amount,
+            current_class=row.assistance_class,
+            current_amount=row.monthly_amount,
             proposed_class=result.assistance_class,
             proposed_amount=proposed_amount.quantize(CENT),
             per_capita_income=result.per_capita_income.quantize(CENT),
@@ -862,7 +862,7 @@ def payroll_correct(*, actor: Actor, line: PayrollLine, difference: Decimal, rea
     """A correction of a frozen payroll's line: a new line of the difference (a back payment when
     positive, a deduction when negative) in the month's supplementary payroll (a draft, approved
     like any payroll), referring to the original line. The original is never edited."""
-    payroll = line.payroll
+    payroll = Payroll.objects.get(pk=line.payroll_id)
     _district(actor, payroll.district_path)
     problems: list[FieldError] = []
     reason = _reason(problems, reason)
@@ -947,7 +947,8 @@ def payroll_export(
     filename, content type)."""
     from linli.welfare.roll_exports import payroll_file
 
-    _may_act(actor, payroll.district_path, WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE)
+    if not sees_roll(actor) or not sees_district(actor, payroll.district_path):
+        raise permission_denied()
     problems: list[FieldError] = []
     if file_format not in ("xlsx", "csv"):
         problems.append(field_error("format", "请选择 XLSX 或 CSV", "Choose XLSX or CSV"))
