@@ -79,7 +79,7 @@ def test_income_rose_moves_a_dibao_household_to_gradual_exit_when_confirmed(acto
     assert review.state == ReviewState.CONFIRMED
 
 
-def test_gradual_exit_ends_in_a_stop_that_keeps_the_row(actors, clock):
+def test_gradual_exit_ends_in_a_stop_that_keeps_the_row(actors, clock):  # noqa: F811
     recipient = enrol(actors, facts(wage="0"))
     _income_rose(actors, recipient)
     review_confirm(
@@ -281,7 +281,7 @@ def test_a_correction_is_a_new_line_in_a_supplementary_payroll(actors):
     assert PayrollLine.objects.get(pk=line.pk).amount == a.monthly_amount
 
 
-def test_phasing_out_and_stopped_households_in_the_payroll(actors, clock):
+def test_phasing_out_and_stopped_households_in_the_payroll(actors, clock):  # noqa: F811
     a, b = _roll(actors)
     _income_rose(actors, a)
     review_confirm(
