@@ -57,39 +57,25 @@ from linli.welfare.models import (
     ZeroEmploymentCase,
     ZeroEmploymentStep,
 )
+from linli.welfare.rules.engine import ParameterMissing, parameter_value
+from linli.welfare.selectors.rules import rule_changes
 
 TEMP_PERMISSIONS = (WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE)
 
-# The example values the rules stage ships (marked there as examples); read only while
-# `selectors.rules.rules_parameter` is not importable (the rules stage not landed yet).
-_FALLBACK = {
-    LIMIT_PER_EVENT: Decimal("5000"),
-    LIMIT_PER_YEAR: Decimal("10000"),
-    STREET_FIRST_LIMIT: Decimal("1000"),
-    EVENTS_PER_YEAR: Decimal("3"),
-    WORKING_AGE_MIN: Decimal("16"),
-    WORKING_AGE_MAX_MALE: Decimal("60"),
-    WORKING_AGE_MAX_FEMALE: Decimal("55"),
-}
 
-
-def relief_parameter(name: str, on: date) -> Decimal:
+def relief_parameter(name: str, on: date, changes=None) -> Decimal:
     """A dated parameter from the rules, the city's edits included. A parameter with no value
     for the date is refused with a message naming it and the date."""
     try:
-        from linli.welfare.rules.engine import ParameterMissing
-        from linli.welfare.selectors.rules import rules_parameter  # type: ignore[import-untyped,unused-ignore]
-    except ImportError:  # the rules stage not landed yet
-        return _FALLBACK[name]
-    try:
-        return Decimal(rules_parameter(name, on))
+        return Decimal(parameter_value(name, on, rule_changes() if changes is None else changes))
     except ParameterMissing:
         raise validation_failed(
             [
                 FieldError(
                     "parameter",
                     Msg(
-                        f"参数 {name} 在 {on} 没有取值，请先由市民政设置", f"The parameter {name} has no value on {on}"
+                        f"参数 {name} 在 {on} 没有取值，请先由市民政设置",
+                        f"The parameter {name} has no value on {on}",
                     ),
                 )
             ]
@@ -97,19 +83,22 @@ def relief_parameter(name: str, on: date) -> Decimal:
 
 
 def relief_limits(on: date) -> Limits:
+    """The limits of temporary assistance on a date (one query for the city's changes)."""
+    changes = rule_changes()
     return Limits(
-        per_event=relief_parameter(LIMIT_PER_EVENT, on),
-        per_year=relief_parameter(LIMIT_PER_YEAR, on),
-        events_per_year=int(relief_parameter(EVENTS_PER_YEAR, on)),
-        street_first=relief_parameter(STREET_FIRST_LIMIT, on),
+        per_event=relief_parameter(LIMIT_PER_EVENT, on, changes),
+        per_year=relief_parameter(LIMIT_PER_YEAR, on, changes),
+        events_per_year=int(relief_parameter(EVENTS_PER_YEAR, on, changes)),
+        street_first=relief_parameter(STREET_FIRST_LIMIT, on, changes),
     )
 
 
 def working_age_rule(on: date) -> WorkingAge:
+    changes = rule_changes()
     return WorkingAge(
-        minimum=int(relief_parameter(WORKING_AGE_MIN, on)),
-        max_male=int(relief_parameter(WORKING_AGE_MAX_MALE, on)),
-        max_female=int(relief_parameter(WORKING_AGE_MAX_FEMALE, on)),
+        minimum=int(relief_parameter(WORKING_AGE_MIN, on, changes)),
+        max_male=int(relief_parameter(WORKING_AGE_MAX_MALE, on, changes)),
+        max_female=int(relief_parameter(WORKING_AGE_MAX_FEMALE, on, changes)),
     )
 
 

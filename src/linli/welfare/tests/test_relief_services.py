@@ -23,6 +23,7 @@ from linli.welfare.domain.relief import (
 )
 from linli.welfare.models import (
     JobNeed,
+    ParameterChange,
     PostPlacement,
     TemporaryAssistance,
     TemporaryStep,
@@ -274,15 +275,16 @@ def test_yearly_limits_count_the_household_over_twelve_months(actors, family, cl
         temporary_act(actor=actors["street_officer"], assistance=item, action="pass")
         return temporary_act(actor=officer, assistance=item, action="grant", amount=amount)
 
-    granted("5000", days_ago=400)  # more than twelve months ago: not counted
-    granted("4000", days_ago=200)
-    granted("4500", days_ago=30)
+    # the shipped example values: ¥3,000 per event, ¥6,000 and 3 events per household and year
+    granted("3000", days_ago=400)  # more than twelve months ago: not counted
+    granted("2500", days_ago=200)
+    granted("2000", days_ago=30)
     clock.move_to(dt.datetime(2026, 12, 7, 10, 0))
     item = temporary_record(actor=actors["community_worker"], data=temp_input(family))
     temporary_act(actor=actors["street_officer"], assistance=item, action="pass")
     with pytest.raises(DomainError) as caught:
         temporary_act(actor=officer, assistance=item, action="grant", amount="2000")
-    assert errors(caught.value) == {"amount": ["近12个月已救助 ¥8,500.00，加上本次 ¥2,000.00 超过年度上限 ¥10,000.00"]}
+    assert errors(caught.value) == {"amount": ["近12个月已救助 ¥4,500.00，加上本次 ¥2,000.00 超过年度上限 ¥6,000.00"]}
     item.refresh_from_db()
     assert item.state == "reviewed" and item.amount_granted is None
     assert temporary_act(actor=officer, assistance=item, action="grant", amount="1500").state == "granted"
@@ -292,12 +294,30 @@ def test_yearly_limits_count_the_household_over_twelve_months(actors, family, cl
     with pytest.raises(DomainError) as caught:
         temporary_act(actor=officer, assistance=fourth, action="grant", amount="1")
     assert errors(caught.value)["amount"] == [
-        "近12个月已救助 ¥10,000.00，加上本次 ¥1.00 超过年度上限 ¥10,000.00",
+        "近12个月已救助 ¥6,000.00，加上本次 ¥1.00 超过年度上限 ¥6,000.00",
         "近12个月已救助 3 次，已达年度次数上限 3 次",
     ]
     with pytest.raises(DomainError) as caught:
-        temporary_act(actor=officer, assistance=fourth, action="grant", amount="6000")
-    assert "金额 ¥6,000.00 超过每次救助上限 ¥5,000.00" in errors(caught.value)["amount"]
+        temporary_act(actor=officer, assistance=fourth, action="grant", amount="4000")
+    assert "金额 ¥4,000.00 超过每次救助上限 ¥3,000.00" in errors(caught.value)["amount"]
+    fourth.refresh_from_db()
+    assert fourth.state == "reviewed"
+
+
+def test_a_city_change_of_the_limit_applies_from_its_date(actors, people, family, clock):
+    # a city edit as the rules stage stores it (its service validates; here the row alone)
+    ParameterChange.objects.create(
+        name="temporary.street_first_limit",
+        value=Decimal("1500"),
+        valid_from=TODAY,
+        reason="提高先行救助额度",
+        recorded_by=people["civil_affairs_officer"],
+        recorded_by_name="test",
+    )
+    with pytest.raises(DomainError):
+        temporary_fast_pay(actor=actors["street_officer"], data=temp_input(family, event_on=TODAY), amount="1600")
+    item = temporary_fast_pay(actor=actors["street_officer"], data=temp_input(family), amount="1200")
+    assert item.amount_granted == Decimal("1200.00")
 
 
 # ================================================================ zero-employment households
