@@ -237,6 +237,7 @@ def test_second_factor_matrix_by_role(role):
         Role.CITY_ADMIN,  # accounts.manage, catalogue
         Role.AUDITOR,  # audit.search
         Role.OPERATOR,  # catalogue
+        Role.CIVIL_AFFAIRS_OFFICER,  # social assistance's reveal (account numbers, unmasked exports)
     }
     assert second_factor_required(ROLE_PERMISSIONS[role]) is expected
     assert bool(ROLE_PERMISSIONS[role] & SECOND_FACTOR_PERMISSIONS) is expected

@@ -4,9 +4,31 @@ open the page."""
 
 from django.utils.translation import gettext_lazy as _
 
+from linli.accounts.domain import WELFARE_DECIDE, WELFARE_INTAKE, WELFARE_REVIEW  # roll
+from linli.core.web import any_permission  # roll
+
 NAV = (
     _("Social assistance"),
     [
         # each stage adds its pages here
+        # roll
+        (
+            "",
+            any_permission(WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE),
+            "portal:welfare:roll",
+            _("The assistance roll"),
+        ),
+        (
+            "",
+            any_permission(WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE),
+            "portal:welfare:roll-reviews",
+            _("Reviews due"),
+        ),
+        (
+            "",
+            any_permission(WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE),
+            "portal:welfare:payrolls",
+            _("Monthly payroll"),
+        ),
     ],
 )
