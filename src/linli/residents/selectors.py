@@ -709,3 +709,20 @@ def households_without_work(
         .values_list("public_id", "path", "head__name")
     )
     return [HouseholdBrief(str(ref), path, head or "") for ref, path, head in rows]
+
+
+def welfare_people_search(*, actor: Actor, q: str, limit: int = 20) -> list[WelfarePerson]:
+    """Residents of the actor's scope by exact ID number or phone, else part of a name or address
+    (as `resident_search`), for choosing a person in a social-assistance form."""
+    if len(q.strip()) < 1:
+        return []
+    residents = actor.scoped(Resident.objects.select_related("household__building")).filter(
+        status=ResidentStatus.ACTIVE
+    )
+    q = q.strip()
+    normalised = id_number_normalise(q)
+    if len(normalised) in (15, 18):
+        found = residents.filter(id_number_index=blind_index(normalised, context="resident.id_number"))
+    else:
+        found = residents.filter(Q(name__contains=q) | Q(household__building__address__contains=q))
+    return [_welfare_person(r) for r in found.order_by("path", "name")[:limit]]

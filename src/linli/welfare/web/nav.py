@@ -4,8 +4,14 @@ open the page."""
 
 from django.utils.translation import gettext_lazy as _
 
-from linli.accounts.domain import WELFARE_DECIDE, WELFARE_INTAKE, WELFARE_REVIEW  # roll
-from linli.core.web import any_permission  # roll
+from linli.accounts.domain import (  # relief
+    WELFARE_DECIDE,
+    WELFARE_EMPLOYMENT,
+    WELFARE_FIGURES,
+    WELFARE_INTAKE,
+    WELFARE_REVIEW,
+)
+from linli.core.web import any_permission  # relief
 
 NAV = (
     _("Social assistance"),
@@ -30,5 +36,16 @@ NAV = (
             "portal:welfare:payrolls",
             _("Monthly payroll"),
         ),
+        # relief
+        (
+            "",
+            any_permission(WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE),
+            "portal:welfare:relief",
+            _("Temporary assistance"),
+        ),
+        (WELFARE_EMPLOYMENT, None, "portal:welfare:zero", _("Zero-employment households")),
+        (WELFARE_EMPLOYMENT, None, "portal:welfare:posts", _("Public-welfare posts")),
+        (WELFARE_EMPLOYMENT, None, "portal:welfare:jobs", _("Job and training needs")),
+        (WELFARE_FIGURES, None, "portal:welfare:zero-figures", _("Zero-employment figures")),
     ],
 )

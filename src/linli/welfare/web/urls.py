@@ -28,3 +28,28 @@ urlpatterns += [
     roll_path("payroll/<uuid:public_id>/correct/", roll.payroll_correct, name="payroll-correct"),
     roll_path("payroll/<uuid:public_id>/export/", roll.payroll_export, name="payroll-export"),
 ]
+
+# relief: temporary assistance, zero-employment households, posts, job needs, figures
+from django.urls import path  # noqa: E402
+
+from linli.welfare.web import relief  # noqa: E402
+
+urlpatterns += [
+    path("relief/", relief.home, name="relief"),
+    path("relief/new/", relief.new, name="relief-new"),
+    path("relief/<uuid:public_id>/", relief.item, name="relief-item"),
+    path("relief/<uuid:public_id>/step/<str:action>/", relief.item_step, name="relief-step"),
+    path("employment/", relief.zero, name="zero"),
+    path("employment/search/", relief.zero_search, name="zero-search"),
+    path("employment/<uuid:public_id>/", relief.case, name="zero-case"),
+    path("employment/<uuid:public_id>/follow/", relief.case_follow, name="zero-follow"),
+    path("employment/<uuid:public_id>/close/", relief.case_close, name="zero-close"),
+    path("employment/<uuid:public_id>/place/", relief.case_place, name="zero-place"),
+    path("employment/figures/", relief.figures, name="zero-figures"),
+    path("posts/", relief.posts, name="posts"),
+    path("posts/<uuid:public_id>/", relief.post, name="post"),
+    path("posts/<uuid:public_id>/place/", relief.post_place, name="post-place"),
+    path("placements/<uuid:public_id>/end/", relief.placement_stop, name="placement-end"),
+    path("jobs/", relief.jobs, name="jobs"),
+    path("jobs/<uuid:public_id>/close/", relief.job_close, name="job-close"),
+]
