@@ -323,8 +323,8 @@ class NeedKind(models.TextChoices):
 
 
 class NeedState(models.TextChoices):
-    OPEN = "open", _("Open")
-    MET = "met", _("Met")
+    OPEN = "open", _("Need not yet met")
+    MET = "met", _("Need met")
     CLOSED = "closed", _("Closed without result")
 
 

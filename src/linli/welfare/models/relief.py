@@ -40,7 +40,7 @@ class TemporaryAssistance(models.Model):
     route = models.CharField(_("procedure"), max_length=10, choices=Route.choices)
     state = models.CharField(_("state"), max_length=12, choices=TempState.choices, db_index=True)
     person_ref = models.UUIDField(null=True, blank=True, db_index=True)
-    person_name = models.CharField(_("name"), max_length=50)
+    person_name = models.CharField(_("person's name"), max_length=50)
     person_id_masked = models.CharField(_("ID number"), max_length=18, blank=True)
     household_ref = models.UUIDField(null=True, blank=True, db_index=True)
     path = models.CharField(max_length=18, db_index=True)  # the household's building, else the community
@@ -185,7 +185,7 @@ class PostPlacement(models.Model):
         ZeroEmploymentCase, on_delete=models.PROTECT, null=True, blank=True, related_name="placements"
     )
     person_ref = models.UUIDField(db_index=True)
-    person_name = models.CharField(_("name"), max_length=50)
+    person_name = models.CharField(_("person's name"), max_length=50)
     household_ref = models.UUIDField(null=True, blank=True)
     path = models.CharField(max_length=18, db_index=True)
     from_on = models.DateField(_("from"))
@@ -217,7 +217,7 @@ class JobNeed(models.Model):
     kind = models.CharField(_("kind of need"), max_length=10, choices=NeedKind.choices)
     state = models.CharField(_("state"), max_length=8, choices=NeedState.choices, default=NeedState.OPEN)
     person_ref = models.UUIDField(db_index=True)
-    person_name = models.CharField(_("name"), max_length=50)
+    person_name = models.CharField(_("person's name"), max_length=50)
     path = models.CharField(max_length=18, db_index=True)
     wish = models.CharField(_("what is wanted"), max_length=300)
     by_resident = models.BooleanField(default=False)

@@ -111,7 +111,7 @@ class TempForm(forms.Form):
     outsider_name = forms.CharField(label=gettext_lazy("Name (not registered here)"), max_length=50, required=False)
     outsider_id_number = forms.CharField(label=gettext_lazy("ID number (kept masked)"), max_length=18, required=False)
     community = forms.ChoiceField(label=gettext_lazy("Community"), required=False)
-    event = forms.ChoiceField(label=gettext_lazy("What happened"))
+    event = forms.ChoiceField(label=gettext_lazy("Hardship event"))
     event_on = forms.DateField(label=gettext_lazy("Date of the event"), widget=DATE, required=False)
     amount_asked = forms.CharField(label=gettext_lazy("Amount asked (yuan)"), max_length=14, required=False)
     form = forms.ChoiceField(label=gettext_lazy("Form of help"), choices=Form.choices)
@@ -305,7 +305,7 @@ def zero_search(request):
 
 
 class FollowForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("What was done"), choices=FollowKind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of follow-up"), choices=FollowKind.choices)
     on = forms.DateField(label=gettext_lazy("Date"), widget=DATE, required=False)
     note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
 
