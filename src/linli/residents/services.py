@@ -873,3 +873,33 @@ def resident_account_link(*, user, community_path: str) -> None:
     if resident:
         Resident.objects.filter(pk=resident.pk).update(user=user)
         type(user).objects.filter(pk=user.pk).update(display_name=resident.name)
+
+
+@transaction.atomic
+def demo_employment_generate(*, actor: Actor, under: str, seed: int = 20261207) -> int:
+    """Give the synthetic residents under `under` a plausible employment status where none is
+    recorded (the population generator leaves it empty): pre-school and school children,
+    students to 22, retired from 60 (men) or 55 (women), and of the rest most employed, a few
+    unemployed — so social assistance finds some zero-employment households. Deterministic for a
+    seed; idempotent (only empty fields are filled). Returns how many were filled."""
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    residents = list(
+        Resident.objects.filter(models.Q(path__startswith=under), status=ResidentStatus.ACTIVE, employment="").only(
+            "pk", "birth_date", "gender"
+        )
+    )
+    for resident in residents:
+        age = age_on(resident.birth_date, today)
+        if age < 6:
+            resident.employment = "preschool"
+        elif age < 19 or (age < 23 and rng.random() < 0.5):
+            resident.employment = "student"
+        elif age >= (60 if resident.gender == Gender.MALE else 55):
+            resident.employment = "retired"
+        else:
+            resident.employment = rng.choices(["employed", "unemployed", "other"], [86, 9, 5])[0]
+    Resident.objects.bulk_update(residents, ["employment"], batch_size=1000)
+    if residents:
+        audit_record(actor=actor, action="demo.population", org_path=under, details={"employment": len(residents)})
+    return len(residents)

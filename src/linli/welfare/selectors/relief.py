@@ -390,3 +390,8 @@ def relief_today(actor: Actor, today: date) -> WorkSection | None:
 def household_people(*, actor: Actor, household_ref) -> list[WelfarePerson]:
     """The household's members as the pool has them now (a case page, the placement form)."""
     return welfare_household_people(actor=actor, household_ref=household_ref)
+
+
+def demo_has_relief(street_path: str) -> bool:
+    """Whether the demo already made relief rows in the showcase street (idempotence)."""
+    return TemporaryAssistance.objects.filter(path__startswith=street_path).exists()
