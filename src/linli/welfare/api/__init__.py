@@ -4,3 +4,8 @@ selector → schema."""
 from ninja import Router
 
 router = Router(tags=["welfare"])
+
+# relief: temporary assistance, zero-employment households, job needs, figures
+from linli.welfare.api.relief import router as relief_router  # noqa: E402
+
+router.add_router("/relief", relief_router)
