@@ -5,6 +5,11 @@ from ninja import Router
 
 router = Router(tags=["welfare"])
 
+# rules: parameters, the city's changes, the trial calculator
+from linli.welfare.api.rules import router as rules_router  # noqa: E402
+
+router.add_router("/rules", rules_router)
+
 # relief: temporary assistance, zero-employment households, job needs, figures
 from linli.welfare.api.relief import router as relief_router  # noqa: E402
 

@@ -21,10 +21,10 @@ from django.db.models import Count, Max
 
 from linli.accounts.domain import WELFARE_DECIDE, WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_RULES
 from linli.core.actor import Actor
-from linli.core.errors import permission_denied
+from linli.core.errors import field_error, permission_denied, validation_failed
 from linli.welfare.models import ParameterChange
 from linli.welfare.rules import engine
-from linli.welfare.rules.engine import Change, ParameterRow, Result
+from linli.welfare.rules.engine import Change, ParameterMissing, ParameterRow, Result
 from linli.welfare.rules.facts import Household
 from linli.welfare.rules.parameters import definition, definitions, merged_values
 
@@ -105,6 +105,7 @@ class TableRow:
 @dataclass(frozen=True)
 class HistoryEntry:
     valid_from: date
+    value: Decimal
     shown_value: str
     in_force: bool
     change: ShownChange | None  # None: a value shipped with the platform
@@ -155,6 +156,7 @@ def parameter_history(*, actor: Actor, name: str, on: date) -> list[HistoryEntry
     return [
         HistoryEntry(
             valid_from=day,
+            value=value,
             shown_value=engine.format_parameter(name, value),
             in_force=day == in_force,
             change=rows_by_key.get((name, day)) if city else None,
@@ -171,3 +173,17 @@ def recent_changes(*, actor: Actor, limit: int = 20) -> list[ShownChange]:
     if not may_read_rules(actor):
         raise permission_denied()
     return [_shown(row) for row in ParameterChange.objects.order_by("-id")[:limit]]
+
+
+def rules_trial(*, actor: Actor, household: Household, on: date) -> Result:
+    """The trial calculator (试算): the rules on typed-in facts, with the trace; nothing is saved."""
+    if not may_read_rules(actor):
+        raise permission_denied()
+    try:
+        return rules_determine(household, on)
+    except ParameterMissing as missing:
+        item = definitions().get(missing.name)
+        zh, en = (item.label_zh, item.label_en) if item else (missing.name, missing.name)
+        raise validation_failed(
+            [field_error("on", f"该日期没有适用的参数：{zh}", f"No value of “{en}” applies on this date")]
+        ) from None

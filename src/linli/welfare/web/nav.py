@@ -10,6 +10,7 @@ from linli.accounts.domain import (  # relief
     WELFARE_FIGURES,
     WELFARE_INTAKE,
     WELFARE_REVIEW,
+    WELFARE_RULES,  # rules
 )
 from linli.core.web import any_permission  # relief
 
@@ -17,6 +18,9 @@ NAV = (
     _("Social assistance"),
     [
         # each stage adds its pages here
+        # applications
+        ("", any_permission(WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE), "portal:welfare:applications", _("Assistance applications")),  # noqa: E501
+        ("", any_permission(WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE), "portal:welfare:notices", _("Public notices of assistance")),  # noqa: E501
         # roll
         (
             "",
@@ -47,5 +51,12 @@ NAV = (
         (WELFARE_EMPLOYMENT, None, "portal:welfare:posts", _("Public-welfare posts")),
         (WELFARE_EMPLOYMENT, None, "portal:welfare:jobs", _("Job and training needs")),
         (WELFARE_FIGURES, None, "portal:welfare:zero-figures", _("Zero-employment figures")),
+        # rules
+        (
+            "",
+            any_permission(WELFARE_RULES, WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE),
+            "portal:welfare:rules",
+            _("Assistance rules and amounts"),
+        ),
     ],
 )

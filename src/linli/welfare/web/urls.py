@@ -53,3 +53,33 @@ urlpatterns += [
     path("jobs/", relief.jobs, name="jobs"),
     path("jobs/<uuid:public_id>/close/", relief.job_close, name="job-close"),
 ]
+
+# applications: from the desk to the county's decision
+from linli.welfare.web import applications  # noqa: E402
+
+urlpatterns += [
+    path("applications/", applications.home, name="applications"),
+    path("applications/checks/import/", applications.check_import, name="check-import"),
+    path("applications/notices/", applications.notice_home, name="notices"),
+    path("applications/notices/<str:community_path>/", applications.notice_community, name="notice-board"),
+    path("applications/notices/<str:community_path>/print/", applications.notice_print, name="notice-print"),
+    path("applications/<uuid:public_id>/", applications.application, name="application"),
+    path("applications/<uuid:public_id>/facts/", applications.facts_form, name="application-facts"),
+    path("applications/<uuid:public_id>/survey/", applications.survey_form, name="application-survey"),
+    path("applications/<uuid:public_id>/step/<str:action>/", applications.application_step, name="application-step"),
+    path(
+        "applications/<uuid:public_id>/objections/<uuid:objection_id>/answer/",
+        applications.objection_answer_view,
+        name="objection-answer",
+    ),
+    path("applications/<uuid:public_id>/notice.pdf", applications.notice_pdf, name="application-pdf"),
+]
+
+# rules: the parameters, their history, the city's changes, the trial calculator
+from linli.welfare.web import rules  # noqa: E402
+
+urlpatterns += [
+    path("rules/", rules.home, name="rules"),
+    path("rules/trial/", rules.trial, name="rules-trial"),
+    path("rules/p/<str:name>/", rules.parameter, name="rules-parameter"),
+]
