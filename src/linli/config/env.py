@@ -66,6 +66,7 @@ class LinliSettings(BaseSettings):
     login_cooloff_minutes: int = Field(default=15, ge=1, le=24 * 60)
     staff_idle_minutes: int = Field(default=30, ge=5, le=24 * 60)
     resident_idle_minutes: int = Field(default=7 * 24 * 60, ge=5, le=30 * 24 * 60)
+    welfare_desk_items: str = "SQ001:dibao,SQ002:tekun,SQ003:edge,SQ004:rigid"
 
     @field_validator("database_url")
     @classmethod
@@ -73,6 +74,19 @@ class LinliSettings(BaseSettings):
         if value and urlsplit(value).scheme not in {"sqlite", "postgres", "postgresql"}:
             raise ValueError("must start with sqlite:// or postgres:// (须为 sqlite:// 或 postgres://)")
         return value
+
+    @field_validator("welfare_desk_items")
+    @classmethod
+    def _welfare_desk_items(cls, value: str) -> str:
+        for pair in (p.strip() for p in value.split(",") if p.strip()):
+            code, _, kind = pair.partition(":")
+            if not code.strip() or not kind.strip():
+                raise ValueError("must be item:kind pairs, e.g. SQ001:dibao (须为 事项编码:类别，如 SQ001:dibao)")
+        return value
+
+    def welfare_desk_item_map(self) -> dict[str, str]:
+        pairs = (p.strip().partition(":") for p in self.welfare_desk_items.split(",") if p.strip())
+        return {code.strip(): kind.strip() for code, _, kind in pairs}
 
     @field_validator("open311_cors_origins")
     @classmethod

@@ -231,6 +231,7 @@ LINLI_NOTIFY_CHANNELS = [c.strip() for c in ENV.notify_channels.split(",") if c.
 LINLI_SMS_GATEWAY_URL = ENV.sms_gateway_url
 LINLI_WECHAT_GATEWAY_URL = ENV.wechat_gateway_url
 LINLI_RECTIFICATION_WORKING_DAYS = ENV.rectification_working_days
+LINLI_WELFARE_DESK_ITEMS = ENV.welfare_desk_item_map()
 LINLI_OFFICE_HOURS = ENV.office_hours
 LINLI_CITY_BOUNDS = ENV.city_bounds
 LINLI_DUPLICATE_RADIUS_M = ENV.duplicate_radius_m

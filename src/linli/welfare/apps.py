@@ -12,3 +12,8 @@ class WelfareConfig(AppConfig):
         from linli.welfare.workbench import welfare_today
 
         workbench_register("welfare", order=30, today=welfare_today)
+
+        # applications: the desk's 低保/特困/边缘/刚性 items open an application here (stage applications)
+        from linli.welfare.desk import desk_register_applications
+
+        desk_register_applications()
