@@ -34,7 +34,7 @@ from linli.welfare.services.rules import parameter_change_record
 READERS = (WELFARE_RULES, WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE)
 
 GROUPS = {
-    "dibao": gettext_lazy("Minimum living allowance (dibao)"),
+    "dibao": gettext_lazy("Dibao (minimum living allowance)"),
     "tekun": gettext_lazy("Extreme-poverty support (tekun)"),
     "edge": gettext_lazy("Near-dibao households"),
     "income": gettext_lazy("Counting income"),
@@ -44,7 +44,7 @@ GROUPS = {
     "review": gettext_lazy("Dynamic review"),
     "temporary": gettext_lazy("Temporary assistance"),
     "employment": gettext_lazy("Working age"),
-    "notice": gettext_lazy("Public notice"),
+    "notice": gettext_lazy("Public notice period"),
     "refusal": gettext_lazy("Refusals"),
 }
 UNIT_LABELS = {
@@ -237,7 +237,8 @@ class TrialForm(forms.Form):
         label=gettext_lazy("Date of the calculation"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     area = forms.ChoiceField(
-        label=gettext_lazy("Standard"), choices=[("urban", gettext_lazy("Urban")), ("rural", gettext_lazy("Rural"))]
+        label=gettext_lazy("Standard"),
+        choices=[("urban", gettext_lazy("Urban standard")), ("rural", gettext_lazy("Rural standard"))],
     )
     deposits = forms.CharField(label=gettext_lazy("Deposits and financial assets (yuan)"), required=False)
     vehicle_value = forms.CharField(label=gettext_lazy("Value of motor vehicles (yuan)"), required=False)
