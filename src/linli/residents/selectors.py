@@ -726,3 +726,15 @@ def welfare_people_search(*, actor: Actor, q: str, limit: int = 20) -> list[Welf
     else:
         found = residents.filter(Q(name__contains=q) | Q(household__building__address__contains=q))
     return [_welfare_person(r) for r in found.order_by("path", "name")[:limit]]
+
+
+def welfare_person_by_ref(public_id) -> WelfarePerson | None:
+    """An active resident by public id, unscoped: only for a case the desk already accepted (the
+    window may be anywhere in the city; the record then belongs to the resident's home)."""
+    try:
+        resident = Resident.objects.select_related("household").filter(public_id=public_id).first()
+    except ValidationError:
+        return None
+    if resident is None or resident.status != ResidentStatus.ACTIVE:
+        return None
+    return _welfare_person(resident)

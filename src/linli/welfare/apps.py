@@ -17,3 +17,8 @@ class WelfareConfig(AppConfig):
         from linli.welfare.desk import desk_register_applications
 
         desk_register_applications()
+
+        # relief: the desk's temporary-assistance item opens a record here (stage relief)
+        from linli.welfare.desk_relief import desk_register_relief
+
+        desk_register_relief()

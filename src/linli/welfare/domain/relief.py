@@ -102,6 +102,7 @@ class TempState(models.TextChoices):
     PAID_FIRST = "paid_first", _("Paid first, paperwork due")
     COMPLETED = "completed", _("Paperwork complete, waiting for confirmation")
     CONFIRMED = "confirmed", _("Confirmed by the district")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
 
 
 # states whose amount counts towards the limits (granted or already paid)
@@ -161,6 +162,9 @@ TEMP_TRANSITIONS: dict[str, Transition] = {
 }
 TEMP_STEP_LABELS = {
     "record": Msg("社区登记", "Recorded by the community"),
+    "desk": Msg("服务窗口受理", "Accepted at the service desk"),
+    "describe": Msg("社区填写困难情况", "Hardship recorded by the community"),
+    "withdraw": Msg("申请人撤回", "Withdrawn by the applicant"),
     "fast_pay": Msg("街道先行救助", "Paid first by the street"),
 }
 
@@ -338,6 +342,9 @@ AUDIT_ACTIONS: dict[str, Msg] = {
     "welfare.temp_complete": Msg("补齐先行救助材料", "Emergency paperwork completed"),
     "welfare.temp_confirm": Msg("确认先行救助", "Emergency assistance confirmed"),
     "welfare.temp_facts_read": Msg("查看临时救助情况", "Temporary assistance facts read"),
+    "welfare.temp_desk_open": Msg("服务窗口受理临时救助", "Temporary assistance opened from the desk"),
+    "welfare.temp_describe": Msg("填写临时救助困难情况", "Temporary assistance hardship recorded"),
+    "welfare.temp_withdraw": Msg("撤回临时救助申请", "Temporary assistance withdrawn"),
     "welfare.zero_find": Msg("排查零就业家庭", "Zero-employment households searched"),
     "welfare.zero_follow": Msg("零就业家庭跟踪帮扶", "Zero-employment follow-up"),
     "welfare.zero_close": Msg("零就业家庭销号", "Zero-employment case closed"),

@@ -53,6 +53,8 @@ class TemporaryAssistance(models.Model):
     granted_on = models.DateField(_("granted on"), null=True, blank=True, db_index=True)
     paperwork_due = models.DateField(_("paperwork due"), null=True, blank=True)
     refusal_reason = models.CharField(_("reasons for the refusal"), max_length=500, blank=True)
+    desk_case_number = models.CharField(_("desk case"), max_length=40, blank=True, db_index=True)
+    desk_case_ref = models.CharField(max_length=40, blank=True)  # the desk case's public id
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_by_name = models.CharField(max_length=150)
     created_at = models.DateTimeField()

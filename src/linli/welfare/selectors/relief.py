@@ -395,3 +395,9 @@ def household_people(*, actor: Actor, household_ref) -> list[WelfarePerson]:
 def demo_has_relief(street_path: str) -> bool:
     """Whether the demo already made relief rows in the showcase street (idempotence)."""
     return TemporaryAssistance.objects.filter(path__startswith=street_path).exists()
+
+
+def temporary_for_desk_case(case_number: str) -> tuple[str, str] | None:
+    """(public id, number) of the record a desk case opened, for the desk's link."""
+    row = TemporaryAssistance.objects.filter(desk_case_number=case_number).values_list("public_id", "number").first()
+    return (str(row[0]), row[1]) if row else None

@@ -13,6 +13,7 @@ placements (capacity held by a locked counter) and job needs."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -33,8 +34,11 @@ from linli.residents.selectors import (
     WelfarePerson,
     households_without_work,
     welfare_person,
+    welfare_person_by_ref,
     welfare_person_for_user,
 )
+from linli.service_desk.handlers import HandledCase
+from linli.service_desk.services import handled_case_decide
 from linli.welfare.domain.relief import (
     EVENT_BY_CODE,
     PAPERWORK_WORKING_DAYS,
@@ -65,6 +69,7 @@ from linli.welfare.selectors.relief import relief_limits, temporary_granted, wor
 from linli.workdays.selectors import work_calendar
 
 FACTS_CONTEXT = "welfare.temporary_facts"
+DESK_HANDLER_KEY = "welfare_temporary"
 COMMUNITY_KINDS = ("community", "village")
 TEXT_MAX = 2000
 
@@ -335,6 +340,13 @@ def temporary_act(
             )
         from_state = item.state
         fields = ["state", "updated_at"]
+        if action == "pass" and (item.amount_asked <= 0 or not item.facts_sealed):
+            raise conflict(
+                Msg(
+                    "社区还没有填写困难情况和申请金额，不能审核",
+                    "The community has not recorded the hardship and the amount asked yet",
+                )
+            )
         if granted is not None:
             _limits_check(item.household_ref, item.person_ref, granted, fast=False, exclude_pk=item.pk)
             item.amount_granted = granted
@@ -348,6 +360,89 @@ def temporary_act(
         item.save(update_fields=fields)
         _temp_step(item, actor, action, from_state, now=now, amount=granted, note=note)
         _audit(actor, f"temp_{action}", "temporary_assistance", item.public_id, item.path, note, to=item.state)
+        if item.desk_case_ref and item.state in (TempState.GRANTED, TempState.REFUSED):
+            # the desk case of an application taken at the window is decided with this step
+            handled_case_decide(
+                handler_key=DESK_HANDLER_KEY,
+                case_public_id=item.desk_case_ref,
+                decision="approved" if item.state == TempState.GRANTED else "denied",
+                note=note or f"批准临时救助 {yuan(item.amount_granted)}",
+                actor=actor,
+            )
+    return item
+
+
+def desk_temporary_open(actor: Actor, case: HandledCase) -> TemporaryAssistance:
+    """The desk accepted a temporary-assistance item: open a record on the ordinary path, in the
+    desk's transaction, for the applicant's home community. The community then records the event,
+    the hardship and the amount asked (`temporary_describe`) before the street reviews it."""
+    person = welfare_person_by_ref(case.applicant_ref) if case.applicant_ref else None
+    if person is None:
+        raise conflict(
+            Msg("临时救助须由本市人口库中的居民申请", "Temporary assistance at the desk needs a resident of the pool")
+        )
+    if TemporaryAssistance.objects.filter(desk_case_number=case.number).exists():
+        raise conflict(Msg("此办件已有临时救助记录", "This desk case already has a record"))
+    now = timezone.now()
+    checked = _Checked(person, person.name, person.id_number_masked, person.path, Decimal("0.00"))
+    data = TempInput(event="other", event_on=timezone.localdate(), amount_asked="0", facts="")
+    item = _create(
+        actor,
+        checked,
+        data,
+        route=Route.ORDINARY,
+        state=TempState.RECORDED,
+        now=now,
+        desk_case_number=case.number,
+        desk_case_ref=case.public_id,
+    )
+    TemporaryAssistance.objects.filter(pk=item.pk).update(facts_sealed="")
+    item.facts_sealed = ""
+    _temp_step(item, actor, "desk", "", now=now, note=case.number)
+    _audit(actor, "temp_desk_open", "temporary_assistance", item.public_id, item.path, desk=case.number)
+    return item
+
+
+def desk_temporary_withdrawn(actor: Actor, case: HandledCase, note: str) -> None:
+    """The applicant withdrew the desk case: the open record is withdrawn with it."""
+    item = TemporaryAssistance.objects.select_for_update().filter(desk_case_number=case.number).first()
+    if item is None or item.state not in (TempState.RECORDED, TempState.REVIEWED):
+        return
+    from_state = item.state
+    item.state = TempState.WITHDRAWN
+    item.updated_at = timezone.now()
+    item.save(update_fields=["state", "updated_at"])
+    _temp_step(item, actor, "withdraw", from_state, now=item.updated_at, note=note or "在服务窗口撤回")
+    _audit(actor, "temp_withdraw", "temporary_assistance", item.public_id, item.path, note or "在服务窗口撤回")
+
+
+def temporary_describe(*, actor: Actor, assistance: TemporaryAssistance, data: TempInput) -> TemporaryAssistance:
+    """The community records the event, the hardship and the amount asked of a record opened at
+    the desk (or corrects them before the street's review)."""
+    if not actor.has_perm(WELFARE_INTAKE):
+        raise permission_denied()
+    problems, _ = _check_input(actor, dataclasses.replace(data, person=""), timezone.localdate())
+    problems = [p for p in problems if p.field not in ("outsider_name", "community", "outsider_id_number")]
+    if problems:
+        raise validation_failed(problems)
+    asked = money(data.amount_asked)
+    assert asked is not None
+    now = timezone.now()
+    with transaction.atomic():
+        item = actor.scoped(TemporaryAssistance.objects.select_for_update()).filter(pk=assistance.pk).first()
+        if item is None:
+            raise not_found("临时救助", "Temporary assistance")
+        if item.state != TempState.RECORDED:
+            raise conflict(Msg("街道审核后不能再修改", "It cannot be changed after the street's review"))
+        item.event = data.event
+        item.event_on = data.event_on
+        item.amount_asked = asked
+        item.form = data.form
+        item.facts_sealed = seal(data.facts.strip(), context=FACTS_CONTEXT)
+        item.updated_at = now
+        item.save(update_fields=["event", "event_on", "amount_asked", "form", "facts_sealed", "updated_at"])
+        _temp_step(item, actor, "describe", TempState.RECORDED, now=now, amount=asked)
+        _audit(actor, "temp_describe", "temporary_assistance", item.public_id, item.path, event=item.event)
     return item
 
 
@@ -356,6 +451,8 @@ def temporary_facts(*, actor: Actor, assistance: TemporaryAssistance) -> str:
     if not actor.sees_path(assistance.path) or not any(
         actor.has_perm(p) for p in (WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE)
     ):
+        return ""
+    if not assistance.facts_sealed:
         return ""
     _audit(actor, "temp_facts_read", "temporary_assistance", assistance.public_id, assistance.path)
     return unseal(assistance.facts_sealed, context=FACTS_CONTEXT)

@@ -76,6 +76,7 @@ from linli.welfare.services.relief import (
     placement_start,
     post_create,
     temporary_act,
+    temporary_describe,
     temporary_facts,
     temporary_fast_pay,
     temporary_record,
@@ -234,10 +235,40 @@ def _item_page(request, item, *, failed: str = "", errors=None, status: int = 20
             "failed": failed,
             "errors": errors or [],
             "today": timezone.localdate(),
+            "may_describe": item.state == TempState.RECORDED and actor.has_perm(WELFARE_INTAKE),
+            "needs_description": item.amount_asked <= 0,
+            "events": [(e.code, event_label(e.code)) for e in EVENTS],
+            "forms": Form.choices,
             "section": "temporary",
         },
         status=status,
     )
+
+
+@require_POST
+@staff_page(WELFARE_INTAKE)
+def item_describe(request, public_id):
+    actor = request.actor
+    found = temporary_get(actor=actor, public_id=public_id)
+    post = request.POST
+    try:
+        event_on = forms.DateField(required=False).clean(post.get("event_on") or None)
+        temporary_describe(
+            actor=actor,
+            assistance=found,
+            data=TempInput(
+                event=post.get("event", ""),
+                event_on=event_on,
+                amount_asked=post.get("amount_asked", ""),
+                facts=post.get("facts", ""),
+                form=post.get("form", Form.CASH),
+            ),
+        )
+    except (DomainError, forms.ValidationError) as error:
+        found = temporary_get(actor=actor, public_id=public_id)
+        return _item_page(request, found, failed="describe", errors=[_error_text(error)], status=400)
+    messages.success(request, _("The hardship is recorded; the street reviews it next."))
+    return redirect("portal:welfare:relief-item", public_id=public_id)
 
 
 @staff_page(*TEMP_PERMS)

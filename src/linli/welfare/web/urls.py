@@ -39,6 +39,7 @@ urlpatterns += [
     path("relief/new/", relief.new, name="relief-new"),
     path("relief/<uuid:public_id>/", relief.item, name="relief-item"),
     path("relief/<uuid:public_id>/step/<str:action>/", relief.item_step, name="relief-step"),
+    path("relief/<uuid:public_id>/describe/", relief.item_describe, name="relief-describe"),
     path("employment/", relief.zero, name="zero"),
     path("employment/search/", relief.zero_search, name="zero-search"),
     path("employment/<uuid:public_id>/", relief.case, name="zero-case"),
