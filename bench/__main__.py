@@ -21,6 +21,7 @@ from bench import (
     router,
     soak,
     volunteers,
+    welfare,
     workbench,
 )
 
@@ -91,6 +92,7 @@ BENCHMARKS = {
         "the outage drill: PostgreSQL restarted under a read load; 503 while it is away, no 500, recovery",
     ),
     "volunteers": (volunteers, "a volunteer's brief, district figures and check-ins at 1.65 M volunteers, 20 M hours"),
+    "welfare": (welfare, "the yearly review of 200,000 households on the roll: one batch vs household by household"),
 }
 
 

@@ -20,9 +20,9 @@ from linli.welfare.domain.classes import PAID_CLASSES, AssistanceClass
 
 
 class RecipientState(models.TextChoices):
-    ACTIVE = "active", _("Receiving")
-    PHASING_OUT = "phasing_out", _("Gradual exit")
-    STOPPED = "stopped", _("Stopped")
+    ACTIVE = "active", _("Receiving assistance")
+    PHASING_OUT = "phasing_out", _("In gradual exit")
+    STOPPED = "stopped", _("Assistance stopped")
 
 
 class ChangeKind(models.TextChoices):
@@ -42,12 +42,12 @@ class Outcome(models.TextChoices):
     """What a review proposes (the rules' answer beside the current one)."""
 
     UNCHANGED = "unchanged", _("Unchanged")
-    INCREASE = "increase", _("Increase")
-    DECREASE = "decrease", _("Decrease")
-    CLASS_CHANGE = "class_change", _("Change of class")
+    INCREASE = "increase", _("Increase the amount")
+    DECREASE = "decrease", _("Decrease the amount")
+    CLASS_CHANGE = "class_change", _("Change the class")
     PHASE_OUT = "phase_out", _("Gradual exit")
-    STOP = "stop", _("Stop")
-    RESUME = "resume", _("Resume")
+    STOP = "stop", _("Stop the assistance")
+    RESUME = "resume", _("Resume the assistance")
 
 
 OUTCOME_CHANGE = {
@@ -63,7 +63,7 @@ OUTCOME_CHANGE = {
 
 class ReviewState(models.TextChoices):
     PROPOSED = "proposed", _("Awaiting confirmation")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", _("Review confirmed")
     SUPERSEDED = "superseded", _("Replaced by a later computation")
 
 

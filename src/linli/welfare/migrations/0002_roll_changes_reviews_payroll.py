@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("public_id", models.UUIDField(default=linli.core.ids.uuid7, editable=False, unique=True)),
                 ("scope_path", models.CharField(db_index=True, max_length=18)),
-                ("on", models.DateField(verbose_name="rules of")),
+                ("on", models.DateField(verbose_name="rules as of")),
                 ("households", models.PositiveIntegerField(default=0)),
                 ("differences", models.PositiveIntegerField(default=0)),
                 ("parameters_digest", models.CharField(blank=True, max_length=64)),
@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="recipient",
             name="account_masked",
-            field=models.CharField(blank=True, max_length=20, verbose_name="account number"),
+            field=models.CharField(blank=True, max_length=20, verbose_name="payee's account number"),
         ),
         migrations.AddField(
             model_name="recipient",
@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="recipient",
             name="bank_name",
-            field=models.CharField(blank=True, max_length=60, verbose_name="bank"),
+            field=models.CharField(blank=True, max_length=60, verbose_name="payee's bank"),
         ),
         migrations.AddField(
             model_name="recipient",
@@ -207,7 +207,7 @@ class Migration(migrations.Migration):
                             ("account", "Payee account changed"),
                         ],
                         max_length=14,
-                        verbose_name="change",
+                        verbose_name="kind of change",
                     ),
                 ),
                 (
@@ -243,14 +243,22 @@ class Migration(migrations.Migration):
                     "from_state",
                     models.CharField(
                         blank=True,
-                        choices=[("active", "Receiving"), ("phasing_out", "Gradual exit"), ("stopped", "Stopped")],
+                        choices=[
+                            ("active", "Receiving assistance"),
+                            ("phasing_out", "In gradual exit"),
+                            ("stopped", "Assistance stopped"),
+                        ],
                         max_length=12,
                     ),
                 ),
                 (
                     "to_state",
                     models.CharField(
-                        choices=[("active", "Receiving"), ("phasing_out", "Gradual exit"), ("stopped", "Stopped")],
+                        choices=[
+                            ("active", "Receiving assistance"),
+                            ("phasing_out", "In gradual exit"),
+                            ("stopped", "Assistance stopped"),
+                        ],
                         max_length=12,
                     ),
                 ),
@@ -344,7 +352,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("public_id", models.UUIDField(default=linli.core.ids.uuid7, editable=False, unique=True)),
                 ("path", models.CharField(max_length=18)),
-                ("on", models.DateField(verbose_name="rules of")),
+                ("on", models.DateField(verbose_name="rules as of")),
                 (
                     "current_class",
                     models.CharField(
@@ -383,12 +391,12 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("unchanged", "Unchanged"),
-                            ("increase", "Increase"),
-                            ("decrease", "Decrease"),
-                            ("class_change", "Change of class"),
+                            ("increase", "Increase the amount"),
+                            ("decrease", "Decrease the amount"),
+                            ("class_change", "Change the class"),
                             ("phase_out", "Gradual exit"),
-                            ("stop", "Stop"),
-                            ("resume", "Resume"),
+                            ("stop", "Stop the assistance"),
+                            ("resume", "Resume the assistance"),
                         ],
                         max_length=14,
                         verbose_name="outcome",
@@ -399,7 +407,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("proposed", "Awaiting confirmation"),
-                            ("confirmed", "Confirmed"),
+                            ("confirmed", "Review confirmed"),
                             ("superseded", "Replaced by a later computation"),
                         ],
                         default="proposed",
@@ -427,7 +435,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "verbose_name": "review",
+                "verbose_name": "review of the roll",
                 "ordering": ["path", "pk"],
                 "indexes": [models.Index(fields=["state", "path"], name="welfare_review_state_path")],
                 "constraints": [

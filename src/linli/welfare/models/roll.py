@@ -35,9 +35,9 @@ class Recipient(models.Model):
     # from these; a worker updates them (e.g. a member found work) before re-determining
     facts_sealed = models.TextField(default="")
     account_user_id = models.BigIntegerField(null=True, blank=True)  # a member's account for inbox notices
-    bank_name = models.CharField(_("bank"), max_length=60, blank=True)
+    bank_name = models.CharField(_("payee's bank"), max_length=60, blank=True)
     account_sealed = models.TextField(blank=True)  # seal(number, context="welfare.account")
-    account_masked = models.CharField(_("account number"), max_length=20, blank=True)
+    account_masked = models.CharField(_("payee's account number"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("household on the roll")
@@ -59,7 +59,7 @@ class RecipientChange(models.Model):
 
     public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
     recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="changes")
-    kind = models.CharField(_("change"), max_length=14, choices=ChangeKind.choices)
+    kind = models.CharField(_("kind of change"), max_length=14, choices=ChangeKind.choices)
     from_class = models.CharField(max_length=8, choices=AssistanceClass.choices, blank=True)
     to_class = models.CharField(max_length=8, choices=AssistanceClass.choices)
     from_amount = models.DecimalField(max_digits=10, decimal_places=2, default=0)
@@ -91,7 +91,7 @@ class ReviewRun(models.Model):
 
     public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
     scope_path = models.CharField(max_length=18, db_index=True)
-    on = models.DateField(_("rules of"))
+    on = models.DateField(_("rules as of"))
     households = models.PositiveIntegerField(default=0)
     differences = models.PositiveIntegerField(default=0)
     parameters_digest = models.CharField(max_length=64, blank=True)
@@ -117,7 +117,7 @@ class Review(models.Model):
     run = models.ForeignKey(ReviewRun, on_delete=models.PROTECT, related_name="reviews", null=True)
     recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="reviews")
     path = models.CharField(max_length=18)
-    on = models.DateField(_("rules of"))
+    on = models.DateField(_("rules as of"))
     current_class = models.CharField(max_length=8, choices=AssistanceClass.choices)
     current_amount = models.DecimalField(max_digits=10, decimal_places=2)
     proposed_class = models.CharField(_("proposed class"), max_length=8, choices=AssistanceClass.choices)
@@ -131,7 +131,7 @@ class Review(models.Model):
     reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        verbose_name = _("review")
+        verbose_name = _("review of the roll")
         ordering = ["path", "pk"]
         indexes = [models.Index(fields=["state", "path"], name="welfare_review_state_path")]
         constraints = [

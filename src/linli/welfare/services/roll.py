@@ -13,12 +13,11 @@ written, audited and notified, with the recipient's or payroll's row locked.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -26,6 +25,7 @@ from linli.accounts.domain import WELFARE_DECIDE, WELFARE_INTAKE, WELFARE_REVEAL
 from linli.core.actor import Actor
 from linli.core.crypto import seal, unseal
 from linli.core.errors import DomainError, FieldError, Msg, conflict, field_error, permission_denied, validation_failed
+from linli.core.ids import uuid7
 from linli.core.notify import notify
 from linli.core.paths import under_path
 from linli.core.services import audit_record
@@ -473,15 +473,87 @@ def _apply(
 
 
 def _household_for(recipient_facts: str, assistance_class: str, amount: Decimal) -> Household:
-    household = facts_from_json(unseal(recipient_facts, context=FACTS_CONTEXT))
-    return dataclasses.replace(household, current_class=assistance_class, current_amount=amount)
+    """The household's latest facts as the rules read them (the rules decide on facts alone: the
+    class and amount it receives now are compared afterwards, not fed in)."""
+    return facts_from_json(unseal(recipient_facts, context=FACTS_CONTEXT))
 
 
-def review_recompute(*, actor: Actor, scope: str, on: date, exit_months: int | None = None) -> ReviewRun:
+REVIEW_COLUMNS = (
+    "public_id",
+    "run_id",
+    "recipient_id",
+    "path",
+    "on",
+    "current_class",
+    "current_amount",
+    "proposed_class",
+    "proposed_amount",
+    "per_capita_income",
+    "outcome",
+    "state",
+    "parameters_digest",
+    "confirmed_by_name",
+    "reason",
+)
+
+
+def _reviews_write(run: ReviewRun, on: date, lines: list[tuple]) -> None:
+    """Write the proposals in bulk: PostgreSQL's COPY (200,000 rows in seconds, no model objects),
+    `bulk_create` elsewhere. The same rows either way."""
+    if connection.vendor == "postgresql":
+        columns = ", ".join(f'"{c}"' for c in REVIEW_COLUMNS)
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY welfare_review ({columns}) FROM STDIN") as copy:
+            for pk, path, cls, amount, proposed, proposed_amount, income, outcome, digest in lines:
+                copy.write_row(
+                    (
+                        uuid7(),
+                        run.pk,
+                        pk,
+                        path,
+                        on,
+                        cls,
+                        amount,
+                        proposed,
+                        proposed_amount,
+                        income,
+                        outcome,
+                        ReviewState.PROPOSED,
+                        digest,
+                        "",
+                        "",
+                    )
+                )
+        return
+    Review.objects.bulk_create(
+        [
+            Review(
+                run=run,
+                recipient_id=pk,
+                path=path,
+                on=on,
+                current_class=cls,
+                current_amount=amount,
+                proposed_class=proposed,
+                proposed_amount=proposed_amount,
+                per_capita_income=income,
+                outcome=outcome,
+                parameters_digest=digest,
+            )
+            for pk, path, cls, amount, proposed, proposed_amount, income, outcome, digest in lines
+        ],
+        batch_size=BULK,
+    )
+
+
+def review_recompute(
+    *, actor: Actor, scope: str, on: date, exit_months: int | None = None, timings: dict | None = None
+) -> ReviewRun:
     """Re-determine every household on the roll under `scope` with the rules of `on`, in one
     vectorised call, and write a proposal per household (a household's earlier open proposal is
     replaced). Nothing on the roll changes until a proposal is confirmed. The yearly review and
-    the recompute after a change of the standard; `bench/welfare.py` times this function."""
+    the recompute after a change of the standard; `bench/welfare.py` times this function (its
+    phases in `timings`, seconds: read, compute, write)."""
+    timings = {} if timings is None else timings
     if not sees_roll(actor) or not scope.isdigit() or not actor.sees_path(scope):
         raise permission_denied()
     started = time.perf_counter()
@@ -495,7 +567,9 @@ def review_recompute(*, actor: Actor, scope: str, on: date, exit_months: int | N
         .values_list("pk", "path", "facts_sealed", "assistance_class", "monthly_amount", "state", "phase_out_until")
     )
     households = [_household_for(r[2], r[3], r[4]) for r in rows]
+    timings["read"] = time.perf_counter() - started
     results = rules_determine_many(households, on) if households else []
+    timings["compute"] = time.perf_counter() - started - timings["read"]
     now = timezone.now()
     with transaction.atomic():
         run = ReviewRun.objects.create(
@@ -511,7 +585,7 @@ def review_recompute(*, actor: Actor, scope: str, on: date, exit_months: int | N
         Review.objects.filter(under_path("path", scope), state=ReviewState.PROPOSED).update(
             state=ReviewState.SUPERSEDED
         )
-        reviews = []
+        lines = []
         differences = 0
         for (pk, path, _facts, cls, amount, state, until), result in zip(rows, results, strict=True):
             proposed_amount = result.monthly_amount if result.assistance_class in PAID_CLASSES else Decimal("0")
@@ -525,25 +599,24 @@ def review_recompute(*, actor: Actor, scope: str, on: date, exit_months: int | N
                 exit_over=until is not None and until < on,
             )
             differences += outcome != Outcome.UNCHANGED
-            reviews.append(
-                Review(
-                    run=run,
-                    recipient_id=pk,
-                    path=path,
-                    on=on,
-                    current_class=cls,
-                    current_amount=amount,
-                    proposed_class=result.assistance_class,
-                    proposed_amount=proposed_amount.quantize(CENT),
-                    per_capita_income=result.per_capita_income.quantize(CENT),
-                    outcome=outcome,
-                    parameters_digest=result.parameters_digest,
+            lines.append(
+                (
+                    pk,
+                    path,
+                    cls,
+                    amount,
+                    result.assistance_class,
+                    proposed_amount.quantize(CENT),
+                    result.per_capita_income.quantize(CENT),
+                    outcome,
+                    result.parameters_digest,
                 )
             )
-        Review.objects.bulk_create(reviews, batch_size=BULK)
+        _reviews_write(run, on, lines)
         run.differences = differences
         run.seconds = round(time.perf_counter() - started, 3)
         run.save(update_fields=["differences", "seconds"])
+        timings["write"] = time.perf_counter() - started - timings["read"] - timings["compute"]
         _audit(
             actor,
             "review_recompute",

@@ -535,7 +535,7 @@ def _payroll_page(request, payroll, *, approve_error: str = "", correction: Corr
         title=_("Amount per street (yuan)"),
         category_label=_("Street"),
         categories=[t.name for t in totals],
-        series=[Series(_("Amount"), [float(t.amount) for t in totals])],
+        series=[Series(_("Amount paid"), [float(t.amount) for t in totals])],
     )
     corrections = list(payroll.lines.filter(corrects__isnull=False).select_related("corrects__payroll")[:50])
     return render(
