@@ -35,9 +35,9 @@ class ApplicationState(models.TextChoices):
     STREET_REVIEW = "street_review", _("Street review")
     NOTICE = "notice", _("Public notice")
     COUNTY_DECISION = "county_decision", _("County decision")
-    APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    APPROVED = "approved", _("Approved by the county")
+    REFUSED = "refused", _("Refused by the county")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
 
 
 OPEN_STATES = frozenset(

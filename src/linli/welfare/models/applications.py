@@ -33,7 +33,7 @@ class Application(models.Model):
     path = models.CharField(max_length=18, db_index=True)
     accepted_path = models.CharField(max_length=18)
     head_name = models.CharField(_("head of household"), max_length=50)
-    area = models.CharField(_("area type"), max_length=8, choices=AreaType.choices, default=AreaType.URBAN)
+    area = models.CharField(_("urban or rural"), max_length=8, choices=AreaType.choices, default=AreaType.URBAN)
     desk_case_number = models.CharField(_("desk case"), max_length=30, blank=True, db_index=True)
     desk_case_ref = models.UUIDField(null=True, blank=True)
     channel = models.CharField(max_length=16, blank=True)
@@ -85,7 +85,7 @@ class ApplicationMember(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="member_rows")
     resident_ref = models.UUIDField(null=True, blank=True, db_index=True)  # None for an outsider
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("member's name"), max_length=50)
     relation = models.CharField(max_length=20, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
