@@ -13,6 +13,7 @@ written, audited and notified, with the recipient's or payroll's row locked.
 
 from __future__ import annotations
 
+import gc
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -559,6 +560,18 @@ def review_recompute(
     started = time.perf_counter()
     if exit_months is None:
         exit_months = rules_parameter_int(GRADUAL_EXIT_PARAMETER, on)
+    # hundreds of thousands of small objects: the cyclic collector would walk them again and
+    # again while they are made (none of them is garbage), so it waits until the end
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _recompute(actor, scope, on, exit_months, timings, started)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _recompute(actor: Actor, scope: str, on: date, exit_months: int, timings: dict, started: float) -> ReviewRun:
     rows = list(
         Recipient.objects.filter(under_path("path", scope))
         .exclude(state=RecipientState.STOPPED)
