@@ -22,6 +22,7 @@ from django.db.models import Count, Max
 from linli.accounts.domain import WELFARE_DECIDE, WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_RULES
 from linli.core.actor import Actor
 from linli.core.errors import field_error, permission_denied, validation_failed
+from linli.core.memo import _MEMOS  # cleared by forget_all() like every per-process memo
 from linli.welfare.models import ParameterChange
 from linli.welfare.rules import engine
 from linli.welfare.rules.engine import Change, ParameterMissing, ParameterRow, Result
@@ -31,22 +32,24 @@ from linli.welfare.rules.parameters import definition, definitions, merged_value
 RULES_READERS = (WELFARE_RULES, WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE)
 
 _lock = threading.Lock()
-_cached: tuple[tuple[int, int], tuple[Change, ...]] | None = None
+# one entry, "changes": ((count, max id), changes); cleared with the process's memos (tests, imports)
+_cache: dict[str, tuple[tuple[int, int], tuple[Change, ...]]] = {}
+_MEMOS.append(_cache)
 
 
 def rule_changes() -> tuple[Change, ...]:
     """Every city change as engine input, oldest row first (a later row for the same name and date
     wins). One small query to check freshness; the rows are read again only when one was added."""
-    global _cached
     stamp = ParameterChange.objects.aggregate(n=Count("id"), m=Max("id"))
     key = (stamp["n"] or 0, stamp["m"] or 0)
     with _lock:
-        if _cached is not None and _cached[0] == key:
-            return _cached[1]
+        cached = _cache.get("changes")
+        if cached is not None and cached[0] == key:
+            return cached[1]
     rows = ParameterChange.objects.order_by("id").values_list("name", "value", "valid_from")
     changes = tuple(Change(name=name, value=Decimal(value), valid_from=valid_from) for name, value, valid_from in rows)
     with _lock:
-        _cached = (key, changes)
+        _cache["changes"] = (key, changes)
     return changes
 
 
