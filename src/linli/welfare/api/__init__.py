@@ -14,3 +14,8 @@ router.add_router("/rules", rules_router)
 from linli.welfare.api.relief import router as relief_router  # noqa: E402
 
 router.add_router("/relief", relief_router)
+
+# applications: from the desk to the county's decision
+from linli.welfare.api.applications import router as applications_router  # noqa: E402
+
+router.add_router("", applications_router)
