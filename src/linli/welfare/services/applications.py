@@ -714,15 +714,6 @@ def application_survey_record(
     assert surveyed_on is not None
     with transaction.atomic():
         app, transition = _locked(actor, application, "record_survey")
-        if app.check_requested_on and surveyed_on < app.check_requested_on:
-            raise validation_failed(
-                [
-                    FieldError(
-                        "surveyed_on",
-                        Msg("调查日期不能早于申请核对的日期", "The survey cannot be before the check was requested"),
-                    )
-                ]
-            )
         from_state = app.state
         app.surveyed_on = surveyed_on
         app.surveyors = [{"user_id": actor.user_id, "name": actor.shown_name}, {"user_id": None, "name": second[:50]}]
@@ -738,13 +729,31 @@ def application_survey_record(
 # ================================================================ the street
 
 
-def application_street_pass(*, actor: Actor, application: Application, opinion: str = "") -> Application:
+def application_street_pass(
+    *, actor: Actor, application: Application, opinion: str = "", notice_from: date | None = None
+) -> Application:
     """The street passes: the rules give the proposed class and amount today; the notice is
-    published for `notice.days` days from today. Refused when the rules find the household not
-    eligible (propose refusal instead)."""
+    published for `notice.days` days from today — or from the day the paper notice was posted,
+    when the street records its review afterwards (补录: not in the future, not before the home
+    survey, at most 30 days back). Refused when the rules find the household not eligible
+    (propose refusal instead)."""
     today = _today()
     with transaction.atomic():
         app, transition = _locked(actor, application, "street_pass")
+        posted = notice_from or today
+        earliest = max(app.surveyed_on or today, today - timedelta(days=30))
+        if not earliest <= posted <= today:
+            raise validation_failed(
+                [
+                    FieldError(
+                        "notice_from",
+                        Msg(
+                            "公示开始日期不能晚于今天，也不能早于入户调查日期或 30 天前",
+                            "The notice cannot start in the future, before the survey or over 30 days ago",
+                        ),
+                    )
+                ]
+            )
         household = _household(app)
         if household is None:
             raise conflict(Msg("申请尚未登记家庭情况", "The household has not been recorded"))
@@ -760,7 +769,7 @@ def application_street_pass(*, actor: Actor, application: Application, opinion: 
         from_state = app.state
         app.proposed_class, app.proposed_amount = result.assistance_class, result.monthly_amount
         app.street_opinion = (opinion or "").strip()[:500]
-        app.notice_from, app.notice_until = today, today + timedelta(days=days - 1)
+        app.notice_from, app.notice_until = posted, posted + timedelta(days=days - 1)
         app.state = transition.target
         app.save()
         _step(
