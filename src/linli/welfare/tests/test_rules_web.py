@@ -136,7 +136,7 @@ def test_the_trial_calculator_shows_class_amount_and_trace(client, people, clock
     before = (ParameterChange.objects.count(), AuditEntry.objects.count())
     page = client.post(TRIAL, TRIAL_FORM).content.decode()
     assert 'id="trial-class">最低生活保障<' in page
-    assert "1,924.00" in page
+    assert 'id="trial-amount">¥1,924.00<' in page
     assert "¥1,760.00（¥820.00 × 3 − ¥700.00）" in page
     assert (ParameterChange.objects.count(), AuditEntry.objects.count()) == before
 

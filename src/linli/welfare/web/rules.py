@@ -20,7 +20,7 @@ from linli.core.errors import DomainError, validation_failed
 from linli.core.forms import add_domain_errors
 from linli.core.web import staff_page
 from linli.welfare.domain.rules import TRIAL_MAX_MEMBERS, trial_facts
-from linli.welfare.rules.engine import CLASS_LABELS, format_parameter
+from linli.welfare.rules.engine import CLASS_LABELS, format_parameter, yuan
 from linli.welfare.rules.parameters import ParameterMissing, definitions
 from linli.welfare.selectors.rules import (
     may_edit_rules,
@@ -158,7 +158,9 @@ def home(request):
         request,
         "welfare/staff/rules/home.html",
         {
-            "groups": list(groups.values()),
+            "groups": [
+                groups[key] for key in sorted(groups, key=lambda k: list(GROUPS).index(k) if k in GROUPS else 99)
+            ],
             "on": on,
             "today": today,
             "may_edit": may_edit,
@@ -345,6 +347,13 @@ def trial(request):
             "form": form,
             "result": result,
             "class_label": (CLASS_LABELS[result.assistance_class][1 if english else 0]) if result else "",
+            "shown": {
+                "amount": yuan(result.monthly_amount),
+                "per_capita": yuan(result.per_capita_income),
+                "standard": yuan(result.standard),
+            }
+            if result
+            else {},
             "trace": [
                 {
                     "label": line.label("en" if english else "zh"),
