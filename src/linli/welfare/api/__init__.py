@@ -19,3 +19,8 @@ router.add_router("/relief", relief_router)
 from linli.welfare.api.applications import router as applications_router  # noqa: E402
 
 router.add_router("", applications_router)
+
+# roll: the roll, its reviews and the monthly payroll
+from linli.welfare.api.roll import router as roll_router  # noqa: E402
+
+router.add_router("/roll", roll_router)
