@@ -876,12 +876,17 @@ def resident_account_link(*, user, community_path: str) -> None:
 
 
 @transaction.atomic
-def demo_employment_generate(*, actor: Actor, under: str, seed: int = 20261207) -> int:
+def demo_employment_generate(
+    *, actor: Actor, under: str, seed: int = 20261207, jobless_under: str = "", jobless_households: int = 0
+) -> int:
     """Give the synthetic residents under `under` a plausible employment status where none is
     recorded (the population generator leaves it empty): pre-school and school children,
     students to 22, retired from 60 (men) or 55 (women), and of the rest most employed, a few
     unemployed — so social assistance finds some zero-employment households. Deterministic for a
-    seed; idempotent (only empty fields are filled). Returns how many were filled."""
+    seed; idempotent (only empty fields are filled). Under `jobless_under`, the first
+    `jobless_households` households with a member aged 19–54 have every member of that age out of
+    work, so a small demo pool still shows zero-employment households there. Returns how many
+    residents were filled."""
     rng = random.Random(seed)
     today = timezone.localdate()
     residents = list(
@@ -899,6 +904,16 @@ def demo_employment_generate(*, actor: Actor, under: str, seed: int = 20261207) 
             resident.employment = "retired"
         else:
             resident.employment = rng.choices(["employed", "unemployed", "other"], [86, 9, 5])[0]
+    if jobless_under and residents:
+        chosen: set[int] = set()
+        for resident in sorted(residents, key=lambda r: (r.household_id or 0, r.pk)):
+            if resident.household_id is None or not resident.path.startswith(jobless_under):
+                continue
+            if 19 <= age_on(resident.birth_date, today) <= 54:
+                if resident.household_id not in chosen and len(chosen) >= jobless_households:
+                    continue
+                chosen.add(resident.household_id)
+                resident.employment = "unemployed"
     Resident.objects.bulk_update(residents, ["employment"], batch_size=1000)
     if residents:
         audit_record(actor=actor, action="demo.population", org_path=under, details={"employment": len(residents)})

@@ -72,7 +72,7 @@ def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
     worker = _actor("demo_community_worker", office)
     officer = _actor("demo_street_officer", office)
     county = _actor("demo_civil_affairs_officer", city)
-    filled = demo_employment_generate(actor=city, under=city_path)
+    filled = demo_employment_generate(actor=city, under=city_path, jobless_under=showcase_path, jobless_households=6)
     found = zero_find(actor=city)
     followed = _zero(worker if worker.sees_path(showcase_path) else office, showcase_path, today)
     people = [

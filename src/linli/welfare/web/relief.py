@@ -350,7 +350,12 @@ class PlaceForm(forms.Form):
     person = forms.ChoiceField(label=gettext_lazy("Member"))
     post = forms.ChoiceField(label=gettext_lazy("Public-welfare post"))
     from_on = forms.DateField(label=gettext_lazy("From"), widget=DATE, required=False)
-    to_on = forms.DateField(label=gettext_lazy("Until"), widget=DATE, required=False)
+    to_on = forms.DateField(
+        label=gettext_lazy("Until"),
+        widget=DATE,
+        required=False,
+        help_text=gettext_lazy("Empty: until the post ends."),
+    )
 
     def __init__(self, *args, members=(), posts=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -448,8 +453,8 @@ def case_place(request, public_id):
                 actor=actor,
                 post=post,
                 person=form.cleaned_data["person"],
-                from_on=form.cleaned_data["from_on"],
-                to_on=form.cleaned_data["to_on"],
+                from_on=form.cleaned_data["from_on"] or timezone.localdate(),
+                to_on=form.cleaned_data["to_on"] or post.ends_on,  # empty: until the post ends
                 case=found,
             )
         except DomainError as error:
