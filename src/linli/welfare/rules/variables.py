@@ -567,23 +567,28 @@ class rigid_eligible(Variable):
         )
 
 
-class members_covered_alone(Variable):
+class single_person_members(Variable):
     value_type = int
     entity = Household
     definition_period = DAY
-    label = "Members covered alone (单人保)"
+    label = "Members who could be covered alone (单人保 on, income below the edge line, property ok)"
 
     def formula(household, period, parameters):
         enabled = parameters(period).dibao.single_person.enabled >= 1
         line = household("edge_line", period) * household("members_count", period)
-        eligible = (
-            enabled
-            * numpy.logical_not(household("dibao_eligible", period))
-            * _lt(household("household_counted_income", period), line)
-            * household("property_ok", period)
-        )
+        possible = enabled * _lt(household("household_counted_income", period), line) * household("property_ok", period)
         count = household.sum(household.members("covered_alone", period))
-        return numpy.where(eligible, count, 0)
+        return numpy.where(possible, count, 0)
+
+
+class members_covered_alone(Variable):
+    value_type = int
+    entity = Household
+    definition_period = DAY
+    label = "Members covered alone (单人保) in a household not eligible for dibao as a whole"
+
+    def formula(household, period, parameters):
+        return numpy.where(household("dibao_eligible", period), 0, household("single_person_members", period))
 
 
 class AssistanceClassCode(Enum):
@@ -654,20 +659,22 @@ class single_person_amount(Money):
             "dibao_addon", period
         )
         total = household.sum(numpy.where(alone, per_member, 0))
-        return numpy.where(household("members_covered_alone", period) > 0, total, 0)
+        return numpy.where(household("single_person_members", period) > 0, total, 0)
 
 
 class dibao_amount(Money):
     value_type = float
     entity = Household
     definition_period = DAY
-    label = "Dibao monthly amount (gap + add-ons, at least the minimum)"
+    label = "Dibao monthly amount (gap + add-ons, or the single-person amount if higher; at least the minimum)"
 
     def formula(household, period, parameters):
+        # a household eligible as a whole gets at least what its members would get alone, so
+        # more income never raises the amount (from whole-household to single-person dibao)
         minimum = parameters(period).dibao.minimum_amount
-        whole = numpy.maximum(household("dibao_gap", period) + household("dibao_addons", period), minimum)
-        alone = numpy.maximum(household("single_person_amount", period), minimum)
-        return numpy.where(household("dibao_eligible", period), whole, alone)
+        alone = household("single_person_amount", period)
+        whole = numpy.maximum(household("dibao_gap", period) + household("dibao_addons", period), alone)
+        return numpy.maximum(numpy.where(household("dibao_eligible", period), whole, alone), minimum)
 
 
 class tekun_amount(Money):
@@ -741,6 +748,7 @@ VARIABLES: list[type[Variable]] = [
     dibao_eligible,
     edge_eligible,
     rigid_eligible,
+    single_person_members,
     members_covered_alone,
     assistance_class,
     dibao_gap,

@@ -11,7 +11,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linli.welfare.rules.engine import determine, determine_many
+from linli.welfare.rules.engine import Change, determine, determine_many
 from linli.welfare.rules.facts import INCOME_SOURCES, Household, Income, Member
 
 ON = date(2026, 7, 15)
@@ -103,3 +103,16 @@ def test_the_grades_are_all_reached() -> None:
     for grade in RANK:
         found = find(households(), lambda h, grade=grade: determine(h, ON).assistance_class == grade)
         assert determine(found, ON).assistance_class == grade
+
+
+SINGLE_PERSON_ON = [Change("dibao.single_person.enabled", Decimal(1), date(2026, 1, 1))]
+
+
+@SETTINGS
+@given(households(), st.integers(0, 4), st.sampled_from(INCOME_SOURCES), money)
+def test_with_single_person_dibao_more_income_never_raises_the_amount(household, index, source, extra) -> None:
+    before = determine(household, ON, SINGLE_PERSON_ON)
+    after = determine(with_more_income(household, index, source, extra), ON, SINGLE_PERSON_ON)
+    assert RANK[after.assistance_class] <= RANK[before.assistance_class]
+    if before.assistance_class == after.assistance_class == "dibao":
+        assert after.monthly_amount <= before.monthly_amount
