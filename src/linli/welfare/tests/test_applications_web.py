@@ -175,3 +175,23 @@ def test_the_desk_case_page_links_to_the_application(clock, family, actors, clie
     log_in(client, "community_worker")
     html = client.get(f"/staff/desk/cases/{case.public_id}/").content.decode()
     assert 'id="case-handling"' in html and f"{BASE}{app.public_id}/" in html and app.number in html
+
+
+def test_the_workbench_counts_are_the_queues_they_link_to(clock, family, actors, django_assert_max_num_queries):
+    from linli.welfare.selectors.applications import applications_today
+
+    to_notice(actors, family)
+    _case, second = take_at_window(actors["community_worker"], family["wang"])
+    worker = applications_today(actors["community_worker"], MONDAY.date())
+    counts = {c.key: (c.count, c.url) for c in worker.counts}
+    assert counts["welfare.recording"] == (1, f"{BASE}?queue=recording")
+    assert counts["welfare.notice"][0] == 1 and "welfare.county" not in counts
+    assert applications_today(actors["resident"], MONDAY.date()) is None
+    assert applications_today(actors["district_admin"], MONDAY.date()) is None
+    with time_machine.travel(AFTER_NOTICE, tick=False), django_assert_max_num_queries(3):
+        county = applications_today(actors["civil_affairs_officer"], AFTER_NOTICE.date())
+    assert {c.key: c.count for c in county.counts}["welfare.county"] == 1
+    assert [row.title.split(" · ")[1] for row in county.rows] == [
+        a.number for a in Application.objects.filter(state="notice")
+    ]
+    assert second.number not in " ".join(r.title for r in county.rows)
