@@ -703,12 +703,18 @@ def households_without_work(
         .filter(able__gt=0, employed=0)
         .values("household_id")
     )
+    eldest = (
+        Resident.objects.filter(household_id=OuterRef("pk"), status=ResidentStatus.ACTIVE)
+        .order_by("-is_head", "birth_date", "pk")
+        .values("name")[:1]
+    )
     rows = (
         Household.objects.filter(pk__in=Subquery(grouped))
+        .annotate(first_name=Subquery(eldest))
         .order_by("path", "room")
-        .values_list("public_id", "path", "head__name")
+        .values_list("public_id", "path", "head__name", "first_name")
     )
-    return [HouseholdBrief(str(ref), path, head or "") for ref, path, head in rows]
+    return [HouseholdBrief(str(ref), path, head or first or "") for ref, path, head, first in rows]
 
 
 def welfare_people_search(*, actor: Actor, q: str, limit: int = 20) -> list[WelfarePerson]:

@@ -90,6 +90,21 @@ TEMP_PERMS = (WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE)
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+class ServiceForm(forms.Form):
+    """A form whose required fields are marked for the reader, while the service says what is
+    missing in its own words (both languages, every problem at once): an empty required field is
+    passed on as empty instead of stopping here."""
+
+    def is_valid(self) -> bool:
+        super().is_valid()
+        for name, problems in list(self.errors.as_data().items()):
+            if name in self.fields and all(p.code == "required" for p in problems):
+                del self._errors[name]
+                empty = None if isinstance(self.fields[name], forms.DateField) else ""
+                self.cleaned_data.setdefault(name, empty)
+        return not self._errors
+
+
 def _names(rows, attr: str = "path"):
     names = unit_names({getattr(r, attr)[:12] for r in rows})
     for row in rows:
@@ -107,18 +122,16 @@ def _people_choices(actor, q: str) -> list[tuple[str, str]]:
 # ================================================================ temporary assistance
 
 
-class TempForm(forms.Form):
+class TempForm(ServiceForm):
     person = forms.ChoiceField(label=gettext_lazy("Resident"), required=False)
     outsider_name = forms.CharField(label=gettext_lazy("Name (not registered here)"), max_length=50, required=False)
     outsider_id_number = forms.CharField(label=gettext_lazy("ID number (kept masked)"), max_length=18, required=False)
     community = forms.ChoiceField(label=gettext_lazy("Community"), required=False)
     event = forms.ChoiceField(label=gettext_lazy("Hardship event"))
-    event_on = forms.DateField(label=gettext_lazy("Date of the event"), widget=DATE, required=False)
-    amount_asked = forms.CharField(label=gettext_lazy("Amount asked (yuan)"), max_length=14, required=False)
+    event_on = forms.DateField(label=gettext_lazy("Date of the event"), widget=DATE)
+    amount_asked = forms.CharField(label=gettext_lazy("Amount asked (yuan)"), max_length=14)
     form = forms.ChoiceField(label=gettext_lazy("Form of help"), choices=Form.choices)
-    facts = forms.CharField(
-        label=gettext_lazy("The hardship (sealed)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
-    )
+    facts = forms.CharField(label=gettext_lazy("The hardship (sealed)"), widget=forms.Textarea(attrs={"rows": 4}))
     amount = forms.CharField(label=gettext_lazy("Amount paid first (yuan)"), max_length=14, required=False)
     note = forms.CharField(label=gettext_lazy("Note on the payment"), max_length=500, required=False)
 
@@ -335,15 +348,15 @@ def zero_search(request):
     return redirect("portal:welfare:zero")
 
 
-class FollowForm(forms.Form):
+class FollowForm(ServiceForm):
     kind = forms.ChoiceField(label=gettext_lazy("Kind of follow-up"), choices=FollowKind.choices)
-    on = forms.DateField(label=gettext_lazy("Date"), widget=DATE, required=False)
+    on = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
     note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
 
 
-class CloseForm(forms.Form):
+class CloseForm(ServiceForm):
     how = forms.ChoiceField(label=gettext_lazy("Resolved how"), choices=[("", "—"), *CloseHow.choices])
-    reason = forms.CharField(label=gettext_lazy("Reason (who works where)"), max_length=500, required=False)
+    reason = forms.CharField(label=gettext_lazy("Reason (who works where)"), max_length=500)
 
 
 class PlaceForm(forms.Form):
@@ -468,15 +481,15 @@ def case_place(request, public_id):
 # ================================================================ posts and placements
 
 
-class PostForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Post"), max_length=60, required=False)
-    employer = forms.CharField(label=gettext_lazy("Employing unit"), max_length=80, required=False)
+class PostForm(ServiceForm):
+    title = forms.CharField(label=gettext_lazy("Post"), max_length=60)
+    employer = forms.CharField(label=gettext_lazy("Employing unit"), max_length=80)
     kind = forms.ChoiceField(label=gettext_lazy("Kind of post"), choices=PostKind.choices)
     community = forms.ChoiceField(label=gettext_lazy("Community"), required=False)
-    capacity = forms.CharField(label=gettext_lazy("Places"), max_length=4, required=False)
-    monthly_pay = forms.CharField(label=gettext_lazy("Monthly pay (yuan)"), max_length=12, required=False)
-    starts_on = forms.DateField(label=gettext_lazy("From"), widget=DATE, required=False)
-    ends_on = forms.DateField(label=gettext_lazy("Until"), widget=DATE, required=False)
+    capacity = forms.CharField(label=gettext_lazy("Places"), max_length=4)
+    monthly_pay = forms.CharField(label=gettext_lazy("Monthly pay (yuan)"), max_length=12)
+    starts_on = forms.DateField(label=gettext_lazy("From"), widget=DATE)
+    ends_on = forms.DateField(label=gettext_lazy("Until"), widget=DATE)
 
     def __init__(self, *args, communities=(), **kwargs):
         super().__init__(*args, **kwargs)
