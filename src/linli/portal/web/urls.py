@@ -35,6 +35,7 @@ urlpatterns = [
     path("volunteer/", include("linli.volunteers.web.resident_urls")),
     path("my/time-bank/", include("linli.timebank.web.resident_urls")),
     path("giving/", include("linli.charity.web.resident_urls")),
+    path("my/welfare/", include("linli.welfare.web.resident_urls")),
     path("login/", resident.resident_login, name="login"),
     path("logout/", resident.resident_logout, name="logout"),
     path("services/", desk.catalogue, name="services"),

@@ -29,7 +29,7 @@ from linli.core.errors import FieldError, Msg, not_found, validation_failed
 from linli.core.ids import uuid_or_none
 from linli.core.paths import under_path
 from linli.core.workbench import FIRST_ROWS, WorkCount, WorkRow, WorkSection
-from linli.residents.selectors import WelfarePerson, welfare_household_people
+from linli.residents.selectors import WelfarePerson, welfare_household_people, welfare_person_for_user
 from linli.welfare.domain.relief import (
     EVENTS_PER_YEAR,
     FOLLOW_UP_STALE_DAYS,
@@ -401,3 +401,9 @@ def temporary_for_desk_case(case_number: str) -> tuple[str, str] | None:
     """(public id, number) of the record a desk case opened, for the desk's link."""
     row = TemporaryAssistance.objects.filter(desk_case_number=case_number).values_list("public_id", "number").first()
     return (str(row[0]), row[1]) if row else None
+
+
+def my_job_needs_for_user(user_id: int | None) -> list[JobNeed]:
+    """A resident's own job and training needs (their account's resident in the pool)."""
+    person = welfare_person_for_user(user_id)
+    return my_job_needs(person.public_id) if person is not None else []

@@ -256,3 +256,27 @@ def test_placement_ending_on_the_workbench(actors, world):
     )
     counts = {c.key: c.count for c in relief_today(actors["community_worker"], TODAY).counts}
     assert counts["relief.placements_ending"] == 1
+
+
+def test_resident_asks_for_a_job_on_the_phone_page(client, people, clock):
+    from linli.residents.services import resident_account_link
+
+    build_household(SHUIYUANDI, "301", [Person("赵敏", years_ago(33), "female", "unemployed")])
+    resident_account_link(user=people["resident"], community_path=SHUIYUANDI)
+    url = reverse("portal:welfare-resident:jobs")
+    assert client.get(url).status_code == 302  # log in first
+    log_in(client, "resident")
+    refused = client.post(url, {"kind": "job", "wish": ""})
+    assert refused.status_code == 400 and "请写明想找什么工作或培训" in refused.content.decode()
+    assert client.post(url, {"kind": "job", "wish": "超市理货，白班"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "超市理货，白班" in page
+    again = client.post(url, {"kind": "job", "wish": "保洁"})
+    assert again.status_code == 400 and "您已登记过同类需求" in again.content.decode()
+    from linli.welfare.models import JobNeed
+
+    need = JobNeed.objects.get()
+    assert need.by_resident and need.person_name == "赵敏" and need.path.startswith(SHUIYUANDI)
+    # the community worker sees it in the queue
+    log_in(client, "community_worker")
+    assert "超市理货，白班" in client.get(reverse("portal:welfare:jobs")).content.decode()
