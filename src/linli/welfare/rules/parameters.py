@@ -73,6 +73,7 @@ class Definition:
     minimum: Decimal
     maximum: Decimal
     values: tuple[tuple[date, Decimal], ...]  # ascending
+    reference_zh: str = ""
 
     @property
     def unit_zh(self) -> str:
@@ -123,6 +124,7 @@ def _walk(node: dict, prefix: str, out: dict[str, Definition]) -> None:
                 unit=meta.get("unit", ""),
                 example=bool(meta.get("example", False)),
                 reference=str(meta.get("reference", "")),
+                reference_zh=str(meta.get("reference_zh", "")),
                 minimum=_decimal(meta.get("min", 0)),
                 maximum=_decimal(meta.get("max", 10**12)),
                 values=values,

@@ -210,6 +210,7 @@ def parameter(request, name: str):
         {
             "item": item,
             "label": _label(item),
+            "reference": item.reference if _english() else item.reference_zh,
             "history": [{"entry": h, "shown": _shown(item.unit, h.shown_value, h.value)} for h in history],
             "may_edit": may_edit,
             "form": form,
