@@ -104,6 +104,9 @@ def test_the_facts_form_refuses_a_negative_income_and_saves_a_good_household(clo
     refused = client.post(f"{BASE}{app.public_id}/facts/", body)
     assert refused.status_code == 422
     assert "张建国的工资性收入不能为负数" in refused.content.decode()
+    again = refused.content.decode()  # what was typed is still there
+    assert 'value="-100"' in again and 'value="张小明"' in again and 'value="2012-05-01"' in again
+    assert 'id="material-letter" checked' in again
     app.refresh_from_db()
     assert app.facts_sealed == ""
     body["m0-income-wage"] = "1,200.50"

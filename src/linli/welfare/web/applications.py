@@ -6,6 +6,7 @@ view: actor → form → one service or selector → page; outside the scope an 
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -280,10 +281,9 @@ def objection_answer_view(request, public_id, objection_id):
 # ---------------------------------------------------------------- the household's facts
 
 
-def _member_rows(request, app) -> list[dict]:
+def _member_rows(request, app, household) -> list[dict]:
     """The form's rows: the pool household's members (ticked as recorded), then blank outsiders."""
     actor = request.actor
-    household = application_facts(actor=actor, application=app, purpose="登记家庭情况") if app.facts_sealed else None
     recorded = {m.ref: m for m in household.members} if household else {}
     person = welfare_person(actor=actor, public_id=str(app.applicant_ref))
     people = welfare_household_people(actor=actor, household_ref=person.household_ref) if person else []
@@ -339,6 +339,41 @@ def _member_rows(request, app) -> list[dict]:
             }
         )
     return rows
+
+
+def _as_posted(rows: list[dict], post) -> list[dict]:
+    posted = []
+    for i, row in enumerate(rows):
+        p = f"m{i}-"
+        flags = ("serious_illness", "in_school", "employed")
+        fact = SimpleNamespace(
+            **{flag: post.get(p + flag) == "on" for flag in flags},
+            able_to_work=post.get(p + "unable_to_work") != "on",
+            care_need=post.get(p + "care_need", ""),
+        )
+        posted.append(
+            {
+                **row,
+                "name": row["name"] if row["pool"] else post.get(p + "name", ""),
+                "birth_date": row["birth_date"] if row["pool"] else post.get(p + "birth_date", ""),
+                "sex": row["sex"] if row["pool"] else post.get(p + "sex", ""),
+                "ticked": post.get(p + "include") == "on",
+                "fact": fact,
+                "disability_level": post.get(p + "disability_level", ""),
+                "employed": fact.employed,
+                "incomes": {s: post.get(f"{p}income-{s}", "") for s in INCOME_SOURCE_LABELS},
+            }
+        )
+    return posted
+
+
+def _household_as_posted(post) -> SimpleNamespace:
+    names = ("deposits", "vehicles", "vehicle_value", "homes", "medical_costs", "education_costs", "disability_costs")
+    return SimpleNamespace(
+        area=post.get("area", "urban"),
+        has_able_supporter=post.get("has_able_supporter") == "on",
+        **{name: post.get(name, "") for name in names},
+    )
 
 
 def _facts_from_post(post) -> FactsInput:
@@ -411,7 +446,9 @@ def facts_form(request, public_id):
     household = (
         application_facts(actor=request.actor, application=app, purpose="登记家庭情况") if app.facts_sealed else None
     )
-    rows = _member_rows(request, app)
+    rows = _member_rows(request, app, household)
+    if errors:  # the form again as it was typed, so nothing typed is lost
+        rows, household = _as_posted(rows, request.POST), _household_as_posted(request.POST)
     context = {
         "app": app,
         "rows": rows,
