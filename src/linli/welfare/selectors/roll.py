@@ -17,6 +17,7 @@ from linli.core.actor import Actor
 from linli.core.errors import DomainError, Msg, not_found
 from linli.core.ids import uuid_or_none
 from linli.core.paths import under_path
+from linli.core.workbench import WorkCount, WorkSection
 from linli.welfare.domain.classes import CLASS_ORDER, PAID_CLASSES, AssistanceClass
 from linli.welfare.domain.roll import (
     PayrollKind,
@@ -291,3 +292,35 @@ def payrolls_to_approve(*, actor: Actor) -> int:
     if not actor.has_perm(WELFARE_DECIDE):
         return 0
     return payroll_list(actor=actor).filter(state=PayrollState.DRAFT).count()
+
+
+def roll_today(actor: Actor, today: date) -> WorkSection | None:
+    """The roll's part of the workbench: reviews overdue and due this month, proposals waiting for
+    confirmation, payrolls to approve (the county). One aggregate on the roll, one on the open
+    proposals, one count of draft payrolls; no rows."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    if not sees_roll(actor):
+        return None
+    counts = review_counts(actor=actor, today=today)
+    proposals = sum(v for k, v in counts.items() if k.startswith("proposed_"))
+    reviews = reverse("portal:welfare:roll-reviews")
+    items = [
+        WorkCount("welfare.reviews_overdue", _("Reviews overdue"), counts.get("overdue", 0), reviews, "warn"),
+        WorkCount("welfare.reviews_due", _("Reviews due this month"), counts.get("due", 0), reviews, "info"),
+        WorkCount("welfare.reviews_proposed", _("Review outcomes to confirm"), proposals, reviews, ""),
+    ]
+    if actor.has_perm(WELFARE_DECIDE):
+        items.append(
+            WorkCount(
+                "welfare.payrolls_draft",
+                _("Payrolls to approve"),
+                payrolls_to_approve(actor=actor),
+                reverse("portal:welfare:payrolls"),
+                "warn",
+            )
+        )
+    return WorkSection(
+        key="welfare-roll", title=_("The assistance roll"), counts=items, more_url=reverse("portal:welfare:roll")
+    )

@@ -159,3 +159,23 @@ def test_list_pages_query_counts_are_pinned(client, actors, django_assert_max_nu
     assert many == few
     assert few == [9, 10, 5, 10], few  # roll, reviews, payrolls, one payroll
     payroll_approve(actor=officer, payroll=payroll, confirm=True)
+
+
+def test_the_workbench_counts_reviews_and_payrolls(actors):
+    from linli.welfare.selectors.roll import roll_today
+
+    recipient = enrol(actors, facts(wage="0"))
+    Recipient.objects.filter(pk=recipient.pk).update(next_review_on=TODAY - dt.timedelta(days=40))
+    payroll_generate(actor=actors["civil_affairs_officer"], district_path="210102", month=JANUARY)
+    section = roll_today(actors["civil_affairs_officer"], TODAY)
+    counts = {c.key: c.count for c in section.counts}
+    assert counts == {
+        "welfare.reviews_overdue": 1,
+        "welfare.reviews_due": 0,
+        "welfare.reviews_proposed": 0,
+        "welfare.payrolls_draft": 1,
+    }
+    worker = {c.key: c.count for c in roll_today(actors["community_worker"], TODAY).counts}
+    assert worker == {"welfare.reviews_overdue": 1, "welfare.reviews_due": 0, "welfare.reviews_proposed": 0}
+    assert roll_today(actors["other_community_worker"], TODAY).counts[0].count == 0
+    assert roll_today(actors["resident"], TODAY) is None
