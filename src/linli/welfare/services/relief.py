@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -200,7 +200,7 @@ def _temp_step(item: TemporaryAssistance, actor: Actor, action: str, from_state:
 def _create(actor: Actor, checked: _Checked, data: TempInput, *, route: str, state: str, now, **extra):
     today = timezone.localdate()
     person = checked.person
-    for attempt in range(3):
+    for attempt in range(6):  # a number taken by a transaction committing meanwhile: the next one
         try:
             with transaction.atomic():
                 return TemporaryAssistance.objects.create(
@@ -224,7 +224,7 @@ def _create(actor: Actor, checked: _Checked, data: TempInput, *, route: str, sta
                     **extra,
                 )
         except IntegrityError:
-            if attempt == 2:
+            if attempt == 5:
                 raise conflict(Msg("编号冲突，请重试", "Two records took the same number; try again")) from None
     raise AssertionError("unreachable")
 
@@ -245,15 +245,21 @@ def temporary_record(*, actor: Actor, data: TempInput) -> TemporaryAssistance:
     return item
 
 
+def _hold_household(household_ref, person_ref) -> None:
+    """Serialise the grants of one household (or person) for the rest of the transaction, so two
+    officers granting at once cannot pass the limits together — also when nothing was granted
+    yet. PostgreSQL: a transaction-level advisory lock on the household; SQLite has one writer."""
+    key = household_ref or person_ref
+    if key is None or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(str(key).replace("-", "")[:15], 16)])
+
+
 def _limits_check(item_household, item_person, amount: Decimal, *, fast: bool, exclude_pk=None) -> None:
     today = timezone.localdate()
     limits = relief_limits(today)
-    # lock the household's (or person's) grants so two officers cannot pass the limits together
-    rows = TemporaryAssistance.objects.select_for_update()
-    if item_household:
-        list(rows.filter(household_ref=item_household).values_list("pk", flat=True))
-    elif item_person:
-        list(rows.filter(person_ref=item_person).values_list("pk", flat=True))
+    _hold_household(item_household, item_person)
     granted = temporary_granted(person_ref=item_person, household_ref=item_household, on=today, exclude_pk=exclude_pk)
     problems = limit_problems(
         amount=amount, limits=limits, granted_12m=granted.amount, events_12m=granted.events, fast=fast
@@ -328,6 +334,8 @@ def temporary_act(
         raise validation_failed(problems)
     now = timezone.now()
     with transaction.atomic():
+        if action == "grant":  # the household's grants first, then this record: one order, no deadlock
+            _hold_household(assistance.household_ref, assistance.person_ref)
         item = actor.scoped(TemporaryAssistance.objects.select_for_update()).filter(pk=assistance.pk).first()
         if item is None:
             raise not_found("临时救助", "Temporary assistance")
