@@ -106,3 +106,20 @@ def test_trial_refusals(client, people, clock) -> None:
 def test_trial_refused_to_a_resident(client, people, clock) -> None:
     log_in(client, "resident")
     assert post(client, "/trial", TRIAL).status_code == 403
+
+
+def test_parameters_query_count_is_pinned(client, city_officer, clock) -> None:
+    log_in(client, "city_civil_affairs")
+    post(client, "/changes", CHANGE)
+    client.get(f"{API}/parameters")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"{API}/parameters")
+    for n in range(3):
+        post(client, "/changes", CHANGE | {"value": str(901 + n), "valid_from": f"2027-0{n + 2}-01"})
+    client.get(f"{API}/parameters")  # the changes are read again once
+    with CaptureQueriesContext(connection) as more:
+        assert len(client.get(f"{API}/parameters").json()) > 50
+    assert len(more) == len(few) <= 12

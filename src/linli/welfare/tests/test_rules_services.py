@@ -194,3 +194,22 @@ def test_determinations_use_the_city_changes(clock, city_officer) -> None:
     assert [r.monthly_amount for r in rules_determine_many([household], NEXT_YEAR)] == [Decimal("500.00")]
     with pytest.raises(ParameterMissing):
         rules_determine(household, dt.date(2019, 6, 1))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_changes_recorded_at_once_are_all_kept(tree, clock) -> None:
+    """Append-only: two officers setting the same parameter at the same moment both leave a row
+    and an audit line; the value in force is the row recorded last (the higher id)."""
+    from linli.core.memo import forget_all
+    from linli.testing import run_at_once
+
+    officer = actor_for_user(make_user("city_civil_affairs", Role.CIVIL_AFFAIRS_OFFICER, tree["210100000000"]))
+    values = ["900", "910", "920", "930"]
+    outcomes = run_at_once(len(values), lambda i: raise_standard(officer, value=values[i]))
+    assert outcomes == ["ok"] * len(values)
+    assert ParameterChange.objects.count() == len(values)
+    assert AuditEntry.objects.filter(action="welfare.rules.change_recorded").count() == len(values)
+    forget_all()
+    last = ParameterChange.objects.order_by("-id").first()
+    assert rules_parameter("dibao.standard.urban", NEXT_YEAR) == last.value.quantize(Decimal("0.01"))
