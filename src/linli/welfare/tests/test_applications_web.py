@@ -169,6 +169,8 @@ def test_the_notice_board_and_its_print_view_mask_the_name_and_show_no_id(clock,
         html = client.get(url).content.decode()
         assert "张*国" in html and "张建国" not in html and ZHANG_ID not in html and ZHANG_ID[-4:] not in html
     assert "水源地社区" in client.get(f"{BASE}notices/").content.decode()
+    pdf = client.get(f"{BASE}notices/210102001002/notice.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     log_in(client, "other_community_worker")
     assert "张*国" not in client.get(f"{BASE}notices/210102001002/").content.decode()
 

@@ -33,7 +33,7 @@ from linli.welfare.domain.applications import (
     action_label,
 )
 from linli.welfare.domain.classes import AssistanceClass
-from linli.welfare.exports import determination_notice_pdf
+from linli.welfare.exports import determination_notice_pdf, notice_board_pdf
 from linli.welfare.selectors.applications import (
     application_actions,
     application_get,
@@ -532,6 +532,17 @@ def notice_community(request, community_path, printed=False):
 @staff_page(*WORKERS)
 def notice_print(request, community_path):
     return notice_community(request, community_path, printed=True)
+
+
+@staff_page(*WORKERS)
+def notice_board_pdf_view(request, community_path):
+    """The community's notice as a PDF to post on the board."""
+    today = timezone.localdate()
+    lines = notice_board(actor=request.actor, community_path=community_path, today=today)
+    name = unit_names([community_path]).get(community_path, community_path)
+    response = HttpResponse(notice_board_pdf(community=name, lines=lines, today=today), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{community_path}.pdf"'
+    return response
 
 
 # ---------------------------------------------------------------- the check results import

@@ -64,6 +64,7 @@ urlpatterns += [
     path("applications/notices/", applications.notice_home, name="notices"),
     path("applications/notices/<str:community_path>/", applications.notice_community, name="notice-board"),
     path("applications/notices/<str:community_path>/print/", applications.notice_print, name="notice-print"),
+    path("applications/notices/<str:community_path>/notice.pdf", applications.notice_board_pdf_view, name="notice-pdf"),
     path("applications/<uuid:public_id>/", applications.application, name="application"),
     path("applications/<uuid:public_id>/facts/", applications.facts_form, name="application-facts"),
     path("applications/<uuid:public_id>/survey/", applications.survey_form, name="application-survey"),
