@@ -280,3 +280,29 @@ def test_resident_asks_for_a_job_on_the_phone_page(client, people, clock):
     # the community worker sees it in the queue
     log_in(client, "community_worker")
     assert "超市理货，白班" in client.get(reverse("portal:welfare:jobs")).content.decode()
+
+
+def test_record_a_pool_resident_through_the_form(client, people, world):
+    log_in(client, "community_worker")
+    found = client.get(reverse("portal:welfare:relief-new") + "?q=张伟").content.decode()
+    person = str(world["a"][1][0].public_id)
+    assert person in found
+    response = client.post(
+        reverse("portal:welfare:relief-new"),
+        {
+            "route": "ordinary",
+            "q": "张伟",
+            "person": person,
+            "event": "accident",
+            "event_on": TODAY.isoformat(),
+            "amount_asked": "1,200",
+            "form": "cash",
+            "facts": "骑车摔伤，无法工作",
+        },
+    )
+    assert response.status_code == 302
+    item = TemporaryAssistance.objects.filter(event="accident").get()
+    assert item.person_name == "张伟" and item.amount_asked == Decimal("1200.00") and item.state == "recorded"
+    page = client.get(response["Location"]).content.decode()
+    assert "骑车摔伤" not in page  # sealed until asked for
+    assert "骑车摔伤" in client.get(response["Location"] + "?facts=1").content.decode()

@@ -29,7 +29,7 @@ from linli.core.charts import Chart, Series, Target
 from linli.core.errors import DomainError
 from linli.core.forms import add_domain_errors
 from linli.core.web import staff_page
-from linli.residents.selectors import welfare_people_search
+from linli.residents.selectors import welfare_people_search, welfare_person
 from linli.welfare.domain.relief import (
     EVENTS,
     FOLLOW_UP_STALE_DAYS,
@@ -175,7 +175,9 @@ def new(request):
     q = request.GET.get("q", request.POST.get("q", "")).strip()[:40]
     people = _people_choices(actor, q) if q else []
     if request.method == "POST" and request.POST.get("person"):
-        people = people or [(request.POST["person"], request.POST.get("person_label", request.POST["person"]))]
+        chosen = welfare_person(actor=actor, public_id=request.POST["person"])
+        if chosen is not None and all(value != chosen.public_id for value, _label in people):
+            people = [*people, (chosen.public_id, f"{chosen.name} · {chosen.id_number_masked}")]
     form = TempForm(request.POST or None, people=people, communities=community_paths(actor=actor))
     fast = request.POST.get("route") == "fast"
     if request.method == "POST" and form.is_valid():
