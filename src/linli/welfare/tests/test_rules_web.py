@@ -166,3 +166,15 @@ def test_the_table_query_count_is_pinned(client, city_officer, clock) -> None:
         client.get(HOME)
     assert len(more) == len(few)
     assert len(few) <= 14, [q["sql"] for q in few.captured_queries]
+
+
+def test_the_pages_in_english(client, people, clock) -> None:
+    log_in(client, "community_worker")
+    page = client.get(HOME, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Assistance rules and amounts" in page and "Urban dibao standard" in page
+    assert "Example value" in page and "城市低保标准" not in page
+    trial = client.post(TRIAL, TRIAL_FORM, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="trial-class">Minimum living allowance<' in trial
+    assert "Gap: (standard − per-capita income) × members" in trial
+    assert "¥1,760.00 (¥820.00 × 3 − ¥700.00)" in trial
+    assert "差额" not in trial
