@@ -86,7 +86,9 @@ class RevealForm(forms.Form):
 
 class RecomputeForm(forms.Form):
     scope = forms.ChoiceField(label=gettext_lazy("Area"))
-    on = forms.DateField(label=gettext_lazy("Rules of the date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=gettext_lazy("Rules of the date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class GenerateForm(forms.Form):
@@ -210,7 +212,9 @@ def _recipient_page(request, recipient, *, forms_with_errors: dict | None = None
                     "n": i,
                     "age": (timezone.localdate() - m.birth_date).days // 365,
                     "employed": m.employed,
-                    "incomes": [(str(INCOME_LABELS.get(x.source, x.source)), x.monthly) for x in m.incomes],
+                    "incomes": [
+                        (str(INCOME_LABELS.get(x.source, x.source)), x.monthly) for x in m.incomes if x.source != "wage"
+                    ],
                     "wage": sum((x.monthly for x in m.incomes if x.source == "wage"), Decimal("0")),
                 }
             )
@@ -479,8 +483,8 @@ def review_confirm(request, public_id):
 
 def _districts(actor) -> list[tuple[str, str]]:
     paths = sorted({p[:6] for p in actor.scope_paths if len(p) >= 6})
-    names = unit_names([p + "000000" for p in paths])
-    return [(p, names.get(p + "000000", p)) for p in paths]
+    names = unit_names(paths)
+    return [(p, names.get(p, p)) for p in paths]
 
 
 @staff_page(*ROLL)
@@ -526,9 +530,9 @@ def _payroll_page(request, payroll, *, approve_error: str = "", correction: Corr
     page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
     _with_units(page.object_list)
     totals = payroll_totals(actor=actor, payroll=payroll, length=9)
-    names = unit_names([t.path + "000" for t in totals])
+    names = unit_names([t.path for t in totals])
     for t in totals:
-        t.name = names.get(t.path + "000", t.path)
+        t.name = names.get(t.path, t.path)
     chart = Chart(
         id="welfare-payroll-streets",
         kind="hbars",
