@@ -334,18 +334,35 @@ def determine_many(
     n_persons = int(sizes.sum())
     assignment = numpy.repeat(numpy.arange(n_households), sizes)
 
-    ordinals: list[int] = []
-    levels: list[int] = []
-    ill: list[bool] = []
-    able: list[bool] = []
-    working: list[bool] = []
-    female: list[bool] = []
-    care: list[int] = []
-    income_at: dict[str, tuple[list[int], list[float]]] = {source: ([], []) for source in INCOME_SOURCES}
-    household_rows: list[tuple] = []
-    i = 0
+    # comprehensions over flat lists: most of the time of a city-scale run is reading the facts
     for index, household in enumerate(households):
-        row = (
+        if household.area not in ("urban", "rural"):
+            _check(household, index)
+    people = [member for household in households for member in household.members]
+    ordinals = [member.birth_date.toordinal() for member in people]
+    levels = [int(member.disability_level or 0) for member in people]
+    ill = [member.serious_illness for member in people]
+    able = [member.able_to_work for member in people]
+    working = [member.employed for member in people]
+    female = [member.sex == "female" for member in people]
+    care = [CARE_CODES.get(member.care_need, 0) for member in people]
+    flat = [(i, income.source, float(income.monthly)) for i, member in enumerate(people) for income in member.incomes]
+    incomes = {source: numpy.zeros(n_persons, dtype=numpy.float64) for source in INCOME_SOURCES}
+    if flat:
+        at, sources, amounts = zip(*flat, strict=True)
+        at_array = numpy.array(at, dtype=numpy.int64)
+        amount_array = numpy.array(amounts, dtype=numpy.float64)
+        source_array = numpy.array(sources, dtype=object)
+        known = numpy.isin(source_array, INCOME_SOURCES)
+        bad = numpy.flatnonzero((amount_array < 0) | ~known)
+        if bad.size:
+            _check(households[int(assignment[at_array[bad[0]]])], int(assignment[at_array[bad[0]]]))
+        for source in INCOME_SOURCES:
+            chosen = source_array == source
+            if chosen.any():
+                numpy.add.at(incomes[source], at_array[chosen], amount_array[chosen])
+    household_rows = [
+        (
             household.area == "rural",
             float(household.deposits),
             household.vehicles,
@@ -356,32 +373,13 @@ def determine_many(
             float(household.disability_costs),
             household.has_able_supporter,
         )
-        if household.area not in ("urban", "rural") or min(row[1], row[3], row[5], row[6], row[7]) < 0:
-            _check(household, index)
-        household_rows.append(row)
-        for member in household.members:
-            ordinals.append(member.birth_date.toordinal())
-            levels.append(int(member.disability_level or 0))
-            ill.append(member.serious_illness)
-            able.append(member.able_to_work)
-            working.append(member.employed)
-            female.append(member.sex == "female")
-            care.append(CARE_CODES.get(member.care_need, 0))
-            for income in member.incomes:
-                monthly = float(income.monthly)
-                if monthly < 0 or income.source not in income_at:
-                    _check(household, index)
-                at, values = income_at[income.source]
-                at.append(i)
-                values.append(monthly)
-            i += 1
-    incomes = {}
-    for source, (at, values) in income_at.items():
-        column = numpy.zeros(n_persons, dtype=numpy.float64)
-        if at:
-            numpy.add.at(column, numpy.array(at, dtype=numpy.int64), numpy.array(values, dtype=numpy.float64))
-        incomes[source] = column
+        for household in households
+    ]
     table = list(zip(*household_rows, strict=True))
+    money_columns = numpy.array([table[1], table[3], table[5], table[6], table[7]], dtype=numpy.float64)
+    if (money_columns < 0).any():
+        index = int(numpy.flatnonzero((money_columns < 0).any(axis=0))[0])
+        _check(households[index], index)
 
     builder = SimulationBuilder()
     builder.create_entities(system)
