@@ -12,7 +12,7 @@ import time_machine
 
 from linli.core.errors import DomainError
 from linli.core.models import AuditEntry
-from linli.residents.models import CareMembership
+from linli.residents.selectors import resident_care_kinds
 from linli.service_desk.domain import CaseState
 from linli.service_desk.models import ServiceCase
 from linli.service_desk.selectors import case_actions
@@ -96,8 +96,8 @@ def test_the_journey_from_the_window_to_the_roll(clock, family, actors):
     assert trace and all({"label_zh", "value", "parameters"} <= set(line) for line in trace)
     recipient = Recipient.objects.get(household_ref=app.household_ref)
     assert recipient.paid_from == dt.date(2027, 1, 1) and recipient.monthly_amount == determination.monthly_amount
-    kinds = CareMembership.objects.filter(kind="dibao", ended_on__isnull=True)
-    assert sorted(kinds.values_list("resident__name", flat=True)) == ["张建国", "李桂兰"]
+    assert resident_care_kinds(family["zhang"]) == resident_care_kinds(family["li"]) == ["dibao"]
+    assert resident_care_kinds(family["wang"]) == []
     case.refresh_from_db()
     assert case.state == CaseState.DECIDED and case.decision == "approved"
     assert case.events.get(action="decide").actor_name == officer.shown_name
