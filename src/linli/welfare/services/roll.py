@@ -25,7 +25,7 @@ from django.utils import timezone
 from linli.accounts.domain import WELFARE_DECIDE, WELFARE_INTAKE, WELFARE_REVEAL, WELFARE_REVIEW
 from linli.core.actor import Actor
 from linli.core.crypto import seal, unseal
-from linli.core.errors import DomainError, FieldError, Msg, conflict, field_error, permission_denied, validation_failed
+from linli.core.errors import FieldError, Msg, conflict, field_error, permission_denied, validation_failed
 from linli.core.ids import uuid7
 from linli.core.notify import notify
 from linli.core.paths import under_path
@@ -396,25 +396,20 @@ def recipient_stop(
     return row
 
 
-def _care_groups_end(actor: Actor, recipient: Recipient, ended_on: date) -> None:
-    """The pool's 低保/特困 care groups follow the roll (welfare passes `determined=True`; until the
-    residents app takes it the call goes without)."""
-    from linli.residents.selectors import resident_list
-    from linli.residents.services import care_membership_end
+CARE_KINDS: dict[str, str] = {AssistanceClass.DIBAO.value: "dibao", AssistanceClass.TEKUN.value: "tekun"}
 
-    kinds: dict[str, str] = {AssistanceClass.DIBAO.value: "dibao", AssistanceClass.TEKUN.value: "tekun"}
-    kind = kinds.get(recipient.assistance_class)
-    if kind is None or not recipient.facts_sealed:
+
+def _care_groups(actor: Actor, facts_sealed: str, assistance_class: str, on: date, *, member: bool) -> None:
+    """The pool's 低保/特困 care groups follow the roll (`residents.services.care_membership_determined`,
+    the members named in the household's facts; outsiders are skipped)."""
+    from linli.residents.services import care_membership_determined
+
+    kind = CARE_KINDS.get(assistance_class)
+    if kind is None or not facts_sealed:
         return
-    household = facts_from_json(unseal(recipient.facts_sealed, context=FACTS_CONTEXT))
+    household = facts_from_json(unseal(facts_sealed, context=FACTS_CONTEXT))
     refs = [m.ref for m in household.members if not m.ref.startswith("outside")]
-    for resident in resident_list(actor=actor).filter(public_id__in=refs):
-        try:
-            care_membership_end(actor=actor, resident=resident, kind=kind, ended_on=ended_on, determined=True)
-        except TypeError:
-            care_membership_end(actor=actor, resident=resident, kind=kind, ended_on=ended_on)
-        except DomainError:
-            pass  # the pool refuses this actor: the roll's change stands, the pool is kept by its owners
+    care_membership_determined(actor=actor, resident_refs=refs, kind=kind, on=on, member=member, source="welfare.roll")
 
 
 def _apply(
@@ -459,14 +454,10 @@ def _apply(
         determination=determination,
     )
     _audit(actor, "roll_change", "welfare_recipient", row.public_id, row.path, reason, outcome=outcome)
-    if outcome == Outcome.STOP or (
-        outcome == Outcome.CLASS_CHANGE and before["assistance_class"] != row.assistance_class
-    ):
-        _care_groups_end(
-            actor,
-            Recipient(path=row.path, assistance_class=before["assistance_class"], facts_sealed=row.facts_sealed),
-            effective,
-        )
+    if outcome == Outcome.STOP or before["assistance_class"] != row.assistance_class:
+        _care_groups(actor, row.facts_sealed, before["assistance_class"], effective, member=False)
+        if outcome != Outcome.STOP:
+            _care_groups(actor, row.facts_sealed, row.assistance_class, effective, member=True)
     return change
 
 

@@ -339,3 +339,23 @@ def test_account_reveal_is_audited_and_needs_a_reason(actors):
     assert AuditEntry.objects.filter(action="welfare.roll_account_reveal", reason="核对账户").count() == 1
     with pytest.raises(DomainError):
         recipient_account_reveal(actor=actors["other_community_worker"], recipient=a, reason="核对")
+
+
+def test_the_pools_care_groups_follow_a_stop(actors):
+    """A stopped 低保 household's members leave the pool's 低保 group (welfare's own call)."""
+    from linli.residents.selectors import resident_care_kinds
+    from linli.residents.services import care_membership_determined
+    from linli.welfare.tests.relief_support import Person, build_household, years_ago
+
+    household, residents = build_household(SHUIYUANDI, "301", [Person("赵大明", years_ago(50))])
+    officer = actors["civil_affairs_officer"]
+    made = facts(wage="0", members=1)
+    made = dataclasses.replace(made, members=(dataclasses.replace(made.members[0], ref=str(residents[0].public_id)),))
+    recipient = enrol(actors, made, path=household.path)
+    care_membership_determined(
+        actor=officer, resident_refs=[str(residents[0].public_id)], kind="dibao", on=TODAY, member=True
+    )
+    assert "dibao" in resident_care_kinds(residents[0])
+    recipient_stop(actor=officer, recipient=recipient, reason="收入稳定，申请退出", confirm=True)
+    residents[0].refresh_from_db()
+    assert "dibao" not in resident_care_kinds(residents[0])
