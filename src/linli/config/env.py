@@ -66,7 +66,7 @@ class LinliSettings(BaseSettings):
     login_cooloff_minutes: int = Field(default=15, ge=1, le=24 * 60)
     staff_idle_minutes: int = Field(default=30, ge=5, le=24 * 60)
     resident_idle_minutes: int = Field(default=7 * 24 * 60, ge=5, le=30 * 24 * 60)
-    welfare_desk_items: str = "SQ001:dibao,SQ002:tekun,SQ003:edge,SQ004:rigid"
+    welfare_desk_items: str = "SQ001:dibao,SQ002:tekun,SQ003:edge,SQ004:rigid,SQ005:temporary"
 
     @field_validator("database_url")
     @classmethod

@@ -385,14 +385,14 @@ def desk_temporary_open(actor: Actor, case: HandledCase) -> TemporaryAssistance:
     desk's transaction, for the applicant's home community. The community then records the event,
     the hardship and the amount asked (`temporary_describe`) before the street reviews it."""
     person = welfare_person_by_ref(case.applicant_ref) if case.applicant_ref else None
-    if person is None:
-        raise conflict(
-            Msg("临时救助须由本市人口库中的居民申请", "Temporary assistance at the desk needs a resident of the pool")
-        )
     if TemporaryAssistance.objects.filter(desk_case_number=case.number).exists():
         raise conflict(Msg("此办件已有临时救助记录", "This desk case already has a record"))
     now = timezone.now()
-    checked = _Checked(person, person.name, person.id_number_masked, person.path, Decimal("0.00"))
+    if person is not None:
+        checked = _Checked(person, person.name, person.id_number_masked, person.path, Decimal("0.00"))
+    else:  # someone not in the pool (an emergency away from home): the accepting community's record
+        path = (case.home_path or case.accepted_path)[:12]
+        checked = _Checked(None, case.applicant_name, case.applicant_id_masked, path, Decimal("0.00"))
     data = TempInput(event="other", event_on=timezone.localdate(), amount_asked="0", facts="")
     item = _create(
         actor,

@@ -65,3 +65,15 @@ def test_withdrawal_at_the_desk_withdraws_the_record(desk, relief):  # noqa: F81
         actor=desk["actors"]["community_worker"], case=case, action="withdraw", data=TransitionInput(note="申请人撤回")
     )
     assert TemporaryAssistance.objects.get(desk_case_number=case.number).state == "withdrawn"
+
+
+def test_the_shipped_setting_routes_sq005_here():
+    from django.conf import settings
+
+    from linli.service_desk.handlers import desk_handler_for
+    from linli.welfare.desk_relief import relief_desk_items
+
+    assert settings.LINLI_WELFARE_DESK_ITEMS.get("SQ005") == "temporary"
+    assert relief_desk_items() == ["SQ005"]
+    handler = desk_handler_for("SQ005")
+    assert handler is not None and handler.key == "welfare_temporary" and handler.decides
