@@ -190,3 +190,18 @@ def rules_trial(*, actor: Actor, household: Household, on: date) -> Result:
         raise validation_failed(
             [field_error("on", f"该日期没有适用的参数：{zh}", f"No value of “{en}” applies on this date")]
         ) from None
+
+
+def welfare_rules_today(*, actor: Actor) -> dict[str, int] | None:
+    """For the workbench of the city's civil-affairs officer (None for anyone else): how many
+    parameters still hold a shipped example value today, and how many city changes apply later."""
+    if not may_edit_rules(actor):
+        return None
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    rows = engine.parameter_table(today, rule_changes())
+    return {
+        "example_values": sum(1 for row in rows if row.example),
+        "changes_upcoming": ParameterChange.objects.filter(valid_from__gt=today).count(),
+    }

@@ -213,3 +213,15 @@ def test_changes_recorded_at_once_are_all_kept(tree, clock) -> None:
     forget_all()
     last = ParameterChange.objects.order_by("-id").first()
     assert rules_parameter("dibao.standard.urban", NEXT_YEAR) == last.value.quantize(Decimal("0.01"))
+
+
+def test_workbench_counts_for_the_city_officer(clock, actors, city_officer) -> None:
+    from linli.welfare.selectors.rules import welfare_rules_today
+
+    before = welfare_rules_today(actor=city_officer)
+    assert before["changes_upcoming"] == 0 and before["example_values"] > 40
+    raise_standard(city_officer)
+    after = welfare_rules_today(actor=city_officer)
+    assert after == {"example_values": before["example_values"], "changes_upcoming": 1}
+    assert welfare_rules_today(actor=actors["civil_affairs_officer"]) is None
+    assert welfare_rules_today(actor=actors["community_worker"]) is None
