@@ -80,6 +80,14 @@ def test_street_pays_first_on_a_phone_and_the_community_completes(phone: Page, d
     expect(worker.locator(".timeline")).to_contain_text("社区补齐材料")
     assert blocking_violations(worker) == []
     shot(worker, "relief-04-paperwork-completed-desktop")
+    record = worker.url
+
+    county = staff(desktop, demo_site, "demo_civil_affairs_officer")
+    county.goto(record)
+    county.locator("form[action$='/step/confirm/']").get_by_role("button").click()
+    expect(county.locator(".big-tag")).to_have_text("区民政已确认")
+    expect(county.locator(".timeline")).to_contain_text("区民政确认")
+    shot(county, "relief-04b-confirmed-by-the-district-desktop")
 
 
 def _open_now(page: Page) -> int:
