@@ -183,6 +183,7 @@ AUDIT_ACTIONS: dict[str, Msg] = {
     "welfare.roll_account_set": Msg("登记救助金收款账户", "Recorded the payee's bank account"),
     "welfare.roll_account_reveal": Msg("查看完整收款账号", "Revealed a full bank account number"),
     "welfare.review_recompute": Msg("按现行标准重新计算复核", "Recomputed the reviews with the current rules"),
+    "welfare.review_household": Msg("按现行规则重新认定一户", "Determined one household again with the current rules"),
     "welfare.review_confirm": Msg("确认复核结果", "Confirmed a review's outcome"),
     "welfare.payroll_generate": Msg("生成发放名册", "Generated a payroll"),
     "welfare.payroll_approve": Msg("审批并冻结发放名册", "Approved and froze a payroll"),

@@ -669,6 +669,7 @@ def review_household(*, actor: Actor, recipient: Recipient, on: date | None = No
             outcome=outcome,
             parameters_digest=result.parameters_digest,
         )
+        _audit(actor, "review_household", "welfare_review", review.public_id, row.path, outcome=outcome, on=on)
     return review
 
 
