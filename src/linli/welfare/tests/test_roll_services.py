@@ -359,3 +359,19 @@ def test_the_pools_care_groups_follow_a_stop(actors):
     recipient_stop(actor=officer, recipient=recipient, reason="收入稳定，申请退出", confirm=True)
     residents[0].refresh_from_db()
     assert "dibao" not in resident_care_kinds(residents[0])
+
+
+def test_the_review_command_computes_without_changing_the_roll(actors):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    enrol(actors, facts(wage="0"))
+    out = StringIO()
+    call_command("welfare_review", scope="2101", on=str(TODAY), stdout=out)
+    assert "1 households under 2101" in out.getvalue()
+    assert Review.objects.filter(state=ReviewState.PROPOSED).count() == 1
+    with pytest.raises(CommandError):
+        call_command("welfare_review", scope="2101", on="2019-01-01")  # no parameter that early
+    with pytest.raises(CommandError):
+        call_command("welfare_review", scope="x", on=str(TODAY))
