@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -28,6 +29,20 @@ pytestmark = pytest.mark.browser
 BIRTH = date(1976, 5, 20)
 APPLICANT = id_number_make("210102", BIRTH, 515, "female")
 BASE = "/staff/welfare/applications/"
+
+
+@pytest.fixture
+def shot(screenshot):
+    """The session's screenshot, and a copy kept beside it that another session cannot wipe."""
+
+    def save(page: Page, name: str):
+        path = screenshot(page, name)
+        keep = path.parents[1] / "welfare-applications-screenshots"
+        keep.mkdir(exist_ok=True)
+        shutil.copy(path, keep / path.name)
+        return path
+
+    return save
 
 
 def staff(page: Page, demo_site, username: str) -> Page:
@@ -67,7 +82,7 @@ def end_the_notice(demo_site, number: str) -> None:
     subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, timeout=120)
 
 
-def test_a_dibao_application_from_the_window_to_the_county(phone: Page, desktop: Page, demo_site, screenshot):
+def test_a_dibao_application_from_the_window_to_the_county(phone: Page, desktop: Page, demo_site, shot):
     # 1. the community worker registers the household and takes the application at the window
     page = staff(desktop, demo_site, "demo_community_worker")
     page.goto("/staff/residents/households/new/")
@@ -95,7 +110,7 @@ def test_a_dibao_application_from_the_window_to_the_county(phone: Page, desktop:
     handling = page.locator("#case-handling")
     expect(handling).to_contain_text("由社会救助办理")
     expect(page.locator("form[action$='/step/start_review/']")).to_have_count(0)  # decided in welfare
-    screenshot(page, "welfare-app-01-desk-case")
+    shot(page, "welfare-app-01-desk-case")
     handling.get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/staff/welfare/applications/[0-9a-f-]{36}/$"))
     application_url = page.url
@@ -116,7 +131,7 @@ def test_a_dibao_application_from_the_window_to_the_county(phone: Page, desktop:
     page.locator("#medical_costs").fill("400")
     for key in ("letter", "identity", "authorisation", "declaration"):
         page.locator(f"#material-{key}").check()
-    screenshot(page, "welfare-app-02-facts-1280")
+    shot(page, "welfare-app-02-facts-1280")
     page.locator("#save-facts").click()
     expect(page).to_have_url(application_url)
     expect(page.locator("#members-table")).to_contain_text("¥300.00")
@@ -125,7 +140,7 @@ def test_a_dibao_application_from_the_window_to_the_county(phone: Page, desktop:
     page.locator("#record-check").click()
     expect(page.locator("#app-state")).to_have_text("入户调查")
     assert blocking_violations(page) == []
-    screenshot(page, "welfare-app-03-application-worker-1280")
+    shot(page, "welfare-app-03-application-worker-1280")
 
     # 3. the home survey on a phone
     staff(phone, demo_site, "demo_community_worker")
@@ -137,11 +152,14 @@ def test_a_dibao_application_from_the_window_to_the_county(phone: Page, desktop:
     phone.locator("#findings").fill("一人居住，房屋简陋；患慢性病，长期服药。")
     wide_enough(phone)
     assert blocking_violations(phone) == []
-    screenshot(phone, "welfare-app-04-survey-phone")
+    shot(phone, "welfare-app-04-survey-phone")
     phone.locator("#save-survey").click()
     expect(phone.locator("#app-state")).to_have_text("街道审核")
     wide_enough(phone)
-    screenshot(phone, "welfare-app-05-application-phone")
+    shot(phone, "welfare-app-05-application-phone")
+    phone.goto(BASE)
+    wide_enough(phone)
+    shot(phone, "welfare-app-05b-queues-worker-phone")
 
     # 4. the street officer reviews: the rules' proposal goes on the notice board
     page = staff(desktop, demo_site, "demo_street_officer")
@@ -153,13 +171,13 @@ def test_a_dibao_application_from_the_window_to_the_county(phone: Page, desktop:
     page.get_by_role("link", name="公示栏").click()
     expect(page.locator("#notice-table")).to_contain_text("韩*芝")
     assert "韩桂芝" not in page.locator("#notice-table").inner_text()
-    screenshot(page, "welfare-app-06-notice-board-1280")
+    shot(page, "welfare-app-06-notice-board-1280")
 
     # 5. the notice ends; the county officer approves with the rules' result and trace
     end_the_notice(demo_site, number)
     page = staff(desktop, demo_site, "demo_civil_affairs_officer")
     page.goto(BASE + "?queue=county")
-    screenshot(page, "welfare-app-07-county-queue-1280")
+    shot(page, "welfare-app-07-county-queue-1280")
     page.locator(f"a:text('{number}')").click()
     page.locator("#approve-note").fill("公示期满无异议")
     page.locator("#approve").click()
@@ -167,7 +185,7 @@ def test_a_dibao_application_from_the_window_to_the_county(phone: Page, desktop:
     expect(page.locator("#trace")).to_be_visible()
     expect(page.locator(".trace-table")).to_contain_text("低保标准")
     assert blocking_violations(page) == []
-    screenshot(page, "welfare-app-08-approved-county-1280")
+    shot(page, "welfare-app-08-approved-county-1280")
     pdf = page.request.get(page.locator("#notice-pdf").get_attribute("href"))
     assert pdf.ok and pdf.body().startswith(b"%PDF")
     text = pdf.body()
@@ -180,4 +198,4 @@ def test_a_dibao_application_from_the_window_to_the_county(phone: Page, desktop:
     staff(phone, demo_site, "demo_civil_affairs_officer")
     phone.goto(application_url)
     wide_enough(phone)
-    screenshot(phone, "welfare-app-09-approved-phone")
+    shot(phone, "welfare-app-09-approved-phone")
