@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from linli.core.sheets import Sheet, workbook
 from linli.welfare.domain.classes import AssistanceClass
-from linli.welfare.domain.roll import PayrollKind
 
 HEADERS = [
     "序号 No.",
@@ -80,9 +79,8 @@ def payroll_file(payroll, lines, accounts: dict[int, str], file_format: str) -> 
         "",
         f"{len(rows)} 行 lines",
     ]
-    kind = "B" if payroll.kind == PayrollKind.SUPPLEMENTARY else ""
     masked = "" if accounts else "-masked"
-    stem = f"{payroll.number}{kind and ''}{masked}"
+    stem = f"{payroll.number}{masked}"  # a supplementary payroll's number ends in -B<n>
     if file_format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)

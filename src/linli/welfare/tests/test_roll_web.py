@@ -179,3 +179,19 @@ def test_the_workbench_counts_reviews_and_payrolls(actors):
     assert worker == {"welfare.reviews_overdue": 1, "welfare.reviews_due": 0, "welfare.reviews_proposed": 0}
     assert roll_today(actors["other_community_worker"], TODAY).counts[0].count == 0
     assert roll_today(actors["resident"], TODAY) is None
+
+
+def test_the_printed_change_notice(client, recipient):
+    log_in(client, "civil_affairs_officer")
+    client.post(reverse("portal:welfare:roll-stop", args=[recipient.public_id]), {"reason": "迁出本市", "confirm": "1"})
+    change = recipient.changes.get(kind="stop")
+    page = client.get(reverse("portal:welfare:roll-notice", args=[recipient.public_id, change.public_id]))
+    text = page.content.decode()
+    assert page.status_code == 200 and change.notice_number in text and "迁出本市" in text
+    assert "社会救助变更告知书" in text and f"¥{recipient.monthly_amount:,.2f}" in text
+    assert "<style" not in text and "onclick" not in text  # the CSP allows neither
+    log_in(client, "other_community_worker")
+    assert (
+        client.get(reverse("portal:welfare:roll-notice", args=[recipient.public_id, change.public_id])).status_code
+        == 404
+    )
