@@ -855,9 +855,10 @@ def _demo_kinds(rng: random.Random, age: int, household_size: int) -> list[str]:
         kinds.append(CareKind.ELDERLY_ALONE)
     if age >= 80:
         kinds.append(CareKind.ADVANCED_AGE)
-    for kind, share in ((CareKind.DIBAO, 0.02), (CareKind.VETERAN, 0.01), (CareKind.TEKUN, 0.003)):
-        if rng.random() < share:
-            kinds.append(kind)
+    # 低保 and 特困 are not drawn here: they follow social assistance's roll (its demo enrols
+    # a few per cent of households through the rules)
+    if rng.random() < 0.01:
+        kinds.append(CareKind.VETERAN)
     if age < 16 and rng.random() < 0.02:
         kinds.append(CareKind.LEFT_BEHIND_CHILD)
     return kinds

@@ -8,10 +8,9 @@ class WelfareConfig(AppConfig):
     verbose_name = _("Social assistance")
 
     def ready(self) -> None:
-        from linli.core.workbench import workbench_register
-        from linli.welfare.workbench import welfare_today
+        from linli.welfare.workbench import welfare_register
 
-        workbench_register("welfare", order=30, today=welfare_today)
+        welfare_register()
 
         # applications: the desk's 低保/特困/边缘/刚性 items open an application here (stage applications)
         from linli.welfare.desk import desk_register_applications

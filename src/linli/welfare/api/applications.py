@@ -4,7 +4,6 @@ household's facts, and each step. Creating endpoints accept an `Idempotency-Key`
 → one service or selector → schema; a refusal is the API's error shape (422 naming the field,
 409 for a step not allowed now, 404 outside your area)."""
 
-
 import datetime as dt
 from decimal import Decimal
 from uuid import UUID

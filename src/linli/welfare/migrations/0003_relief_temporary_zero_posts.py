@@ -63,7 +63,11 @@ class Migration(migrations.Migration):
                 (
                     "state",
                     models.CharField(
-                        choices=[("open", "Need not yet met"), ("met", "Need met"), ("closed", "Closed without result")],
+                        choices=[
+                            ("open", "Need not yet met"),
+                            ("met", "Need met"),
+                            ("closed", "Closed without result"),
+                        ],
                         default="open",
                         max_length=8,
                         verbose_name="state",

@@ -5,32 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('welfare', '0004_applications_tables'),
+        ("welfare", "0004_applications_tables"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='application',
-            name='member_refs',
+            model_name="application",
+            name="member_refs",
         ),
         migrations.RemoveField(
-            model_name='application',
-            name='members',
+            model_name="application",
+            name="members",
         ),
         migrations.CreateModel(
-            name='ApplicationMember',
+            name="ApplicationMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('resident_ref', models.UUIDField(blank=True, db_index=True, null=True)),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('relation', models.CharField(blank=True, max_length=20)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='member_rows', to='welfare.application')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("resident_ref", models.UUIDField(blank=True, db_index=True, null=True)),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                ("relation", models.CharField(blank=True, max_length=20)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="member_rows",
+                        to="welfare.application",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
+                "ordering": ["position", "pk"],
             },
         ),
     ]

@@ -4,25 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('welfare', '0007_roll_state_labels'),
+        ("welfare", "0007_roll_state_labels"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='application',
-            name='area',
-            field=models.CharField(choices=[('urban', 'Urban'), ('rural', 'Rural')], default='urban', max_length=8, verbose_name='urban or rural'),
+            model_name="application",
+            name="area",
+            field=models.CharField(
+                choices=[("urban", "Urban"), ("rural", "Rural")],
+                default="urban",
+                max_length=8,
+                verbose_name="urban or rural",
+            ),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='state',
-            field=models.CharField(choices=[('recording', 'Recording the household'), ('checking', 'Economic check'), ('surveying', 'Home survey'), ('street_review', 'Street review'), ('notice', 'Public notice'), ('county_decision', 'County decision'), ('approved', 'Approved by the county'), ('refused', 'Refused by the county'), ('withdrawn', 'Withdrawn by the applicant')], default='recording', max_length=16, verbose_name='state'),
+            model_name="application",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("recording", "Recording the household"),
+                    ("checking", "Economic check"),
+                    ("surveying", "Home survey"),
+                    ("street_review", "Street review"),
+                    ("notice", "Public notice"),
+                    ("county_decision", "County decision"),
+                    ("approved", "Approved by the county"),
+                    ("refused", "Refused by the county"),
+                    ("withdrawn", "Withdrawn by the applicant"),
+                ],
+                default="recording",
+                max_length=16,
+                verbose_name="state",
+            ),
         ),
         migrations.AlterField(
-            model_name='applicationmember',
-            name='name',
+            model_name="applicationmember",
+            name="name",
             field=models.CharField(max_length=50, verbose_name="member's name"),
         ),
     ]

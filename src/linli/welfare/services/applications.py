@@ -898,18 +898,6 @@ def _determination(actor: Actor, app: Application, household: Household, result:
     )
 
 
-def _care_groups(actor: Actor, app: Application, assistance_class: str, on: date) -> None:
-    from linli.residents.services import care_membership_determined
-
-    kind = {AssistanceClass.DIBAO: "dibao", AssistanceClass.TEKUN: "tekun"}.get(AssistanceClass(assistance_class))
-    if kind is None:
-        return
-    refs = [str(r) for r in app.member_rows.exclude(resident_ref=None).values_list("resident_ref", flat=True)]
-    care_membership_determined(
-        actor=actor, resident_refs=refs, kind=kind, on=on, member=True, source=f"救助认定 {app.number}"
-    )
-
-
 def application_approve(*, actor: Actor, application: Application, note: str = "") -> Application:
     """审核确认 by the county: refused before the notice ended or with an objection unanswered;
     the rules decide the class and amount today (a missing parameter is named); the household
@@ -942,8 +930,8 @@ def application_approve(*, actor: Actor, application: Application, note: str = "
                 )
             )
         determination = _determination(actor, app, household, result, today)
+        # the roll enrols the household and sets the members' 低保/特困 care groups
         roll_enrol(actor=actor, determination=determination, head_name=app.head_name, decided_on=today)
-        _care_groups(actor, app, result.assistance_class, today)
         from_state = app.state
         app.state = transition.target
         app.decided_on, app.decision_note, app.determination = today, (note or "").strip()[:1000], determination

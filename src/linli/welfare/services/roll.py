@@ -192,7 +192,8 @@ def roll_enrol(*, actor: Actor, determination: Determination, head_name: str, de
     """Put a household decided by the county on the roll, paid from the first day of the month
     after `decided_on`, next review after the class's interval. A household already on the roll
     is determined again (class, amount, facts and next review follow the new determination; one
-    change row), never enrolled twice. Called inside the county's decision's transaction."""
+    change row), never enrolled twice. The pool's 低保/特困 care groups of the members follow.
+    Called inside the county's decision's transaction."""
     if not actor.has_perm(WELFARE_DECIDE) or not actor.sees_path(determination.path):
         raise permission_denied()
     if determination.assistance_class not in AssistanceClass.values or (
@@ -214,7 +215,7 @@ def roll_enrol(*, actor: Actor, determination: Determination, head_name: str, de
             .first()
         )
         if current is not None:
-            before = _snapshot(current)
+            before, before_facts = _snapshot(current), current.facts_sealed
             current.head_name = head_name[:50]
             current.path = determination.path
             current.area = determination.area
@@ -227,6 +228,9 @@ def roll_enrol(*, actor: Actor, determination: Determination, head_name: str, de
             current.facts_sealed = determination.facts_sealed
             current.next_review_on = next_review
             current.save()
+            if before["assistance_class"] != current.assistance_class:
+                _care_groups(actor, before_facts, before["assistance_class"], decided_on, member=False)
+            _care_groups(actor, current.facts_sealed, current.assistance_class, decided_on, member=True)
             _change(
                 current,
                 actor,
@@ -253,6 +257,8 @@ def roll_enrol(*, actor: Actor, determination: Determination, head_name: str, de
             facts_sealed=determination.facts_sealed,
             account_user_id=_account_user(determination.facts_sealed),
         )
+        # the pool's 低保/特困 care groups follow the roll from the decision
+        _care_groups(actor, recipient.facts_sealed, recipient.assistance_class, decided_on, member=True)
         _change(
             recipient,
             actor,

@@ -4,54 +4,32 @@ open the page."""
 
 from django.utils.translation import gettext_lazy as _
 
-from linli.accounts.domain import (  # relief
+from linli.accounts.domain import (
     WELFARE_DECIDE,
     WELFARE_EMPLOYMENT,
     WELFARE_FIGURES,
     WELFARE_INTAKE,
     WELFARE_REVIEW,
-    WELFARE_RULES,  # rules
+    WELFARE_RULES,
 )
-from linli.core.web import any_permission  # relief
+from linli.core.web import any_permission
+
+# the roles that decide assistance: the community records, the street reviews, the county decides
+DECIDES = any_permission(WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE)
 
 NAV = (
     _("Social assistance"),
     [
-        # each stage adds its pages here
-        # applications
-        ("", any_permission(WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE), "portal:welfare:applications", _("Assistance applications")),  # noqa: E501
-        ("", any_permission(WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE), "portal:welfare:notices", _("Public notices of assistance")),  # noqa: E501
-        # roll
-        (
-            "",
-            any_permission(WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE),
-            "portal:welfare:roll",
-            _("The assistance roll"),
-        ),
-        (
-            "",
-            any_permission(WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE),
-            "portal:welfare:roll-reviews",
-            _("Reviews due"),
-        ),
-        (
-            "",
-            any_permission(WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE),
-            "portal:welfare:payrolls",
-            _("Monthly payroll"),
-        ),
-        # relief
-        (
-            "",
-            any_permission(WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE),
-            "portal:welfare:relief",
-            _("Temporary assistance"),
-        ),
+        ("", DECIDES, "portal:welfare:applications", _("Assistance applications")),
+        ("", DECIDES, "portal:welfare:notices", _("Public notices of assistance")),
+        ("", DECIDES, "portal:welfare:roll", _("The assistance roll")),
+        ("", DECIDES, "portal:welfare:roll-reviews", _("Reviews due")),
+        ("", DECIDES, "portal:welfare:payrolls", _("Monthly payroll")),
+        ("", DECIDES, "portal:welfare:relief", _("Temporary assistance")),
         (WELFARE_EMPLOYMENT, None, "portal:welfare:zero", _("Zero-employment households")),
         (WELFARE_EMPLOYMENT, None, "portal:welfare:posts", _("Public-welfare posts")),
         (WELFARE_EMPLOYMENT, None, "portal:welfare:jobs", _("Job and training needs")),
         (WELFARE_FIGURES, None, "portal:welfare:zero-figures", _("Zero-employment figures")),
-        # rules
         (
             "",
             any_permission(WELFARE_RULES, WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE),
