@@ -190,3 +190,15 @@ AUDIT_ACTIONS: dict[str, Msg] = {
     "welfare.payroll_correct": Msg("发放名册更正（补发或扣减行）", "Added a correction line to a payroll"),
     "welfare.payroll_export": Msg("导出银行发放文件", "Exported a payroll for the bank"),
 }
+
+
+# The reasons the platform itself writes on a change (the county's decision), stored in Chinese
+# like a worker's own reason and shown in the reader's language.
+COUNTY_APPROVED = Msg("县级民政部门审批确认", "Approved by the county")
+COUNTY_REDETERMINED = Msg("重新认定（县级审批）", "Determined again by the county")
+SYSTEM_REASONS = {reason.zh: reason for reason in (COUNTY_APPROVED, COUNTY_REDETERMINED)}
+
+
+def reason_shown(text: str) -> str:
+    reason = SYSTEM_REASONS.get(text)
+    return str(reason) if reason else text

@@ -33,6 +33,8 @@ from linli.core.services import audit_record
 from linli.welfare.domain.classes import PAID_CLASSES, AssistanceClass
 from linli.welfare.domain.roll import (
     CENT,
+    COUNTY_APPROVED,
+    COUNTY_REDETERMINED,
     GRADUAL_EXIT_PARAMETER,
     OUTCOME_CHANGE,
     REVIEW_INTERVAL_PARAMETER,
@@ -237,7 +239,7 @@ def roll_enrol(*, actor: Actor, determination: Determination, head_name: str, de
                 kind=ChangeKind.REDETERMINED,
                 before=before,
                 effective_from=paid_from,
-                reason="重新认定（县级审批）/ Determined again by the county",
+                reason=COUNTY_REDETERMINED.zh,
                 determination=determination,
                 now=now,
             )
@@ -265,7 +267,7 @@ def roll_enrol(*, actor: Actor, determination: Determination, head_name: str, de
             kind=ChangeKind.START,
             before={},
             effective_from=paid_from,
-            reason="县级民政部门审批确认 / Approved by the county",
+            reason=COUNTY_APPROVED.zh,
             determination=determination,
             now=now,
         )

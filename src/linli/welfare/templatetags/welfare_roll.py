@@ -1,8 +1,11 @@
-"""Money on the roll's pages the same in both languages: ¥1,234.50."""
+"""Money on the roll's pages the same in both languages (¥1,234.50), and the reasons the platform
+writes on a change in the reader's language."""
 
 from decimal import Decimal, InvalidOperation
 
 from django import template
+
+from linli.welfare.domain.roll import reason_shown
 
 register = template.Library()
 
@@ -13,3 +16,8 @@ def yuan(value) -> str:
         return "" if value is None or value == "" else f"¥{Decimal(value):,.2f}"
     except (InvalidOperation, TypeError, ValueError):
         return ""
+
+
+@register.filter
+def change_reason(text: str) -> str:
+    return reason_shown(text or "")

@@ -61,6 +61,15 @@ def test_recipient_page_by_scope(client, recipient, name, status):
     assert client.get(reverse("portal:welfare:roll-recipient", args=[recipient.public_id])).status_code == status
 
 
+def test_the_county_s_reason_is_shown_in_the_reader_s_language(client, recipient):
+    log_in(client, "community_worker")
+    url = reverse("portal:welfare:roll-recipient", args=[recipient.public_id])
+    chinese = client.get(url).content.decode()
+    assert "县级民政部门审批确认" in chinese and "Approved by the county" not in chinese
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Approved by the county" in english and "县级民政部门审批确认" not in english
+
+
 def test_the_roll_list_masks_the_head_and_shows_amounts(client, recipient):
     log_in(client, "community_worker")
     page = client.get(reverse("portal:welfare:roll")).content.decode()
