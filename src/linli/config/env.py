@@ -25,6 +25,10 @@ DEV_INDEX_KEY = base64.b64encode(b"linli-dev-index-key-not-for-prod").decode()
 NOTIFY_CHANNELS = frozenset({"inbox", "log", "email", "sms", "wechat"})
 
 
+# what social assistance can decide for the desk (`LINLI_WELFARE_DESK_ITEMS`)
+WELFARE_DESK_KINDS = ("dibao", "tekun", "edge", "rigid", "temporary")
+
+
 class LinliSettings(BaseSettings):
     """All settings an operator can change. Keep `.env.example` in sync (a test checks)."""
 
@@ -82,6 +86,9 @@ class LinliSettings(BaseSettings):
             code, _, kind = pair.partition(":")
             if not code.strip() or not kind.strip():
                 raise ValueError("must be item:kind pairs, e.g. SQ001:dibao (须为 事项编码:类别，如 SQ001:dibao)")
+            if kind.strip() not in WELFARE_DESK_KINDS:
+                known = ", ".join(WELFARE_DESK_KINDS)
+                raise ValueError(f"unknown kind {kind.strip()!r}; one of {known} (类别须为其中之一)")
         return value
 
     def welfare_desk_item_map(self) -> dict[str, str]:

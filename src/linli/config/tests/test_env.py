@@ -23,6 +23,8 @@ def fresh(monkeypatch):
         ("LINLI_DEBUG", "perhaps"),
         ("LINLI_TASK_BACKEND", "celery"),
         ("LINLI_REDIS_URL", "http://x"),
+        ("LINLI_WELFARE_DESK_ITEMS", "SQ001"),
+        ("LINLI_WELFARE_DESK_ITEMS", "SQ001:dibaoo"),
     ],
 )
 def test_bad_values_fail_loudly_naming_the_variable(fresh, name, value):
