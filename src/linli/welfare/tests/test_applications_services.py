@@ -364,3 +364,18 @@ def test_the_notice_never_shows_an_id_number_or_an_illness(clock, family, actors
     assert notice_board(actor=actors["other_community_worker"], community_path="210102001002", today=TODAY) == []
     assert masked_given_name("李明") == "李*" and masked_given_name("欧阳小明") == "欧**明"
     assert line.amount == app.proposed_amount and isinstance(line.amount, Decimal)
+
+
+def test_the_application_timeline_is_append_only_in_the_database(clock, family, actors):
+    from django.db import DatabaseError, transaction
+
+    _, app = take_at_window(actors["community_worker"], family["zhang"])
+    step = ApplicationStep.objects.filter(application=app).first()
+    assert step is not None
+    for attempt in (
+        lambda: ApplicationStep.objects.filter(pk=step.pk).update(note="rewritten"),
+        lambda: ApplicationStep.objects.filter(pk=step.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            attempt()
+    assert ApplicationStep.objects.get(pk=step.pk).note == step.note
