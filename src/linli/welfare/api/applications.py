@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from linli.core.apitools import ErrorOut, Page
+from linli.core.apitools import ErrorOut, IsoDate, Page
 from linli.core.idempotency import idempotent
 from linli.welfare.selectors.applications import (
     application_actions,
@@ -45,7 +45,7 @@ router = Router(tags=["welfare"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-class ApplicationOut(Schema):
+class AssistanceApplicationOut(Schema):
     id: UUID
     number: str
     state: str
@@ -133,7 +133,7 @@ class CreateIn(Schema):
     applied_class: str = Field(description="tekun, dibao, edge or rigid")
 
 
-@router.post("/applications", response={201: ApplicationOut, **ERRORS})
+@router.post("/applications", response={201: AssistanceApplicationOut, **ERRORS})
 def application_new(request, payload: CreateIn):
     """Take an application at home (入户受理). Accepts an `Idempotency-Key` header."""
 
@@ -141,12 +141,12 @@ def application_new(request, payload: CreateIn):
         app = application_create(
             actor=request.actor, applicant_ref=str(payload.applicant), applied_class=payload.applied_class
         )
-        return 201, ApplicationOut(**_out(app, request.actor)).model_dump(mode="json")
+        return 201, AssistanceApplicationOut(**_out(app, request.actor)).model_dump(mode="json")
 
     return Status(*idempotent(request, create))
 
 
-@router.get("/applications/{key}", response={200: ApplicationOut, **ERRORS})
+@router.get("/applications/{key}", response={200: AssistanceApplicationOut, **ERRORS})
 def application_read(request, key: str):
     """One application by id or number."""
     return _out(application_get(actor=request.actor, key=key), request.actor)
@@ -160,7 +160,7 @@ class IncomeIn(Schema):
 class MemberIn(Schema):
     ref: str = Field("", description="the resident's public id; empty for a member not in the pool")
     name: str = ""
-    birth_date: dt.date | None = None
+    birth_date: IsoDate | None = None
     sex: str = ""
     relation: str = ""
     disability_level: str = ""
@@ -187,7 +187,7 @@ class FactsIn(Schema):
     materials: dict[str, bool] = {}
 
 
-@router.put("/applications/{key}/facts", response={200: ApplicationOut, **ERRORS})
+@router.put("/applications/{key}/facts", response={200: AssistanceApplicationOut, **ERRORS})
 def application_facts_put(request, key: str, payload: FactsIn):
     """Record (or correct) the household's facts; a problem is a 422 naming the member and field."""
     app = application_get(actor=request.actor, key=key)
@@ -199,17 +199,17 @@ def application_facts_put(request, key: str, payload: FactsIn):
     return _out(app, request.actor)
 
 
-class StepIn(Schema):
+class ApplicationStepIn(Schema):
     result: str = Field("", description="record_check: consistent or discrepancy")
     note: str = ""
     reasons: str = Field("", description="street_return, street_refuse, county_return, refuse, withdraw")
     confirm: bool = Field(False, description="withdraw: true to confirm")
-    surveyed_on: dt.date | None = None
+    surveyed_on: IsoDate | None = None
     second_worker: str = ""
     conditions: list[str] = []
     findings: str = ""
     text: str = Field("", description="objection: what was raised")
-    received_on: dt.date | None = None
+    received_on: IsoDate | None = None
 
 
 STEPS = {
@@ -233,8 +233,8 @@ STEPS = {
 }
 
 
-@router.post("/applications/{key}/steps/{action}", response={200: ApplicationOut, **ERRORS})
-def application_step(request, key: str, action: str, payload: StepIn):
+@router.post("/applications/{key}/steps/{action}", response={200: AssistanceApplicationOut, **ERRORS})
+def application_step(request, key: str, action: str, payload: ApplicationStepIn):
     """Take one step: request_check, record_check, record_survey, street_pass, street_return,
     street_refuse, county_return, approve (only after the notice ended), refuse, withdraw, or
     objection (records an objection during the notice)."""

@@ -10,7 +10,7 @@ from uuid import UUID
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from linli.core.apitools import ErrorOut, MappedRows, Page
+from linli.core.apitools import ErrorOut, IsoDate, MappedRows, Page
 from linli.core.idempotency import idempotent
 from linli.welfare.selectors.relief import (
     temporary_get,
@@ -93,7 +93,7 @@ class TemporaryIn(Schema):
     outsider_id_number: str = Field("", description="kept masked only")
     community: str = Field("", description="community path for someone not registered here")
     event: str = Field(description="illness, accident, disaster, fire, stranded or other")
-    event_on: dt.date | None = None
+    event_on: IsoDate | None = None
     amount_asked: str
     form: str = "cash"
     facts: str = Field(description="the hardship; sealed, never in any answer")
@@ -132,13 +132,13 @@ def temporary_read(request, public_id: UUID):
     return _temporary(temporary_get(actor=request.actor, public_id=public_id))
 
 
-class StepIn(Schema):
+class ReliefStepIn(Schema):
     note: str = Field("", description="reasons for a refusal; the materials for `complete`")
     amount: str = Field("", description="`grant`: the amount granted")
 
 
 @router.post("/temporary/{uuid:public_id}/steps/{action}", response={200: TemporaryOut, **ERRORS})
-def temporary_step(request, public_id: UUID, action: str, payload: StepIn):
+def temporary_step(request, public_id: UUID, action: str, payload: ReliefStepIn):
     """pass / street_refuse (the street), grant / refuse / confirm (the district), complete (the
     community, after a payment first)."""
     item = temporary_get(actor=request.actor, public_id=public_id)
@@ -147,7 +147,7 @@ def temporary_step(request, public_id: UUID, action: str, payload: StepIn):
     )
 
 
-class CaseOut(Schema):
+class ZeroCaseOut(Schema):
     id: UUID
     household: UUID
     path: str
@@ -173,14 +173,14 @@ def _case(case) -> dict:
     }
 
 
-@router.get("/zero-employment", response=list[CaseOut])
+@router.get("/zero-employment", response=list[ZeroCaseOut])
 @paginate(Page)
 def zero_cases(request, state: str = "open"):
     """Zero-employment households of your area (WELFARE_EMPLOYMENT)."""
     return MappedRows(zero_case_list(actor=request.actor, state=state), _case)
 
 
-@router.post("/zero-employment/search", response={200: list[CaseOut], **ERRORS})
+@router.post("/zero-employment/search", response={200: list[ZeroCaseOut], **ERRORS})
 def zero_search(request):
     """Search the pool of your area; opens a case for each new zero-employment household."""
     return [_case(c) for c in zero_find(actor=request.actor)]
@@ -188,23 +188,23 @@ def zero_search(request):
 
 class FollowIn(Schema):
     kind: str = Field(description="visit, job_offer, training, placement or note")
-    on: dt.date | None = None
+    on: IsoDate | None = None
     note: str = ""
 
 
-@router.post("/zero-employment/{uuid:public_id}/follow-ups", response={200: CaseOut, **ERRORS})
+@router.post("/zero-employment/{uuid:public_id}/follow-ups", response={200: ZeroCaseOut, **ERRORS})
 def zero_follow_up(request, public_id: UUID, payload: FollowIn):
     case = zero_case_get(actor=request.actor, public_id=public_id)
     return _case(zero_follow(actor=request.actor, case=case, kind=payload.kind, on=payload.on, note=payload.note))
 
 
-class CloseIn(Schema):
+class ZeroCloseIn(Schema):
     how: str = Field(description="post, job or household_changed")
     reason: str
 
 
-@router.post("/zero-employment/{uuid:public_id}/close", response={200: CaseOut, **ERRORS})
-def zero_case_close(request, public_id: UUID, payload: CloseIn):
+@router.post("/zero-employment/{uuid:public_id}/close", response={200: ZeroCaseOut, **ERRORS})
+def zero_case_close(request, public_id: UUID, payload: ZeroCloseIn):
     case = zero_case_get(actor=request.actor, public_id=public_id)
     return _case(zero_close(actor=request.actor, case=case, how=payload.how, reason=payload.reason))
 
@@ -246,7 +246,7 @@ class UnitOut(Schema):
     open_now: int
 
 
-class FiguresOut(Schema):
+class ZeroFiguresOut(Schema):
     under: str
     name: str
     total: UnitOut
@@ -254,7 +254,7 @@ class FiguresOut(Schema):
     placements_open: int
 
 
-@router.get("/figures/zero-employment", response={200: FiguresOut, **ERRORS})
+@router.get("/figures/zero-employment", response={200: ZeroFiguresOut, **ERRORS})
 def figures(request, under: str = ""):
     """Zero-employment households per unit under `under` (your area by default): counts only."""
     data = zero_figures(actor=request.actor, under=under)

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from linli.core.apitools import ErrorOut, MappedRows, Page
+from linli.core.apitools import ErrorOut, IsoDate, MappedRows, Page
 from linli.core.idempotency import idempotent
 from linli.welfare.domain.roll import mask_name
 from linli.welfare.selectors.roll import (
@@ -45,7 +45,7 @@ class RecipientOut(Schema):
     account: str = Field(description="masked account number")
 
 
-class ChangeOut(Schema):
+class RollChangeOut(Schema):
     id: UUID
     kind: str
     from_class: str
@@ -61,7 +61,7 @@ class ChangeOut(Schema):
 
 
 class RecipientDetailOut(RecipientOut):
-    changes: list[ChangeOut]
+    changes: list[RollChangeOut]
 
 
 def _recipient(r) -> dict:
@@ -131,7 +131,7 @@ def recipient_stop(request, public_id: UUID, payload: StopIn):
     )
 
 
-class ReviewOut(Schema):
+class RollReviewOut(Schema):
     id: UUID
     household: UUID
     head: str
@@ -161,7 +161,7 @@ def _review(v) -> dict:
     }
 
 
-@router.get("/reviews", response=list[ReviewOut])
+@router.get("/reviews", response=list[RollReviewOut])
 @paginate(Page)
 def reviews(request, under: str = "", outcome: str = ""):
     """Proposals waiting for confirmation in your area."""
@@ -170,10 +170,10 @@ def reviews(request, under: str = "", outcome: str = ""):
 
 class RecomputeIn(Schema):
     scope: str = Field(description="an area's path within yours (a community, street, district or the city)")
-    on: dt.date = Field(description="the rules of this date")
+    on: IsoDate = Field(description="the rules of this date")
 
 
-class RunOut(Schema):
+class ReviewRunOut(Schema):
     id: UUID
     scope: str
     on: dt.date
@@ -182,14 +182,14 @@ class RunOut(Schema):
     seconds: float
 
 
-@router.post("/reviews/compute", response={201: RunOut, **ERRORS})
+@router.post("/reviews/compute", response={201: ReviewRunOut, **ERRORS})
 def reviews_compute(request, payload: RecomputeIn):
     """Determine every household on the roll in the area again with the rules of the date and
     list the differences; nothing changes until confirmed. Accepts an `Idempotency-Key` header."""
 
     def create():
         run = services.review_recompute(actor=request.actor, scope=payload.scope, on=payload.on)
-        body = RunOut(
+        body = ReviewRunOut(
             id=run.public_id,
             scope=run.scope_path,
             on=run.on,
@@ -207,7 +207,7 @@ class ConfirmIn(Schema):
     confirm: bool = Field(False, description="needed when the outcome is a stop")
 
 
-@router.post("/reviews/{uuid:public_id}/confirm", response={200: ChangeOut, **ERRORS})
+@router.post("/reviews/{uuid:public_id}/confirm", response={200: RollChangeOut, **ERRORS})
 def review_confirm(request, public_id: UUID, payload: ConfirmIn):
     """Confirm a proposal with a reason: the roll changes from next month, the household is told."""
     found = review_get(actor=request.actor, public_id=public_id)
@@ -272,7 +272,7 @@ def payroll(request, public_id: UUID):
 
 class GenerateIn(Schema):
     district: str = Field(description="a district's 6-digit path")
-    month: dt.date = Field(description="any day of the month")
+    month: IsoDate = Field(description="any day of the month")
 
 
 @router.post("/payrolls", response={201: PayrollOut, **ERRORS})

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from linli.core.apitools import ErrorOut
+from linli.core.apitools import ErrorOut, IsoDate
 from linli.core.errors import field_error, permission_denied, validation_failed
 from linli.core.idempotency import idempotent
 from linli.welfare.domain.rules import trial_facts
@@ -40,7 +40,7 @@ class ParameterOut(Schema):
 
 
 @router.get("/parameters", response={200: list[ParameterOut], **ERRORS})
-def parameters(request, on: dt.date | None = None):
+def parameters(request, on: IsoDate | None = None):
     """Every parameter as of `on` (default today), with who set the city's values and why."""
     rows = parameter_table(actor=request.actor, on=on or timezone.localdate())
     return [
@@ -73,26 +73,26 @@ class ChangeIn(Schema):
     confirm_past: bool = Field(False, description="required when valid_from is before today")
 
 
-class ChangeOut(Schema):
+class ParameterChangeOut(Schema):
     id: int
     name: str
     value: Decimal
     shown: str
-    valid_from: dt.date
+    valid_from: IsoDate
     reason: str
     document: str
     recorded_by: str
     recorded_at: dt.datetime
 
 
-@router.post("/changes", response={201: ChangeOut, **ERRORS})
+@router.post("/changes", response={201: ParameterChangeOut, **ERRORS})
 def change_create(request, payload: ChangeIn):
     """Record a city's value for a parameter from a date (WELFARE_RULES and a city posting). A
     past date needs `confirm_past`. Accepts an `Idempotency-Key` header."""
 
     def create():
         row = parameter_change_record(actor=request.actor, **payload.dict())
-        body = ChangeOut(
+        body = ParameterChangeOut(
             id=row.pk,
             name=row.name,
             value=row.value,
