@@ -286,6 +286,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # django-axes logs every failure as a warning; they are in the audit log already
         "axes": {"level": "ERROR"},
+        # numexpr (under OpenFisca) announces its thread count at import: not an operator's concern
+        "numexpr": {"level": "WARNING"},
     },
 }
 

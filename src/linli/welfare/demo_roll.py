@@ -159,4 +159,4 @@ def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
             if last.households:
                 payroll_approve(actor=actor, payroll=last, confirm=True, note="演示：已核对")
         payroll_generate(actor=actor, district_path=district, month=this_month)
-    log(f"welfare roll: {enrolled} households on the roll, payrolls for {len(districts)} district(s)")
+    log(f"救助名册 welfare roll: {enrolled} households on the roll, payrolls for {len(districts)} district(s)")

@@ -22,7 +22,7 @@ DEMO_REASON = "演示：市政府年度调整城乡低保标准（城乡统一�
 def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
     user = user_by_username(CITY_OFFICER)
     if user is None:
-        log(f"welfare rules: no {CITY_OFFICER} account, no city edit recorded")
+        log(f"救助规则 welfare rules: no {CITY_OFFICER} account, no city edit recorded")
         return
     actor = actor_for_user(user)
     added = 0
@@ -39,4 +39,4 @@ def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
             confirm_past=True,
         )
         added += 1
-    log(f"welfare rules: {added} city edit(s) of the dibao standard recorded (demo document)")
+    log(f"救助规则 welfare rules: {added} city edit(s) of the dibao standard recorded (demo document)")

@@ -26,7 +26,7 @@ def test_demo_records_the_city_edit_once(tree) -> None:
     assert rules_parameter("dibao.standard.urban", dt.date(2026, 7, 1)) == Decimal("850.00")
     assert rules_parameter("dibao.standard.rural", dt.date(2026, 7, 1)) == Decimal("850.00")
     assert rules_parameter("dibao.standard.urban", dt.date(2026, 6, 30)) == Decimal("820.00")
-    assert lines[-1].startswith("welfare rules: 0 city edit")
+    assert lines[-1].startswith("救助规则 welfare rules: 0 city edit")
 
 
 def test_demo_without_the_account_records_nothing(tree) -> None:
