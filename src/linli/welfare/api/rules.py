@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
 
 from linli.core.apitools import ErrorOut, IsoDate
 from linli.core.errors import field_error, permission_denied, validation_failed
@@ -109,6 +110,9 @@ def change_create(request, payload: ChangeIn):
 
 
 class TrialMemberIn(Schema):
+    # strict: a number written as text (or true for 1) is refused, as the schema says
+    model_config = ConfigDict(strict=True)
+
     age: int | None = Field(None, description="age in years on the date (or give birth_date)")
     birth_date: str = ""
     incomes: dict[str, str] = Field(default_factory=dict, description="monthly income by source")
@@ -121,6 +125,8 @@ class TrialMemberIn(Schema):
 
 
 class TrialIn(Schema):
+    model_config = ConfigDict(strict=True)
+
     on: str = Field("", description="ISO date (default today)")
     area: str = "urban"
     members: list[TrialMemberIn]

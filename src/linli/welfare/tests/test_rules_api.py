@@ -123,3 +123,12 @@ def test_parameters_query_count_is_pinned(client, city_officer, clock) -> None:
     with CaptureQueriesContext(connection) as more:
         assert len(client.get(f"{API}/parameters").json()) > 50
     assert len(more) == len(few) <= 12
+
+
+def test_the_trial_refuses_a_number_written_as_text(client, people, clock) -> None:
+    log_in(client, "community_worker")
+    for member in ({"age": "46"}, {"age": True}, {"age": 46, "employed": "yes"}):
+        bad = post(client, "/trial", TRIAL | {"members": [member]})
+        assert bad.status_code == 422, member
+    assert post(client, "/trial", TRIAL | {"members": [{"age": 46}]}).status_code == 200
+
