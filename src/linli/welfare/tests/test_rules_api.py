@@ -131,4 +131,3 @@ def test_the_trial_refuses_a_number_written_as_text(client, people, clock) -> No
         bad = post(client, "/trial", TRIAL | {"members": [member]})
         assert bad.status_code == 422, member
     assert post(client, "/trial", TRIAL | {"members": [{"age": 46}]}).status_code == 200
-
