@@ -32,6 +32,7 @@ from linli.welfare.domain.applications import ApplicationState
 from linli.welfare.domain.classes import AssistanceClass
 from linli.welfare.domain.roll import paid_from_after
 from linli.welfare.models import Application
+from linli.welfare.rules.engine import yuan as engine_yuan
 from linli.welfare.selectors.applications import NoticeLine, may_read_facts
 from linli.welfare.services.applications import determination_trace
 
@@ -59,7 +60,7 @@ RIGHTS = (
 
 
 def yuan(amount: Decimal | None) -> str:
-    return f"¥{(amount or Decimal('0')):,.2f}"
+    return engine_yuan(amount or Decimal("0"))
 
 
 def _styles() -> dict[str, ParagraphStyle]:

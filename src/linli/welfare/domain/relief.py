@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.domain import WELFARE_DECIDE, WELFARE_INTAKE, WELFARE_REVIEW
 from linli.core.errors import Msg
+from linli.welfare.rules.engine import yuan as engine_yuan
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000")
@@ -54,7 +55,7 @@ def money(value) -> Decimal | None:
 
 def yuan(value: Decimal | None) -> str:
     """¥1,234.50"""
-    return "—" if value is None else f"¥{value:,.2f}"
+    return "—" if value is None else engine_yuan(value)
 
 
 # ================================================================ temporary assistance

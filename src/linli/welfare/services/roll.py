@@ -53,6 +53,7 @@ from linli.welfare.domain.roll import (
     review_outcome,
 )
 from linli.welfare.models import Determination, Payroll, PayrollLine, Recipient, RecipientChange, Review, ReviewRun
+from linli.welfare.rules.engine import yuan
 from linli.welfare.rules.facts import Household, facts_from_json, facts_to_json
 from linli.welfare.selectors.roll import rules_determine_many, rules_parameter_int, sees_district, sees_roll
 
@@ -108,10 +109,6 @@ def _account_user(facts_sealed: str) -> int | None:
     return None
 
 
-def _yuan(amount: Decimal) -> str:
-    return f"¥{amount:,.2f}"
-
-
 CHANGE_TEXT = {
     ChangeKind.START: ("已纳入社会救助名册", "has been put on the assistance roll"),
     ChangeKind.INCREASE: ("救助金增发", "the monthly amount rises"),
@@ -165,10 +162,10 @@ def _change(
             user_ids=[recipient.account_user_id],
             kind="welfare.roll_change",
             text=Msg(
-                f"社会救助：{zh}，自 {effective_from:%Y年%m月%d日} 起每月 {_yuan(recipient.monthly_amount)}。"
+                f"社会救助：{zh}，自 {effective_from:%Y年%m月%d日} 起每月 {yuan(recipient.monthly_amount)}。"
                 f"理由：{reason[:100]}。如有异议可向社区或街道提出。",
                 f"Social assistance: {en}, from {effective_from:%Y-%m-%d} "
-                f"{_yuan(recipient.monthly_amount)} a month. Reason: {reason[:100]}.",
+                f"{yuan(recipient.monthly_amount)} a month. Reason: {reason[:100]}.",
             ),
         )
     return change

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 
 from linli.welfare.domain.roll import reason_shown
+from linli.welfare.rules.engine import yuan as engine_yuan
 
 register = template.Library()
 
@@ -13,7 +14,7 @@ register = template.Library()
 @register.filter
 def yuan(value) -> str:
     try:
-        return "" if value is None or value == "" else f"¥{Decimal(value):,.2f}"
+        return "" if value is None or value == "" else engine_yuan(Decimal(value))
     except (InvalidOperation, TypeError, ValueError):
         return ""
 
