@@ -24,6 +24,11 @@ class Role(models.TextChoices):
     # the account of a social organisation (组织负责人): its own activities, applications and offers;
     # which organisation it speaks for is kept by `partners` (OrgMember), not here
     ORGANISER = "organiser", _("Organisation organiser")
+    # a care provider's dispatcher (home-care company, station, social organisation): receives its
+    # orders and assigns carers; which provider the account speaks for is kept by `care`
+    CARE_PROVIDER = "care_provider", _("Care provider")
+    # a provider's carer (护理员): sees only the orders assigned to them, checks in and out at the home
+    CARER = "carer", _("Carer")
 
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
@@ -42,6 +47,8 @@ POSTING_TARGET = {
     Role.PLANNER: "org_unit",
     Role.CIVIL_AFFAIRS_OFFICER: "org_unit",
     Role.ORGANISER: "org_unit",
+    Role.CARE_PROVIDER: "org_unit",
+    Role.CARER: "org_unit",
 }
 POSTING_UNIT_KINDS = {
     Role.RESIDENT: {"community", "village"},
@@ -55,6 +62,9 @@ POSTING_UNIT_KINDS = {
     Role.CIVIL_AFFAIRS_OFFICER: {"city", "district", "street"},
     # posted where the organisation is based; a citywide organisation's organiser at the city
     Role.ORGANISER: {"city", "district", "street", "community", "village"},
+    # posted where the provider is based, like an organiser
+    Role.CARE_PROVIDER: {"city", "district", "street", "community", "village"},
+    Role.CARER: {"city", "district", "street", "community", "village"},
 }
 
 ORGTREE_VIEW = "orgtree.view"
@@ -121,12 +131,24 @@ WELFARE_REVEAL = "welfare.reveal"  # a full account number or an unmasked export
 WELFARE_FIGURES = "welfare.figures"  # counts and amounts per unit, no person
 WELFARE_EMPLOYMENT = "welfare.employment"  # zero-employment households, public-welfare posts, job needs
 WELFARE_WORK = frozenset({WELFARE_INTAKE, WELFARE_REVEAL, WELFARE_FIGURES, WELFARE_EMPLOYMENT})
+# care services (为民服务, issue 16): elderly care, family beds, home modifications, children, classes
+CARE_ORDER = "care.order"  # a resident orders services for themself or an elder they care for, rates, enrols
+CARE_VIEW = "care.view"  # care records of one's scope (orders, visits, providers, children, classes)
+CARE_MANAGE = "care.manage"  # assess care need, approve orders, order for a resident (代下单), verify visits
+CARE_PAY = "care.pay"  # approve a provider's monthly statement and record its payment
+CARE_LIST_EDIT = "care.list_edit"  # the city's service list, assessment form, modification items and prices
+CARE_PROVIDE = "care.provide"  # a provider receives its orders and assigns carers
+CARE_VISIT = "care.visit"  # a carer checks in and out at the home and records what was done
+CARE_CHILDREN = "care.children"  # children's lists, guardians, directors and visits (儿童主任)
+CARE_PROTECT = "care.protect"  # read and act on restricted reports of suspected harm to a child
+CARE_FIGURES = "care.figures"  # counts and rates per unit against the plan's targets, no person
+CARE_WORK = frozenset({CARE_VIEW, CARE_MANAGE, CARE_CHILDREN, CARE_FIGURES})
 GRID_COMMUNITY = frozenset(
     {GRID_VIEW, GRID_REPORT, GRID_REGISTER, GRID_DISPATCH, GRID_WHISTLE, GRID_HANDLE, GRID_VERIFY}
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.RESIDENT: frozenset({DESK_APPLY, GRID_REPORT, VOLUNTEER_JOIN, TIMEBANK_USE, CHARITY_OFFER}),
+    Role.RESIDENT: frozenset({DESK_APPLY, GRID_REPORT, VOLUNTEER_JOIN, TIMEBANK_USE, CHARITY_OFFER, CARE_ORDER}),
     Role.GRID_WORKER: frozenset(
         {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EDIT, RESIDENTS_VISIT, RESIDENTS_EXPORT, RESIDENTS_REVEAL}
     )
@@ -148,7 +170,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | GRID_COMMUNITY
     | LINKAGE_VIEW
     | {VOLUNTEER_MANAGE, VOLUNTEER_REVEAL, TIMEBANK_MANAGE, CHARITY_MANAGE}
-    | WELFARE_WORK,
+    | WELFARE_WORK
+    | CARE_WORK,
     Role.STREET_OFFICER: frozenset(
         {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, RESIDENTS_REVEAL, DESK_DECIDE, DESK_SUPERVISE}
     )
@@ -157,7 +180,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | {GRID_SUPERVISE, FACILITY_VIEW, VOLUNTEER_MANAGE, CHARITY_MANAGE, VENTURES_REVIEW}
     | LINKAGE_VIEW
     | WELFARE_WORK
-    | {WELFARE_REVIEW},
+    | {WELFARE_REVIEW}
+    | CARE_WORK
+    | {CARE_PAY, CARE_PROTECT},
     Role.DEPARTMENT_OFFICER: frozenset(
         {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, DESK_VIEW, DESK_DECIDE, GRID_VIEW, GRID_HANDLE}
     ),
@@ -177,7 +202,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     )
     | FACILITY_PLANNING
     | LINKAGE_VIEW
-    | {VENTURES_REVIEW, WELFARE_FIGURES},
+    | {VENTURES_REVIEW, WELFARE_FIGURES, CARE_FIGURES},
     Role.CITY_ADMIN: frozenset(
         {
             ORGTREE_VIEW,
@@ -199,7 +224,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     )
     | FACILITY_PLANNING
     | LINKAGE_VIEW
-    | {VENTURES_REVIEW, WELFARE_FIGURES},
+    | {VENTURES_REVIEW, WELFARE_FIGURES, CARE_FIGURES},
     Role.AUDITOR: frozenset({ORGTREE_VIEW, AUDIT_SEARCH, DESK_VIEW, DESK_SUPERVISE, GRID_VIEW, FACILITY_VIEW})
     | LINKAGE_VIEW,
     Role.OPERATOR: frozenset(
@@ -223,16 +248,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     )
     | LINKAGE_VIEW
     | WELFARE_WORK
-    | {WELFARE_REVIEW, WELFARE_DECIDE, WELFARE_RULES},
+    | {WELFARE_REVIEW, WELFARE_DECIDE, WELFARE_RULES}
+    | {CARE_VIEW, CARE_MANAGE, CARE_PAY, CARE_LIST_EDIT, CARE_CHILDREN, CARE_PROTECT, CARE_FIGURES},
     # what an organisation's own account may do; every app narrows it to that organisation
     Role.ORGANISER: frozenset({VOLUNTEER_VIEW, VOLUNTEER_MANAGE, VENTURES_APPLY, CHARITY_OFFER, PARTNERS_VIEW}),
+    # a provider's accounts: `care` narrows both to their provider, and a carer to their own orders
+    Role.CARE_PROVIDER: frozenset({CARE_PROVIDE, CARE_VISIT}),
+    Role.CARER: frozenset({CARE_VISIT}),
 }
 
 
 # An account holding any of these needs a second factor at log-in (等保 level 3): it can reveal
 # personal data, change what the desk offers, grant roles or read the audit log.
 SECOND_FACTOR_PERMISSIONS = frozenset(
-    {RESIDENTS_REVEAL, VOLUNTEER_REVEAL, WELFARE_REVEAL, CATALOGUE_EDIT, ACCOUNTS_MANAGE, AUDIT_SEARCH}
+    {RESIDENTS_REVEAL, VOLUNTEER_REVEAL, WELFARE_REVEAL, CARE_PROTECT, CATALOGUE_EDIT, ACCOUNTS_MANAGE, AUDIT_SEARCH}
 )
 
 

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from linli.accounts.api import router as accounts_router
 from linli.accounts.auth import API_AUTH
 from linli.areas.api import router as areas_router
+from linli.care.api import router as care_router
 from linli.charity.api import router as charity_router
 from linli.core.apitools import install_error_handlers
 from linli.core.audit_api import router as audit_router
@@ -44,3 +45,4 @@ api.add_router("/partners", partners_router)
 api.add_router("/ventures", ventures_router)
 api.add_router("/charity", charity_router)
 api.add_router("/welfare", welfare_router)
+api.add_router("/care", care_router)

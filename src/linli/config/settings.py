@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "linli.ventures",
     "linli.charity",
     "linli.welfare",
+    "linli.care",
     "linli.portal",
 ]
 

@@ -8,6 +8,7 @@ fails when code writes an action this table does not name.
 
 from __future__ import annotations
 
+from linli.care.domain import AUDIT_ACTIONS as CARE_ACTIONS
 from linli.charity.domain import AUDIT_ACTIONS as CHARITY_ACTIONS
 from linli.core.errors import Msg
 from linli.grid_events.domain import TRANSITIONS as GRID_TRANSITIONS
@@ -122,6 +123,7 @@ ACTION_NAMES: dict[str, Msg] = {
     **CHARITY_ACTIONS,
     # social assistance names its own actions the same way
     **WELFARE_ACTIONS,
+    **CARE_ACTIONS,
 }
 
 

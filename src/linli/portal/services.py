@@ -19,6 +19,7 @@ from linli.accounts.services import demo_second_factor_ensure, posting_add
 from linli.areas.management.commands.import_divisions import SHIPPED
 from linli.areas.models import Department, Grid, OrgUnit
 from linli.areas.services import demo_layout_generate, demo_positions_generate, departments_ensure, divisions_import
+from linli.care.demo import demo_generate as demo_care_generate
 from linli.charity.demo import demo_generate as demo_charity_generate
 from linli.core.actor import Actor
 from linli.facilities.demo import demo_analysis_run, demo_facilities_generate, demo_network_generate
@@ -96,6 +97,8 @@ def _showcase() -> dict[str, OrgUnit | Grid | Department]:
         Role.PLANNER: _city(),
         Role.CIVIL_AFFAIRS_OFFICER: district,
         Role.ORGANISER: community,
+        Role.CARE_PROVIDER: street,
+        Role.CARER: street,
     }
 
 
@@ -254,3 +257,10 @@ def demo_welfare_prepare(*, log=print) -> None:
     """Social assistance: a plausible roll (a few per cent of households in the classes),
     applications at each step, reviews due and a frozen payroll."""
     demo_welfare_generate(city_path=_city().path, showcase_path=_showcase_community().path, log=log)
+
+
+def demo_care_prepare(*, log=print) -> None:
+    """Care services: the elderly-care list and assessments, providers (the demo provider and
+    carer accounts speak for one), three months of orders and visits, family beds and statements,
+    home modifications in every state, children's lists with visits, classes with enrolments."""
+    demo_care_generate(city_path=_city().path, showcase_path=_showcase_community().path, log=log)

@@ -744,3 +744,166 @@ def welfare_person_by_ref(public_id) -> WelfarePerson | None:
     if resident is None or resident.status != ResidentStatus.ACTIVE:
         return None
     return _welfare_person(resident)
+
+
+# --- for care services (care): elders, children and the people who order for them -------------
+
+
+@dataclass(frozen=True)
+class CarePerson:
+    """What care services read of a resident: the name, the home (address and the building's
+    position, for a carer's check-in), the facts the service list's conditions read (birth date,
+    disability level, open care groups) and the masked ID. Never a clear ID number or phone."""
+
+    public_id: str
+    name: str
+    gender: str
+    birth_date: date
+    disability: str
+    care_kinds: tuple[str, ...]
+    id_number_masked: str
+    household_ref: str
+    path: str
+    address: str
+    lat: float | None
+    lng: float | None
+    user_id: int | None
+
+    def age_on(self, day: date) -> int:
+        return age_on(self.birth_date, day)
+
+
+_CARE_RELATED = ("household__building",)
+
+
+def _care_people(residents) -> list[CarePerson]:
+    """CarePersons of a resident queryset in two queries (the residents, their open groups)."""
+    rows = list(residents.select_related(*_CARE_RELATED))
+    kinds = _open_kinds([r.pk for r in rows])
+    return [_care_person(r, kinds.get(r.pk, [])) for r in rows]
+
+
+def _care_person(resident: Resident, kinds: list[str]) -> CarePerson:
+    household = resident.household
+    building = household.building if household else None
+    return CarePerson(
+        public_id=str(resident.public_id),
+        name=resident.name,
+        gender=resident.gender,
+        birth_date=resident.birth_date,
+        disability=resident.disability,
+        care_kinds=tuple(kinds),
+        id_number_masked=resident.id_number_masked,
+        household_ref=str(household.public_id) if household else "",
+        path=household.path if household else resident.path,
+        address=_address(resident),
+        lat=building.lat if building else None,
+        lng=building.lng if building else None,
+        user_id=resident.user_id,
+    )
+
+
+def _one_care_person(residents) -> CarePerson | None:
+    try:
+        found = _care_people(residents.filter(status=ResidentStatus.ACTIVE)[:1])
+    except ValidationError:  # not a UUID
+        return None
+    return found[0] if found else None
+
+
+def care_person(*, actor: Actor, public_id) -> CarePerson | None:
+    """An active resident in the actor's scope, or None (missing, moved away or outside)."""
+    return _one_care_person(actor.scoped(Resident.objects.all()).filter(public_id=public_id))
+
+
+def care_person_by_ref(public_id) -> CarePerson | None:
+    """An active resident by public id, unscoped: only where care services already checked the
+    caller's right to this person (their own order, a provider's assigned order, a family link)."""
+    return _one_care_person(Resident.objects.filter(public_id=public_id))
+
+
+def care_person_for_user(user_id: int | None) -> CarePerson | None:
+    """The active resident a resident's own account stands for."""
+    if user_id is None:
+        return None
+    return _one_care_person(Resident.objects.filter(user_id=user_id))
+
+
+def care_person_by_id_number(id_number: str) -> CarePerson | None:
+    """An active resident by exact ID number (blind index), unscoped: for a family member linking
+    an elder with the code on the elder's card; care services checks the code."""
+    normalised = id_number_normalise(id_number)
+    if len(normalised) not in (15, 18):
+        return None
+    index = blind_index(normalised, context="resident.id_number")
+    return _one_care_person(Resident.objects.filter(id_number_index=index))
+
+
+def care_household_people(household_ref) -> list[CarePerson]:
+    """The active members of a household, the head first, unscoped: a resident orders for the
+    people they live with."""
+    try:
+        residents = Resident.objects.filter(household__public_id=household_ref, status=ResidentStatus.ACTIVE)
+        return _care_people(residents.order_by("-is_head", "birth_date", "pk"))
+    except ValidationError:
+        return []
+
+
+def care_people_by_refs(refs) -> dict[str, CarePerson]:
+    """Active residents by public id, unscoped, keyed by the id (a provider's or a list's page
+    shows many at once: two queries, whatever the count)."""
+    refs = [r for r in refs if r]
+    if not refs:
+        return {}
+    try:
+        people = _care_people(Resident.objects.filter(public_id__in=refs, status=ResidentStatus.ACTIVE))
+    except ValidationError:
+        return {}
+    return {p.public_id: p for p in people}
+
+
+def care_people_in_groups(
+    *, actor: Actor, kinds, under: str = "", born_on_or_before: date | None = None, limit: int | None = None
+) -> list[CarePerson]:
+    """Active residents of the actor's scope in any of the open care groups `kinds` (children's
+    lists; elders in difficulty for home modification), optionally under a path and born on or
+    before a day (an age floor), ordered by path and name."""
+    residents = actor.scoped(Resident.objects.filter(status=ResidentStatus.ACTIVE), "path").filter(
+        care_memberships__kind__in=list(kinds), care_memberships__ended_on__isnull=True
+    )
+    if under:
+        residents = residents.filter(under_path("path", under))
+    if born_on_or_before is not None:
+        residents = residents.filter(birth_date__lte=born_on_or_before)
+    residents = residents.distinct().order_by("path", "name", "pk")
+    return _care_people(residents[:limit] if limit else residents)
+
+
+def care_people_search(*, actor: Actor, q: str, limit: int = 20) -> list[CarePerson]:
+    """Residents of the actor's scope by exact ID number, else part of a name or address (a
+    worker choosing the elder to order for or to assess)."""
+    q = q.strip()
+    if not q:
+        return []
+    residents = actor.scoped(Resident.objects.filter(status=ResidentStatus.ACTIVE))
+    normalised = id_number_normalise(q)
+    if len(normalised) in (15, 18):
+        found = residents.filter(id_number_index=blind_index(normalised, context="resident.id_number"))
+    else:
+        found = residents.filter(Q(name__contains=q) | Q(household__building__address__contains=q))
+    return _care_people(found.order_by("path", "name")[:limit])
+
+
+def care_group_counts_under(*, parent_path: str, child_length: int, kinds) -> dict[str, int]:
+    """Active residents in any of the open care groups `kinds`, counted per child unit (a figure
+    denominator: children to cover per community, elders in difficulty per district)."""
+    residents = Resident.objects.filter(
+        status=ResidentStatus.ACTIVE, care_memberships__kind__in=list(kinds), care_memberships__ended_on__isnull=True
+    ).filter(under_path("path", parent_path))
+    rows = (
+        residents.annotate(unit=Substr("path", 1, child_length))
+        .values("unit")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("unit", "n")
+    )
+    return dict(rows)

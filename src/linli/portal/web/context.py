@@ -24,6 +24,7 @@ from linli.accounts.domain import (
     may_see_log_in_security,
     second_factor_required,
 )
+from linli.care.web.nav import NAV as CARE_NAV
 from linli.charity.web.nav import NAV as CHARITY_NAV
 from linli.partners.web.nav import NAV as PARTNERS_NAV
 from linli.residents.selectors import can_edit_reveal_rights
@@ -90,8 +91,9 @@ STAFF_NAV = [
             (FACILITY_VIEW, None, "portal:facilities:compliance", _("Standards")),
         ],
     ),
-    # social assistance and five-party linkage: each app keeps its own group (web/nav.py)
+    # social assistance, care services and five-party linkage: each app keeps its own group (web/nav.py)
     WELFARE_NAV,
+    CARE_NAV,
     VOLUNTEERS_NAV,
     TIMEBANK_NAV,
     PARTNERS_NAV,

@@ -20,6 +20,7 @@ from linli.core.actor import Actor
 from linli.core.server import demo_serving_threads, granian_command
 from linli.portal.services import (
     demo_accounts_ensure,
+    demo_care_prepare,
     demo_city_prepare,
     demo_desk_prepare,
     demo_facilities_prepare,
@@ -66,6 +67,7 @@ class Command(BaseCommand):
         demo_facilities_prepare(log=self.stdout.write)
         demo_linkage_prepare(log=self.stdout.write)
         demo_welfare_prepare(log=self.stdout.write)
+        demo_care_prepare(log=self.stdout.write)
         if outlines := demo_boundaries_generate(actor=Actor.system("demo")):
             self.stdout.write(f"示意社区范围 approximate community outlines: {outlines}")
         self._router_ensure()

@@ -1,0 +1,7 @@
+"""Care services demo: children. Idempotent."""
+
+from __future__ import annotations
+
+
+def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
+    return None

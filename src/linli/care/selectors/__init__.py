@@ -1,0 +1,1 @@
+"""Care services' reads, one module per stage; callers import the stage module."""

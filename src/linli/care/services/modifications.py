@@ -1,0 +1,3 @@
+"""Care services, stage modifications: writes (one transaction, checks, audit)."""
+
+from __future__ import annotations
