@@ -2,5 +2,6 @@
 `linli.care.models` is the one import (and Django finds them)."""
 
 from linli.care.models.entitlements import *  # noqa: F403
+from linli.care.models.family import *  # noqa: F403
 from linli.care.models.orders import *  # noqa: F403
 from linli.care.models.providers import *  # noqa: F403
