@@ -6,3 +6,4 @@ from linli.care.models.entitlements import *  # noqa: F403
 from linli.care.models.family import *  # noqa: F403
 from linli.care.models.orders import *  # noqa: F403
 from linli.care.models.providers import *  # noqa: F403
+from linli.care.models.statements import *  # noqa: F403
