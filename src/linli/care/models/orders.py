@@ -11,7 +11,7 @@ from linli.care.models.entitlements import ServiceItem
 from linli.care.models.providers import Provider, ProviderMember
 from linli.core.ids import uuid7
 
-__all__ = ["CareBed", "Order", "OrderStep", "Visit"]
+__all__ = ["CardAttempt", "CareBed", "Order", "OrderLock", "OrderStep", "RatingAnswer", "Visit", "VisitPhoto"]
 
 
 class Order(models.Model):
@@ -34,6 +34,9 @@ class Order(models.Model):
     carer = models.ForeignKey(ProviderMember, on_delete=models.PROTECT, null=True, blank=True, related_name="orders")
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     month = models.DateField(db_index=True)  # the first day of the month the cap counts in
+    slot_start = models.DateTimeField(_("slot from"), null=True, blank=True)  # the visit's slot, chosen when ordered
+    slot_end = models.DateTimeField(_("slot to"), null=True, blank=True)
+    refuse_reason = models.CharField(_("reason"), max_length=500, blank=True)
     subsidy_share = models.PositiveSmallIntegerField(_("subsidy share (%)"), default=0)
     unit_price = models.DecimalField(_("unit price"), max_digits=8, decimal_places=2)
     government_pays = models.DecimalField(_("government pays"), max_digits=10, decimal_places=2)
@@ -170,3 +173,52 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.slot_start:%Y-%m-%d %H:%M}"
+
+
+class OrderLock(models.Model):
+    """One row per elder that orders lock (select_for_update) before counting the month's units,
+    so two orders cannot both take the last unit under the cap."""
+
+    person_ref = models.UUIDField(unique=True)
+
+    def __str__(self) -> str:
+        return str(self.person_ref)
+
+
+class VisitPhoto(models.Model):
+    """A photo taken at check-out; the bytes are sealed on disk (faces, the home's inside)."""
+
+    public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="photos")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.public_id)
+
+
+class RatingAnswer(models.Model):
+    """The community's answer to a bad rating (差评)."""
+
+    visit = models.OneToOneField(Visit, on_delete=models.PROTECT, related_name="answer")
+    text = models.CharField(_("answer"), max_length=500)
+    by_name = models.CharField(max_length=150)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}"
+
+
+class CardAttempt(models.Model):
+    """A wrong elder's-card code entered by an account (linking an elder): limited like log-ins."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.at}"
