@@ -121,6 +121,7 @@ class CareProviderMonthOut(Schema):
     missed: int
     rating_average: float | None
     bad_ratings: int
+    bad_ratings_unanswered: int
 
 
 @router.get("/providers/figures", response=list[CareProviderMonthOut])
@@ -138,6 +139,7 @@ def provider_figures(request):
             "missed": r.missed,
             "rating_average": r.rating_avg,
             "bad_ratings": r.bad_ratings,
+            "bad_ratings_unanswered": r.unanswered,
         }
         for r in rows
     ]

@@ -147,6 +147,7 @@ class ProviderMonth:
     rated: int
     rating_avg: float | None
     bad_ratings: int
+    unanswered: int  # bad ratings (差评) the community has not answered yet
 
     @property
     def on_time_rate(self) -> float | None:
@@ -169,7 +170,8 @@ def provider_figures(
 ) -> list[ProviderMonth]:
     """Per provider per month, two grouped queries: visits due (slot ended, not cancelled),
     checked in on time (by the slot's start + 15 minutes), delivered (done or verified), missed,
-    ratings and 差评; orders placed in the month."""
+    ratings, 差评 and those not answered yet (the complaints the community still owes an answer);
+    orders placed in the month."""
     now = now or timezone.now()
     due = Q(slot_end__lte=now) & ~Q(state=VisitState.CANCELLED)
     rows = (
@@ -183,6 +185,7 @@ def provider_figures(
             rated=Count("rating"),
             rating_avg=Avg("rating"),
             bad=Count("pk", filter=Q(rating__lte=BAD_RATING_MAX)),
+            unanswered=Count("pk", filter=Q(rating__lte=BAD_RATING_MAX, answer__isnull=True)),
         )
         .order_by("provider__name", "month")
     )
@@ -205,6 +208,7 @@ def provider_figures(
             rated=r["rated"],
             rating_avg=round(float(r["rating_avg"]), 2) if r["rating_avg"] is not None else None,
             bad_ratings=r["bad"],
+            unanswered=r["unanswered"],
         )
         for r in rows
     ]
@@ -326,7 +330,7 @@ def statement_supplementary(statement: Statement) -> list[Statement]:
 
 def statements_targets(*, actor: Actor, today: date) -> list[Target]:
     """Family care beds in service in the actor's area: a count with no plan number (the plan asks
-    to keep adding them), so its goal is the count itself — shown, never scored against a base."""
+    to keep adding them), so there is no goal to score it against: goal 0, never "met"."""
     if not can_see_figures(actor):
         return []
     count = bed_list(actor=actor).filter(started_on__lte=today).count() if actor.has_perm(CARE_VIEW) else 0
@@ -336,7 +340,7 @@ def statements_targets(*, actor: Actor, today: date) -> list[Target]:
             label=_("Family care beds in service"),
             done=count,
             base=None,
-            goal=float(max(count, 1)),
+            goal=0.0,  # no plan number: progress stays unscored, the label says "keep increasing"
             goal_label=_("Keep increasing"),
             url=reverse("portal:care:statements-beds") if actor.has_perm(CARE_VIEW) else "",
         )
