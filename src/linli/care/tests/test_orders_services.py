@@ -288,3 +288,16 @@ def test_a_new_card_ends_the_old(care, clock):
     card_issue(actor=worker, person_ref=str(care["mother"].public_id))
     assert ElderCard.objects.filter(ended_at__isnull=True).count() == 1
     assert ElderCard.objects.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_orders_for_the_last_unit_under_the_cap_take_it_once(care, clock):
+    from linli.testing import run_at_once
+
+    daughter = care["actors"]["daughter"]
+    order_place(actor=daughter, data=order_input(care, quantity=3))
+    slots = ("12", "16")
+    outcomes = run_at_once(2, lambda i: order_place(actor=daughter, data=order_input(care, slot=slots[i])))
+    assert sorted(outcomes) == ["ok", "validation_failed"]
+    assert Order.objects.count() == 2
