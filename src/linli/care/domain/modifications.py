@@ -146,6 +146,7 @@ AUDIT_ACTIONS: dict[str, Msg] = {
     "care.mod_photo_read": Msg("查看适老化改造照片", "Home modification photo viewed"),
     "care.mod_item_price": Msg("改造项目价格调整", "Modification item price changed"),
     "care.mod_target_set": Msg("适老化改造目标调整", "Modification target set"),
+    "care.mod_record_done": Msg("导入往年适老化改造记录", "Earlier years' modifications recorded"),
 }
 
 

@@ -650,3 +650,107 @@ def target_set(*, actor: Actor, district_path: str, households) -> ModificationT
             details={"households": str(value)},
         )
     return row
+
+
+# ================================================================ records of earlier years
+
+
+@dataclass(frozen=True)
+class DoneRecord:
+    """A modification finished before Linli (the street's spreadsheet of earlier years): the elder,
+    the items with quantities, the day the subsidy was paid."""
+
+    person: CarePerson
+    lines: list[tuple[str, Decimal]]
+    paid_on: date
+    contractor_name: str
+
+
+def applications_record_done(*, actor: Actor, records: list[DoneRecord]) -> int:
+    """Bulk path for earlier years' finished modifications (paid), priced at the items in force on
+    their payment day and capped like any plan; one timeline row each. The elders must be in the
+    actor's scope. Used by the demo and an import; a few thousand rows in a few statements."""
+    if not (actor.has_perm(CARE_MANAGE) and actor.has_perm(CARE_PAY)):
+        raise permission_denied()
+    records = [r for r in records if r.person.household_ref and actor.sees_path(r.person.path)]
+    if not records:
+        return 0
+    now = timezone.now()
+    with transaction.atomic():
+        apps, planned = [], []
+        prices: dict[date, tuple[dict[str, ModificationItem], Decimal]] = {}  # one read per day
+        for n, record in enumerate(records):
+            if record.paid_on not in prices:
+                on = record.paid_on
+                prices[on] = ({i.code: i for i in current_items(on)}, current_cap(on))
+            items, cap = prices[record.paid_on]
+            chosen = [(items[c], q) for c, q in record.lines if c in items]
+            result = quote([QuoteLine(i.code, q, i.unit_price, i.basic) for i, q in chosen], cap)
+            at = datetime.combine(record.paid_on, datetime.min.time(), tzinfo=now.tzinfo)
+            apps.append(
+                ModificationApplication(
+                    number=f"SL{record.person.path[:6]}{record.paid_on:%Y%m%d}H{n:05d}",
+                    channel=ModChannel.CANDIDATE,
+                    state=ModState.PAID,
+                    person_ref=record.person.public_id,
+                    person_name=record.person.name,
+                    household_ref=record.person.household_ref,
+                    path=record.person.path,
+                    address=record.person.address[:200],
+                    cap=cap,
+                    total=result.total,
+                    subsidy=result.subsidy,
+                    own_share=result.own_share,
+                    contractor_name=record.contractor_name,
+                    works_finish=record.paid_on,
+                    accepted_on=record.paid_on,
+                    satisfaction=5,
+                    paid_on=record.paid_on,
+                    paid_amount=result.subsidy,
+                    applied_by_id=actor.user_id,
+                    applied_by_name=actor.shown_name,
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
+            planned.append(chosen)
+        made = ModificationApplication.objects.bulk_create(apps, batch_size=1000)
+        ModificationLine.objects.bulk_create(
+            [
+                ModificationLine(
+                    application=app,
+                    item=item,
+                    quantity=q,
+                    unit_price=item.unit_price,
+                    basic=item.basic,
+                    amount=money(q * item.unit_price),
+                )
+                for app, chosen in zip(made, planned, strict=True)
+                for item, q in chosen
+            ],
+            batch_size=2000,
+        )
+        ModificationStep.objects.bulk_create(
+            [
+                ModificationStep(
+                    application=app,
+                    action="pay",
+                    from_state="",
+                    to_state=ModState.PAID,
+                    note="往年改造记录导入",
+                    actor_id=actor.user_id,
+                    actor_name=actor.shown_name,
+                    at=app.created_at,
+                )
+                for app in made
+            ],
+            batch_size=2000,
+        )
+        audit_record(
+            actor=actor,
+            action="care.mod_record_done",
+            object_type="modification",
+            object_id="",
+            details={"count": str(len(made))},
+        )
+    return len(made)

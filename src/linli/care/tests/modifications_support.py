@@ -9,9 +9,6 @@ import datetime as dt
 import io
 import zoneinfo
 
-import pytest
-import time_machine
-
 from linli.accounts.domain import RESIDENTS_EDIT, RESIDENTS_VIEW, WELFARE_INTAKE, Role
 from linli.accounts.selectors import actor_for_user
 from linli.care.models import FamilyLink, Provider
@@ -47,12 +44,6 @@ def photo(name: str = "before.png") -> PhotoUpload:
     return PhotoUpload(name, png())
 
 
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
 def elder(community: str, room: str, name: str, born: dt.date, *, kinds=(), user=None, gender="female"):
     household = household_register(
         actor=EDITOR, building_code=f"{community}001001", room=room, residence_type="registered"
@@ -75,8 +66,8 @@ def elder(community: str, room: str, name: str, born: dt.date, *, kinds=(), user
     return resident
 
 
-@pytest.fixture
-def mods(tree, people, clock):
+def build_mods(tree, people) -> dict:
+    """What every modifications test needs, keyed by name (the test modules' `mods` fixture)."""
     daughter = make_user("daughter", Role.RESIDENT, tree[HUNHEWAN])
     mother = elder(SHUIYUANDI, "2-201", "刘桂兰", dt.date(1940, 5, 6), kinds=("elderly_alone",))
     tekun = elder(SHUIYUANDI, "3-102", "王德福", dt.date(1948, 2, 3), kinds=("tekun",), gender="male")

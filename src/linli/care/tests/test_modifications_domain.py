@@ -78,6 +78,7 @@ def test_photos_are_judged_by_content():
 
 def test_the_example_items_file_has_every_group_and_the_cap():
     valid_from, cap, items = standard_items()
+    assert valid_from.year == 2023
     assert cap == Decimal("3000.00")
     assert {i["group"] for i in items} == {"toilet", "room", "passage", "safety", "aids"}
     assert len({i["code"] for i in items}) == len(items) == 18

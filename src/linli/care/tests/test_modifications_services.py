@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from linli.care.models import ModificationApplication, ModificationItem, ModificationPhoto, ModificationStep
 from linli.care.selectors.modifications import candidates, current_items, modifications_targets, progress
@@ -21,11 +22,22 @@ from linli.care.services.modifications import (
     photo_read,
     target_set,
 )
-from linli.care.tests.modifications_support import PLAN, TODAY, accept_input, clock, mods, photo, png  # noqa: F401
+from linli.care.tests.modifications_support import NOW, PLAN, TODAY, accept_input, build_mods, photo, png
 from linli.core.errors import DomainError
 from linli.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def mods(tree, people, clock):
+    return build_mods(tree, people)
 
 
 def _fields(error) -> dict[str, str]:
@@ -244,7 +256,10 @@ def test_progress_counts_paid_households_against_the_targets(mods):
     application_pay(actor=a["street_officer"], application=app)
     city = progress(actor=a["city_officer"])
     assert (city.goal, city.done) == (11000, 1)
-    assert {d.path: d.target for d in city.districts} == {"210102": 11000, "210103": 0}  # the fixture's elders are all in 和平区
+    assert {d.path: d.target for d in city.districts} == {
+        "210102": 11000,
+        "210103": 0,
+    }  # the fixture's elders are all in 和平区
     assert {d.path: d.by_year for d in city.districts} == {"210102": {2026: 1}, "210103": {}}
     target_set(actor=a["city_officer"], district_path="210103", households="2000")
     district = progress(actor=a["district_admin"])
