@@ -1,9 +1,9 @@
 """Care services demo: elder-friendly home modifications. Idempotent (nothing is added when the
 city already has applications), through the services.
 
-In the showcase community: applications in every state, from the family's phone (the demo
-resident's linked elder when there is one), recorded by the worker and started from the
-candidates, with before and after photos (small PNGs made here, no network). Across the city:
+In the showcase community: applications in every state, recorded by the worker and started
+from the candidates, with before and after photos (small PNGs made here, no network); the households of
+the elders the demo resident cares for are left for the resident to apply on the phone. Across the city:
 earlier years' finished modifications (2023 to this year) for elders in difficulty of the pool,
 recorded in bulk, so the progress page shows a plausible count toward the 11,000 households."""
 
@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from linli.accounts.domain import CARE_LIST_EDIT, CARE_MANAGE, CARE_ORDER, CARE_PAY, CARE_VIEW
+from linli.accounts.domain import CARE_LIST_EDIT, CARE_MANAGE, CARE_PAY, CARE_VIEW
 from linli.accounts.selectors import actor_for_user, user_by_username
 from linli.care.domain.modifications import CANDIDATE_KINDS, CANDIDATE_MIN_AGE
 from linli.care.models import ModificationApplication
@@ -97,13 +97,13 @@ def _showcase(street: Actor, showcase_path: str, today: dt.date) -> int:
     """One application in each state, the oldest furthest along."""
     worker = _actor("demo_community_worker", street, CARE_MANAGE, showcase_path)
     officer = _actor("demo_street_officer", street, CARE_PAY, showcase_path)
-    people = candidates(actor=street, today=today, under=showcase_path, limit=12)
-    family = _family_app(today)
-    apps = [family] if family else []
+    people = candidates(actor=street, today=today, under=showcase_path, limit=14)
+    reserved = _family_households()
+    apps = []
     for person in people:
         if len(apps) >= 9:
             break
-        if family and person.household_ref == family.household_ref:
+        if person.household_ref in reserved:
             continue
         apps.append(application_apply(actor=worker, person_ref=person.public_id, from_candidates=True))
     # target states, in order: paid ×2, accepted, in works, confirmed, assessed, applied, refused, withdrawn
@@ -113,16 +113,11 @@ def _showcase(street: Actor, showcase_path: str, today: dt.date) -> int:
     return len(apps)
 
 
-def _family_app(today: dt.date):
-    """The demo resident applies on the phone for an elder they care for (aged 60 or more)."""
+def _family_households() -> set[str]:
+    """The households of the elders the demo resident cares for: left free, so that the resident
+    can apply for them on the phone (the browser journey does)."""
     user = user_by_username("demo_resident")
-    actor = actor_for_user(user) if user else None
-    if actor is None or not actor.has_perm(CARE_ORDER):
-        return None
-    elders = [p for p in my_refs(actor.user_id).values() if p.age_on(today) >= CANDIDATE_MIN_AGE and p.household_ref]
-    if not elders:
-        return None
-    return application_apply(actor=actor, person_ref=elders[-1].public_id, note="老人卫生间地滑，起夜不方便")
+    return {p.household_ref for p in my_refs(user.pk).values()} if user else set()
 
 
 def _advance(app, target: str, n: int, *, worker: Actor, officer: Actor, today: dt.date) -> None:
