@@ -89,8 +89,8 @@ def test_lists_run_in_a_fixed_number_of_queries(client, sc, django_assert_num_qu
         visit(sc, day=day)
     log_in(client, "street_officer")
     post(client, "/statements", {"provider": str(sc["provider"].public_id), "month": "2026-11"}, key="q-1")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         answer = client.get(f"{API}/statements")
     assert answer.json()["count"] == 1
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(f"{API}/beds")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from linli.care.domain.orders import VisitState
 from linli.care.domain.statements import StatementState
 from linli.care.models import CareBed, Statement
-from linli.care.services.statements import statement_approve, statement_generate
+from linli.care.services.statements import BedInput, bed_register, statement_approve, statement_generate
 from linli.care.tests.statements_support import NOVEMBER, NOW, statement_care, visit
 from linli.core.models import AuditEntry
 from linli.testing import log_in
@@ -95,7 +95,7 @@ def test_approve_needs_the_confirmation_then_pay(client, sc):
     log_in(client, "street_officer")
     approve = reverse("portal:care:statements-approve", args=[statement.public_id])
     response = client.post(approve, {"reason": "核对无误"}, follow=True)
-    assert "请确认：通过后不能修改" in response.content.decode()
+    assert "请确认审核通过，通过后不能修改" in response.content.decode()
     assert Statement.objects.get(pk=statement.pk).state == StatementState.DRAFT
     client.post(approve, {"reason": "核对无误", "confirm": "1"})
     assert Statement.objects.get(pk=statement.pk).state == StatementState.APPROVED
@@ -187,10 +187,13 @@ def test_list_pages_run_in_a_fixed_number_of_queries(client, sc, django_assert_n
     for day in range(3, 9):
         visit(sc, day=day, late_minutes=day, rating=day % 5 + 1)
     _statement(sc)
+    data = BedInput(str(sc["elder"].public_id), str(sc["provider"].public_id), 3, "卧床，需翻身", NOW.date())
+    bed = bed_register(actor=sc["actors"]["community_worker"], data=data)
     log_in(client, "street_officer")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         client.get(reverse("portal:care:statements-list"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         client.get(reverse("portal:care:statements-figures"))
-    with django_assert_num_queries(8):
-        client.get(reverse("portal:care:statements-beds"))
+    with django_assert_num_queries(5):
+        response = client.get(reverse("portal:care:statements-beds"))
+    assert bed.number in response.content.decode()
