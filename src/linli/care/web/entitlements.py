@@ -391,7 +391,8 @@ def assessment_new(request):
     ref = request.GET.get("person", "")
     person = care_person(actor=actor, public_id=ref) if ref else None
     q = request.GET.get("q", "").strip()[:40]
-    found = care_people_search(actor=actor, q=q) if q and person is None else []
+    today = timezone.localdate()
+    found = [(p, p.age_on(today)) for p in care_people_search(actor=actor, q=q)] if q and person is None else []
     form = assessment_form()
     values = request.POST
     errors: dict[str, str] = {}
