@@ -3,8 +3,6 @@ classes near them and their enrolments, enrol (Idempotency-Key), cancel, rate, t
 requests, request (Idempotency-Key) and support; for staff the area's classes and the opening
 figures per community. Parse → actor → one service or selector → schema."""
 
-from __future__ import annotations
-
 import datetime as dt
 from uuid import UUID
 

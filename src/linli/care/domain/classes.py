@@ -47,16 +47,16 @@ class LecturerKind(models.TextChoices):
 
 
 class Audience(models.TextChoices):
-    ALL = "all", _("Everyone")
-    ELDERLY = "elderly", _("Older people")
-    CHILDREN = "children", _("Children")
-    PARENTS = "parents", _("Parents")
+    ALL = "all", _("For everyone")
+    ELDERLY = "elderly", _("For older people")
+    CHILDREN = "children", _("For children")
+    PARENTS = "parents", _("For parents")
 
 
 class ClassState(models.TextChoices):
     DRAFT = "draft", _("Being planned")
     OPEN = "open", _("Open for enrolment")
-    CLOSED = "closed", _("Finished")
+    CLOSED = "closed", _("Class finished")
 
 
 class EnrolState(models.TextChoices):

@@ -395,3 +395,8 @@ def classes_today(actor: Actor, today: date) -> WorkSection | None:
     if not any(c.count for c in counts):
         return None
     return WorkSection("care_classes", _("Happy-education classes"), counts, rows, reverse("portal:care:classes-list"))
+
+
+def classes_demo_present(city_path: str) -> bool:
+    """Whether the demo's classes are already there (the demo runs once)."""
+    return Lecturer.objects.filter(path=city_path, created_by_name="市民政局").exists()

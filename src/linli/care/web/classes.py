@@ -236,7 +236,7 @@ class ClassForm(forms.Form):
     classroom = forms.ChoiceField(label=gettext_lazy("Classroom"), required=False)
     classroom_name = forms.CharField(label=gettext_lazy("Or another place"), max_length=100, required=False)
     capacity = forms.CharField(label=gettext_lazy("Places"), max_length=4, required=False)
-    audience = forms.ChoiceField(label=gettext_lazy("For whom"), choices=Audience.choices)
+    audience = forms.ChoiceField(label=gettext_lazy("Audience"), choices=Audience.choices)
     first_day = forms.DateField(label=gettext_lazy("First session on"), widget=DATE, required=False)
     starts = forms.TimeField(label=gettext_lazy("From"), widget=TIME, required=False)
     ends = forms.TimeField(label=gettext_lazy("To"), widget=TIME, required=False)
