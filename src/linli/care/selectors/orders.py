@@ -152,7 +152,7 @@ def mark_overdue(orders, today: date):
 def order_counts(*, actor: Actor, today: date) -> dict[str, int]:
     orders = order_list(actor=actor)
     counts = dict(orders.order_by().values_list("state").annotate(n=Count("pk")))
-    placed = list(orders.filter(state=OrderState.PLACED).only("created_at", "state"))
+    placed = list(orders.filter(state=OrderState.PLACED).select_related(None).only("created_at", "state"))
     counts["overdue"] = sum(1 for o in mark_overdue(placed, today) if o.overdue)
     counts["no_provider"] = orders.filter(state=OrderState.APPROVED, provider__isnull=True).count()
     return counts

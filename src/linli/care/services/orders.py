@@ -419,7 +419,7 @@ def _order_problems(actor: Actor, data: OrderInput, now: datetime, by_proxy: boo
     provider = None
     if data.provider:
         provider = Provider.objects.filter(public_id__in=[data.provider] if _uuidish(data.provider) else []).first()
-        if provider is None or person is None or not provider_serves(provider, person.path, day or now.date()):
+        if provider is None or (person is not None and not provider_serves(provider, person.path, day or now.date())):
             problems.append(
                 field_error(
                     "provider", "该服务商不服务老人所在社区", "That provider does not serve the elder's community"

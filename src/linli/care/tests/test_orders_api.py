@@ -84,6 +84,6 @@ def test_the_list_runs_a_pinned_number_of_queries(client, care, clock, django_as
         order_place(actor=care["actors"]["daughter"], data=order_input(care, slot=slot))
     client.force_login(care["users"]["community_worker"])
     client.get(f"{API}/orders")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         answer = client.get(f"{API}/orders")
     assert len(answer.json()["items"]) == 3
