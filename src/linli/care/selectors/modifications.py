@@ -165,7 +165,11 @@ def candidates(*, actor: Actor, today: date, under: str = "", limit: int = 200) 
         floor = today.replace(year=today.year - CANDIDATE_MIN_AGE)
     except ValueError:  # 29 February
         floor = today.replace(year=today.year - CANDIDATE_MIN_AGE, day=28)
-    people = care_people_in_groups(actor=actor, kinds=CANDIDATE_KINDS, under=under, born_on_or_before=floor)
+    # read a bounded batch (a city-wide officer's scope holds tens of thousands of elders); those
+    # already applied for are dropped below, so read more than the page shows
+    people = care_people_in_groups(
+        actor=actor, kinds=CANDIDATE_KINDS, under=under, born_on_or_before=floor, limit=limit * 5
+    )
     taken = set(
         ModificationApplication.objects.filter(
             household_ref__in=[p.household_ref for p in people if p.household_ref],
