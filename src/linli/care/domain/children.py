@@ -59,8 +59,8 @@ class ActivityKind(models.TextChoices):
 
 
 class HarmState(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", _("Being handled")
+    CLOSED = "closed", _("Case closed")
 
 
 class HarmActionKind(models.TextChoices):

@@ -7,7 +7,7 @@ only by CARE_PROTECT holders of the child's area: for anyone else they do not ex
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from datetime import date
 
 from django.db.models import Max
@@ -283,7 +283,14 @@ def coverage(*, actor: Actor, today: date, under: str = "") -> Coverage:
 def _with_children_read(actor: Actor) -> Actor:
     """Figures count children for holders of CARE_FIGURES too; the count leaves the selector, no
     person does."""
-    return actor if actor.has_perm(CARE_CHILDREN) else replace(actor, permissions=actor.permissions | {CARE_CHILDREN})
+    return actor if actor.has_perm(CARE_CHILDREN) else _lent(actor, CARE_CHILDREN)
+
+
+def _lent(actor: Actor, permission: str) -> Actor:
+    """The same actor and scope with one permission more, for one read inside this module (the
+    request's actor is a lazy object, so it is copied field by field)."""
+    values = {f.name: getattr(actor, f.name) for f in fields(Actor)}
+    return Actor(**(values | {"permissions": actor.permissions | {permission}}))
 
 
 # ---- directors ---------------------------------------------------------------------------------
@@ -343,7 +350,7 @@ def _facility_reader(actor: Actor) -> Actor:
     is lent for this read only (the scope stays the actor's)."""
     if actor.has_perm(FACILITY_VIEW):
         return actor
-    return replace(actor, permissions=actor.permissions | {FACILITY_VIEW})
+    return _lent(actor, FACILITY_VIEW)
 
 
 def children_facilities(*, actor: Actor, kind: str = "", under: str = ""):

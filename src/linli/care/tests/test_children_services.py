@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the stage's fixtures are imported from children_support)
 """Children's services and selectors: guardians and plans sealed, visits and coverage, directors
 (one active per community), facility logs, harm reports restricted to CARE_PROTECT holders."""
 

@@ -249,10 +249,10 @@ def harm_cases(request):
     return render(request, "care/staff/children/harm_cases.html", {"page": page, "state": state})
 
 
-def _case_page(request, public_id, reason: str, forms_given=None, status=200):
+def _case_page(request, public_id, reason: str, forms_given=None, status=200, read=False):
     actor = request.actor
     given = forms_given or {}
-    view = svc.harm_case_open(actor=actor, public_id=public_id, reason=reason) if reason else None
+    view = svc.harm_case_open(actor=actor, public_id=public_id, reason=reason) if read or reason else None
     case = view.case if view else sel.harm_case_get(actor=actor, public_id=public_id)
     context = {"case": case, "view": view, "reason": reason, "reason_form": given.get("reason") or ReasonForm()}
     context |= {"action_form": given.get("action") or ActionForm(), "close_form": given.get("close") or CloseForm()}
@@ -266,7 +266,7 @@ def harm_case(request, public_id):
         return _case_page(request, public_id, "")
     form = ReasonForm(request.POST)
     try:
-        return _case_page(request, public_id, request.POST.get("reason", ""))
+        return _case_page(request, public_id, request.POST.get("reason", ""), read=True)
     except DomainError as error:
         if error.status == 404:
             raise
