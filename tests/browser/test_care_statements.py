@@ -45,7 +45,7 @@ def test_the_street_approves_a_statement_and_the_provider_reads_it(desktop: Page
     expect(page.locator("#statement-state")).to_have_text("草稿，待审核")
     no_raw_words(page)
     assert blocking_violations(page) == []
-    pending = page.locator("#statement-pending tbody tr").filter(has_text="已完成，待核验")
+    pending = page.locator("#statement-pending tbody tr").filter(has_text="已服务，待核验")
     if pending.count():  # a visit done but not verified: the statement refuses it by name
         pending.first.get_by_role("button", name="列入结算单").click()
         expect(page.locator("main")).to_contain_text("尚未核验，不能列入结算单")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Avg, Case, Count, F, Q, QuerySet, Sum, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -317,7 +317,12 @@ def statement_pending_visits(statement: Statement, limit: int = 50) -> list[Visi
         .exclude(state=VisitState.CANCELLED)
         .exclude(statement_lines__is_correction=False)
         .select_related("order__item", "bed__item")
-        .order_by("slot_start", "pk")[:limit]
+        # the ones a payer can act on first: verified (to add), then done (to be verified)
+        .order_by(
+            Case(When(state=VisitState.VERIFIED, then=0), When(state=VisitState.DONE, then=1), default=2),
+            "slot_start",
+            "pk",
+        )[:limit]
     )
 
 
