@@ -19,6 +19,7 @@ from linli.care.domain.orders import (
     BAD_RATING,
     MemberKind,
     OrderState,
+    RatingLevel,
     VisitState,
 )
 from linli.care.domain.targets import Target
@@ -162,8 +163,15 @@ def order_steps(order: Order):
     return list(order.steps.all())
 
 
+def rating_labelled(visits):
+    """Sets `rating_label` (the 好差评 level's name) on each visit."""
+    for visit in visits:
+        visit.rating_label = RatingLevel(visit.rating).label if visit.rating else ""
+    return visits
+
+
 def order_visits(order: Order) -> list[Visit]:
-    return list(order.visits.select_related("carer").prefetch_related("photos").order_by("slot_start"))
+    return rating_labelled(list(order.visits.select_related("carer").prefetch_related("photos").order_by("slot_start")))
 
 
 # ================================================================ orders, residents

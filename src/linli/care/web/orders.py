@@ -55,6 +55,7 @@ from linli.care.selectors.orders import (
     provider_order_get,
     provider_orders,
     providers_serving,
+    rating_labelled,
     visit_get,
     visits_to_verify,
 )
@@ -379,8 +380,8 @@ def staff_ratings(request):
         except DomainError as error:
             errors = {str(visit.public_id): " ".join(_problems(error).values())}
     context = {
-        "open": list(bad_ratings(actor=request.actor)[:100]),
-        "answered": list(bad_ratings(actor=request.actor, answered=True)[:30]),
+        "open": rating_labelled(list(bad_ratings(actor=request.actor)[:100])),
+        "answered": rating_labelled(list(bad_ratings(actor=request.actor, answered=True)[:30])),
         "errors": errors,
         "levels": dict(RatingLevel.choices),
     }
