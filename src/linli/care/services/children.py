@@ -61,6 +61,7 @@ from linli.residents.selectors import care_person
 
 PHONE = re.compile(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$")
 TEXT_MAX, REASON_MIN = 2000, 4
+BACKFILL_DAYS = 366  # a visit is recorded late at most a year after it
 PHONE_CONTEXT, PLAN_CONTEXT = "care.child.guardian_phone", "care.child.plan"
 VISIT_CONTEXT, HARM_CONTEXT = "care.child.visit_notes", "care.child.harm"
 
@@ -253,13 +254,9 @@ def _visit_check(data: VisitInput, today: date) -> list:
                 "the visit cannot be in the future",
             )
         )
-    elif (today - data.visited_on).days > 60:
+    elif (today - data.visited_on).days > BACKFILL_DAYS:
         errors.append(
-            field_error(
-                "visited_on",
-                "只能补记60天内的探访",
-                "only visits of the last 60 days can be recorded",
-            )
+            field_error("visited_on", "只能补记一年内的探访", "only visits of the last twelve months can be recorded")
         )
     for name in ("school", "health", "safety"):
         if getattr(data, name) not in Wellbeing.values:
