@@ -104,7 +104,8 @@ def beds(request):
     actor = request.actor
     today = timezone.localdate()
     below = request.GET.get("below") == "1"
-    rows = list(beds_below_plan(actor=actor, month=month_start(today)) if below else bed_list(actor=actor))[:200]
+    beds_shown = beds_below_plan(actor=actor, month=month_start(today)) if below else bed_list(actor=actor)
+    rows = list(beds_shown[:200])
     figures = bed_months(rows, month_start(today))
     for bed in rows:
         bed.figures = figures[bed.pk]
