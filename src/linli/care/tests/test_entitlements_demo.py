@@ -19,7 +19,7 @@ clock = support.clock
 def test_demo_assesses_elders_once(people, clock):
     for n in range(13):
         elder(SHUIYUANDI, f"{n + 1}01", f"老人{n}", 60 + 2 * n)
-    elder(SHUIYUANDI, "901", "年轻人", 40)
+    elder(SHUIYUANDI, "999", "年轻人", 40)
     for n in range(5):
         elder(HUNHEWAN, f"{n + 1}02", f"浑河湾老人{n}", 65 + n)
     logged: list[str] = []

@@ -1,0 +1,39 @@
+"""The list's writes at the same moment (PostgreSQL: real locks and connections): a draft published
+twice at once is published once; two new versions at once make one draft."""
+
+from __future__ import annotations
+
+import pytest
+
+from linli.care.models import ServiceList
+from linli.care.services.entitlements import list_draft_new, list_publish
+from linli.care.tests import entitlements_support as support
+from linli.care.tests.entitlements_support import TODAY
+from linli.testing import empty_append_only_tables, run_at_once
+
+clock, city_officer = support.clock, support.city_officer  # the support module's fixtures
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_draft_published_twice_at_once_is_published_once(city_officer, clock):
+    draft = list_draft_new(actor=city_officer)
+
+    def publish(i):
+        list_publish(actor=city_officer, service_list=draft, effective_from=TODAY, document=f"文号{i}", reason="调价")
+
+    try:
+        assert sorted(run_at_once(2, publish)) == ["conflict", "ok"]
+        assert ServiceList.objects.filter(published_at__isnull=False).count() == 2  # version 1 and this one
+    finally:
+        empty_append_only_tables()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_new_versions_at_once_make_one_draft(city_officer, clock):
+    try:
+        assert sorted(run_at_once(2, lambda _i: list_draft_new(actor=city_officer))) == ["conflict", "ok"]
+        assert ServiceList.objects.filter(published_at__isnull=True).count() == 1
+    finally:
+        empty_append_only_tables()
