@@ -56,6 +56,7 @@ from linli.core.errors import not_found
 from linli.core.ids import uuid_or_none
 from linli.core.workbench import FIRST_ROWS, WorkCount, WorkRow, WorkSection
 from linli.facilities.selectors import facility_list
+from linli.residents.domain import CareKind
 from linli.residents.selectors import CarePerson, care_people_in_groups, care_person
 
 FACILITY_KINDS = (CHILDREN_HOME, PROTECTION_STATION)
@@ -129,8 +130,6 @@ class ChildRow:
 
     @property
     def groups(self) -> list[str]:
-        from linli.residents.domain import CareKind
-
         return [CareKind(k).label for k in self.person.care_kinds if k in CHILD_KINDS]
 
 
@@ -194,7 +193,6 @@ def children_rows(
 class ChildDetail:
     row: ChildRow
     visits: list[ChildVisit]
-    may_report: bool
 
 
 def child_on_lists(actor: Actor, child_ref) -> CarePerson:
@@ -216,7 +214,7 @@ def child_get(*, actor: Actor, child_ref, today: date) -> ChildDetail:
     director = active_directors([community]).get(community)
     names = unit_names([community])
     row = ChildRow(person, care, director, interval, last, due, state, names.get(community, ""))
-    return ChildDetail(row=row, visits=visits, may_report=True)
+    return ChildDetail(row=row, visits=visits)
 
 
 def child_for_report(*, actor: Actor, child_ref) -> CarePerson:
@@ -317,20 +315,6 @@ def directors_page(*, actor: Actor) -> tuple[list[UnitDirector], list[UnitDirect
         [UnitDirector(p, n, directors.get(p)) for p, n, _ in communities],
         [UnitDirector(p, n, supervisors.get(p)) for p, n, _ in streets],
     )
-
-
-def director_history(*, actor: Actor) -> list[ChildDirector]:
-    if not may_see_children(actor):
-        return []
-    return list(actor.scoped(ChildDirector.objects.all())[:100])
-
-
-def director_get(*, actor: Actor, public_id) -> ChildDirector:
-    found = uuid_or_none(public_id)
-    director = actor.scoped(ChildDirector.objects.filter(public_id=found)).first() if found else None
-    if director is None or not may_see_children(actor):
-        raise not_found("儿童主任", "Children's director")
-    return director
 
 
 def directed_communities(user_id: int | None) -> list[str]:

@@ -16,7 +16,6 @@ from linli.accounts.selectors import actor_for_user
 from linli.core.actor import Actor
 from linli.facilities.services import FacilityInput, facility_save
 from linli.residents.domain import id_number_make
-from linli.residents.models import Resident
 from linli.residents.services import ResidentInput, care_membership_add, household_register, resident_add
 from linli.testing import make_user
 
@@ -66,10 +65,6 @@ def add_child(community: str, name: str, kinds=("left_behind_child",), age: int 
     for kind in kinds:
         care_membership_add(actor=EDITOR, resident=child, kind=kind, started_on=TODAY - dt.timedelta(days=400))
     return str(child.public_id)
-
-
-def resident_ref(name: str) -> str:
-    return str(Resident.objects.get(name=name).public_id)
 
 
 def add_facility(kind: str, unit: str, name: str) -> str:

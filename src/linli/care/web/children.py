@@ -338,7 +338,6 @@ def directors(request):
             return redirect("portal:care:children-directors")
     communities, streets = sel.directors_page(actor=actor)
     context = {"communities": communities, "streets": streets, "form": form}
-    context |= {"history": sel.director_history(actor=actor), "may_appoint": lambda p: sel.may_appoint(actor, p)}
     context["appointable"] = {u.path for u in communities + streets if sel.may_appoint(actor, u.path)}
     return render(request, "care/staff/children/directors.html", context, status=422 if form.errors else 200)
 
