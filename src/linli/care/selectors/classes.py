@@ -4,7 +4,6 @@ classes of their street; staff read their area's; the figures count communities 
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -70,7 +69,12 @@ def classroom_choices(actor: Actor, community: str) -> list:
     permission (nothing else of the registry is shown)."""
     if not may_manage(actor) or not actor.sees_path(community):
         return []
-    reader = dataclasses.replace(actor, permissions=actor.permissions | {FACILITY_VIEW})
+    reader = Actor(
+        user_id=actor.user_id,
+        username=actor.username,
+        permissions=actor.permissions | {FACILITY_VIEW},
+        scope_paths=actor.scope_paths,
+    )
     rooms = list(facility_list(actor=reader, status="open", under=community)[:100])
     return sorted(rooms, key=lambda f: (f.kind.code != CLASSROOM_KIND, f.name))
 

@@ -57,7 +57,7 @@ def test_staff_list_is_scoped_and_pinned(client, neighbours, actors, django_asse
         a_class(actors["community_worker"], title=f"课程{n}")
     log_in(client, "community_worker")
     client.get(f"{API}/classes")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         answer = client.get(f"{API}/classes")
     assert answer.json()["count"] == 3
     log_in(client, "other_community_worker")
