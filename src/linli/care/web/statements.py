@@ -72,15 +72,28 @@ def _english() -> bool:
 
 
 class BedForm(forms.Form):
-    person = forms.ChoiceField(label=gettext_lazy("Elder"), required=False)
-    provider = forms.ChoiceField(label=gettext_lazy("Provider"), required=False)
-    visits_per_week = forms.IntegerField(label=gettext_lazy("Visits per week (1–7)"), required=False)
-    plan = forms.CharField(
-        label=gettext_lazy("Service plan: care needs (kept sealed)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
+    """Required fields are marked for the reader, while the service says what is missing in its
+    own words (both languages, every problem at once): an empty required field is passed on as
+    empty. (The same as `welfare.web.relief.ServiceForm`; care cannot import its sibling.)"""
+
+    person = forms.ChoiceField(label=gettext_lazy("Elder"))
+    provider = forms.ChoiceField(label=gettext_lazy("Provider"))
+    visits_per_week = forms.IntegerField(
+        label=gettext_lazy("Visits per week (1–7)"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
     )
-    started_on = forms.DateField(label=gettext_lazy("Start date"), widget=DATE, required=False)
+    plan = forms.CharField(
+        label=gettext_lazy("Service plan: care needs (kept sealed)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    started_on = forms.DateField(label=gettext_lazy("Start date"), widget=DATE)
+
+    def is_valid(self) -> bool:
+        super().is_valid()
+        for name, problems in list(self.errors.as_data().items()):
+            if name in self.fields and all(p.code == "required" for p in problems):
+                del self._errors[name]
+                empty = None if isinstance(self.fields[name], forms.DateField | forms.IntegerField) else ""
+                self.cleaned_data.setdefault(name, empty)
+        return not self._errors
 
     def __init__(self, *args, people=(), providers=(), **kwargs):
         super().__init__(*args, **kwargs)
