@@ -7,6 +7,8 @@ import sys
 
 from bench import (
     api,
+    care_statements,
+    care_visits,
     catalogue_search,
     compliance_page,
     desk_intake,
@@ -26,6 +28,14 @@ from bench import (
 )
 
 BENCHMARKS = {
+    "care-visits": (
+        care_visits,
+        "carers' check-ins per second through the check-in service vs a bare UPDATE, 1.5 M visits, PostgreSQL",
+    ),
+    "care-statements": (
+        care_statements,
+        "a provider's monthly statement and a district's provider figures at 300,000 orders / 1.5 M visits, PostgreSQL",
+    ),
     "api": (api, "/api/v1/me and a 50-row scoped org-unit list vs a bare JsonResponse (granian WSGI)"),
     "residents-queries": (
         residents_queries,

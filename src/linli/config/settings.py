@@ -307,6 +307,8 @@ LINLI_TICK_JOBS = [
     "linli.service_desk.services.desk_figures_refresh",
     "linli.grid_events.services.grid_deadlines_check",
     "linli.timebank.services.expiry_run",
+    "linli.care.services.orders.visits_mark_missed",
+    "linli.care.services.statements.bed_visits_tick",
 ]
 if ENV.task_backend == "redis":
     INSTALLED_APPS.append("django_rq")

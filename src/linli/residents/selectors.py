@@ -812,14 +812,20 @@ def _one_care_person(residents) -> CarePerson | None:
 
 
 def care_person(*, actor: Actor, public_id) -> CarePerson | None:
-    """An active resident in the actor's scope, or None (missing, moved away or outside)."""
-    return _one_care_person(actor.scoped(Resident.objects.all()).filter(public_id=public_id))
+    """An active resident in the actor's scope, or None (missing, moved away, outside, not an id)."""
+    try:
+        return _one_care_person(actor.scoped(Resident.objects.all()).filter(public_id=public_id))
+    except ValidationError:  # the filter checks the UUID as it is built
+        return None
 
 
 def care_person_by_ref(public_id) -> CarePerson | None:
     """An active resident by public id, unscoped: only where care services already checked the
     caller's right to this person (their own order, a provider's assigned order, a family link)."""
-    return _one_care_person(Resident.objects.filter(public_id=public_id))
+    try:
+        return _one_care_person(Resident.objects.filter(public_id=public_id))
+    except ValidationError:  # the filter checks the UUID as it is built
+        return None
 
 
 def care_person_for_user(user_id: int | None) -> CarePerson | None:
@@ -907,3 +913,27 @@ def care_group_counts_under(*, parent_path: str, child_length: int, kinds) -> di
         .values_list("unit", "n")
     )
     return dict(rows)
+
+
+def care_elders_sample(*, under: str, born_on_or_before: date, limit: int) -> list[CarePerson]:
+    """Active residents under a path born on or before a day (elders), with a home position,
+    unscoped: the care demo's elders who order home care (orders stage)."""
+    residents = Resident.objects.filter(
+        under_path("path", under),
+        status=ResidentStatus.ACTIVE,
+        birth_date__lte=born_on_or_before,
+        household__building__lat__isnull=False,
+    )
+    return _care_people(residents.order_by("path", "pk")[:limit])
+
+
+def care_people_aged(
+    *, actor: Actor, under: str, born_on_or_before: date, limit: int | None = None
+) -> list[CarePerson]:
+    """Active residents of the actor's scope under a path born on or before a day (the elders 60+
+    a community assesses), ordered by path; `limit` keeps the first ones."""
+    residents = actor.scoped(
+        Resident.objects.filter(status=ResidentStatus.ACTIVE, birth_date__lte=born_on_or_before), "path"
+    ).filter(under_path("path", under))
+    residents = residents.order_by("path", "pk")
+    return _care_people(residents[:limit] if limit else residents)

@@ -34,6 +34,7 @@ from linli.care.models import (
     ModificationPhoto,
     ModificationStep,
     ModificationTarget,
+    Provider,
 )
 from linli.care.selectors.orders import people_i_care_for
 from linli.core.actor import Actor
@@ -337,3 +338,8 @@ def modifications_today(actor: Actor, today: date) -> WorkSection | None:
         for a in overdue
     ]
     return WorkSection("care_modifications", _("Elder-friendly home modifications"), work, rows, url)
+
+
+def contractor_choices(limit: int = 100) -> list[tuple]:
+    """Active providers that may be named as a modification's contractor: (public id, name)."""
+    return list(Provider.objects.filter(active=True).order_by("name").values_list("public_id", "name")[:limit])

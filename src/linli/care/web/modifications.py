@@ -31,7 +31,6 @@ from linli.care.domain.modifications import (
     path_reached,
     step_label,
 )
-from linli.care.models import Provider
 from linli.care.selectors.modifications import (
     application_counts,
     application_get,
@@ -41,6 +40,7 @@ from linli.care.selectors.modifications import (
     application_steps,
     can_see_progress,
     candidates,
+    contractor_choices,
     current_cap,
     current_items,
     item_history,
@@ -169,7 +169,7 @@ def _item_page(request, app, *, failed: str = "", errors=None, status: int = 200
         context["checklist"] = _checklist(current_items(timezone.localdate()), planned)
         context["cap"] = current_cap(timezone.localdate())
     if "start" in actions:
-        context["providers"] = list(Provider.objects.filter(active=True).values_list("public_id", "name")[:100])
+        context["providers"] = contractor_choices()
     context["transitions"] = TRANSITIONS
     context["satisfaction"] = SATISFACTION
     return render(request, "care/staff/modifications/item.html", context, status=status)
