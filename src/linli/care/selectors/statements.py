@@ -275,10 +275,12 @@ def payable_providers(*, actor: Actor) -> list[Provider]:
 
 
 def statement_lines(statement: Statement) -> list[StatementLine]:
-    lines = list(statement.lines.annotate(visit_ref=F("visit__public_id")))
+    lines: list[StatementLine] = list(statement.lines.annotate(visit_ref=F("visit__public_id")))
     names = unit_names({line.community_path for line in lines})
     for line in lines:
-        line.community_name = names.get(line.community_path, "")
+        # a display-only attribute the model does not declare (the API and the exports read it),
+        # so set by name for mypy
+        setattr(line, "community_name", names.get(line.community_path, ""))  # noqa: B010
     return lines
 
 

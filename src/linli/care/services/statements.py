@@ -113,6 +113,9 @@ def bed_register(*, actor: Actor, data: BedInput) -> CareBed:
         problems.append(field_error("started_on", "请填写开始日期", "Give the start date"))
     if problems:
         raise validation_failed(problems)
+    # each of these being missing added a problem above, so none is left None here
+    assert person is not None and provider is not None
+    assert data.visits_per_week is not None and data.started_on is not None
     items = bed_items(data.started_on)
     if not items:
         raise validation_failed(
@@ -135,6 +138,7 @@ def bed_register(*, actor: Actor, data: BedInput) -> CareBed:
             raise conflict(Msg("该老人已有家庭养老床位", "The elder already has a family care bed"))
         entitlement = entitlement_check(person=person, item=item, quantity=1, on=data.started_on)
         if not entitlement.allowed:
+            assert entitlement.reason is not None  # entitlement_decide gives every refusal its reason
             raise validation_failed([FieldError("person", entitlement.reason)])
         now = timezone.now()
         bed = CareBed.objects.create(
@@ -310,6 +314,8 @@ def _statement_number(provider: Provider, month: date, kind: str) -> str:
 
 def _line_for(visit: Visit) -> StatementLine:
     source = visit.order if visit.order_id else visit.bed
+    # the check constraint care_visit_order_or_bed: a visit has exactly one of order and bed
+    assert source is not None
     item = source.item
     return StatementLine(
         visit=visit,
@@ -436,19 +442,22 @@ def statement_visit_add(*, actor: Actor, statement: Statement, visit_ref: str) -
         _pay_scoped_provider(actor, statement.provider)
         current = Statement.objects.select_for_update().get(pk=statement.pk)
         _draft_only(current)
+        visit_id = uuid_or_none(visit_ref)
         visit = (
             (
                 Visit.objects.select_related("order__item", "bed__item")
-                .filter(public_id=uuid_or_none(visit_ref), provider_id=current.provider_id, month=current.month)
+                .filter(public_id=visit_id, provider_id=current.provider_id, month=current.month)
                 .first()
             )
-            if uuid_or_none(visit_ref)
+            if visit_id
             else None
         )
         if visit is None:
             raise not_found("服务记录", "Visit")
         if visit.state != VisitState.VERIFIED:
             source = visit.order or visit.bed
+            # the check constraint care_visit_order_or_bed: a visit has exactly one of order and bed
+            assert source is not None
             raise DomainError(
                 unverified_refusal(timezone.localtime(visit.slot_start), source.person_name, source.item.name),
                 code="unverified_visit",
@@ -534,6 +543,7 @@ def statement_pay(*, actor: Actor, statement: Statement, paid_on: date | None, r
         problems.append(field_error("reference", "请填写付款凭证号（2–64 字）", "Give the payment reference (2–64)"))
     if problems:
         raise validation_failed(problems)
+    assert paid_on is not None  # a missing date added a problem above
     with transaction.atomic():
         _pay_scoped_provider(actor, statement.provider)
         current = Statement.objects.select_for_update().get(pk=statement.pk)
@@ -584,15 +594,18 @@ def statement_correct(
         problems.append(field_error("government", "更正金额不能都为 0", "A correction cannot be zero"))
     if problems:
         raise validation_failed(problems)
+    # an amount that could not be read added a problem above
+    assert gov is not None and res is not None
     with transaction.atomic():
         provider = _pay_scoped_provider(actor, statement.provider)
         original = Statement.objects.get(pk=statement.pk)
         if original.state not in FROZEN_STATES:
             raise conflict(Msg("草稿结算单请直接重新生成", "A draft is not corrected: regenerate it"))
+        visit_id = uuid_or_none(visit_ref)
         paid = (
-            original.lines.filter(visit__public_id=uuid_or_none(visit_ref), is_correction=False)
-            .select_related("visit")
-            .first()
+            original.lines.filter(visit__public_id=visit_id, is_correction=False).select_related("visit").first()
+            if visit_id
+            else None
         )
         if paid is None:
             raise validation_failed(
