@@ -35,6 +35,8 @@ STAFF_PERMS = (CARE_VIEW, CARE_MANAGE)
 def people_i_care_for(user_id: int | None) -> list[CarePerson]:
     """The people a resident account may order for: themself, the people of their household and
     the elders linked to the account (FamilyLink), each once, themself first."""
+    if user_id is None:  # an actor without an account (anonymous, system) has no one to care for
+        return []
     me = care_person_for_user(user_id)
     people: dict[str, CarePerson] = {}
     if me is not None:
@@ -95,7 +97,7 @@ def provider_members(provider: Provider) -> list[ProviderMember]:
 
 
 def dispatcher_providers(actor: Actor) -> list[Provider]:
-    if not actor.has_perm(CARE_PROVIDE):
+    if not actor.has_perm(CARE_PROVIDE) or actor.user_id is None:
         return []
     return list(
         Provider.objects.filter(

@@ -76,7 +76,7 @@ PHOTO_TYPES: dict[str, tuple] = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
     "image/webp": (((0, b"RIFF"), (8, b"WEBP")),),
 }
-COMMUNITY_ROLES = {Role.COMMUNITY_WORKER}
+COMMUNITY_ROLES: set[str] = {Role.COMMUNITY_WORKER}
 
 
 def _not_serving() -> FieldError:
@@ -195,13 +195,14 @@ def _member_may_manage(actor: Actor, provider: Provider, kind: str) -> bool:
     return (
         kind == MemberKind.CARER
         and actor.has_perm(CARE_PROVIDE)
+        and actor.user_id is not None
         and ProviderMember.objects.filter(
             provider=provider, user_id=actor.user_id, kind=MemberKind.DISPATCHER, active=True
         ).exists()
     )
 
 
-MEMBER_ROLE = {MemberKind.DISPATCHER: Role.CARE_PROVIDER, MemberKind.CARER: Role.CARER}
+MEMBER_ROLE: dict[str, Role] = {MemberKind.DISPATCHER: Role.CARE_PROVIDER, MemberKind.CARER: Role.CARER}
 
 
 @transaction.atomic
@@ -303,7 +304,9 @@ def card_matches(person_ref: str, code: str) -> bool:
         .values_list("code_digest", flat=True)
         .first()
     )
-    return bool(digest) and hmac.compare_digest(digest, _card_digest(code.strip()))
+    if not digest:
+        return False
+    return hmac.compare_digest(digest, _card_digest(code.strip()))
 
 
 def _card_attempts_left(user_id: int) -> int:
@@ -315,9 +318,12 @@ def family_link_by_card(*, actor: Actor, id_number: str, code: str, relation: st
     """A resident links an elder with the elder's ID number and card code. Wrong answers are
     counted (like log-ins) and audited; the answer never says which of the two was wrong."""
     _require(actor, CARE_ORDER)
+    user_id = actor.user_id
+    if user_id is None:  # a link belongs to an account: refused like _require refuses
+        raise not_found("记录", "Record")
     if not relation.strip():
         raise validation_failed([field_error("relation", "请填写与老人的关系", "Say how you are related")])
-    if _card_attempts_left(actor.user_id) <= 0:
+    if _card_attempts_left(user_id) <= 0:
         raise DomainError(
             Msg(
                 f"尝试次数过多，请 {CARD_ATTEMPT_MINUTES} 分钟后再试",
@@ -329,12 +335,12 @@ def family_link_by_card(*, actor: Actor, id_number: str, code: str, relation: st
     person = care_person_by_id_number(id_number)
     if person is None or not card_matches(person.public_id, code):
         with transaction.atomic():
-            CardAttempt.objects.create(user_id=actor.user_id, at=timezone.now())
+            CardAttempt.objects.create(user_id=user_id, at=timezone.now())
             audit_record(actor=actor, action="care.family_link_refused", object_type="familylink")
         raise validation_failed(
             [field_error("code", "身份证号或服务卡号不正确", "The ID number or the card code is wrong")]
         )
-    return _family_link(actor, actor.user_id, person, relation, how="card")
+    return _family_link(actor, user_id, person, relation, how="card")
 
 
 def family_link_at_window(*, actor: Actor, user, person_ref: str, relation: str) -> FamilyLink:
@@ -475,9 +481,12 @@ def order_place(*, actor: Actor, data: OrderInput, by_proxy: bool = False, now: 
     person, item, provider, quantity, problems = _order_problems(actor, data, now, by_proxy)
     if problems:
         raise validation_failed(problems)
+    day = data.day
+    assert day is not None  # _order_problems reports a missing day, so there is one here
     _lock_person(person.public_id)
-    answer = entitlement_check(person=person, item=item, quantity=quantity, on=data.day)
+    answer = entitlement_check(person=person, item=item, quantity=quantity, on=day)
     if not answer.allowed:
+        assert answer.reason is not None  # entitlement_decide gives every refusal its reason
         raise validation_failed([FieldError("item", answer.reason)])
     if answer.own_cost_units and not data.own_cost_ok:
         raise validation_failed(
@@ -489,7 +498,7 @@ def order_place(*, actor: Actor, data: OrderInput, by_proxy: bool = False, now: 
                 )
             ]
         )
-    start = datetime.combine(data.day, time(int(data.slot)), tzinfo=timezone.get_current_timezone())
+    start = datetime.combine(day, time(int(data.slot)), tzinfo=timezone.get_current_timezone())
     subsidised = answer.government_pays > 0
     order = Order.objects.create(
         number=_order_number(now),
@@ -504,7 +513,7 @@ def order_place(*, actor: Actor, data: OrderInput, by_proxy: bool = False, now: 
         item=item,
         provider=provider,
         quantity=quantity,
-        month=data.day.replace(day=1),
+        month=day.replace(day=1),
         slot_start=start,
         slot_end=start + timedelta(hours=SLOT_HOURS),
         subsidy_share=answer.subsidy_share,
@@ -540,6 +549,7 @@ def _order_number(now: datetime) -> str:
 
 
 def _tell_provider(order: Order) -> None:
+    assert order.provider_id is not None  # every caller tells a provider only once the order has one
     notify(
         user_ids=_dispatchers(order.provider_id),
         kind="care.order",
@@ -644,6 +654,7 @@ def order_provider_choose(*, actor: Actor, order: Order, provider: Provider) -> 
 def dispatcher_of(actor: Actor, provider_id: int) -> bool:
     return (
         actor.has_perm(CARE_PROVIDE)
+        and actor.user_id is not None
         and ProviderMember.objects.filter(
             provider_id=provider_id, user_id=actor.user_id, kind=MemberKind.DISPATCHER, active=True
         ).exists()
@@ -667,6 +678,10 @@ def order_accept(*, actor: Actor, order: Order, carer_id) -> Order:
         raise not_found("订单", "Order")
     carer = _carer_of(order.provider_id, carer_id)
     order = _move(order.pk, "accept", (OrderState.APPROVED,), OrderState.ACCEPTED, actor, carer=carer)
+    if order.provider_id is None:  # declined meanwhile: a decline keeps the order approved, without a provider
+        raise conflict(Msg("订单已退回社区，请刷新页面", "The order has moved on; reload the page"))
+    # every order is placed with its slot (order_place); the columns are nullable, the rows are not
+    assert order.slot_start is not None and order.slot_end is not None
     Visit.objects.create(
         order=order,
         provider_id=order.provider_id,
@@ -734,6 +749,8 @@ def needs_read(*, actor: Actor, order: Order) -> str:
 
 def _carer_visit(actor: Actor, visit_id: int) -> Visit:
     """The visit, locked, if the actor is its assigned carer; else the same 404 as missing."""
+    if actor.user_id is None:  # only a carer's own account is assigned visits
+        raise not_found("服务", "Visit")
     visit = (
         Visit.objects.select_for_update(of=("self",))
         .select_related("order", "bed", "provider", "carer")
@@ -747,6 +764,7 @@ def _carer_visit(actor: Actor, visit_id: int) -> Visit:
 
 def _home(visit: Visit) -> tuple[float | None, float | None]:
     home = visit.order or visit.bed
+    assert home is not None  # a visit is of an order or of a bed (constraint care_visit_order_or_bed)
     return home.home_lat, home.home_lng
 
 
@@ -784,11 +802,9 @@ def visit_check_in(*, actor: Actor, visit_id: int, data: CheckIn, now: datetime 
     visit.check_in_distance_m = distance
     visit.late = is_late(visit.slot_start, now)
     visit.save(update_fields=["state", "checked_in_at", "check_in_method", "check_in_distance_m", "late"])
-    if visit.order_id:
-        Order.objects.filter(pk=visit.order_id, state=OrderState.ACCEPTED).update(
-            state=OrderState.IN_SERVICE, updated_at=now
-        )
-        order = visit.order
+    order = visit.order
+    if order is not None:
+        Order.objects.filter(pk=order.pk, state=OrderState.ACCEPTED).update(state=OrderState.IN_SERVICE, updated_at=now)
         order.state = OrderState.IN_SERVICE
         _step(order, actor, "check_in", OrderState.ACCEPTED, at=now)
     _audit(actor, "care.visit_check_in", visit, visit.path, method=method, late=visit.late)
@@ -870,8 +886,10 @@ def _photo_files():
 
 
 def _needs_photo(visit: Visit) -> bool:
-    item = visit.order.item if visit.order_id else visit.bed.item
-    return item.needs_photo
+    if visit.order is not None:
+        return visit.order.item.needs_photo
+    assert visit.bed is not None  # a visit is of an order or of a bed (constraint care_visit_order_or_bed)
+    return visit.bed.item.needs_photo
 
 
 @transaction.atomic
@@ -899,8 +917,8 @@ def visit_check_out(
         visit.record = record.strip()[:2000]
         visit.photo_count = len(photos)
         visit.save(update_fields=["state", "checked_out_at", "record", "photo_count"])
-        if visit.order_id:
-            order = visit.order
+        order = visit.order
+        if order is not None:
             Order.objects.filter(pk=order.pk).update(state=OrderState.COMPLETED, updated_at=now)
             before, order.state = order.state, OrderState.COMPLETED
             _step(order, actor, "check_out", before, at=now)
