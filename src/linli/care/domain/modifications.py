@@ -64,7 +64,7 @@ PATH = (
 
 def path_reached(state: str) -> set[str]:
     """The steps of `PATH` an application in `state` has reached (none beyond a refusal)."""
-    order = [s for s, _label in PATH]
+    order: list[str] = [s for s, _label in PATH]
     return set(order[: order.index(state) + 1]) if state in order else set()
 
 

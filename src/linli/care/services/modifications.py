@@ -369,7 +369,8 @@ def application_confirm(
 
 def _contractor(actor: Actor, provider_ref: str, name: str) -> tuple[Provider | None, str]:
     if provider_ref:
-        provider = Provider.objects.filter(public_id=uuid_or_none(provider_ref), active=True).first()
+        public_id = uuid_or_none(provider_ref)
+        provider = Provider.objects.filter(public_id=public_id, active=True).first() if public_id else None
         if provider is None:
             raise validation_failed([field_error("contractor", "没有这家服务商", "No such provider")])
         return provider, provider.name
@@ -592,6 +593,8 @@ def item_price_set(
         problems.append(field_error("valid_from", "生效日期不能早于今天", "The change takes effect today or later"))
     if problems:
         raise validation_failed(problems)
+    # a bad price and a missing day are among the problems raised above
+    assert price is not None and valid_from is not None
     now = timezone.now()
     try:
         with transaction.atomic():
