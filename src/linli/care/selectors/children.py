@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime
+from typing import TypedDict
 
 from django.db.models import Max
 from django.urls import reverse
@@ -126,11 +127,11 @@ class ChildRow:
 
     @property
     def status_label(self) -> str:
-        return ChildVisitStatus(self.status).label
+        return str(ChildVisitStatus(self.status).label)
 
     @property
     def groups(self) -> list[str]:
-        return [CareKind(k).label for k in self.person.care_kinds if k in CHILD_KINDS]
+        return [str(CareKind(k).label) for k in self.person.care_kinds if k in CHILD_KINDS]
 
 
 def _last_visits(refs: list[str]) -> dict[str, date]:
@@ -412,14 +413,21 @@ def harm_case_get(*, actor: Actor, public_id, lock: bool = False) -> HarmReport:
     return case
 
 
-def my_receipts(*, actor: Actor):
+class Receipt(TypedDict):
+    """A reporter's receipt: its number and when the report was filed."""
+
+    receipt: str
+    filed_at: datetime
+
+
+def my_receipts(*, actor: Actor) -> list[Receipt]:
     """The reporter's own receipts: number, when, received — nothing of the case."""
     if actor.user_id is None:
         return []
     return list(HarmReport.objects.filter(reporter_id=actor.user_id).values("receipt", "filed_at")[:20])
 
 
-def receipt_get(*, actor: Actor, receipt: str) -> dict:
+def receipt_get(*, actor: Actor, receipt: str) -> Receipt:
     row = HarmReport.objects.filter(reporter_id=actor.user_id, receipt=receipt).values("receipt", "filed_at").first()
     if actor.user_id is None or row is None:
         raise not_found("回执", "Receipt")

@@ -274,6 +274,7 @@ def child_visit_record(*, actor: Actor, child_ref, data: VisitInput) -> ChildVis
     errors = _visit_check(data, timezone.localdate())
     if errors:
         raise validation_failed(errors)
+    assert data.visited_on is not None  # _visit_check names a missing day, raised above
     with transaction.atomic():
         visit = ChildVisit.objects.create(
             child_ref=child.public_id,
@@ -449,6 +450,7 @@ def facility_opening_record(
         )
     if errors:
         raise validation_failed(errors)
+    assert opened_on is not None  # a missing day is one of the errors raised above
     try:
         with transaction.atomic():
             row = ChildFacilityOpening.objects.create(
@@ -512,7 +514,7 @@ def facility_activity_record(*, actor: Actor, facility_ref, data: ActivityInput)
             )
         )
     try:
-        count = int(data.children_count)
+        count = int(data.children_count) if data.children_count is not None else -1
     except (TypeError, ValueError):
         count = -1
     if not 0 <= count <= 1000:
@@ -525,6 +527,7 @@ def facility_activity_record(*, actor: Actor, facility_ref, data: ActivityInput)
         )
     if errors:
         raise validation_failed(errors)
+    assert data.held_on is not None  # a missing day is one of the errors raised above
     with transaction.atomic():
         row = ChildFacilityActivity.objects.create(
             facility_ref=facility.public_id,
