@@ -92,10 +92,11 @@ def lecturers_visible(actor: Actor) -> QuerySet[Lecturer]:
 
 
 def lecturer_list(*, actor: Actor) -> list[Lecturer]:
-    rows = list(lecturers_visible(actor).filter(active=True).annotate(n_classes=Count("classes")))
+    rows: list[Lecturer] = list(lecturers_visible(actor).filter(active=True).annotate(n_classes=Count("classes")))
     names = unit_names({c for row in rows for c in row.communities})
     for row in rows:
-        row.community_names = [names.get(c, c) for c in row.communities]
+        # a display-only attribute the model does not declare, so set by name for mypy
+        setattr(row, "community_names", [names.get(c, c) for c in row.communities])  # noqa: B010
     return rows
 
 
@@ -186,9 +187,13 @@ def _positions(enrolments: list[ClassEnrolment]) -> None:
     for class_id, number in ClassEnrolment.objects.filter(
         happy_class_id__in={e.happy_class_id for e in waiting}, state=EnrolState.WAITING
     ).values_list("happy_class_id", "queue_no"):
+        assert number is not None  # a waiting enrolment always has its number (enrolling gives it one)
         queues.setdefault(class_id, []).append(number)
     for e in waiting:
-        e.position = sum(1 for n in queues.get(e.happy_class_id, []) if n <= e.queue_no)
+        queue_no = e.queue_no
+        assert queue_no is not None  # as above: waiting means numbered
+        # a display-only attribute the model does not declare, so set by name for mypy
+        setattr(e, "position", sum(1 for n in queues.get(e.happy_class_id, []) if n <= queue_no))  # noqa: B010
 
 
 def waiting_position(enrolment: ClassEnrolment) -> int | None:
@@ -203,14 +208,15 @@ def waiting_position(enrolment: ClassEnrolment) -> int | None:
 def resident_classes(*, actor: Actor, now: datetime | None = None) -> ResidentClasses:
     """Open classes of the resident's street, their enrolments (waiting positions), and their
     community's requests with whether they support each."""
-    if not actor.has_perm(CARE_ORDER):
+    user_id = actor.user_id
+    if not actor.has_perm(CARE_ORDER) or user_id is None:
         return ResidentClasses(None, [], [], [])
-    person = care_person_for_user(actor.user_id)
+    person = care_person_for_user(user_id)
     if person is None:
         return ResidentClasses(None, [], [], [])
     now = now or timezone.now()
-    mine = list(
-        ClassEnrolment.objects.filter(user_id=actor.user_id)
+    mine: list[ClassEnrolment] = list(
+        ClassEnrolment.objects.filter(user_id=user_id)
         .exclude(state=EnrolState.CANCELLED)
         .select_related("happy_class")
         .annotate(attended=Exists(ClassAttendance.objects.filter(enrolment=OuterRef("pk"), present=True)))
@@ -227,10 +233,10 @@ def resident_classes(*, actor: Actor, now: datetime | None = None) -> ResidentCl
     ]
     _first_sessions(open_classes + [e.happy_class for e in mine])
     home = community_of(person.path)
-    requests = list(
+    requests: list[ClassRequest] = list(
         ClassRequest.objects.filter(path=home)
         .filter(Q(state=RequestState.OPEN) | Q(answered_at__gte=now - timedelta(days=90)))
-        .annotate(mine=Exists(ClassVote.objects.filter(request=OuterRef("pk"), user_id=actor.user_id)))
+        .annotate(mine=Exists(ClassVote.objects.filter(request=OuterRef("pk"), user_id=user_id)))
         .select_related("happy_class")
         .order_by("state", "-votes", "created_at")[:30]
     )
@@ -243,7 +249,8 @@ def _first_sessions(classes: list[HappyClass]) -> None:
     for s in ClassSession.objects.filter(happy_class_id__in=[c.pk for c in classes]).order_by("starts_at"):
         by_class.setdefault(s.happy_class_id, []).append(s)
     for c in classes:
-        c.session_rows = by_class.get(c.pk, [])
+        # a display-only attribute the model does not declare, so set by name for mypy
+        setattr(c, "session_rows", by_class.get(c.pk, []))  # noqa: B010
 
 
 # ================================================================ figures

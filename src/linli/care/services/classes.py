@@ -100,6 +100,13 @@ def _resident(actor: Actor) -> CarePerson:
     return person
 
 
+def _account(actor: Actor) -> int:
+    """The account of a resident `_resident` accepted (it found the resident through the account)."""
+    if actor.user_id is None:
+        raise permission_denied()
+    return actor.user_id
+
+
 def _manager(actor: Actor) -> None:
     if not actor.has_perm(CARE_MANAGE):
         raise permission_denied()
@@ -132,6 +139,7 @@ def request_create(*, actor: Actor, title: str, why: str, preferred_times: str =
         )
     if problems:
         raise validation_failed(problems)
+    user_id = _account(actor)
     now = timezone.now()
     with transaction.atomic():
         request = ClassRequest.objects.create(
@@ -139,11 +147,11 @@ def request_create(*, actor: Actor, title: str, why: str, preferred_times: str =
             title=title,
             why=why,
             preferred_times=times,
-            requested_by_id=actor.user_id,
+            requested_by_id=user_id,
             votes=1,
             created_at=now,
         )
-        ClassVote.objects.create(request=request, user_id=actor.user_id, at=now)
+        ClassVote.objects.create(request=request, user_id=user_id, at=now)
         _audit(actor, "class_request", "class_request", request.public_id, request.path)
     return request
 
@@ -166,11 +174,12 @@ def _own_request(actor: Actor, person: CarePerson, public_id) -> ClassRequest:
 def request_vote(*, actor: Actor, public_id) -> ClassRequest:
     """Support a request of one's own community; once per account."""
     person = _resident(actor)
+    user_id = _account(actor)
     with transaction.atomic():
         request = _own_request(actor, person, public_id)
         try:
             with transaction.atomic():
-                ClassVote.objects.create(request=request, user_id=actor.user_id, at=timezone.now())
+                ClassVote.objects.create(request=request, user_id=user_id, at=timezone.now())
         except IntegrityError:
             raise conflict(Msg("您已经支持过这条需求", "You already support this request")) from None
         ClassRequest.objects.filter(pk=request.pk).update(votes=F("votes") + 1)
@@ -182,9 +191,10 @@ def request_vote(*, actor: Actor, public_id) -> ClassRequest:
 def request_unvote(*, actor: Actor, public_id) -> ClassRequest:
     """Withdraw one's support (while the community has not answered)."""
     person = _resident(actor)
+    user_id = _account(actor)
     with transaction.atomic():
         request = _own_request(actor, person, public_id)
-        deleted, _ = ClassVote.objects.filter(request=request, user_id=actor.user_id).delete()
+        deleted, _ = ClassVote.objects.filter(request=request, user_id=user_id).delete()
         if not deleted:
             raise conflict(Msg("您还没有支持这条需求", "You do not support this request"))
         ClassRequest.objects.filter(pk=request.pk).update(votes=F("votes") - 1)
@@ -317,6 +327,15 @@ def _session_problems(sessions, now: datetime) -> list[FieldError]:
     return []
 
 
+def _session_times(sessions: list[tuple[datetime | None, datetime | None]]) -> list[tuple[datetime, datetime]]:
+    """The sessions `_session_problems` accepted: each has its start and its end."""
+    times = []
+    for start, end in sessions:
+        assert start is not None and end is not None  # a missing time is a problem, raised by _check_class
+        times.append((start, end))
+    return times
+
+
 def _check_class(actor: Actor, data: ClassInput, now: datetime):
     problems: list[FieldError] = []
     community = _community(actor, data.community)
@@ -393,7 +412,7 @@ def class_plan(*, actor: Actor, data: ClassInput) -> HappyClass:
         )
         ClassSession.objects.bulk_create(
             ClassSession(happy_class=item, path=community, starts_at=start, ends_at=end)
-            for start, end in sorted(data.sessions)
+            for start, end in sorted(_session_times(data.sessions))
         )
         ClassRequest.objects.filter(pk__in=[r.pk for r in requests]).update(
             state=RequestState.PLANNED, happy_class=item, answered_by_name=actor.shown_name, answered_at=now
@@ -457,6 +476,7 @@ def class_enrol(*, actor: Actor, public_id) -> ClassEnrolment:
     number on the waiting list. The class's row lock makes two last-place enrolments one place
     and one waiting."""
     person = _resident(actor)
+    user_id = _account(actor)
     key = uuid_or_none(public_id)
     now = timezone.now()
     with transaction.atomic():
@@ -475,7 +495,7 @@ def class_enrol(*, actor: Actor, public_id) -> ClassEnrolment:
             with transaction.atomic():
                 enrolment = ClassEnrolment.objects.create(
                     happy_class=item,
-                    user_id=actor.user_id,
+                    user_id=user_id,
                     person_ref=uuid_or_none(person.public_id),
                     person_name=person.name,
                     path=person.path,
@@ -521,8 +541,9 @@ def _promote_first(item: HappyClass, now: datetime) -> ClassEnrolment | None:
 def class_cancel(*, actor: Actor, public_id) -> ClassEnrolment:
     """Cancel one's own place or waiting number; a freed place goes to the first waiting."""
     _resident(actor)
+    user_id = _account(actor)
     key = uuid_or_none(public_id)
-    found = ClassEnrolment.objects.filter(public_id=key, user_id=actor.user_id).first() if key else None
+    found = ClassEnrolment.objects.filter(public_id=key, user_id=user_id).first() if key else None
     if found is None:
         raise not_found("报名", "Enrolment")
     now = timezone.now()
@@ -590,8 +611,9 @@ def class_rate(*, actor: Actor, public_id, stars, comment: str = "") -> ClassEnr
     _no_personal_numbers(problems, "comment", comment)
     if problems:
         raise validation_failed(problems)
+    user_id = _account(actor)
     key = uuid_or_none(public_id)
-    enrolment = ClassEnrolment.objects.filter(public_id=key, user_id=actor.user_id).first() if key else None
+    enrolment = ClassEnrolment.objects.filter(public_id=key, user_id=user_id).first() if key else None
     if enrolment is None:
         raise not_found("报名", "Enrolment")
     if not ClassAttendance.objects.filter(enrolment=enrolment, present=True).exists():
