@@ -273,7 +273,7 @@ def entitlements_today(actor: Actor, today: date) -> WorkSection | None:
     rows = [
         WorkRow(
             title=row.person.name if row.person else "—",
-            detail=CareLevel(row.assessment.level).label,
+            detail=str(CareLevel(row.assessment.level).label),
             url=reverse("portal:care:entitlements-elder", args=[row.assessment.person_ref]),
             due=row.assessment.valid_until,
             due_label=_("Expired") if row.expired else _("Expires"),

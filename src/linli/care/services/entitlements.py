@@ -159,7 +159,8 @@ def list_item_save(*, actor: Actor, service_list: ServiceList, code: str, raw: d
         item = items.filter(code=code).first() if code else None
         if code and item is None:
             raise not_found("清单项目", "List item")
-        if items.filter(code=values.code).exclude(pk=item.pk if item else None).exists():
+        others = items.exclude(pk=item.pk) if item is not None else items
+        if others.filter(code=values.code).exists():
             raise validation_failed(
                 [field_error("code", "本版清单已有此编码的项目", "Another item of this version has this code")]
             )
@@ -243,6 +244,7 @@ def list_publish(
         )
     if problems:
         raise validation_failed(problems)
+    assert effective_from is not None  # a missing day is one of the problems raised above
     with transaction.atomic():
         draft = _locked_draft(service_list)
         if not draft.items.exists():
