@@ -79,7 +79,11 @@ def _wait_healthy(url: str, server: subprocess.Popen, log: Path, seconds: float 
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Iterator[DemoSite]:
-    data_dir = tmp_path_factory.mktemp("linli-demo")
+    """A demo city built for this session; or, when LINLI_BROWSER_DEMO_DIR names a data folder that
+    `linli demo --no-serve --residents 300` already filled (while developing, or on a loaded
+    machine), that one served as it is."""
+    prepared = os.environ.get("LINLI_BROWSER_DEMO_DIR")
+    data_dir = Path(prepared) if prepared else tmp_path_factory.mktemp("linli-demo")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "linli.config.settings",
@@ -90,14 +94,15 @@ def demo_site(tmp_path_factory) -> Iterator[DemoSite]:
     }
     env.pop("LINLI_DATABASE_URL", None)
     env.pop("LINLI_REDIS_URL", None)
-    subprocess.run(
-        [*_linli_command(), "demo", "--no-serve", "--residents", "300"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
+    if not prepared:
+        subprocess.run(
+            [*_linli_command(), "demo", "--no-serve", "--residents", "300"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=900,
+        )
     accounts = json.loads((data_dir / "demo-accounts.json").read_text())
     port = _free_port()
     url = f"http://127.0.0.1:{port}"

@@ -7,60 +7,16 @@ order beyond the monthly cap, a check-in far from the home, a carer opening a vi
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import re
 import shutil
 import sqlite3
-import subprocess
-from pathlib import Path
 
 import pytest
-from conftest import ROOT, DemoSite, _free_port, _wait_healthy
 from playwright.sync_api import Page, expect
 from test_grid_events import photo, staff
 from test_journeys import blocking_violations, menu_link
 
-from linli.core.server import demo_serving_threads, granian_command
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def demo_site(request):
-    """The session's demo city; or, when LINLI_BROWSER_DEMO_DIR names a data folder `linli demo
-    --no-serve --residents 300` already filled (a loaded machine builds it in more than the
-    session fixture's ten minutes), that one served here."""
-    prepared = os.environ.get("LINLI_BROWSER_DEMO_DIR")
-    if not prepared:
-        yield request.getfixturevalue("demo_site")  # the conftest's (the overridden fixture)
-        return
-    data_dir = Path(prepared)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "linli.config.settings",
-        "LINLI_DATA_DIR": str(data_dir),
-        "LINLI_TASK_BACKEND": "immediate",
-        "LINLI_LOG_LEVEL": "WARNING",
-    }
-    env.pop("LINLI_DATABASE_URL", None)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = data_dir / "granian-orders.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            granian_command(host="127.0.0.1", port=port, blocking_threads=demo_serving_threads()),
-            env=env,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_healthy(url, server, log)
-        yield DemoSite(url=url, data_dir=data_dir, accounts=json.loads((data_dir / "demo-accounts.json").read_text()))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import random
 
 from django.utils import timezone
 
-from linli.accounts.domain import CARE_CHILDREN, CARE_MANAGE, FACILITY_EDIT, FACILITY_VIEW, Role
+from linli.accounts.domain import CARE_CHILDREN, CARE_MANAGE, FACILITY_EDIT, FACILITY_VIEW, RESIDENTS_EDIT, Role
 from linli.accounts.selectors import actor_for_user, posted_user_ids, user_by_id, user_by_username
 from linli.areas.selectors import units_under
 from linli.care.domain.children import CHILD_KINDS, CHILDREN_HOME, PROTECTION_STATION, GuardianRelation
@@ -38,6 +38,7 @@ from linli.care.services.children import (
 from linli.core.actor import Actor
 from linli.facilities.services import FacilityInput, facility_save
 from linli.residents.selectors import care_people_in_groups
+from linli.residents.services import demo_children_groups_ensure
 
 SEED = 20261207
 SAMPLE_COMMUNITIES = 12  # communities outside the showcase that get a director and visits
@@ -69,6 +70,10 @@ def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
         display_name="区民政局",
     )
     worker = _actor("demo_community_worker", system)
+    # a small demo pool draws few children in these groups: the showcase community shows each one
+    pool_editor = Actor.system("demo-children", permissions=frozenset({RESIDENTS_EDIT}), root_path=city_path)
+    if added := demo_children_groups_ensure(actor=pool_editor, under=showcase_path):
+        log(f"示范社区困境儿童等名单 children added to the showcase lists: {added}")
     children = care_people_in_groups(actor=system, kinds=CHILD_KINDS)
     communities = sorted({p.path[:12] for p in children} - {showcase_path})
     chosen = {showcase_path, *rng.sample(communities, min(SAMPLE_COMMUNITIES, len(communities)))}

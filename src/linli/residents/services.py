@@ -919,3 +919,37 @@ def demo_employment_generate(
     if residents:
         audit_record(actor=actor, action="demo.population", org_path=under, details={"employment": len(residents)})
     return len(residents)
+
+
+CHILD_CARE_KINDS = (CareKind.LEFT_BEHIND_CHILD, CareKind.CHILD_IN_DIFFICULTY, CareKind.ORPHAN_DISPERSED)
+
+
+def demo_children_groups_ensure(*, actor: Actor, under: str, per_kind: int = 2, seed: int = 20261207) -> int:
+    """Make sure a small demo pool shows each children's care group under `under` (the population
+    generator draws few of them): active residents under 16 not yet in a children's group are
+    added, through `care_membership_add`, until each group has `per_kind` members there.
+    Deterministic; idempotent. Returns how many memberships were added."""
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    born_after = today.replace(year=today.year - 16)
+    open_child = CareMembership.objects.filter(path__startswith=under, kind__in=CHILD_CARE_KINDS, ended_on__isnull=True)
+    counts = {kind: open_child.filter(kind=kind).count() for kind in CHILD_CARE_KINDS}
+    taken = set(open_child.values_list("resident_id", flat=True))
+    candidates = [
+        r
+        for r in Resident.objects.filter(
+            path__startswith=under, status=ResidentStatus.ACTIVE, birth_date__gt=born_after
+        ).order_by("pk")
+        if r.pk not in taken
+    ]
+    rng.shuffle(candidates)
+    added = 0
+    for kind in CHILD_CARE_KINDS:
+        while counts[kind] < per_kind and candidates:
+            resident = candidates.pop()
+            care_membership_add(
+                actor=actor, resident=resident, kind=kind, started_on=today - timedelta(days=400), source="演示"
+            )
+            counts[kind] += 1
+            added += 1
+    return added
