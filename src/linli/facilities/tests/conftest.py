@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 from datetime import date
 from decimal import Decimal
-from importlib import import_module
 
 import numpy as np
 import pytest
@@ -72,7 +71,9 @@ def shipped_kinds(db):
     the migration loads at install: load them again (existing codes are kept)."""
     from django.apps import apps
 
-    import_module("linli.facilities.migrations.0002_shipped_kinds").load(apps, None)
+    from linli.facilities.migrations import _shipped
+
+    _shipped.load(apps, None)
 
 
 def facility(kind: str, unit: str, node: int, area, hours: str = "", status: str = "open", name: str = ""):
