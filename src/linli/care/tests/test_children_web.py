@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from linli.accounts.selectors import actor_for_user
 from linli.care.models import ChildVisit, HarmReport
@@ -100,6 +101,13 @@ def test_a_visit_from_the_phone_form(client, world):
     log_in(client, "other_community_worker")
     assert client.post(url, good).status_code == 404
     assert ChildVisit.objects.count() == 1
+
+
+def test_the_visit_day_is_filled_in_as_a_date_input_reads_it(client, world):
+    """zh-hans writes dates 2026/12/07, which a date input drops: the day would post empty."""
+    log_in(client, "community_worker")
+    page = client.get(reverse("portal:care:children-child", args=[world.xiaoming])).content.decode()
+    assert f'name="visited_on" value="{timezone.localdate().isoformat()}"' in page
 
 
 def test_the_harm_journey_on_pages(client, world, other_street_officer):

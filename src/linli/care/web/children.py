@@ -38,7 +38,8 @@ from linli.residents.domain import CareKind
 from linli.residents.selectors import care_people_search
 
 PAGE_SIZE = 30
-DATE = forms.DateInput(attrs={"type": "date"})
+# ISO always: a date input shows nothing for the zh-hans "2026/12/07" and the day would post empty
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = [("1", gettext_lazy("Yes")), ("0", gettext_lazy("No"))]
 
 
