@@ -138,7 +138,7 @@ def test_a_daughter_orders_home_care_the_carer_serves_and_she_rates_it(phone: Pa
 
     # 3. the provider's dispatcher, on a phone, from the workbench
     dispatcher = staff(phone, demo_site, "demo_care_provider")
-    dispatcher.locator("a[href='/provider/orders/']").first.click()
+    dispatcher.locator("main a[href='/provider/orders/']").first.click()
     dispatcher.locator(f"a[href='/provider/orders/{number}/']").click()
     dispatcher.get_by_role("button", name="接单并派给护理员").click()
     expect(dispatcher.locator("main")).to_contain_text("已派护理员")
@@ -152,7 +152,7 @@ def test_a_daughter_orders_home_care_the_carer_serves_and_she_rates_it(phone: Pa
     carer = staff(phone, demo_site, "demo_carer")
     carer.context.grant_permissions(["geolocation"], origin=demo_site.url)
     carer.context.set_geolocation({"latitude": lat + 0.01, "longitude": lng, "accuracy": 20})
-    carer.locator("a[href='/provider/today/']").first.click()
+    carer.locator("main a[href='/provider/today/']").first.click()
     expect(carer.get_by_role("heading", level=1)).to_contain_text("今日上门服务")
     carer.locator(".visit-card").filter(has_text="助洁").first.click()
     expect(carer.locator("main")).to_contain_text("母亲右腿不便")
@@ -186,6 +186,7 @@ def test_a_daughter_orders_home_care_the_carer_serves_and_she_rates_it(phone: Pa
     page.get_by_role("button", name="提交评价").click()
     expect(page.locator(".notice-ok")).to_contain_text("感谢您的评价")
     expect(page.locator("main")).to_contain_text("非常满意")
+    expect(page.locator(".timeline")).to_contain_text("社区审核通过")
     no_english(page)
     no_sideways_scroll(page)
     assert blocking_violations(page) == []

@@ -216,7 +216,7 @@ def resident_detail(request, number: str):
         "order": order,
         "visits": order_visits(order),
         "levels": RatingLevel.choices,
-        "steps": order_steps(order),
+        "steps": [(s, step_label(s.action)) for s in order_steps(order)],
     }
     return render(request, "care/resident/orders/detail.html", context)
 
