@@ -95,7 +95,7 @@ def _pick_an_elder(page: Page) -> None:
 def test_a_worker_assesses_an_elder_on_a_phone(phone: Page, demo_site, shot):
     page = staff(phone, demo_site, "demo_community_worker")
     # the menu says 能力评估 (the heading says which ones: those due for a new assessment)
-    menu_link(page, "能力评估").click()
+    menu_link(page, "老年人能力评估").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("待复评的能力评估")
     no_sideways_scroll(page)
     shot(page, "entitlements-05-due-phone")
