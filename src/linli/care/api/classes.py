@@ -204,7 +204,7 @@ class CareClassCommunityOut(Schema):
 
 
 @router.get("/classes/figures", response=list[CareClassCommunityOut])
-def classes_figures(request, year: int | None = None, under: str = ""):
+def classes_figures(request, year: int | None = Query(None, ge=2000, le=2100), under: str = ""):
     """Per community of your area: held a class this year (a session with attendance), sessions,
     attendances, mean rating, model site."""
     rows = community_rows(actor=request.actor, year=year or timezone.localdate().year, under=under)

@@ -371,7 +371,9 @@ def _opening_chart(rows) -> Chart:
 @staff_page(CARE_VIEW, CARE_MANAGE, CARE_FIGURES)
 def figures_page(request):
     today = timezone.localdate()
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
+    asked = request.GET.get("year", "")
+    # a year outside the plan's range (or not a number) shows this year
+    year = int(asked) if asked.isdigit() and 2000 <= int(asked) <= 2100 else today.year
     rows = community_rows(actor=request.actor, year=year, under=request.GET.get("under", ""))
     opened = sum(1 for r in rows if r.opened)
     context = {"rows": rows, "year": year, "opened": opened, "chart": _opening_chart(rows)}
