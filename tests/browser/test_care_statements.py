@@ -87,7 +87,9 @@ def test_a_community_worker_registers_a_bed_on_a_phone(phone: Page, demo_site, s
     page.locator("textarea[name=plan]").fill("独居，行动不便，需助洁、助餐")
     page.locator("input[name=started_on]").fill(page.evaluate("new Date().toISOString().slice(0, 10)"))
     page.get_by_role("button", name="登记床位").click()
-    expect(page.locator("main")).to_contain_text(re.compile("已登记|不符合|已有家庭养老床位"))
+    # the first 张 of the demo community is not assessed at the bed item's level: refused, by name
+    # of the reason, beside the elder field (a registration that succeeds is in the web tests)
+    expect(page.locator("main")).to_contain_text("不符合该项目的享受条件")
     no_raw_words(page)
     assert blocking_violations(page) == []
     shot(page, "statements-07-bed-phone")
