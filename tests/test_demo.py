@@ -50,6 +50,8 @@ EXPECTED_TOP = {
     Role.PLANNER: ["沈阳市"],
     Role.CIVIL_AFFAIRS_OFFICER: ["和平区"],
     Role.ORGANISER: ["水源地社区"],  # posted where its organisation is based
+    Role.CARE_PROVIDER: ["浑河湾街道"],  # posted where its provider is based
+    Role.CARER: ["浑河湾街道"],
 }
 
 

@@ -87,7 +87,7 @@ def test_director_visits_reports_and_the_street_acts(phone: Page, desktop: Page,
     page.goto(child_page)
     page.get_by_role("link", name="报告疑似侵害").first.click()
     page.locator("textarea[name=seen]").fill(SEEN)
-    page.get_by_role("button", name="提交报告").click()
+    page.get_by_role("button", name="提交上报").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("报告已收到")
     receipt = page.locator("#receipt-number").inner_text()
     assert receipt.startswith("BH")

@@ -76,7 +76,7 @@ def test_a_community_worker_registers_a_bed_on_a_phone(phone: Page, demo_site, s
     shot(page, "statements-05-beds-phone")
     page.get_by_role("link", name="登记床位").click()
     page.locator("#bed-q").fill("张")
-    page.locator("main").get_by_role("button", name="搜索").click()
+    page.locator("main").get_by_role("button", name="查询").click()
     page.locator("select[name=person]").select_option(index=1)
     page.locator("select[name=provider]").select_option(index=1)
     page.locator("input[name=visits_per_week]").fill("9")

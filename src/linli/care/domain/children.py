@@ -60,7 +60,7 @@ class ActivityKind(models.TextChoices):
 
 class HarmState(models.TextChoices):
     OPEN = "open", _("Being handled")
-    CLOSED = "closed", _("Case closed")
+    CLOSED = "closed", _("Harm case closed")
 
 
 class HarmActionKind(models.TextChoices):

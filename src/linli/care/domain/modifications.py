@@ -57,7 +57,7 @@ PATH = (
     (ModState.ASSESSED, _("Home assessed")),
     (ModState.CONFIRMED, _("Plan confirmed")),
     (ModState.IN_WORKS, _("Works")),
-    (ModState.ACCEPTED, _("Accepted")),
+    (ModState.ACCEPTED, _("Works accepted")),
     (ModState.PAID, _("Subsidy paid")),
 )
 

@@ -85,9 +85,7 @@ class ReportForm(forms.Form):
 
 class ActionForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Action"), choices=HarmActionKind.choices)
-    note = forms.CharField(
-        label=gettext_lazy("What was done"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
+    note = forms.CharField(label=gettext_lazy("Action taken"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class CloseForm(forms.Form):

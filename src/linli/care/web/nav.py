@@ -66,7 +66,8 @@ CHILDREN: list = [  # children's lists, visits, children's homes and protection 
     (CARE_PROTECT, None, "portal:care:children-harm-cases", _("Restricted harm cases")),
 ]
 CLASSES: list = [  # happy-education classes
-    ("", SEES_CARE, "portal:care:classes-list", _("Happy-education classes")),
+    ("", any_permission(CARE_VIEW, CARE_MANAGE), "portal:care:classes-list", _("Happy-education classes")),
+    (CARE_FIGURES, None, "portal:care:classes-figures", _("Happy-education opening rate")),
 ]
 
 NAV = (
