@@ -15,8 +15,8 @@ clock, city_officer = support.clock, support.city_officer  # the support module'
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_draft_published_twice_at_once_is_published_once(city_officer, clock):
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_published_twice_at_once_is_published_once(shipped_care_data, city_officer, clock):
     draft = list_draft_new(actor=city_officer)
 
     def publish(i):
@@ -30,8 +30,8 @@ def test_a_draft_published_twice_at_once_is_published_once(city_officer, clock):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_new_versions_at_once_make_one_draft(city_officer, clock):
+@pytest.mark.django_db(transaction=True)
+def test_two_new_versions_at_once_make_one_draft(shipped_care_data, city_officer, clock):
     try:
         assert sorted(run_at_once(2, lambda _i: list_draft_new(actor=city_officer))) == ["conflict", "ok"]
         assert ServiceList.objects.filter(published_at__isnull=True).count() == 1

@@ -18,7 +18,7 @@ def clock():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_applications_for_one_household_at_once_make_one(tree, people, clock):
+def test_two_applications_for_one_household_at_once_make_one(shipped_care_data, tree, people, clock):
     mods = build_mods(tree, people)
     a = mods["actors"]
     by = [a["daughter"], a["community_worker"]]
@@ -35,7 +35,7 @@ def test_two_applications_for_one_household_at_once_make_one(tree, people, clock
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_confirmations_at_once_confirm_once(tree, people, clock):
+def test_two_confirmations_at_once_confirm_once(shipped_care_data, tree, people, clock):
     mods = build_mods(tree, people)
     a = mods["actors"]
     app = application_apply(actor=a["daughter"], person_ref=str(mods["mother"].public_id))
