@@ -52,7 +52,7 @@ def test_the_street_approves_a_statement_and_the_provider_reads_it(desktop: Page
     shot(page, "statements-02-draft-desktop")
     page.locator("#approve-reason").fill("与服务记录核对无误")
     page.locator("#approve-confirm").check()
-    page.get_by_role("button", name="审核通过", exact=True).click()
+    page.get_by_role("button", name="审核结算单", exact=True).click()
     expect(page.locator("#statement-state")).to_have_text("已审核，待付款")
     with page.expect_download() as download:
         page.get_by_role("link", name="下载 PDF").click()
