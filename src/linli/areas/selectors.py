@@ -44,6 +44,15 @@ def city_unit() -> OrgUnit | None:
     return OrgUnit.objects.filter(kind="city").order_by("path").first()
 
 
+def holds_citywide(actor: Actor, permission: str) -> bool:
+    """The actor holds `permission` through a posting that covers the whole city (what the city
+    alone may set: social assistance's amounts, the elderly-care service list)."""
+    if not actor.has_perm(permission):
+        return False
+    city = city_unit()
+    return city is not None and actor.sees_path(city.path)
+
+
 def org_unit_top(*, actor: Actor) -> QuerySet[OrgUnit]:
     """The units at the top of the actor's scope (the roots of their postings)."""
     return OrgUnit.objects.filter(path__in=actor.scope_paths) if actor.scope_paths else OrgUnit.objects.none()

@@ -7,22 +7,17 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from linli.care.domain.statements import StatementKind, StatementState
+from linli.core.pdf import pdf_font
 from linli.core.sheets import Sheet, workbook
 
-FONT_FILE = Path(__file__).resolve().parents[1] / "core" / "fonts" / "wqy-microhei.ttc"
-FONT = "WenQuanYiMicroHei"
 STATE_ZH = {
     StatementState.DRAFT: "草稿（待审核）",
     StatementState.APPROVED: "已审核（待付款）",
@@ -38,12 +33,6 @@ LINE_HEADERS = [
     "个人支付 Resident (yuan)",
     "更正原因 Correction",
 ]
-
-
-@lru_cache(maxsize=1)
-def _font() -> str:
-    pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE), subfontIndex=0))
-    return FONT
 
 
 def _yuan(amount: Decimal) -> str:
@@ -88,7 +77,7 @@ def statement_xlsx(statement, lines, by_item, by_community) -> tuple[bytes, str]
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    font = _font()
+    font = pdf_font()
     return {
         "title": ParagraphStyle("title", fontName=font, fontSize=15, leading=22, alignment=1, spaceAfter=4),
         "sub": ParagraphStyle("sub", fontName=font, fontSize=9.5, leading=14, alignment=1, spaceAfter=8),

@@ -9,36 +9,24 @@ import csv
 import io
 import json
 import zipfile
-from functools import lru_cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from linli.core.actor import Actor
+from linli.core.pdf import pdf_font
 from linli.service_desk.domain import CaseState, MaterialStatus, action_label
 from linli.service_desk.models import ServiceCase
 from linli.service_desk.selectors import Receipt
 from linli.service_desk.services import case_audit, case_snapshot, material_read
 
-FONT_FILE = Path(__file__).resolve().parents[1] / "core" / "fonts" / "wqy-microhei.ttc"
-FONT = "WenQuanYiMicroHei"
-
-
-@lru_cache(maxsize=1)
-def _font() -> str:
-    pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE), subfontIndex=0))
-    return FONT
-
 
 def _styles() -> dict[str, ParagraphStyle]:
-    font = _font()
+    font = pdf_font()
     return {
         "title": ParagraphStyle("title", fontName=font, fontSize=16, leading=22, spaceAfter=6),
         "h2": ParagraphStyle("h2", fontName=font, fontSize=12, leading=18, spaceBefore=10, spaceAfter=4),

@@ -14,19 +14,16 @@ from __future__ import annotations
 import io
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from linli.core.actor import Actor
 from linli.core.errors import permission_denied
+from linli.core.pdf import pdf_font
 from linli.core.services import audit_record
 from linli.welfare.domain.applications import ApplicationState
 from linli.welfare.domain.classes import AssistanceClass
@@ -35,16 +32,6 @@ from linli.welfare.models import Application
 from linli.welfare.rules.engine import yuan as engine_yuan
 from linli.welfare.selectors.applications import NoticeLine, may_read_facts
 from linli.welfare.services.applications import determination_trace
-
-FONT_FILE = Path(__file__).resolve().parents[1] / "core" / "fonts" / "wqy-microhei.ttc"
-FONT = "WenQuanYiMicroHei"
-
-
-@lru_cache(maxsize=1)
-def _font() -> str:
-    pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE), subfontIndex=0))
-    return FONT
-
 
 CLASS_ZH = {
     AssistanceClass.TEKUN: "特困人员救助供养",
@@ -64,7 +51,7 @@ def yuan(amount: Decimal | None) -> str:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    font = _font()
+    font = pdf_font()
     return {
         "title": ParagraphStyle("title", fontName=font, fontSize=17, leading=24, alignment=1, spaceAfter=4),
         "sub": ParagraphStyle("sub", fontName=font, fontSize=9.5, leading=14, alignment=1, spaceAfter=8),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.domain import CARE_MANAGE, CARE_ORDER, CARE_PAY
 from linli.core.errors import Msg
+from linli.core.files import sniffed_type
 
 ITEMS_FILE = Path(__file__).resolve().parent.parent / "data" / "modification_items.yaml"
 
@@ -260,10 +261,7 @@ PHOTO_TYPES: dict[str, tuple[bytes, ...]] = {
 def photo_type(data: bytes) -> str | None:
     """The photo's content type by its first bytes (JPEG or PNG, what phones send), else None.
     Same rule as grid events' photos, without WebP (older phones' browsers cannot show it)."""
-    for kind, signatures in PHOTO_TYPES.items():
-        if any(data.startswith(s) for s in signatures):
-            return kind
-    return None
+    return sniffed_type(data, PHOTO_TYPES)
 
 
 def photo_problem(filename: str, data: bytes) -> Msg | None:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from linli.accounts.domain import CARE_LIST_EDIT, CARE_MANAGE, CARE_VIEW
+from linli.areas.selectors import holds_citywide
 from linli.care.domain.entitlements import (
     CareLevel,
     Condition,
@@ -108,12 +109,7 @@ def may_read_list(actor: Actor) -> bool:
 
 def may_edit_list(actor: Actor) -> bool:
     """CARE_LIST_EDIT and a posting that covers the whole city (a district's officer reads it)."""
-    from linli.areas.selectors import city_unit
-
-    if not actor.has_perm(CARE_LIST_EDIT):
-        return False
-    city = city_unit()
-    return city is not None and actor.sees_path(city.path)
+    return holds_citywide(actor, CARE_LIST_EDIT)
 
 
 def list_versions() -> list[ServiceList]:

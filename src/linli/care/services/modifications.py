@@ -34,6 +34,7 @@ from linli.care.domain.modifications import (
     photo_type,
     quote,
 )
+from linli.care.domain.photos import PhotoUpload
 from linli.care.models import (
     ModificationApplication,
     ModificationItem,
@@ -54,12 +55,6 @@ from linli.residents.selectors import CarePerson, care_person
 from linli.workdays.selectors import work_calendar
 
 NOTE_MAX = 500
-
-
-@dataclass
-class PhotoUpload:
-    filename: str
-    data: bytes
 
 
 @dataclass

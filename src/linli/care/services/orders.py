@@ -41,6 +41,7 @@ from linli.care.domain.orders import (
     is_late,
     slot_problem,
 )
+from linli.care.domain.photos import PhotoUpload
 from linli.care.models import (
     CardAttempt,
     ElderCard,
@@ -837,12 +838,6 @@ def _check_in_method(visit: Visit, data: CheckIn) -> tuple[str, int | None]:
     if problem:
         raise validation_failed([FieldError("lat", problem)])
     return CheckInMethod.POSITION, round(distance)
-
-
-@dataclass
-class PhotoUpload:
-    filename: str
-    data: bytes
 
 
 def _photo_problems(photos: list[PhotoUpload]) -> list[FieldError]:

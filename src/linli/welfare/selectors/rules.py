@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db.models import Count, Max
 
 from linli.accounts.domain import WELFARE_DECIDE, WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_RULES
+from linli.areas.selectors import holds_citywide
 from linli.core.actor import Actor
 from linli.core.errors import field_error, permission_denied, validation_failed
 from linli.core.memo import _MEMOS  # cleared by forget_all() like every per-process memo
@@ -76,12 +77,7 @@ def may_read_rules(actor: Actor) -> bool:
 
 def may_edit_rules(actor: Actor) -> bool:
     """WELFARE_RULES and a posting that covers the whole city."""
-    from linli.areas.selectors import city_unit
-
-    if not actor.has_perm(WELFARE_RULES):
-        return False
-    city = city_unit()
-    return city is not None and actor.sees_path(city.path)
+    return holds_citywide(actor, WELFARE_RULES)
 
 
 @dataclass(frozen=True)
