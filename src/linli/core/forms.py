@@ -8,6 +8,26 @@ from django import forms
 from linli.core.errors import DomainError
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO (2026-12-07) whatever the language: Chinese
+    formatting (2026/12/07) is not a valid value, so the picker would show empty and a date the
+    user typed would be lost when the form comes back with an error."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A browser date-and-time picker, with the ISO value it needs (see DateInput)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 def add_domain_errors(form: forms.Form, error: DomainError, aliases: dict[str, str] | None = None) -> None:
     aliases = aliases or {}
     if not error.fields:

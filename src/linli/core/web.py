@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.shortcuts import redirect
 
 from linli.core.errors import not_found
 
@@ -21,6 +22,28 @@ def staff_page(*permissions: str):
         def wrapper(request, *args, **kwargs):
             if not any(request.actor.has_perm(permission) for permission in permissions):
                 raise not_found("页面", "Page")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+RESIDENT_LOGIN = "portal:login"
+
+
+def resident_page(*permissions: str):
+    """A resident's page: logged in (else to the residents' log-in), and holding one of
+    `permissions`. Anyone else who follows a link here (a staff account, a resident whose account
+    lacks the permission) is taken to their own home page, GET or POST alike, rather than shown an
+    error: the page is simply not theirs, and their home shows what is."""
+
+    def decorate(view):
+        @login_required(login_url=RESIDENT_LOGIN)
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not any(request.actor.has_perm(permission) for permission in permissions):
+                return redirect("portal:home")
             return view(request, *args, **kwargs)
 
         return wrapper

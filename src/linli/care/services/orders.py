@@ -804,8 +804,11 @@ def visit_check_in(*, actor: Actor, visit_id: int, data: CheckIn, now: datetime 
     visit.late = is_late(visit.slot_start, now)
     visit.save(update_fields=["state", "checked_in_at", "check_in_method", "check_in_distance_m", "late"])
     order = visit.order
-    if order is not None:
-        Order.objects.filter(pk=order.pk, state=OrderState.ACCEPTED).update(state=OrderState.IN_SERVICE, updated_at=now)
+    # Only the order's first check-in moves it into service (and says so in its history); later
+    # visits of the same order leave the order as it is.
+    if order is not None and Order.objects.filter(pk=order.pk, state=OrderState.ACCEPTED).update(
+        state=OrderState.IN_SERVICE, updated_at=now
+    ):
         order.state = OrderState.IN_SERVICE
         _step(order, actor, "check_in", OrderState.ACCEPTED, at=now)
     _audit(actor, "care.visit_check_in", visit, visit.path, method=method, late=visit.late)

@@ -194,3 +194,32 @@ def test_providers_page_registers_with_a_checked_credit_code(client, care, clock
         {"name": "新居家", "kind": "company", "path": "210102001000", "checkin_radius_m": "200"},
     )
     assert answer.status_code == 302 and Provider.objects.filter(name="新居家").exists()
+
+
+def _resident_routes() -> list[str]:
+    """Every resident care page (/my/care/…) with example arguments."""
+    from linli.care.web.resident_urls import urlpatterns
+
+    uuid1 = "00000000-0000-0000-0000-000000000001"
+    examples = {"number": "C000000001", "public_id": uuid1, "visit_id": uuid1, "photo_id": uuid1}
+    paths = []
+    for pattern in urlpatterns:
+        route = str(pattern.pattern)
+        for name, value in examples.items():
+            for converter in ("", "uuid:", "int:", "str:"):
+                route = route.replace(f"<{converter}{name}>", str(value))
+        assert "<" not in route, f"add an example for {route}"
+        paths.append("/my/care/" + route)
+    return paths
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_staff_account_on_any_resident_care_page_is_taken_home_not_shown_an_error(client, care, method):
+    """One answer on every resident page for an account without care.order (here the carer):
+    their own home page."""
+    _as(client, care, "carer")
+    routes = _resident_routes()
+    assert len(routes) >= 10
+    for route in routes:
+        answer = getattr(client, method)(route)
+        assert answer.status_code == 302 and answer.url == reverse("portal:home"), (route, answer.status_code)

@@ -32,14 +32,14 @@ from linli.care.selectors import children as sel
 from linli.care.services import children as svc
 from linli.core.charts import PERCENT, Chart, Series, Target
 from linli.core.errors import DomainError
-from linli.core.forms import add_domain_errors
+from linli.core.forms import DateInput, add_domain_errors
 from linli.core.web import staff_page
 from linli.residents.domain import CareKind
 from linli.residents.selectors import care_people_search
 
 PAGE_SIZE = 30
 # ISO always: a date input shows nothing for the zh-hans "2026/12/07" and the day would post empty
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 YES_NO = [("1", gettext_lazy("Yes")), ("0", gettext_lazy("No"))]
 
 

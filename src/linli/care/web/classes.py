@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.accounts.domain import CARE_FIGURES, CARE_MANAGE, CARE_VIEW
+from linli.accounts.domain import CARE_FIGURES, CARE_MANAGE, CARE_ORDER, CARE_VIEW
 from linli.areas.selectors import community_paths, unit_names
 from linli.care.domain.classes import Audience, ClassState, LecturerKind, RequestState
 from linli.care.selectors.classes import (
@@ -59,13 +58,12 @@ from linli.care.services.classes import (
 )
 from linli.core.charts import Chart, Series
 from linli.core.errors import DomainError
-from linli.core.forms import add_domain_errors
-from linli.core.web import staff_page
+from linli.core.forms import DateInput, add_domain_errors
+from linli.core.web import resident_page, staff_page
 
-RESIDENT_LOGIN = "portal:login"
 HOME = "portal:care-resident:classes-home"
 SEES = (CARE_VIEW, CARE_MANAGE)
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 TIME = forms.TimeInput(attrs={"type": "time"})
 
 
@@ -105,7 +103,7 @@ class RequestForm(forms.Form):
     )
 
 
-@login_required(login_url=RESIDENT_LOGIN)
+@resident_page(CARE_ORDER)
 def resident_home(request):
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +118,7 @@ def resident_home(request):
     return render(request, "care/resident/classes/home.html", {"data": data, "form": form, "stars": range(5, 0, -1)})
 
 
-@login_required(login_url=RESIDENT_LOGIN)
+@resident_page(CARE_ORDER)
 @require_POST
 def resident_vote(request, public_id):
     withdraw = request.POST.get("withdraw") == "1"
@@ -129,7 +127,7 @@ def resident_vote(request, public_id):
     return _done(request, error, _("Support withdrawn.") if withdraw else _("Thank you for your support."), HOME)
 
 
-@login_required(login_url=RESIDENT_LOGIN)
+@resident_page(CARE_ORDER)
 @require_POST
 def resident_enrol(request, public_id):
     result = {}
@@ -139,14 +137,14 @@ def resident_enrol(request, public_id):
     return _done(request, error, _("You are enrolled."), HOME)
 
 
-@login_required(login_url=RESIDENT_LOGIN)
+@resident_page(CARE_ORDER)
 @require_POST
 def resident_cancel(request, public_id):
     error = _attempt(lambda: class_cancel(actor=request.actor, public_id=public_id))
     return _done(request, error, _("Your enrolment is cancelled."), HOME)
 
 
-@login_required(login_url=RESIDENT_LOGIN)
+@resident_page(CARE_ORDER)
 @require_POST
 def resident_rate(request, public_id):
     stars, comment = request.POST.get("stars"), request.POST.get("comment", "")

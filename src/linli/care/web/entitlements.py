@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -51,13 +50,13 @@ from linli.care.services.entitlements import (
     list_publish,
 )
 from linli.core.errors import DomainError, Msg
-from linli.core.forms import add_domain_errors
-from linli.core.web import staff_page
+from linli.core.forms import DateInput, add_domain_errors
+from linli.core.web import resident_page, staff_page
 from linli.residents.domain import CareKind, Disability
 from linli.residents.selectors import care_people_search, care_person
 
 LIST_READERS = (CARE_VIEW, CARE_MANAGE, CARE_LIST_EDIT)
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 # ================================================================ page helpers: data in the reader's language
@@ -505,10 +504,8 @@ def elder_page(request, person_ref):
 # ================================================================ residents
 
 
-@login_required(login_url="portal:login")
+@resident_page(CARE_ORDER)
 def entitled(request):
-    if not request.actor.has_perm(CARE_ORDER):
-        return render(request, "care/resident/entitlements/entitled.html", {"people": []}, status=403)
     today = timezone.localdate()
     people = [
         (p, elder_facts(p, today), entitled_rows(entitlement_rows(p, today)))

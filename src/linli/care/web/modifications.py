@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -67,12 +66,11 @@ from linli.care.services.modifications import (
 )
 from linli.core.charts import Chart, Series
 from linli.core.errors import DomainError
-from linli.core.web import staff_page
+from linli.core.web import resident_page, staff_page
 from linli.residents.selectors import care_people_search
 
 PAGE_SIZE = 30
 SEES = (CARE_VIEW, CARE_MANAGE, CARE_PAY)
-RESIDENT_LOGIN = "portal:login"
 DAY = forms.DateField(required=False)
 
 
@@ -391,19 +389,7 @@ def items(request):
 # ================================================================ resident (the family, on the phone)
 
 
-def _resident(view):
-    @login_required(login_url=RESIDENT_LOGIN)
-    def wrapper(request, *args, **kwargs):
-        if not request.actor.has_perm(CARE_ORDER):
-            return redirect("portal:home")
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
-@_resident
+@resident_page(CARE_ORDER)
 def my_list(request):
     user_id = request.actor.user_id
     elders = [p for p in my_refs(user_id).values() if p.age_on(timezone.localdate()) >= 60]
@@ -422,7 +408,7 @@ def my_list(request):
     return render(request, "care/resident/modifications/list.html", context, status=400 if errors else 200)
 
 
-@_resident
+@resident_page(CARE_ORDER)
 def my_item(request, public_id):
     app = my_application_get(request.actor.user_id, public_id)
     errors: list[str] = []
@@ -445,7 +431,7 @@ def my_item(request, public_id):
     return render(request, "care/resident/modifications/item.html", context, status=400 if errors else 200)
 
 
-@_resident
+@resident_page(CARE_ORDER)
 def my_photo(request, public_id, photo_id):
     return _photo_response(request.actor, my_application_get(request.actor.user_id, public_id), photo_id)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -86,10 +85,9 @@ from linli.care.services.orders import (
     visits_verify_batch,
 )
 from linli.core.errors import DomainError, not_found
-from linli.core.web import staff_page
+from linli.core.web import resident_page, staff_page
 from linli.residents.selectors import care_people_search, care_person
 
-RESIDENT_LOGIN = "portal:login"
 PAGE_SIZE = 30
 STAFF = (CARE_VIEW, CARE_MANAGE)
 
@@ -179,10 +177,8 @@ def _order_page(request, people, *, proxy: bool, done_url: str):
     return render(request, "care/resident/orders/new.html", context)
 
 
-@login_required(login_url=RESIDENT_LOGIN)
+@resident_page(CARE_ORDER)
 def resident_new(request):
-    if not request.actor.has_perm(CARE_ORDER):
-        raise not_found("页面", "Page")
     people = list(my_person_refs(request.actor).values())
     return _order_page(request, people, proxy=False, done_url="portal:care-resident:orders-detail")
 
@@ -201,13 +197,13 @@ def staff_new(request):
 # ================================================================ the resident's orders
 
 
-@login_required(login_url=RESIDENT_LOGIN)
+@resident_page(CARE_ORDER)
 def resident_list(request):
     orders = list(my_orders(actor=request.actor)[:50])
     return render(request, "care/resident/orders/list.html", {"orders": orders})
 
 
-@login_required(login_url=RESIDENT_LOGIN)
+@resident_page(CARE_ORDER)
 def resident_detail(request, number: str):
     order = my_order_get(actor=request.actor, number=number)
     if order is None:
@@ -221,8 +217,8 @@ def resident_detail(request, number: str):
     return render(request, "care/resident/orders/detail.html", context)
 
 
+@resident_page(CARE_ORDER)
 @require_POST
-@login_required(login_url=RESIDENT_LOGIN)
 def resident_rate(request, number: str, visit_id):
     order = my_order_get(actor=request.actor, number=number)
     visit = next((v for v in order_visits(order) if str(v.public_id) == str(visit_id)), None) if order else None
@@ -241,18 +237,16 @@ def resident_rate(request, number: str, visit_id):
     return redirect("portal:care-resident:orders-detail", number=number)
 
 
-@login_required(login_url=RESIDENT_LOGIN)
+@resident_page(CARE_ORDER)
 def resident_photo(request, number: str, visit_id, photo_id):
     order = my_order_get(actor=request.actor, number=number)
     visit = next((v for v in order_visits(order) if str(v.public_id) == str(visit_id)), None) if order else None
     return _photo_response(request.actor, visit, photo_id)
 
 
-@login_required(login_url=RESIDENT_LOGIN)
+@resident_page(CARE_ORDER)
 def resident_link(request):
     """A family member links an elder with the elder's ID number and service card code."""
-    if not request.actor.has_perm(CARE_ORDER):
-        raise not_found("页面", "Page")
     errors = {}
     if request.method == "POST":
         try:

@@ -4,20 +4,18 @@ through `care/resident/_home_<stage>.html`) and the staff overview against the p
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from linli.accounts.domain import CARE_FIGURES, CARE_MANAGE, CARE_VIEW
+from linli.accounts.domain import CARE_FIGURES, CARE_MANAGE, CARE_ORDER, CARE_VIEW
 from linli.care.selectors.children import children_targets
 from linli.care.selectors.classes import classes_targets
 from linli.care.selectors.entitlements import entitlements_targets
 from linli.care.selectors.modifications import modifications_targets
 from linli.care.selectors.orders import orders_targets
 from linli.care.selectors.statements import statements_targets
-from linli.core.web import staff_page
+from linli.core.web import resident_page, staff_page
 
-RESIDENT_LOGIN = "portal:login"
 TARGETS = (
     entitlements_targets,
     orders_targets,
@@ -28,7 +26,7 @@ TARGETS = (
 )
 
 
-@login_required(login_url=RESIDENT_LOGIN)
+@resident_page(CARE_ORDER)
 def home(request):
     return render(request, "care/resident/home.html")
 

@@ -56,11 +56,11 @@ from linli.care.statements_exports import statement_pdf, statement_xlsx
 from linli.core.charts import PERCENT, Chart, Series
 from linli.core.crypto import unseal
 from linli.core.errors import DomainError, not_found
-from linli.core.forms import add_domain_errors
+from linli.core.forms import DateInput, add_domain_errors
 from linli.core.web import staff_page, xlsx_response
 from linli.residents.selectors import care_people_search, care_person
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 PLAN_CONTEXT = "care.bed.plan"
 
 

@@ -10,8 +10,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.charity.domain import CATEGORIES, Kind, Reach
+from linli.core.forms import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 MONEY = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 NUMBER = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 

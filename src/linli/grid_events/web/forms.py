@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.areas.domain import DepartmentKind
+from linli.core.forms import DateInput
 from linli.grid_events.domain import PHOTO_MAX_BYTES, EventState, SupervisionLevel, Urgency
 from linli.grid_events.services import PhotoUpload
 
@@ -130,15 +131,15 @@ class AnswerForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
 
 class MapFilterForm(forms.Form):
     """The events map's filters: reported between two days, in one state (by its name)."""
 
-    since = forms.DateField(label=_("Reported from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Reported until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("Reported from"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("Reported until"), required=False, widget=DateInput())
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All states")), *EventState.choices])
 
     def clean(self):

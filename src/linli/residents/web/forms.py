@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.errors import DomainError
+from linli.core.forms import DateInput, DateTimeInput
 from linli.core.forms import add_domain_errors as add_field_errors
 from linli.residents.domain import (
     CareKind,
@@ -53,7 +54,7 @@ class HouseholdForm(forms.Form):
 class ResidentForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     gender = forms.ChoiceField(label=_("Gender"), choices=_blank(Gender.choices))
-    birth_date = forms.DateField(label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
     id_number = forms.CharField(
         label=_("ID number"),
         max_length=18,
@@ -87,7 +88,7 @@ class VisitForm(forms.Form):
         label=_("Visited at"),
         required=False,
         help_text=_("Leave empty for now."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
@@ -109,7 +110,7 @@ class MoveForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What happened"), choices=[(k.value, k.label) for k in MoveKind if k != MoveKind.MOVE_IN]
     )
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Date"), widget=DateInput())
     reason = forms.CharField(
         label=_("Reason"),
         max_length=200,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.forms import DateInput, DateTimeInput
 from linli.service_desk.domain import (
     FORM_MAX_BYTES,
     Category,
@@ -20,7 +21,7 @@ from linli.service_desk.domain import (
     RectificationVerdict,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class LookupForm(forms.Form):
@@ -52,9 +53,7 @@ class IntakeForm(forms.Form):
     )
     proxy_reason = forms.CharField(label=_("Why by proxy"), required=False, max_length=200)
     proxy_valid_until = forms.DateField(label=_("Consent valid until"), required=False, widget=DATE)
-    home_visit_at = forms.DateTimeField(
-        label=_("Home visit at"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    home_visit_at = forms.DateTimeField(label=_("Home visit at"), required=False, widget=DateTimeInput())
     note = forms.CharField(
         label=_("Details of the application"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.forms import DateTimeInput
 from linli.timebank.domain import Beneficiary
 
 
@@ -70,7 +71,7 @@ class StepForm(forms.Form):
     scheduled_for = forms.DateTimeField(
         label=_("Scheduled for"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M"],
     )
     reason = forms.CharField(

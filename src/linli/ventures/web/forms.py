@@ -7,6 +7,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.forms import DateInput
 from linli.ventures.domain import CallKind
 
 CRITERIA_ROWS = 6
@@ -28,10 +29,10 @@ class CallForm(forms.Form):
     )
     total_budget = forms.CharField(label=_("Total budget (yuan)"), max_length=16)
     project_cap = forms.CharField(label=_("Per-project cap (yuan)"), max_length=16)
-    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    opens_on = forms.DateField(label=_("Opens on"), widget=DateInput())
     deadline = forms.DateField(
         label=_("Deadline"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text=_("Calendar days: applications are accepted until the end of this day."),
     )
     eligibility = forms.CharField(
@@ -149,7 +150,7 @@ class StepForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=120)
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
 
 
 class MilestoneReportForm(forms.Form):
@@ -159,7 +160,7 @@ class MilestoneReportForm(forms.Form):
 
 class SpendingForm(forms.Form):
     amount = forms.CharField(label=_("Amount (yuan)"), max_length=16)
-    spent_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    spent_on = forms.DateField(label=_("Date"), widget=DateInput())
     what = forms.CharField(label=_("What for"), max_length=200)
     receipt = forms.FileField(label=_("Receipt"), required=False, help_text=_("PDF, JPEG or PNG (optional)"))
 
@@ -171,17 +172,15 @@ class EvaluationForm(forms.Form):
 
 class ContractForm(forms.Form):
     number = forms.CharField(label=_("Contract number"), max_length=40)
-    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for i in range(DELIVERABLE_ROWS):
             self.fields[f"deliverable_{i}"] = forms.CharField(label=_("Deliverable"), max_length=120, required=False)
-            self.fields[f"due_{i}"] = forms.DateField(
-                label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-            )
+            self.fields[f"due_{i}"] = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
 
     def deliverable_rows(self):
         return [(i + 1, self[f"deliverable_{i}"], self[f"due_{i}"]) for i in range(DELIVERABLE_ROWS)]

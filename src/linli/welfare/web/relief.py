@@ -27,7 +27,7 @@ from linli.accounts.domain import (
 from linli.areas.selectors import community_paths, unit_names
 from linli.core.charts import Chart, Series, Target
 from linli.core.errors import DomainError
-from linli.core.forms import add_domain_errors
+from linli.core.forms import DateInput, add_domain_errors
 from linli.core.web import staff_page
 from linli.residents.selectors import welfare_people_search, welfare_person
 from linli.welfare.domain.relief import (
@@ -87,7 +87,7 @@ from linli.welfare.services.relief import (
 
 PAGE_SIZE = 30
 TEMP_PERMS = (WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_DECIDE)
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class ServiceForm(forms.Form):

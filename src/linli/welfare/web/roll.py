@@ -22,7 +22,7 @@ from linli.accounts.domain import WELFARE_DECIDE, WELFARE_INTAKE, WELFARE_REVEAL
 from linli.areas.selectors import unit_names
 from linli.core.charts import Chart, Series
 from linli.core.errors import DomainError
-from linli.core.forms import add_domain_errors
+from linli.core.forms import DateInput, add_domain_errors
 from linli.core.web import staff_page
 from linli.welfare.domain.classes import CLASS_ORDER, PAID_CLASSES, AssistanceClass
 from linli.welfare.domain.roll import (
@@ -86,9 +86,7 @@ class RevealForm(forms.Form):
 
 class RecomputeForm(forms.Form):
     scope = forms.ChoiceField(label=gettext_lazy("Area"))
-    on = forms.DateField(
-        label=gettext_lazy("Rules of the date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    on = forms.DateField(label=gettext_lazy("Rules of the date"), widget=DateInput())
 
 
 class GenerateForm(forms.Form):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from linli.accounts.domain import WELFARE_DECIDE, WELFARE_INTAKE, WELFARE_REVIEW, WELFARE_RULES
 from linli.core.errors import DomainError, validation_failed
-from linli.core.forms import add_domain_errors
+from linli.core.forms import DateInput, add_domain_errors
 from linli.core.web import staff_page
 from linli.welfare.domain.rules import TRIAL_MAX_MEMBERS, trial_facts
 from linli.welfare.rules.engine import CLASS_LABELS, format_parameter, yuan
@@ -90,9 +90,7 @@ class ChangeForm(forms.Form):
 
     name = forms.ChoiceField(label=gettext_lazy("Parameter"))
     value = forms.CharField(label=gettext_lazy("New value"), max_length=30, required=False)
-    valid_from = forms.CharField(
-        label=gettext_lazy("Applies from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = forms.CharField(label=gettext_lazy("Applies from"), required=False, widget=DateInput())
     reason = forms.CharField(label=gettext_lazy("Reason for the change"), max_length=300, required=False)
     document = forms.CharField(
         label=gettext_lazy("Document number"),
@@ -236,9 +234,7 @@ MEMBER_FIELDS = (
 
 
 class TrialForm(forms.Form):
-    on = forms.DateField(
-        label=gettext_lazy("Date of the calculation"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    on = forms.DateField(label=gettext_lazy("Date of the calculation"), widget=DateInput())
     area = forms.ChoiceField(
         label=gettext_lazy("Standard"),
         choices=[("urban", gettext_lazy("Urban standard")), ("rural", gettext_lazy("Rural standard"))],

@@ -6,9 +6,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.forms import DateInput
 from linli.workdays.domain import NAME_MAX, REASON_MAX
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 SCHEDULE_FILE_MAX_BYTES = 64 * 1024  # a year's schedule is a few dozen short lines
 REASON = forms.CharField(
     label=_("Basis"),
