@@ -100,7 +100,7 @@ def load(args: argparse.Namespace) -> list[tuple[int, int]]:
     item = ServiceItem.objects.create(
         service_list=listing, code="B01", name="助洁", category="daily_care", unit_price=Decimal("50.00")
     )
-    provider = Provider.objects.create(name="机构", kind="company", path="210102001000", checkin_radius_m=300)
+    provider = Provider.objects.create(name="机构", kind="company", path="210102001", checkin_radius_m=300)
     users = get_user_model().objects.bulk_create(
         [get_user_model()(username=f"carer{n}", display_name=f"护理员{n}") for n in range(CARERS)]
     )

@@ -62,7 +62,7 @@ ANSWERS = ["已约谈服务商，要求提前电话联系，下次服务社区�
 
 
 def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
-    street = showcase_path[:9] + "000"
+    street = showcase_path[:9]
     if Provider.objects.filter(name=SHOWCASE_PROVIDERS[0][0], path=street).exists():
         return
     today = timezone.localdate()
@@ -90,7 +90,7 @@ def _providers(city: Actor, city_path: str, showcase_path: str, today: dt.date):
     community to the first), and one centre per other district serving about 85 % of its urban
     communities."""
     district = showcase_path[:6]
-    street = showcase_path[:9] + "000"
+    street = showcase_path[:9]
     since = today.replace(day=1) - dt.timedelta(days=120)
     showcase = [
         provider_register(
@@ -98,7 +98,7 @@ def _providers(city: Actor, city_path: str, showcase_path: str, today: dt.date):
             data=ProviderInput(
                 name=name,
                 kind=kind,
-                path=street if i == 0 else district + "000000",
+                path=street if i == 0 else district,
                 checkin_radius_m=300,
                 contact_name="王经理",
                 contact_phone="024-2388" + f"{1200 + i}",
@@ -277,7 +277,7 @@ def _mother(city: Actor, showcase_path: str, provider: Provider, today: dt.date)
     worker_user = user_by_username("demo_community_worker")
     worker = actor_for_user(worker_user) if worker_user else city
     worker = worker if worker.has_perm(CARE_MANAGE) and worker.sees_path(mother.path) else city
-    family_link_at_window(actor=worker, user=resident, person_ref=mother.public_id, relation="女儿")
+    family_link_at_window(actor=worker, username=resident.username, person_ref=mother.public_id, relation="女儿")
     card_issue(actor=worker, person_ref=mother.public_id)
     daughter = actor_for_user(resident)
     if not daughter.has_perm(CARE_ORDER):

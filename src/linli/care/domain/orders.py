@@ -17,6 +17,7 @@ AUDIT_ACTIONS: dict[str, Msg] = {
     "care.provider_area_add": Msg("服务商增加服务社区", "Provider's served community added"),
     "care.member_link": Msg("关联服务商账号", "Provider account linked"),
     "care.member_end": Msg("结束服务商账号", "Provider account ended"),
+    "care.family_link_end": Msg("解除家属关联", "Family link ended"),
     "care.card_issue": Msg("发放养老服务卡", "Elder's service card issued"),
     "care.family_link": Msg("关联家属", "Family member linked"),
     "care.family_link_refused": Msg("关联家属被拒绝", "Family link refused"),

@@ -25,6 +25,7 @@ from linli.care.domain.orders import (
 from linli.care.domain.targets import Target
 from linli.care.models import FamilyLink, Order, Provider, ProviderArea, ProviderMember, Visit, VisitPhoto
 from linli.core.actor import Actor
+from linli.core.crypto import mask_phone
 from linli.core.workbench import WorkCount, WorkSection
 from linli.residents.selectors import CarePerson, care_household_people, care_people_by_refs, care_person_for_user
 from linli.workdays.selectors import work_calendar
@@ -93,7 +94,29 @@ def provider_areas(provider: Provider) -> list[ProviderArea]:
 
 
 def provider_members(provider: Provider) -> list[ProviderMember]:
-    return list(provider.members.select_related("user").order_by("-active", "kind", "name"))
+    """The provider's accounts, active first, each with `open_visits`: its visits not yet started
+    (what ending a carer must hand over)."""
+    return list(
+        provider.members.select_related("user")
+        .annotate(open_visits=Count("visits", filter=Q(visits__state=VisitState.SCHEDULED)))
+        .order_by("-active", "kind", "name")
+    )
+
+
+def family_links_of(*, actor: Actor, person_ref) -> list[FamilyLink]:
+    """The accounts linked to an elder now, for the community worker (CARE_MANAGE, the elder's
+    community in scope), with the account holder's name; the login name is masked (it may be a
+    phone number)."""
+    if not actor.has_perm(CARE_MANAGE):
+        return []
+    links = list(
+        FamilyLink.objects.filter(person_ref=person_ref, ended_at__isnull=True)
+        .select_related("user")
+        .order_by("linked_at")
+    )
+    for link in links:
+        link.login_masked = mask_phone(link.user.username) if link.user.username.isdigit() else link.user.username
+    return [link for link in links if actor.sees_path(link.path)]
 
 
 def dispatcher_providers(actor: Actor) -> list[Provider]:

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from linli.accounts.domain import CARE_MANAGE, CARE_ORDER, CARE_PROVIDE, CARE_VISIT, Role
 from linli.accounts.selectors import posted_user_ids
-from linli.accounts.services import posting_add, user_create
+from linli.accounts.services import posting_add, posting_end, user_create
+from linli.areas.selectors import org_unit_by_path
 from linli.care.domain.orders import (
     APPROVAL_WORKING_DAYS,
     BAD_RATING,
@@ -157,7 +158,7 @@ def provider_register(*, actor: Actor, data: ProviderInput) -> Provider:
     in their scope."""
     _require(actor, CARE_MANAGE)
     problems = _provider_problems(data)
-    if not data.path or not actor.sees_path(data.path):
+    if not data.path or not actor.sees_path(data.path) or org_unit_by_path(data.path) is None:
         problems.append(field_error("path", "请选择您辖区内的所在地", "Choose a place in your area"))
     if problems:
         raise validation_failed(problems)
@@ -235,6 +236,16 @@ def _has_role(user, kind: str) -> bool:
     return MEMBER_ROLE[kind] in actor_for_user(user).roles
 
 
+def _provider_unit(provider: Provider):
+    """The org unit the provider is based in, where its accounts are posted."""
+    place = org_unit_by_path(provider.path)
+    if place is None:
+        raise validation_failed(
+            [field_error("path", "服务商所在地不在区划中，请联系管理员", "The provider's place is not in the tree")]
+        )
+    return place
+
+
 @transaction.atomic
 def member_create(*, actor: Actor, provider: Provider, username: str, name: str, kind: str):
     """A new account for the provider (posted at the provider's unit) and its membership; the
@@ -248,11 +259,9 @@ def member_create(*, actor: Actor, provider: Provider, username: str, name: str,
         problems.append(field_error("name", "请填写姓名", "Give the person's name"))
     if problems:
         raise validation_failed(problems)
-    from linli.areas.models import OrgUnit
-
+    place = _provider_unit(provider)
     password = secrets.token_urlsafe(9)
     user = user_create(username=username.strip(), password=password, display_name=name.strip())
-    place = OrgUnit.objects.get(path=provider.path)
     posting_add(actor=actor, user=user, role=MEMBER_ROLE[kind], place=place)
     user.password_change_required = True
     user.save(update_fields=["password_change_required"])
@@ -261,12 +270,57 @@ def member_create(*, actor: Actor, provider: Provider, username: str, name: str,
 
 
 @transaction.atomic
-def member_end(*, actor: Actor, member: ProviderMember) -> None:
-    if not _member_may_manage(actor, member.provider, member.kind):
+def member_end(*, actor: Actor, member: ProviderMember, reason: str, successor_id=None) -> int:
+    """End an account's membership (a carer who left, a dispatcher replaced), with the reason. A
+    carer's visits not yet started go to `successor_id` (another active carer of the provider);
+    without one, ending is refused while such visits exist, naming how many. The account's posting
+    at the provider ends with its last membership of that kind, so it can no longer log in to
+    the provider's pages. Returns how many visits moved."""
+    member = ProviderMember.objects.select_for_update().select_related("provider", "user").get(pk=member.pk)
+    if not member.active or not _member_may_manage(actor, member.provider, member.kind):
         raise not_found("账号", "Account")
+    if member.user_id == actor.user_id:
+        raise validation_failed([field_error("member", "不能停用自己的账号", "You cannot end your own account")])
+    reason = _reason_required(reason)
+    moved = _visits_hand_over(member, successor_id)
     member.active = False
     member.save(update_fields=["active"])
-    _audit(actor, "care.member_end", member.provider, member.provider.path, member=member.pk)
+    if not ProviderMember.objects.filter(user_id=member.user_id, kind=member.kind, active=True).exists():
+        posting_end(actor=actor, user=member.user, role=MEMBER_ROLE[member.kind], place=_provider_unit(member.provider))
+    _audit(
+        actor, "care.member_end", member.provider, member.provider.path, reason=reason, member=member.pk, moved=moved
+    )
+    return moved
+
+
+def _visits_hand_over(member: ProviderMember, successor_id) -> int:
+    open_visits = Visit.objects.filter(carer=member, state=VisitState.SCHEDULED)
+    count = open_visits.count()
+    if not count:
+        return 0
+    if successor_id in (None, ""):
+        raise validation_failed(
+            [
+                field_error(
+                    "successor",
+                    f"{member.name}还有 {count} 次未开始的服务：请选择接手的护理员",
+                    f"{member.name} has {count} visits not yet started: choose the carer who takes them over",
+                )
+            ]
+        )
+    successor = _carer_of(member.provider_id, successor_id)
+    if successor.pk == member.pk or successor.kind != MemberKind.CARER:
+        raise validation_failed([field_error("successor", "请选择另一位护理员", "Choose another carer")])
+    order_ids = set(open_visits.exclude(order__isnull=True).values_list("order_id", flat=True))
+    moved = open_visits.update(carer=successor)
+    Order.objects.filter(pk__in=order_ids, carer=member).update(carer=successor)
+    notify(
+        user_ids=[successor.user_id],
+        kind="care.visit",
+        text=Msg(f"您接手了{member.name}的 {moved} 次服务", f"You took over {moved} visits from {member.name}"),
+        link="/provider/today/",
+    )
+    return moved
 
 
 # ================================================================ elder's card and family links
@@ -344,15 +398,46 @@ def family_link_by_card(*, actor: Actor, id_number: str, code: str, relation: st
     return _family_link(actor, user_id, person, relation, how="card")
 
 
-def family_link_at_window(*, actor: Actor, user, person_ref: str, relation: str) -> FamilyLink:
-    """The community worker links a resident's account to an elder of their community."""
+def family_link_at_window(*, actor: Actor, username: str, person_ref: str, relation: str) -> FamilyLink:
+    """The community worker links a resident's account (the name they log in with) to an elder
+    of the worker's community, for a family member who came to the window."""
+    from linli.accounts.selectors import actor_for_user, user_by_username
+
     _require(actor, CARE_MANAGE)
     person = care_person(actor=actor, public_id=person_ref)
     if person is None:
         raise not_found("居民", "Resident")
+    problems = []
+    user = user_by_username(username.strip()) if username.strip() else None
+    if user is None or not user.is_active or not actor_for_user(user).has_perm(CARE_ORDER):
+        problems.append(
+            field_error("username", "没有这个居民账号，请核对登录名", "No resident account by that name; check it")
+        )
     if not relation.strip():
-        raise validation_failed([field_error("relation", "请填写与老人的关系", "Say how they are related")])
+        problems.append(field_error("relation", "请填写与老人的关系", "Say how they are related"))
+    if problems:
+        raise validation_failed(problems)
+    assert user is not None  # a missing account is reported above
     return _family_link(actor, user.pk, person, relation, how="window")
+
+
+@transaction.atomic
+def family_link_end(*, actor: Actor, link_id, reason: str) -> FamilyLink:
+    """End a family link (made by mistake, or the family asks), with the reason: the account no
+    longer sees, orders or rates for the elder. The link is kept, ended."""
+    _require(actor, CARE_MANAGE)
+    link = (
+        FamilyLink.objects.select_for_update()
+        .filter(public_id=link_id if _uuidish(str(link_id)) else None, ended_at__isnull=True)
+        .first()
+    )
+    if link is None or not actor.sees_path(link.path):
+        raise not_found("家属关联", "Family link")
+    reason = _reason_required(reason)
+    link.ended_at = timezone.now()
+    link.save(update_fields=["ended_at"])
+    _audit(actor, "care.family_link_end", link, link.path, reason=reason)
+    return link
 
 
 @transaction.atomic

@@ -83,7 +83,7 @@ def build_mods(tree, people) -> dict:
         linked_at=NOW,
         linked_by_name="test",
     )
-    contractor = Provider.objects.create(name="沈阳安居适老化工程有限公司", kind="company", path="210102001000")
+    contractor = Provider.objects.create(name="沈阳安居适老化工程有限公司", kind="company", path="210102001")
     city = make_user("city_civil_affairs", Role.CIVIL_AFFAIRS_OFFICER, tree["210100000000"])
     everyone = {**people, "daughter": daughter, "city_officer": city}
     return {

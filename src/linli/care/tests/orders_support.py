@@ -94,7 +94,7 @@ def care(tree, people, clock):
     Building.objects.filter(code=f"{SHUIYUANDI}001001").update(lat=HOME[0], lng=HOME[1])
     items = service_list()
     provider = Provider.objects.create(
-        name="沈阳颐康居家养老服务有限公司", kind="company", path="210102001000", checkin_radius_m=200
+        name="沈阳颐康居家养老服务有限公司", kind="company", path="210102001", checkin_radius_m=200
     )
     ProviderArea.objects.create(provider=provider, path=SHUIYUANDI, since=dt.date(2026, 1, 1))
     other_provider = Provider.objects.create(name="浑河湾互助养老队", kind="mutual_aid", path=HUNHEWAN)

@@ -75,7 +75,7 @@ def statement_care(tree, people) -> dict:
     """Everything the statements tests need, keyed by name; `actors` has each account's actor.
     Each test module wraps it in its `sc` fixture with the clock stopped at NOW."""
     items = service_list()
-    provider = Provider.objects.create(name="沈阳颐康居家养老服务有限公司", kind="company", path=STREET)
+    provider = Provider.objects.create(name="沈阳颐康居家养老服务有限公司", kind="company", path=STREET[:9])
     ProviderArea.objects.create(provider=provider, path=SHUIYUANDI, since=dt.date(2026, 1, 1))
     other = Provider.objects.create(name="集贤互助养老队", kind="mutual_aid", path="210102002001")
     ProviderArea.objects.create(provider=other, path="210102002001", since=dt.date(2026, 1, 1))

@@ -180,7 +180,7 @@ def test_providers_page_registers_with_a_checked_credit_code(client, care, clock
         {
             "name": "新居家",
             "kind": "company",
-            "path": "210102001000",
+            "path": "210102001",
             "uscc": "91210102MA0XXXXXX1",
             "checkin_radius_m": "200",
         },
@@ -191,9 +191,11 @@ def test_providers_page_registers_with_a_checked_credit_code(client, care, clock
     assert not Provider.objects.filter(name="新居家").exists()
     answer = client.post(
         reverse("portal:care:orders-providers"),
-        {"name": "新居家", "kind": "company", "path": "210102001000", "checkin_radius_m": "200"},
+        {"name": "新居家", "kind": "company", "path": "210102001", "checkin_radius_m": "200"},
     )
-    assert answer.status_code == 302 and Provider.objects.filter(name="新居家").exists()
+    assert answer.status_code == 302 and Provider.objects.get(name="新居家").path == "210102001"
+    # the street's place is offered under its path, with its name
+    assert 'value="210102001">浑河湾街道' in client.get(reverse("portal:care:orders-providers")).content.decode()
 
 
 def _resident_routes() -> list[str]:

@@ -37,6 +37,7 @@ ORDERS: list = [  # orders, providers, visits
     (CARE_MANAGE, None, "portal:care:orders-card", _("Elder's service card")),
     # a provider's own accounts: the dispatcher's queue and the carer's day
     (CARE_PROVIDE, None, "portal:care-provider:orders-queue", _("Orders to serve")),
+    (CARE_PROVIDE, None, "portal:care-provider:orders-team", _("Our carers")),
     (CARE_VISIT, None, "portal:care-provider:orders-today", _("My visits today")),
 ]
 STATEMENTS: list = [  # family care beds, provider figures, monthly statements

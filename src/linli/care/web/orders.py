@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -36,6 +36,7 @@ from linli.care.selectors.orders import (
     carer_visit_get,
     carer_visits,
     dispatcher_providers,
+    family_links_of,
     mark_overdue,
     my_order_get,
     my_orders,
@@ -64,8 +65,11 @@ from linli.care.services.orders import (
     PhotoUpload,
     ProviderInput,
     card_issue,
+    family_link_at_window,
     family_link_by_card,
+    family_link_end,
     member_create,
+    member_end,
     needs_read,
     order_accept,
     order_approve,
@@ -396,6 +400,43 @@ def staff_card(request):
     return render(request, "care/staff/orders/card.html", {"q": q, "found": found, "code": code, "person": person})
 
 
+@staff_page(CARE_MANAGE)
+def staff_family(request, person_ref):
+    """At the window: link a family member's resident account to an elder (they then order,
+    follow and rate for the elder on their phone), or end a link with the reason."""
+    person = care_person(actor=request.actor, public_id=person_ref)
+    if person is None:
+        raise not_found("居民", "Resident")
+    errors = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "end":
+                family_link_end(
+                    actor=request.actor, link_id=request.POST.get("link", ""), reason=request.POST.get("reason", "")
+                )
+                messages.success(request, _("The link is ended."))
+            else:
+                family_link_at_window(
+                    actor=request.actor,
+                    username=request.POST.get("username", ""),
+                    person_ref=person.public_id,
+                    relation=request.POST.get("relation", ""),
+                )
+                messages.success(request, _("Linked. They can now order for the elder on their phone."))
+            return redirect("portal:care:orders-family", person_ref=person.public_id)
+        except DomainError as error:
+            if error.status == 404:
+                raise
+            errors = _problems(error)
+    context = {
+        "person": person,
+        "links": family_links_of(actor=request.actor, person_ref=person.public_id),
+        "errors": errors,
+        "values": request.POST,
+    }
+    return render(request, "care/staff/orders/family.html", context, status=422 if errors else 200)
+
+
 # ================================================================ staff: providers
 
 
@@ -435,8 +476,60 @@ def staff_providers(request):
 
 
 def _street_paths(actor) -> list[tuple[str, str]]:
-    names = unit_names([p[:9] + "000" for p in actor.scope_paths if len(p) >= 9])
+    names = unit_names({p[:9] for p in actor.scope_paths if len(p) >= 9})
     return sorted(names.items())
+
+
+NO_TEAM_POST = {"errors": {}, "password": "", "new_member": None, "ended": None}
+
+
+def _team_post(request, provider) -> dict:
+    """The account forms of a provider page (create one, end one): the errors, the new password
+    and member, the member the end form was for (keys of NO_TEAM_POST)."""
+    ended = None
+    try:
+        if request.POST.get("action") == "end":
+            ended = _int(request.POST.get("member"))
+            member = next((m for m in provider_members(provider) if m.pk == ended and m.active), None)
+            if member is None:
+                raise not_found("账号", "Account")
+            moved = member_end(
+                actor=request.actor,
+                member=member,
+                reason=request.POST.get("reason", ""),
+                successor_id=request.POST.get("successor") or None,
+            )
+            messages.success(request, _("The account is ended; %(n)s visits moved to the new carer.") % {"n": moved})
+            return NO_TEAM_POST
+        new_member, password = member_create(
+            actor=request.actor,
+            provider=provider,
+            username=request.POST.get("username", ""),
+            name=request.POST.get("name", ""),
+            kind=request.POST.get("kind", ""),
+        )
+        return {**NO_TEAM_POST, "password": password, "new_member": new_member}
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return {**NO_TEAM_POST, "errors": _problems(error), "ended": ended}
+
+
+def _int(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
+
+
+def _team_context(request, provider, posted: dict, *, may_manage: bool, carer_only: bool) -> dict:
+    return {
+        **posted,
+        "provider": provider,
+        "members": provider_members(provider),
+        "member_kinds": MemberKind.choices,
+        "manageable_kinds": [MemberKind.CARER] if carer_only else MemberKind.values,
+        "values": request.POST,
+        "may_manage": may_manage,
+        "carer_only": carer_only,
+    }
 
 
 @staff_page(*STAFF)
@@ -444,40 +537,50 @@ def staff_provider(request, public_id):
     provider = provider_get(actor=request.actor, public_id=public_id)
     if provider is None:
         raise not_found("服务商", "Provider")
-    errors, password, new_member = {}, "", None
+    posted = NO_TEAM_POST
     if request.method == "POST":
-        try:
-            if request.POST.get("action") == "area":
+        if request.POST.get("action") == "area":
+            try:
                 provider_area_add(
                     actor=request.actor,
                     provider=provider,
                     community_path=request.POST.get("community", ""),
                     since=_day(request.POST.get("since")) or timezone.localdate(),
                 )
-            else:
-                new_member, password = member_create(
-                    actor=request.actor,
-                    provider=provider,
-                    username=request.POST.get("username", ""),
-                    name=request.POST.get("name", ""),
-                    kind=request.POST.get("kind", ""),
-                )
-        except DomainError as error:
-            errors = _problems(error)
+            except DomainError as error:
+                posted = {**NO_TEAM_POST, "errors": _problems(error)}
+        else:
+            posted = _team_post(request, provider)
+        if not posted["errors"] and not posted["password"]:
+            return redirect("portal:care:orders-provider", public_id=public_id)
     areas = provider_areas(provider)
     names = unit_names([a.path for a in areas])
     context = {
-        "provider": provider,
+        **_team_context(request, provider, posted, may_manage=request.actor.has_perm(CARE_MANAGE), carer_only=False),
         "areas": [(a, names.get(a.path, a.path)) for a in areas],
-        "members": provider_members(provider),
         "communities": community_paths(actor=request.actor),
-        "member_kinds": MemberKind.choices,
-        "errors": errors,
-        "password": password,
-        "new_member": new_member,
-        "may_manage": request.actor.has_perm(CARE_MANAGE),
     }
-    return render(request, "care/staff/orders/provider.html", context, status=422 if errors else 200)
+    return render(request, "care/staff/orders/provider.html", context, status=422 if posted["errors"] else 200)
+
+
+@staff_page(CARE_PROVIDE)
+def provider_team(request):
+    """The dispatcher's carers: add one (the temporary password shown once), end one with the
+    reason, handing their visits not yet started to another carer."""
+    providers = dispatcher_providers(request.actor)
+    if not providers:
+        raise not_found("服务商", "Provider")
+    chosen = next((p for p in providers if str(p.public_id) == request.GET.get("provider")), providers[0])
+    posted = NO_TEAM_POST
+    if request.method == "POST":
+        posted = _team_post(request, chosen)
+        if not posted["errors"] and not posted["password"]:
+            return redirect(reverse("portal:care-provider:orders-team") + f"?provider={chosen.public_id}")
+    context = {
+        **_team_context(request, chosen, posted, may_manage=True, carer_only=True),
+        "providers": providers,
+    }
+    return render(request, "care/provider/orders/team.html", context, status=422 if posted["errors"] else 200)
 
 
 # ================================================================ provider: dispatcher and carer
@@ -590,6 +693,7 @@ staff_urls = [
     path("orders/visits/", staff_verify, name="orders-verify"),
     path("orders/ratings/", staff_ratings, name="orders-ratings"),
     path("orders/cards/", staff_card, name="orders-card"),
+    path("orders/family/<uuid:person_ref>/", staff_family, name="orders-family"),
     path("orders/visits/<uuid:visit_id>/photos/<uuid:photo_id>/", staff_photo, name="orders-photo"),
     path("orders/<str:number>/", staff_detail, name="orders-detail"),
     path("orders/<str:number>/<str:action>/", staff_act, name="orders-act"),
@@ -608,5 +712,6 @@ provider_urls = [
     path("orders/", provider_queue, name="orders-queue"),
     path("orders/<str:number>/", provider_detail, name="orders-detail"),
     path("today/", carer_today, name="orders-today"),
+    path("team/", provider_team, name="orders-team"),
     path("visits/<uuid:public_id>/", carer_visit, name="orders-visit"),
 ]
