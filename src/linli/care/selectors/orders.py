@@ -103,20 +103,31 @@ def provider_members(provider: Provider) -> list[ProviderMember]:
     )
 
 
-def family_links_of(*, actor: Actor, person_ref) -> list[FamilyLink]:
+@dataclass(frozen=True)
+class FamilyAccount:
+    """A family account linked to an elder, as the window shows it."""
+
+    link: FamilyLink
+    holder: str
+    login_masked: str
+
+
+def family_links_of(*, actor: Actor, person_ref) -> list[FamilyAccount]:
     """The accounts linked to an elder now, for the community worker (CARE_MANAGE, the elder's
-    community in scope), with the account holder's name; the login name is masked (it may be a
-    phone number)."""
+    community in scope), with the holder's name; the login name is masked (it may be a phone
+    number)."""
     if not actor.has_perm(CARE_MANAGE):
         return []
-    links = list(
-        FamilyLink.objects.filter(person_ref=person_ref, ended_at__isnull=True)
-        .select_related("user")
-        .order_by("linked_at")
-    )
-    for link in links:
-        link.login_masked = mask_phone(link.user.username) if link.user.username.isdigit() else link.user.username
-    return [link for link in links if actor.sees_path(link.path)]
+    links = FamilyLink.objects.filter(person_ref=person_ref, ended_at__isnull=True).select_related("user")
+    return [
+        FamilyAccount(
+            link=link,
+            holder=link.user.display_name,
+            login_masked=mask_phone(link.user.username) if link.user.username.isdigit() else link.user.username,
+        )
+        for link in links.order_by("linked_at")
+        if actor.sees_path(link.path)
+    ]
 
 
 def dispatcher_providers(actor: Actor) -> list[Provider]:

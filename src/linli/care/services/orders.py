@@ -426,11 +426,9 @@ def family_link_end(*, actor: Actor, link_id, reason: str) -> FamilyLink:
     """End a family link (made by mistake, or the family asks), with the reason: the account no
     longer sees, orders or rates for the elder. The link is kept, ended."""
     _require(actor, CARE_MANAGE)
-    link = (
-        FamilyLink.objects.select_for_update()
-        .filter(public_id=link_id if _uuidish(str(link_id)) else None, ended_at__isnull=True)
-        .first()
-    )
+    link = None
+    if _uuidish(str(link_id)):
+        link = FamilyLink.objects.select_for_update().filter(public_id=str(link_id), ended_at__isnull=True).first()
     if link is None or not actor.sees_path(link.path):
         raise not_found("家属关联", "Family link")
     reason = _reason_required(reason)
