@@ -95,6 +95,12 @@ class CareAssessment(models.Model):
         verbose_name_plural = _("capability assessments")
         ordering = ["-assessed_on", "-pk"]
         indexes = [models.Index(fields=["path", "level"], name="care_assess_path_level")]
+        constraints = [
+            # one current assessment per elder (the service supersedes under the elder's lock)
+            models.UniqueConstraint(
+                fields=["person_ref"], condition=models.Q(superseded=False), name="care_assessment_current_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.form_code} {self.assessed_on}"

@@ -176,8 +176,8 @@ class Visit(models.Model):
 
 
 class OrderLock(models.Model):
-    """One row per elder that orders lock (select_for_update) before counting the month's units,
-    so two orders cannot both take the last unit under the cap."""
+    """One row per elder that writers lock (`services.locks.elder_lock`): orders before counting
+    the month's units, assessments before superseding the current one."""
 
     person_ref = models.UUIDField(unique=True)
 

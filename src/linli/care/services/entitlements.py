@@ -24,6 +24,7 @@ from linli.care.domain.entitlements import (
 )
 from linli.care.models import CareAssessment, ServiceItem, ServiceList
 from linli.care.selectors.entitlements import list_in_force, may_edit_list
+from linli.care.services.locks import elder_lock
 from linli.core.actor import Actor
 from linli.core.crypto import seal, unseal
 from linli.core.errors import Msg, conflict, field_error, not_found, permission_denied, validation_failed
@@ -317,7 +318,8 @@ def assessment_record(
         raise validation_failed(problems)
     assert result is not None and assessed_on is not None
     with transaction.atomic():
-        earlier = list(CareAssessment.objects.select_for_update().filter(person_ref=person.public_id, superseded=False))
+        elder_lock(person.public_id)
+        earlier = list(CareAssessment.objects.filter(person_ref=person.public_id, superseded=False))
         CareAssessment.objects.filter(pk__in=[a.pk for a in earlier]).update(superseded=True)
         assessment = CareAssessment.objects.create(
             person_ref=person.public_id,

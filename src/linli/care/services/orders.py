@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts.domain import CARE_MANAGE, CARE_ORDER, CARE_PROVIDE, CARE_VISIT, Role
@@ -48,7 +48,6 @@ from linli.care.models import (
     ElderCard,
     FamilyLink,
     Order,
-    OrderLock,
     OrderStep,
     Provider,
     ProviderArea,
@@ -59,6 +58,7 @@ from linli.care.models import (
 )
 from linli.care.selectors.entitlements import entitlement_check, list_in_force
 from linli.care.selectors.orders import people_i_care_for, provider_serves
+from linli.care.services.locks import elder_lock
 from linli.core.actor import Actor
 from linli.core.crypto import seal, seal_bytes, unseal, unseal_bytes
 from linli.core.errors import DomainError, FieldError, Msg, conflict, field_error, not_found, validation_failed
@@ -530,17 +530,6 @@ def _uuidish(value: str) -> bool:
     return True
 
 
-def _lock_person(person_ref: str) -> None:
-    """Serialise the elder's orders: the cap is counted after this lock, so two orders never both
-    take the last unit."""
-    try:
-        with transaction.atomic():
-            OrderLock.objects.get_or_create(person_ref=person_ref)
-    except IntegrityError:  # created by the other order a moment ago
-        pass
-    OrderLock.objects.select_for_update().get(person_ref=person_ref)
-
-
 def _step(order: Order, actor: Actor, action: str, from_state: str, note: str = "", at: datetime | None = None):
     OrderStep.objects.create(
         order=order,
@@ -567,7 +556,7 @@ def order_place(*, actor: Actor, data: OrderInput, by_proxy: bool = False, now: 
         raise validation_failed(problems)
     day = data.day
     assert day is not None  # _order_problems reports a missing day, so there is one here
-    _lock_person(person.public_id)
+    elder_lock(person.public_id)
     answer = entitlement_check(person=person, item=item, quantity=quantity, on=day)
     if not answer.allowed:
         assert answer.reason is not None  # entitlement_decide gives every refusal its reason

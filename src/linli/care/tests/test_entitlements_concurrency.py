@@ -37,3 +37,28 @@ def test_two_new_versions_at_once_make_one_draft(shipped_care_data, city_officer
         assert ServiceList.objects.filter(published_at__isnull=True).count() == 1
     finally:
         empty_append_only_tables()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_assessments_of_one_elder_at_once_leave_one_current(shipped_care_data, tree, actors, clock):
+    from linli.care.models import CareAssessment
+    from linli.care.services.entitlements import assessment_record
+
+    mother = support.elder(support.SHUIYUANDI, "101", "王秀英", 82)
+
+    def assess(i):
+        assessment_record(
+            actor=actors["community_worker"],
+            person_ref=mother.public_id,
+            answers=support.answers_for(50 + 25 * i),
+            assessed_on=TODAY,
+            second_assessor_name="李娟",
+        )
+
+    try:
+        assert run_at_once(2, assess) == ["ok", "ok"]  # the second waits for the first, then supersedes it
+        assert CareAssessment.objects.filter(person_ref=mother.public_id).count() == 2
+        assert CareAssessment.objects.filter(person_ref=mother.public_id, superseded=False).count() == 1
+    finally:
+        empty_append_only_tables()
