@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('care', '0013_provider_real_paths'),
+        ("care", "0013_provider_real_paths"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='careassessment',
-            constraint=models.UniqueConstraint(condition=models.Q(('superseded', False)), fields=('person_ref',), name='care_assessment_current_once'),
+            model_name="careassessment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("superseded", False)), fields=("person_ref",), name="care_assessment_current_once"
+            ),
         ),
     ]

@@ -499,7 +499,12 @@ def _team_post(request, provider) -> dict:
                 reason=request.POST.get("reason", ""),
                 successor_id=request.POST.get("successor") or None,
             )
-            messages.success(request, _("The account is ended; %(n)s visits moved to the new carer.") % {"n": moved})
+            if moved:
+                messages.success(
+                    request, _("The account is ended; %(n)s visits moved to the new carer.") % {"n": moved}
+                )
+            else:
+                messages.success(request, _("The account is ended."))
             return NO_TEAM_POST
         new_member, password = member_create(
             actor=request.actor,
