@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.errors import Msg
 
+ALREADY_HAS_BED = Msg("该老人已有家庭养老床位", "The elder already has a family care bed")  # one open bed per elder
+
 AUDIT_ACTIONS: dict[str, Msg] = {
     "care.bed_register": Msg("登记家庭养老床位", "Family care bed registered"),
     "care.bed_end": Msg("终止家庭养老床位", "Family care bed ended"),

@@ -18,6 +18,7 @@ from linli.accounts.domain import CARE_FIGURES, CARE_MANAGE, CARE_PAY, CARE_PROV
 from linli.areas.selectors import unit_names
 from linli.care.domain.orders import MemberKind, VisitState
 from linli.care.domain.statements import (
+    ALREADY_HAS_BED,
     BAD_RATING_MAX,
     ON_TIME_GRACE,
     BedMonth,
@@ -28,8 +29,9 @@ from linli.care.domain.statements import (
 )
 from linli.care.domain.targets import Target
 from linli.care.models import CareBed, Order, Provider, ProviderArea, ProviderMember, Statement, StatementLine, Visit
+from linli.care.selectors.entitlements import entitlement_check, items_in_force
 from linli.core.actor import Actor
-from linli.core.errors import not_found
+from linli.core.errors import Msg, not_found
 from linli.core.workbench import WorkCount, WorkRow, WorkSection
 
 DELIVERED = (VisitState.DONE, VisitState.VERIFIED)
@@ -380,3 +382,26 @@ def statements_today(actor: Actor, today: date) -> WorkSection | None:
     if not counts:
         return None
     return WorkSection("care_statements", _("Family care beds and provider statements"), counts, rows)
+
+
+def bed_eligibility(people, on: date) -> dict[str, Msg | None]:
+    """For the bed form's picker: per elder (public id), None when the bed item of the list in
+    force allows them, else the reason it does not (the registration would be refused with it)."""
+    item = next((i for i in items_in_force(on) if i.for_beds), None)
+    if item is None:
+        return {}
+    people = list(people)
+    with_bed = {
+        str(ref)
+        for ref in CareBed.objects.filter(
+            person_ref__in=[p.public_id for p in people], ended_on__isnull=True
+        ).values_list("person_ref", flat=True)
+    }
+    answers: dict[str, Msg | None] = {}
+    for person in people:
+        if str(person.public_id) in with_bed:
+            answers[str(person.public_id)] = ALREADY_HAS_BED
+            continue
+        decision = entitlement_check(person=person, item=item, quantity=1, on=on)
+        answers[str(person.public_id)] = None if decision.allowed else decision.reason
+    return answers

@@ -16,6 +16,7 @@ from django.utils import timezone
 from linli.accounts.domain import CARE_MANAGE, CARE_PAY
 from linli.care.domain.orders import VisitState
 from linli.care.domain.statements import (
+    ALREADY_HAS_BED,
     FROZEN_STATES,
     StatementKind,
     StatementState,
@@ -135,7 +136,7 @@ def bed_register(*, actor: Actor, data: BedInput) -> CareBed:
         # check below cannot be passed by two at once
         ServiceItem.objects.select_for_update().filter(pk=item.pk).first()
         if CareBed.objects.filter(person_ref=person.public_id, ended_on__isnull=True).exists():
-            raise conflict(Msg("该老人已有家庭养老床位", "The elder already has a family care bed"))
+            raise conflict(ALREADY_HAS_BED)
         entitlement = entitlement_check(person=person, item=item, quantity=1, on=data.started_on)
         if not entitlement.allowed:
             assert entitlement.reason is not None  # entitlement_decide gives every refusal its reason

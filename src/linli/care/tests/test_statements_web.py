@@ -5,6 +5,7 @@ the role × scope matrix and pinned query counts on the list pages."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -143,6 +144,18 @@ def test_the_dispatcher_reads_its_own_statements_only(client, sc):
     log_in(client, "other_dispatcher")
     assert statement.number not in client.get(reverse("portal:care-provider:statements-list")).content.decode()
     assert client.get(reverse("portal:care-provider:statements-detail", args=[statement.public_id])).status_code == 404
+
+
+def test_the_bed_form_says_which_elders_the_bed_item_allows_eligible_first(client, sc):
+    log_in(client, "community_worker")
+    url = reverse("portal:care:statements-bed-new")
+    # 王小丽 is found by the search; 刘桂兰 was chosen before (a form coming back): both offered
+    page = client.post(url, {"q": "王小丽", "person": str(sc["elder"].public_id)}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    options = re.findall(r"<option value=\"[0-9a-f-]{36}\"[^>]*>([^<]*)</option>", page.content.decode())
+    people = [o for o in options if "·" in o]
+    assert len(people) == 2
+    assert "刘桂兰" in people[0] and people[0].endswith("可登记床位")  # eligible first
+    assert "王小丽" in people[1] and "不可登记" in people[1]
 
 
 def test_a_community_worker_registers_and_ends_a_bed(client, sc):

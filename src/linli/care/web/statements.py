@@ -22,6 +22,7 @@ from linli.accounts.domain import CARE_FIGURES, CARE_MANAGE, CARE_PAY, CARE_PROV
 from linli.care.domain.statements import StatementState, month_parse, month_start
 from linli.care.selectors.statements import (
     area_provider_figures,
+    bed_eligibility,
     bed_get,
     bed_list,
     bed_months,
@@ -102,14 +103,20 @@ class BedForm(forms.Form):
 
 
 def _bed_people(actor, q: str, chosen: str) -> list[tuple[str, str]]:
-    people = [
-        (p.public_id, f"{p.name} · {p.id_number_masked} · {p.address}") for p in care_people_search(actor=actor, q=q)
-    ]
-    if chosen and all(value != chosen for value, _label in people):
+    """The elders found, those the bed item allows first, each labelled with whether it does
+    (and why not), so the worker does not pick someone the registration would refuse."""
+    found = care_people_search(actor=actor, q=q)
+    if chosen and all(str(p.public_id) != chosen for p in found):
         person = care_person(actor=actor, public_id=chosen)
         if person is not None:
-            people.append((person.public_id, f"{person.name} · {person.id_number_masked}"))
-    return people
+            found.append(person)
+    refusals = bed_eligibility(found, timezone.localdate())
+    people = []
+    for p in found:
+        refusal = refusals.get(str(p.public_id))
+        verdict = _("not eligible: %(reason)s") % {"reason": refusal} if refusal else _("eligible for a bed")
+        people.append((refusal is not None, p.public_id, f"{p.name} · {p.id_number_masked} · {p.address} · {verdict}"))
+    return [(ref, label) for _refused, ref, label in sorted(people, key=lambda row: row[0])]
 
 
 @staff_page(CARE_MANAGE, CARE_VIEW)
