@@ -2,7 +2,8 @@
 draft statement of the demo provider from the home page's menu, sees a visit still to verify
 refused by name, approves the statement with a note, downloads its PDF and records the payment;
 the provider's dispatcher reads it without any action; a community worker registers a family care
-bed on a phone for an elder the picker marks eligible, after a refused first try. Screenshots at 390 and 1280 px, axe with no serious or critical finding."""
+bed on a phone for an elder the picker marks eligible, after a refused first try. Screenshots at
+390 and 1280 px, axe with no serious or critical finding."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import shutil
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_grid_events import staff
 from test_care_orders import no_sideways_scroll
+from test_grid_events import staff
 from test_journeys import blocking_violations, menu_link
 
 pytestmark = pytest.mark.browser
