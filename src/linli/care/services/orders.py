@@ -843,7 +843,7 @@ def _carer_visit(actor: Actor, visit_id: int, fields: tuple[str, ...] = ()) -> V
         .select_related("order", "bed", "provider")
         .filter(pk=visit_id, carer__user_id=actor.user_id, carer__active=True)
     )
-    found = list((visits.only(*fields) if fields else visits)[:1])  # one row by key: no ORDER BY
+    found = list((visits.only(*fields) if fields else visits).order_by()[:1])  # one row by key: no ORDER BY
     if not found:
         raise not_found("服务", "Visit")
     return found[0]
