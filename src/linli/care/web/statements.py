@@ -138,7 +138,10 @@ def bed_new(request):
     q = request.GET.get("q", request.POST.get("q", "")).strip()[:40]
     providers = [(str(p.public_id), p.name) for p in providers_serving(actor=actor, on=timezone.localdate())]
     form = BedForm(
-        request.POST or None, people=_bed_people(actor, q, request.POST.get("person", "")), providers=providers
+        request.POST or None,
+        people=_bed_people(actor, q, request.POST.get("person", "")),
+        providers=providers,
+        initial={"started_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
