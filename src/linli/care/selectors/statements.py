@@ -28,7 +28,17 @@ from linli.care.domain.statements import (
     rate,
 )
 from linli.care.domain.targets import Target
-from linli.care.models import CareBed, Order, Provider, ProviderArea, ProviderMember, Statement, StatementLine, Visit
+from linli.care.models import (
+    CareBed,
+    Order,
+    Provider,
+    ProviderArea,
+    ProviderMember,
+    ServiceItem,
+    Statement,
+    StatementLine,
+    Visit,
+)
 from linli.care.selectors.entitlements import entitlement_check, items_in_force
 from linli.core.actor import Actor
 from linli.core.errors import Msg, not_found
@@ -384,10 +394,15 @@ def statements_today(actor: Actor, today: date) -> WorkSection | None:
     return WorkSection("care_statements", _("Family care beds and provider statements"), counts, rows)
 
 
+def bed_items(on: date) -> list[ServiceItem]:
+    """The items of the list in force that are served in family care beds."""
+    return [item for item in items_in_force(on) if item.for_beds]
+
+
 def bed_eligibility(people, on: date) -> dict[str, Msg | None]:
     """For the bed form's picker: per elder (public id), None when the bed item of the list in
     force allows them, else the reason it does not (the registration would be refused with it)."""
-    item = next((i for i in items_in_force(on) if i.for_beds), None)
+    item = next(iter(bed_items(on)), None)
     if item is None:
         return {}
     people = list(people)

@@ -36,7 +36,8 @@ from linli.care.models import (
     StatementLine,
     Visit,
 )
-from linli.care.selectors.entitlements import entitlement_check, items_in_force
+from linli.care.selectors.entitlements import entitlement_check
+from linli.care.selectors.statements import bed_items
 from linli.core.actor import Actor
 from linli.core.crypto import seal
 from linli.core.errors import (
@@ -69,11 +70,6 @@ class BedInput:
     visits_per_week: int | None
     plan: str
     started_on: date | None
-
-
-def bed_items(on: date) -> list[ServiceItem]:
-    """The items of the list in force that are served in family care beds."""
-    return [item for item in items_in_force(on) if item.for_beds]
 
 
 def provider_serves(provider: Provider, path: str, on: date) -> bool:
