@@ -74,6 +74,9 @@ def list_draft_new(*, actor: Actor) -> ServiceList:
     _editor(actor)
     today = timezone.localdate()
     with transaction.atomic():
+        # Two editors at once: the second waits on the latest version's row, then sees the first's
+        # draft (the version's unique constraint covers the very first list, which has no row yet).
+        ServiceList.objects.select_for_update().order_by("-version").values_list("pk", flat=True).first()
         if ServiceList.objects.filter(published_at__isnull=True).exists():
             raise conflict(Msg("已有一份草稿，请先完成并发布", "There is a draft already; finish and publish it first"))
         source = list_in_force(today) or ServiceList.objects.order_by("-version").first()
