@@ -29,9 +29,22 @@ class Role(models.TextChoices):
     CARE_PROVIDER = "care_provider", _("Care provider")
     # a provider's carer (护理员): sees only the orders assigned to them, checks in and out at the home
     CARER = "carer", _("Carer")
+    # safe community (安民, issue 17): a people's mediator (community committee member, a street's
+    # full-time mediator or an expert of the pool); which disputes they hold is kept by `mediation`
+    MEDIATOR = "mediator", _("Mediator")
+    # the street's judicial office (司法所) or the district's justice bureau: mediation committees,
+    # the mediator pool, community corrections, drug rehabilitation and released-prisoner support
+    JUDICIAL_OFFICER = "judicial_officer", _("Judicial officer")
+    # the community police officer (一社区一警): a police department posting; `mediation` keeps the
+    # communities they serve
+    POLICE_OFFICER = "police_officer", _("Community police officer")
+    # a trusted resident who helps reason out small disputes online (评理员, 慧评理)
+    REASONER = "reasoner", _("Reasoner")
 
 
-STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
+# roles held by residents: no view of other people's data, the residents' pages and idle limit
+RESIDENT_ROLES = frozenset({Role.RESIDENT, Role.REASONER})
+STAFF_ROLES = frozenset(Role) - RESIDENT_ROLES
 
 # Where a posting of each role may be held: an org unit of these kinds, a grid or a department.
 POSTING_TARGET = {
@@ -49,6 +62,10 @@ POSTING_TARGET = {
     Role.ORGANISER: "org_unit",
     Role.CARE_PROVIDER: "org_unit",
     Role.CARER: "org_unit",
+    Role.MEDIATOR: "org_unit",
+    Role.JUDICIAL_OFFICER: "org_unit",
+    Role.POLICE_OFFICER: "department",
+    Role.REASONER: "org_unit",
 }
 POSTING_UNIT_KINDS = {
     Role.RESIDENT: {"community", "village"},
@@ -65,6 +82,10 @@ POSTING_UNIT_KINDS = {
     # posted where the provider is based, like an organiser
     Role.CARE_PROVIDER: {"city", "district", "street", "community", "village"},
     Role.CARER: {"city", "district", "street", "community", "village"},
+    # a community committee's mediator, a street's full-time mediator, an expert of a district's pool
+    Role.MEDIATOR: {"city", "district", "street", "community", "village"},
+    Role.JUDICIAL_OFFICER: {"city", "district", "street"},
+    Role.REASONER: {"community", "village"},
 }
 
 ORGTREE_VIEW = "orgtree.view"
@@ -143,12 +164,30 @@ CARE_CHILDREN = "care.children"  # children's lists, guardians, directors and vi
 CARE_PROTECT = "care.protect"  # read and act on restricted reports of suspected harm to a child
 CARE_FIGURES = "care.figures"  # counts and rates per unit against the plan's targets, no person
 CARE_WORK = frozenset({CARE_VIEW, CARE_MANAGE, CARE_CHILDREN, CARE_FIGURES})
+# safe community (安民, issue 17): people's mediation, 慧评理, screening, four-zero, restricted cases
+MEDIATION_APPLY = "mediation.apply"  # a resident applies for mediation, reasons out a dispute, follows theirs
+MEDIATION_VIEW = "mediation.view"  # disputes of one's scope (facts and minutes sealed: read with a reason)
+MEDIATION_INTAKE = "mediation.intake"  # register a dispute, record the parties' consent, assign a mediator
+MEDIATION_MEDIATE = "mediation.mediate"  # a mediator's sessions, minutes and outcome on disputes assigned to them
+MEDIATION_MANAGE = "mediation.manage"  # the mediator pool, the dispute kinds, reassignment across the street
+MEDIATION_SCREEN = "mediation.screen"  # file the community's monthly dispute screening
+MEDIATION_REASON = "mediation.reason"  # comment and propose on 慧评理 cases (评理员)
+SAFETY_RECORD = "safety.record"  # emergency drills and safety incidents of one's scope
+SAFETY_POLICE = "safety.police"  # the community police officer: cases for the four-zero figure, security events
+SAFETY_FIGURES = "safety.figures"  # screening summaries and the four-zero board, no person
+# restricted support cases: each kind names the permission that opens it (`mediation.domain.support`)
+SUPPORT_JUDICIAL = "support.judicial"  # community corrections, drug rehabilitation, released prisoners
+SUPPORT_FAMILY = "support.family"  # domestic-violence leads (police, the judicial office)
+SUPPORT_COUNSEL = "support.counsel"  # psychological counselling
+MEDIATION_WORK = frozenset({MEDIATION_VIEW, MEDIATION_INTAKE, MEDIATION_SCREEN, SAFETY_RECORD, SAFETY_FIGURES})
 GRID_COMMUNITY = frozenset(
     {GRID_VIEW, GRID_REPORT, GRID_REGISTER, GRID_DISPATCH, GRID_WHISTLE, GRID_HANDLE, GRID_VERIFY}
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.RESIDENT: frozenset({DESK_APPLY, GRID_REPORT, VOLUNTEER_JOIN, TIMEBANK_USE, CHARITY_OFFER, CARE_ORDER}),
+    Role.RESIDENT: frozenset(
+        {DESK_APPLY, GRID_REPORT, VOLUNTEER_JOIN, TIMEBANK_USE, CHARITY_OFFER, CARE_ORDER, MEDIATION_APPLY}
+    ),
     Role.GRID_WORKER: frozenset(
         {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EDIT, RESIDENTS_VISIT, RESIDENTS_EXPORT, RESIDENTS_REVEAL}
     )
@@ -171,7 +210,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | LINKAGE_VIEW
     | {VOLUNTEER_MANAGE, VOLUNTEER_REVEAL, TIMEBANK_MANAGE, CHARITY_MANAGE}
     | WELFARE_WORK
-    | CARE_WORK,
+    | CARE_WORK
+    | MEDIATION_WORK,
     Role.STREET_OFFICER: frozenset(
         {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, RESIDENTS_REVEAL, DESK_DECIDE, DESK_SUPERVISE}
     )
@@ -182,7 +222,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | WELFARE_WORK
     | {WELFARE_REVIEW}
     | CARE_WORK
-    | {CARE_PAY, CARE_PROTECT},
+    | {CARE_PAY, CARE_PROTECT}
+    | MEDIATION_WORK
+    | {MEDIATION_MANAGE},
     Role.DEPARTMENT_OFFICER: frozenset(
         {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, DESK_VIEW, DESK_DECIDE, GRID_VIEW, GRID_HANDLE}
     ),
@@ -202,7 +244,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     )
     | FACILITY_PLANNING
     | LINKAGE_VIEW
-    | {VENTURES_REVIEW, WELFARE_FIGURES, CARE_FIGURES},
+    | {VENTURES_REVIEW, WELFARE_FIGURES, CARE_FIGURES, SAFETY_FIGURES},
     Role.CITY_ADMIN: frozenset(
         {
             ORGTREE_VIEW,
@@ -224,7 +266,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     )
     | FACILITY_PLANNING
     | LINKAGE_VIEW
-    | {VENTURES_REVIEW, WELFARE_FIGURES, CARE_FIGURES},
+    | {VENTURES_REVIEW, WELFARE_FIGURES, CARE_FIGURES, SAFETY_FIGURES},
     Role.AUDITOR: frozenset({ORGTREE_VIEW, AUDIT_SEARCH, DESK_VIEW, DESK_SUPERVISE, GRID_VIEW, FACILITY_VIEW})
     | LINKAGE_VIEW,
     Role.OPERATOR: frozenset(
@@ -255,13 +297,31 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # a provider's accounts: `care` narrows both to their provider, and a carer to their own orders
     Role.CARE_PROVIDER: frozenset({CARE_PROVIDE, CARE_VISIT}),
     Role.CARER: frozenset({CARE_VISIT}),
+    # a mediator holds the disputes assigned to them (reads them with MEDIATION_VIEW in their scope)
+    Role.MEDIATOR: frozenset({MEDIATION_VIEW, MEDIATION_MEDIATE, MEDIATION_REASON}),
+    Role.JUDICIAL_OFFICER: frozenset({ORGTREE_VIEW, MEDIATION_VIEW, MEDIATION_INTAKE, MEDIATION_MANAGE, SAFETY_FIGURES})
+    | {SUPPORT_JUDICIAL, SUPPORT_FAMILY, SUPPORT_COUNSEL},
+    # `mediation` narrows the officer to the communities of their beat
+    Role.POLICE_OFFICER: frozenset({MEDIATION_VIEW, SAFETY_POLICE, SAFETY_RECORD, SUPPORT_FAMILY}),
+    Role.REASONER: frozenset({MEDIATION_APPLY, MEDIATION_REASON}),
 }
 
 
 # An account holding any of these needs a second factor at log-in (等保 level 3): it can reveal
 # personal data, change what the desk offers, grant roles or read the audit log.
 SECOND_FACTOR_PERMISSIONS = frozenset(
-    {RESIDENTS_REVEAL, VOLUNTEER_REVEAL, WELFARE_REVEAL, CARE_PROTECT, CATALOGUE_EDIT, ACCOUNTS_MANAGE, AUDIT_SEARCH}
+    {
+        RESIDENTS_REVEAL,
+        VOLUNTEER_REVEAL,
+        WELFARE_REVEAL,
+        CARE_PROTECT,
+        SUPPORT_JUDICIAL,
+        SUPPORT_FAMILY,
+        SUPPORT_COUNSEL,
+        CATALOGUE_EDIT,
+        ACCOUNTS_MANAGE,
+        AUDIT_SEARCH,
+    }
 )
 
 
@@ -273,14 +333,14 @@ def permissions_for(roles: set[str]) -> frozenset[str]:
 
 
 def role_gives_data_scope(role: str) -> bool:
-    """A resident's posting names their community but grants no view of other people."""
-    return role != Role.RESIDENT
+    """A resident's posting (or a reasoner's) names their community but grants no view of other people."""
+    return role not in RESIDENT_ROLES
 
 
 def is_department_only(actor) -> bool:
     """Staff whose only role is department officer. Their posting path is their district, but it
     must not open everything there: only the cases and events sent to their department."""
-    staff_roles = actor.roles - {Role.RESIDENT}
+    staff_roles = actor.roles - RESIDENT_ROLES
     return bool(staff_roles) and staff_roles <= {Role.DEPARTMENT_OFFICER}
 
 
@@ -292,7 +352,7 @@ def second_factor_required(permissions: frozenset[str] | set[str]) -> bool:
 def idle_limit_seconds(roles: frozenset[str] | set[str], *, staff_minutes: int, resident_minutes: int) -> int:
     """How long a session may stay idle: staff (any role beyond resident) get the short limit,
     because their sessions open personal data; a resident alone gets the long one."""
-    staff = set(roles) - {Role.RESIDENT}
+    staff = set(roles) - RESIDENT_ROLES
     return 60 * (staff_minutes if staff or not roles else resident_minutes)
 
 

@@ -11,6 +11,7 @@ from linli.core.apitools import install_error_handlers
 from linli.core.audit_api import router as audit_router
 from linli.facilities.api import router as facilities_router
 from linli.grid_events.api import router as grid_router
+from linli.mediation.api import router as mediation_router
 from linli.partners.api import router as partners_router
 from linli.residents.api import router as residents_router
 from linli.service_desk.api import router as desk_router
@@ -46,3 +47,4 @@ api.add_router("/ventures", ventures_router)
 api.add_router("/charity", charity_router)
 api.add_router("/welfare", welfare_router)
 api.add_router("/care", care_router)
+api.add_router("/mediation", mediation_router)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "linli.charity",
     "linli.welfare",
     "linli.care",
+    "linli.mediation",
     "linli.portal",
 ]
 

@@ -12,6 +12,7 @@ from linli.care.domain import AUDIT_ACTIONS as CARE_ACTIONS
 from linli.charity.domain import AUDIT_ACTIONS as CHARITY_ACTIONS
 from linli.core.errors import Msg
 from linli.grid_events.domain import TRANSITIONS as GRID_TRANSITIONS
+from linli.mediation.domain import AUDIT_ACTIONS as MEDIATION_ACTIONS
 from linli.partners.domain import AUDIT_ACTIONS as PARTNERS_ACTIONS
 from linli.service_desk.domain import TRANSITIONS as CASE_TRANSITIONS
 from linli.timebank.domain import AUDIT_ACTIONS as TIMEBANK_ACTIONS
@@ -124,6 +125,7 @@ ACTION_NAMES: dict[str, Msg] = {
     # social assistance names its own actions the same way
     **WELFARE_ACTIONS,
     **CARE_ACTIONS,
+    **MEDIATION_ACTIONS,
 }
 
 

@@ -24,6 +24,7 @@ from linli.charity.demo import demo_generate as demo_charity_generate
 from linli.core.actor import Actor
 from linli.facilities.demo import demo_analysis_run, demo_facilities_generate, demo_network_generate
 from linli.grid_events.demo import demo_events_generate
+from linli.mediation.demo import demo_generate as demo_mediation_generate
 from linli.partners.demo import demo_generate as demo_partners_generate
 from linli.residents.selectors import applicant_for_user, applicant_sample
 from linli.residents.services import demo_activity_generate, demo_population_generate, resident_account_link
@@ -99,6 +100,10 @@ def _showcase() -> dict[str, OrgUnit | Grid | Department]:
         Role.ORGANISER: community,
         Role.CARE_PROVIDER: street,
         Role.CARER: street,
+        Role.MEDIATOR: community,
+        Role.JUDICIAL_OFFICER: street,
+        Role.POLICE_OFFICER: Department.objects.get(org_unit=district, kind="police"),
+        Role.REASONER: community,
     }
 
 
@@ -257,6 +262,12 @@ def demo_welfare_prepare(*, log=print) -> None:
     """Social assistance: a plausible roll (a few per cent of households in the classes),
     applications at each step, reviews due and a frozen payroll."""
     demo_welfare_generate(city_path=_city().path, showcase_path=_showcase_community().path, log=log)
+
+
+def demo_mediation_prepare(*, log=print) -> None:
+    """Safe community: the mediator pool (with a few gaps), a year of disputes of every kind and
+    state, monthly screenings, 慧评理 cases, safety records and four-zero statuses, support cases."""
+    demo_mediation_generate(city_path=_city().path, showcase_path=_showcase_community().path, log=log)
 
 
 def demo_care_prepare(*, log=print) -> None:

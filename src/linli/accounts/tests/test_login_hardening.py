@@ -238,6 +238,8 @@ def test_second_factor_matrix_by_role(role):
         Role.AUDITOR,  # audit.search
         Role.OPERATOR,  # catalogue
         Role.CIVIL_AFFAIRS_OFFICER,  # social assistance's reveal (account numbers, unmasked exports)
+        Role.JUDICIAL_OFFICER,  # restricted support cases (corrections, drug rehabilitation, released)
+        Role.POLICE_OFFICER,  # restricted domestic-violence leads
     }
     assert second_factor_required(ROLE_PERMISSIONS[role]) is expected
     assert bool(ROLE_PERMISSIONS[role] & SECOND_FACTOR_PERMISSIONS) is expected

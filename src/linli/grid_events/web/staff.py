@@ -31,6 +31,7 @@ from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.core.web import staff_page
 from linli.grid_events.domain import TRANSITIONS, EventState, Warning
+from linli.grid_events.handoffs import handoff_links
 from linli.grid_events.selectors import (
     DEPARTMENT_QUEUES,
     QUEUES,
@@ -238,6 +239,7 @@ def _event_context(request, event, form=None, failed_action: str = "") -> dict:
         "answer_form": AnswerForm(),
         "publication_form": PublicationForm(hiding=event.is_public) if may_publish(request.actor, event) else None,
         "map": map_settings(request.actor),
+        "handoffs": handoff_links(request.actor, event.number),
     }
 
 

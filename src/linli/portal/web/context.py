@@ -26,6 +26,7 @@ from linli.accounts.domain import (
 )
 from linli.care.web.nav import NAV as CARE_NAV
 from linli.charity.web.nav import NAV as CHARITY_NAV
+from linli.mediation.web.nav import NAV as MEDIATION_NAV
 from linli.partners.web.nav import NAV as PARTNERS_NAV
 from linli.residents.selectors import can_edit_reveal_rights
 from linli.timebank.web.nav import NAV as TIMEBANK_NAV
@@ -94,6 +95,7 @@ STAFF_NAV = [
     # social assistance, care services and five-party linkage: each app keeps its own group (web/nav.py)
     WELFARE_NAV,
     CARE_NAV,
+    MEDIATION_NAV,
     VOLUNTEERS_NAV,
     TIMEBANK_NAV,
     PARTNERS_NAV,

@@ -26,6 +26,7 @@ from linli.portal.services import (
     demo_facilities_prepare,
     demo_grid_prepare,
     demo_linkage_prepare,
+    demo_mediation_prepare,
     demo_welfare_prepare,
 )
 
@@ -68,6 +69,7 @@ class Command(BaseCommand):
         demo_linkage_prepare(log=self.stdout.write)
         demo_welfare_prepare(log=self.stdout.write)
         demo_care_prepare(log=self.stdout.write)
+        demo_mediation_prepare(log=self.stdout.write)
         if outlines := demo_boundaries_generate(actor=Actor.system("demo")):
             self.stdout.write(f"示意社区范围 approximate community outlines: {outlines}")
         self._router_ensure()

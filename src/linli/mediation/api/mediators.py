@@ -1,0 +1,5 @@
+"""Safe community over JSON, stage mediators (`/api/v1/mediation/…`)."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,46 @@
+"""Safe community: the four-zero community (四零社区: zero petitions, zero accidents, zero cases, and
+emergency readiness in place of 零疫情), community policing (一社区一警), safety incidents and
+emergency drills. Each zero's definition is data (`data/four_zero.yaml`, described in
+`docs/mediation.md`) and each status is computed from records, never typed in. No ORM."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.errors import Msg
+
+
+class PoliceCaseKind(models.TextChoices):
+    CRIMINAL = "criminal", _("Criminal case")
+    PUBLIC_ORDER = "public_order", _("Public-order case")
+
+
+class IncidentKind(models.TextChoices):
+    FIRE = "fire", _("Fire")
+    GAS = "gas", _("Gas")
+    TRAFFIC = "traffic", _("Traffic accident")
+    BUILDING = "building", _("Building or facility")
+    ELECTRICITY = "electricity", _("Electricity")
+    DROWNING = "drowning", _("Drowning")
+    OTHER = "other", _("Other accident")
+
+
+class Severity(models.TextChoices):
+    MINOR = "minor", _("Minor, no injury")
+    INJURY = "injury", _("Injury")
+    DEATH = "death", _("Death")
+
+
+class ZeroState(models.TextChoices):
+    MET = "met", _("Met")
+    MISSED = "missed", _("Not met")
+    NO_DATA = "no_data", _("No records")
+
+
+AUDIT_ACTIONS: dict[str, Msg] = {
+    "mediation.beat_set": Msg("设置社区民警责任区", "Police beat set"),
+    "mediation.police_case": Msg("民警登记案件", "Police case recorded"),
+    "mediation.incident_record": Msg("登记安全事故", "Safety incident recorded"),
+    "mediation.drill_record": Msg("登记应急演练", "Emergency drill recorded"),
+}

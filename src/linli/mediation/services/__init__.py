@@ -1,0 +1,1 @@
+"""Safe community's writes, one module per stage (one transaction, checks, audit)."""

@@ -1,0 +1,41 @@
+"""This app's group in the staff menu (see `portal.web.context.STAFF_NAV` for the entry shape:
+permission or "", condition or None, url name, label). A link appears only for an actor who can
+open the page. Each stage keeps its own lines below, in the order the menu shows them."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from linli.accounts.domain import MEDIATION_INTAKE, MEDIATION_MEDIATE, MEDIATION_VIEW, SAFETY_FIGURES, SAFETY_POLICE
+from linli.core.web import any_permission
+
+OVERVIEW = [
+    (
+        "",
+        any_permission(MEDIATION_VIEW, MEDIATION_INTAKE, MEDIATION_MEDIATE, SAFETY_FIGURES, SAFETY_POLICE),
+        "portal:mediation:home",
+        _("Safe community"),
+    )
+]
+DISPUTES: list = []  # the dispute queue, intake
+SESSIONS: list = []  # the mediator's own disputes and sessions
+MEDIATORS: list = []  # the mediator pool and the staffing rule
+SCREENING: list = []  # monthly dispute screening and its summary
+REASONING: list = []  # 慧评理 cases open for comments
+SAFETY: list = []  # four-zero board, police beats and cases, incidents, drills
+SUPPORT: list = []  # restricted support cases
+
+NAV = (
+    _("Safe community"),
+    [*OVERVIEW, *DISPUTES, *SESSIONS, *MEDIATORS, *SCREENING, *REASONING, *SAFETY, *SUPPORT],
+)
+
+
+def nav_links(actor) -> list[dict]:
+    """The pages of this app the actor may open, for the overview's tiles (the overview itself left out)."""
+    return [
+        {"url": reverse(name), "label": label}
+        for permission, condition, name, label in NAV[1]
+        if name != "portal:mediation:home"
+        and (not permission or actor.has_perm(permission))
+        and (condition is None or condition(actor))
+    ]

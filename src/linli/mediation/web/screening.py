@@ -1,0 +1,4 @@
+"""Safe community, stage screening: pages (thin: parse, one service or selector, render)."""
+
+staff_urls: list = []
+resident_urls: list = []
