@@ -29,6 +29,9 @@ class SupportCase(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     close_reason_sealed = models.TextField(blank=True)
     opened_by_name = models.CharField(max_length=150)
+    # who filed a domestic-violence lead (a community or grid worker): their receipts list only
+    # the number and the day; the case itself stays closed to them
+    filed_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField()
 
     class Meta:
