@@ -81,6 +81,8 @@ class Dispute(models.Model):
     escalated = models.BooleanField(_("escalated beyond the street"), default=False)
     outcome = models.CharField(_("outcome"), max_length=8, choices=OutcomeKind.choices, blank=True)
     onward_route = models.CharField(_("route onward"), max_length=16, choices=OnwardRoute.choices, blank=True)
+    # mediators a party asked to recuse (回避, art. 20): never assigned to this dispute again
+    excluded_mediators = models.JSONField(default=list, blank=True)
     registered_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
     registered_by_name = models.CharField(max_length=150)
     created_at = models.DateTimeField()
@@ -94,6 +96,12 @@ class Dispute(models.Model):
             models.Index(fields=["path", "registered_on"], name="mediation_dispute_area_day"),
             models.Index(fields=["mediator", "state"], name="mediation_dispute_queue"),
             models.Index(fields=["state", "due_on"], name="mediation_dispute_due"),
+        ]
+        constraints = [
+            # one dispute per grid event: a second hand-off is refused (the race included)
+            models.UniqueConstraint(
+                fields=["source_ref"], condition=Q(source="grid_event"), name="mediation_dispute_one_per_event"
+            ),
         ]
 
     def __str__(self) -> str:
