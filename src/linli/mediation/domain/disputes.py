@@ -134,6 +134,8 @@ TRANSITIONS: dict[str, Transition] = {
         _t("agree", {S.MEDIATING}, S.AGREED, "达成调解协议", "Agreement reached"),
         _t("fail", {S.MEDIATING}, S.FAILED, "调解不成，告知其他途径", "No agreement; told the routes onward"),
         _t("withdraw", {S.CONSENT, S.ACCEPTED, S.MEDIATING}, S.WITHDRAWN, "当事人撤回", "A party withdrew"),
+        # 回避 (art. 20): the mediator is removed and the dispute waits for another
+        _t("recuse", {S.MEDIATING}, S.ACCEPTED, "当事人申请回避，另行指派", "A party asked for another mediator"),
         _t("close", {S.AGREED}, S.CLOSED, "回访后结案", "Closed after the follow-up"),
     )
 }
@@ -167,6 +169,8 @@ AUDIT_ACTIONS: dict[str, Msg] = {
     "mediation.dispute_transition": Msg("纠纷调解流转", "Dispute moved on"),
     "mediation.dispute_assign": Msg("指派调解员", "Mediator assigned"),
     "mediation.dispute_recusal": Msg("当事人申请回避", "Party asked for another mediator"),
+    "mediation.dispute_withdraw": Msg("当事人撤回调解", "Party withdrew from mediation"),
+    "mediation.dispute_escalate": Msg("纠纷越级上访", "Dispute escalated beyond the street"),
     "mediation.dispute_extend": Msg("延长调解期限", "Mediation time limit extended"),
     "mediation.dispute_read": Msg("查阅纠纷事实与笔录", "Dispute's facts or minutes read"),
     "mediation.session_schedule": Msg("安排调解会", "Mediation session scheduled"),
@@ -174,4 +178,15 @@ AUDIT_ACTIONS: dict[str, Msg] = {
     "mediation.agreement_record": Msg("制作调解协议", "Mediation agreement recorded"),
     "mediation.confirmation_record": Msg("记录司法确认", "Judicial confirmation recorded"),
     "mediation.follow_up": Msg("调解回访", "Agreement followed up"),
+    # the sessions stage
+    "mediation.session_cancel": Msg("取消调解会", "Mediation session cancelled"),
+    "mediation.dispute_fail": Msg("调解不成，告知其他途径", "Mediation failed; route onward told"),
+    "mediation.confirmation_result": Msg("记录司法确认结果", "Judicial confirmation's result recorded"),
+    "mediation.dispute_close": Msg("调解结案", "Dispute closed"),
+    "mediation.agreement_print": Msg("打印调解协议书", "Mediation agreement printed"),
 }
+
+
+def is_overdue(state: str, due_on: date | None, today: date) -> bool:
+    """Past its time limit while still open (an agreed, failed or closed dispute is never overdue)."""
+    return state in OPEN_STATES and due_on is not None and today > due_on
