@@ -30,6 +30,13 @@ class ReasoningCase(models.Model):
     starter_publishes = models.BooleanField(default=False)
     other_publishes = models.BooleanField(default=False)
     public_text = models.TextField(blank=True)
+    # the proposal each side accepted (the latest one); both the same one → settled
+    starter_accepted = models.ForeignKey(
+        "mediation.ReasoningPost", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    other_accepted = models.ForeignKey(
+        "mediation.ReasoningPost", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     dispute = models.ForeignKey(
         "mediation.Dispute", on_delete=models.PROTECT, null=True, blank=True, related_name="reasoning_cases"
     )
