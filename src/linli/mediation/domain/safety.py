@@ -10,6 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.errors import Msg
 
+COMMUNITY_LEN, STREET_LEN, DISTRICT_LEN = 12, 9, 6
+COMMUNITY_KINDS = ("community", "village")
+STALE_MINUTES = 10  # the board recomputes the open month when its statuses are older than this
+BACKFILL_DAYS = 366  # a record may be entered late, at most a year after the day
+REASON_MIN = 4
+
 
 class PoliceCaseKind(models.TextChoices):
     CRIMINAL = "criminal", _("Criminal case")
@@ -40,7 +46,9 @@ class ZeroState(models.TextChoices):
 
 AUDIT_ACTIONS: dict[str, Msg] = {
     "mediation.beat_set": Msg("设置社区民警责任区", "Police beat set"),
+    "mediation.beat_end": Msg("结束社区民警责任区", "Police beat ended"),
     "mediation.police_case": Msg("民警登记案件", "Police case recorded"),
     "mediation.incident_record": Msg("登记安全事故", "Safety incident recorded"),
     "mediation.drill_record": Msg("登记应急演练", "Emergency drill recorded"),
+    "mediation.four_zero_compute": Msg("重新计算四零社区状态", "Four-zero statuses recomputed"),
 }
