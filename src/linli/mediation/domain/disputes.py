@@ -190,3 +190,18 @@ AUDIT_ACTIONS: dict[str, Msg] = {
 def is_overdue(state: str, due_on: date | None, today: date) -> bool:
     """Past its time limit while still open (an agreed, failed or closed dispute is never overdue)."""
     return state in OPEN_STATES and due_on is not None and today > due_on
+
+
+# The timeline's words for a step's action (a transition's label where there is one). Stages
+# add their own actions here; an unknown action is shown with the audit log's name, else as is.
+STEP_LABELS: dict[str, Msg] = {
+    "register": Msg("登记纠纷", "Dispute registered"),
+    "reassign": Msg("更换调解员", "Another mediator assigned"),
+    "escalate": Msg("标记越级上访", "Marked escalated beyond the street"),
+    "handover": Msg("调解员离任，移交纠纷", "Handed over from a mediator who left"),
+    **{t.action: t.label for t in TRANSITIONS.values()},
+}
+
+
+def step_label(action: str) -> Msg:
+    return STEP_LABELS.get(action) or AUDIT_ACTIONS.get(f"mediation.{action}") or Msg(action, action)

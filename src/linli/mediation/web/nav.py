@@ -16,13 +16,36 @@ OVERVIEW = [
         _("Safe community"),
     )
 ]
-DISPUTES: list = []  # the dispute queue, intake
+DISPUTES: list = [
+    ("", any_permission(MEDIATION_VIEW, MEDIATION_MEDIATE), "portal:mediation:dispute-list", _("Disputes"))
+]
 SESSIONS: list = []  # the mediator's own disputes and sessions
 MEDIATORS: list = []  # the mediator pool and the staffing rule
 SCREENING: list = []  # monthly dispute screening and its summary
 REASONING: list = []  # 慧评理 cases open for comments
-SAFETY: list = []  # four-zero board, police beats and cases, incidents, drills
-SUPPORT: list = []  # restricted support cases
+SAFETY: list = [  # four-zero board, police beats and cases, incidents, drills
+    ("", any_permission(SAFETY_FIGURES, MEDIATION_VIEW), "portal:mediation:safety-board", _("Four-zero board")),
+    (SAFETY_POLICE, None, "portal:mediation:safety-police", _("Community police")),
+    ("safety.record", None, "portal:mediation:safety-incidents", _("Safety incidents")),
+    ("safety.record", None, "portal:mediation:safety-drills", _("Emergency drills")),
+    ("", any_permission("mediation.manage", "accounts.manage"), "portal:mediation:safety-beats", _("Police beats")),
+]
+from linli.accounts.domain import SUPPORT_COUNSEL, SUPPORT_FAMILY, SUPPORT_JUDICIAL, Role  # noqa: E402  (stage support)
+
+SUPPORT: list = [
+    (
+        "",
+        any_permission(SUPPORT_JUDICIAL, SUPPORT_FAMILY, SUPPORT_COUNSEL),
+        "portal:mediation:support-list",
+        _("Restricted support cases"),
+    ),
+    (
+        "",
+        lambda actor: actor.has_role(Role.GRID_WORKER, Role.COMMUNITY_WORKER),
+        "portal:mediation:support-lead",
+        _("Report a domestic-violence lead"),
+    ),
+]  # restricted support cases
 
 NAV = (
     _("Safe community"),
