@@ -36,6 +36,7 @@ from linli.areas.selectors import (
     community_positions,
     department_for,
     district_units,
+    map_view_settings,
     org_unit_by_path,
     unit_names,
     units_under,
@@ -168,6 +169,11 @@ def police_officers_for(community_path: str) -> list[tuple[int, str]]:
     return [(user.pk, user.display_name or user.username) for user in users]
 
 
+def officers_by_district(districts) -> dict[str, list[tuple[int, str]]]:
+    """The police officers who may serve beats, per district (one lookup per district)."""
+    return {district: police_officers_for(district + "000000") for district in sorted(districts)}
+
+
 def beat_active_of(community_path: str) -> PoliceBeat | None:
     return PoliceBeat.objects.filter(path=community_path, until__isnull=True).first()
 
@@ -270,6 +276,12 @@ def drill_places(community_path: str, limit: int = 50) -> list[tuple[str, str]]:
     facilities = facility_list(actor=_reader(FACILITY_VIEW, street), status=FacilityStatus.OPEN, under=street)
     rows = facilities.order_by("-kind__is_shelter", "name").values_list("public_id", "name", "kind__name")[:limit]
     return [(str(public_id), f"{name}（{kind}）") for public_id, name, kind in rows]
+
+
+def drill_places_for(community_paths: list[str], streets_max: int = 3) -> list[tuple[str, str]]:
+    """The places of the streets of these communities (a form's choices; a few streets at most)."""
+    streets = sorted({p[:STREET_LEN] for p in community_paths})[:streets_max]
+    return [place for street in streets for place in drill_places(street + "000")]
 
 
 def drill_place_ok(community_path: str, facility_ref: str) -> bool:
@@ -472,6 +484,11 @@ def four_zero_list(*, actor: Actor, month: dt.date) -> QuerySet[FourZeroStatus]:
 
 def last_status_month(*, actor: Actor) -> dt.date | None:
     return FourZeroStatus.objects.filter(_status_q(actor)).aggregate(m=Max("month"))["m"]
+
+
+def map_settings(*, actor: Actor) -> dict:
+    """The board map's tile server and centre (see `areas.selectors.map_view_settings`)."""
+    return map_view_settings(actor=actor)
 
 
 # ---- the workbench -----------------------------------------------------------------------------
