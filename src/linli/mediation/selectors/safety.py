@@ -131,6 +131,8 @@ def _city_root(actor: Actor) -> str:
 
 
 def beat_list(*, actor: Actor, include_ended: bool = False) -> QuerySet[PoliceBeat]:
+    if not (may_manage_beats(actor) or may_see_board(actor) or actor.has_perm(SAFETY_POLICE)):
+        return PoliceBeat.objects.none()
     beats = PoliceBeat.objects.filter(area_q(actor))
     if not include_ended:
         beats = beats.filter(until__isnull=True)
