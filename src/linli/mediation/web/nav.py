@@ -5,7 +5,14 @@ open the page. Each stage keeps its own lines below, in the order the menu shows
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from linli.accounts.domain import MEDIATION_INTAKE, MEDIATION_MEDIATE, MEDIATION_VIEW, SAFETY_FIGURES, SAFETY_POLICE
+from linli.accounts.domain import (
+    MEDIATION_INTAKE,
+    MEDIATION_MEDIATE,
+    MEDIATION_REASON,
+    MEDIATION_VIEW,
+    SAFETY_FIGURES,
+    SAFETY_POLICE,
+)
 from linli.core.web import any_permission
 
 OVERVIEW = [
@@ -19,10 +26,19 @@ OVERVIEW = [
 DISPUTES: list = [
     ("", any_permission(MEDIATION_VIEW, MEDIATION_MEDIATE), "portal:mediation:dispute-list", _("Disputes"))
 ]
-SESSIONS: list = []  # the mediator's own disputes and sessions
-MEDIATORS: list = []  # the mediator pool and the staffing rule
-SCREENING: list = []  # monthly dispute screening and its summary
-REASONING: list = []  # 慧评理 cases open for comments
+SESSIONS: list = [  # the mediator's own disputes and sessions
+    (MEDIATION_MEDIATE, None, "portal:mediation:sessions-my", _("My mediation cases")),
+]
+MEDIATORS: list = [  # the mediator pool and the staffing rule
+    (MEDIATION_VIEW, None, "portal:mediation:mediators-list", _("Mediator pool")),
+    ("", any_permission(MEDIATION_VIEW, SAFETY_FIGURES), "portal:mediation:mediators-staffing", _("Mediator staffing")),
+]
+SCREENING: list = [  # monthly dispute screening and its summary
+    ("", any_permission(MEDIATION_VIEW, SAFETY_FIGURES), "portal:mediation:screening-summary", _("Dispute screening")),
+]
+REASONING: list = [  # 慧评理 cases: the area's summaries, a mediator's open cases
+    ("", any_permission(MEDIATION_VIEW, MEDIATION_REASON), "portal:mediation:reasoning-list", _("Reasoning cases")),
+]
 SAFETY: list = [  # four-zero board, police beats and cases, incidents, drills
     ("", any_permission(SAFETY_FIGURES, MEDIATION_VIEW), "portal:mediation:safety-board", _("Four-zero board")),
     (SAFETY_POLICE, None, "portal:mediation:safety-police", _("Community police")),
