@@ -272,3 +272,20 @@ def test_the_tick_recomputes_every_district_when_stale(police, clock):
     assert svc.four_zero_tick() == "5 statuses"  # four communities and a village
     assert svc.four_zero_tick() == "fresh"
     assert set(FourZeroStatus.objects.values_list("path", flat=True)) >= {SHUIYUANDI, BINHE}
+
+
+def test_the_command_recomputes_a_month_idempotently(police, clock):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("four_zero", "--month", "2026-11", stdout=out)
+    assert out.getvalue().strip() == "2026-11: 5 communities"
+    call_command("four_zero", "--month", "2026-11", stdout=StringIO())
+    assert FourZeroStatus.objects.filter(month=NOVEMBER).count() == 5
+    assert AuditEntry.objects.filter(action="mediation.four_zero_compute").count() == 4  # one per district per run
+    with pytest.raises(CommandError):
+        call_command("four_zero", "--month", "2027-01", stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("four_zero", "--month", "Nov", stdout=StringIO())
