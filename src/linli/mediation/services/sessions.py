@@ -515,7 +515,7 @@ def follow_up_notes_read(*, actor: Actor, dispute: Dispute, reason: str) -> list
 @dataclass(frozen=True)
 class PrintedParty:
     name: str
-    side: str
+    side: str  # applicant or respondent
     id_number: str  # masked unless revealed with a reason
     phone: str  # masked
     address: str
@@ -552,7 +552,7 @@ def agreement_paper(*, actor: Actor, dispute: Dispute, reveal_reason: str = "") 
     parties = [
         PrintedParty(
             name=party.name,
-            side=str(party.get_side_display()),
+            side=party.side,
             id_number=(
                 unseal(party.id_number_sealed, context=ID_NUMBER_CONTEXT)
                 if reveal and party.id_number_sealed
