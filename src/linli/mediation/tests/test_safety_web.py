@@ -181,3 +181,19 @@ def test_the_beats_page_is_the_managers_only(client, police):
     url = reverse("portal:mediation:safety-beat-end", args=[beat.pk])
     assert client.post(url, {"until": TODAY.isoformat(), "reason": "岗位调整"}).status_code == 404
     assert PoliceBeat.objects.get(pk=beat.pk).until is None
+
+
+def test_the_workbench_tells_each_role_its_safety_work(police, actors):
+    from linli.mediation.workbench.safety import safety_today
+
+    grid_event(SHUIYUANDI, "E0409", at(TODAY))
+    svc.four_zero_compute(under="210102", month=dt.date(2026, 11, 1))
+    officer = safety_today(police["actors"]["officer"], TODAY)
+    assert [(c.key, c.count) for c in officer.counts] == [("safety.security", 1), ("safety.no_drill", 1)]
+    worker = safety_today(actors["community_worker"], TODAY)
+    assert [(c.key, c.count) for c in worker.counts] == [("safety.no_drill", 1)]
+    assert [r.title for r in worker.rows] == ["水源地社区"]
+    street = safety_today(actors["street_officer"], TODAY)
+    assert [(c.key, c.count) for c in street.counts] == [("safety.no_drill", 2), ("safety.missed", 2)]
+    assert street.rows[-1].detail == "应急有备"  # 浑河湾: no drill (its cases have no records, not missed)
+    assert safety_today(actors["resident"], TODAY) is None
