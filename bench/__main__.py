@@ -18,6 +18,7 @@ from bench import (
     grid_create,
     grid_rates,
     idempotency,
+    mediation,
     residents_import,
     residents_queries,
     router,
@@ -35,6 +36,10 @@ BENCHMARKS = {
     "care-statements": (
         care_statements,
         "a provider's monthly statement and a district's provider figures at 300,000 orders / 1.5 M visits, PostgreSQL",
+    ),
+    "mediation": (
+        mediation,
+        "a mediator's queue, a district's screening summary and four-zero board at 200,000 disputes, PostgreSQL",
     ),
     "api": (api, "/api/v1/me and a 50-row scoped org-unit list vs a bare JsonResponse (granian WSGI)"),
     "residents-queries": (
