@@ -6,6 +6,8 @@ reason; every read is audited. No ORM."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -48,7 +50,33 @@ class EntryKind(models.TextChoices):
     NOTE = "note", _("Note")
 
 
+NUMBER_PREFIX = "BF"  # 帮扶 case numbers: BF + date + serial (no place in it: the number is shown to the filer)
+COMMUNITY_LEN, STREET_LEN, DISTRICT_LEN = 12, 9, 6
+TEXT_MAX = 2000  # a plan, a note, what was seen
+NAME_MAX = 50
+REASON_MIN = 4  # a reason to read, export or close: at least this many characters
+SEEN_MIN = 10  # a lead says what was seen or heard in at least this many characters
+BACKFILL_DAYS = 366  # an entry is recorded late at most a year after the day
+
+
+def case_number(day: date, serial: int) -> str:
+    """A support case's number, also the receipt a lead's filer keeps (never a row id)."""
+    return f"{NUMBER_PREFIX}{day:%Y%m%d}{serial:05d}"
+
+
+def entry_day_problem(on: date | None, today: date) -> str:
+    """Why an entry's day is refused ("" when it is fine): none, in the future or too long ago."""
+    if on is None:
+        return "missing"
+    if on > today:
+        return "future"
+    if (today - on).days > BACKFILL_DAYS:
+        return "too_old"
+    return ""
+
+
 AUDIT_ACTIONS: dict[str, Msg] = {
+    "mediation.support_lead": Msg("上报家庭暴力线索", "Domestic-violence lead filed"),
     "mediation.support_open": Msg("建立受限帮扶个案", "Restricted support case opened"),
     "mediation.support_read": Msg("查阅受限帮扶个案", "Restricted support case read"),
     "mediation.support_entry": Msg("记录帮扶情况", "Support entry recorded"),
