@@ -55,6 +55,15 @@ def screening_suggestion(path: str, month: date) -> Counts:
     return Counts(row["found"], row["in_mediation"], row["resolved"], row["risks"])
 
 
+def suggestion_for(*, actor: Actor, path: str, month: date) -> Counts:
+    """The suggestion for a community the actor may file for; else 404."""
+    if not actor.has_perm(MEDIATION_SCREEN) or len(path) != COMMUNITY_LEN or not path.isdigit():
+        raise not_found("社区", "Community")
+    if not actor.sees_path(path):
+        raise not_found("社区", "Community")
+    return screening_suggestion(path, month)
+
+
 def _may_read(actor: Actor) -> bool:
     permitted = actor.has_perm(MEDIATION_VIEW) or actor.has_perm(SAFETY_FIGURES) or actor.has_perm(MEDIATION_SCREEN)
     return permitted and not is_mediator_only(actor)
