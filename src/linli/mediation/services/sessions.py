@@ -50,7 +50,8 @@ MINUTES_CONTEXT = "mediation.minutes"
 TERMS_CONTEXT = "mediation.terms"
 FOLLOW_UP_CONTEXT = "mediation.follow_up"
 ID_NUMBER_CONTEXT = "mediation.party_id_number"
-LATE_ENTRY = timedelta(days=1)  # a paper record of a session may be entered a day late
+LATE_ENTRY = timedelta(days=1)  # a session may be scheduled a day late (a paper record entered)
+BACKFILL = timedelta(days=366)  # a session held, an outcome or a follow-up entered at most a year late
 PLACE_MAX, MINUTES_MAX, TERMS_MAX, NOTE_MAX, COURT_MAX = 100, 10000, 5000, 2000, 100
 REASON_MIN = 4
 
@@ -149,16 +150,11 @@ def session_record(*, actor: Actor, session: MediationSession, attended_party_id
     """Record a session as held: who came (at least one party) and the minutes (sealed)."""
     minutes = (minutes or "").strip()
     errors = []
-    try:
-        attended = sorted({int(pk) for pk in attended_party_ids or []})
-    except (TypeError, ValueError):
-        attended = []
     if not minutes or len(minutes) > MINUTES_MAX:
         errors.append(
             field_error("minutes", "调解笔录必填，最多10000字", "the minutes are required, at most 10,000 characters")
         )
-    if not attended:
-        errors.append(field_error("attended", "至少一方当事人到场", "at least one party must be present"))
+    attended = _attended(attended_party_ids, errors)
     if errors:
         raise validation_failed(errors)
     with transaction.atomic():
@@ -168,15 +164,79 @@ def session_record(*, actor: Actor, session: MediationSession, attended_party_id
             raise conflict(Msg("该调解会已记录或已取消", "This session is already recorded or cancelled"))
         if timezone.localdate(row.starts_at) > timezone.localdate():
             raise validation_failed([field_error("minutes", "调解会尚未举行", "the session has not taken place yet")])
-        party_ids = set(DisputeParty.objects.filter(dispute=locked).values_list("pk", flat=True))
-        if not set(attended) <= party_ids:
-            raise validation_failed([field_error("attended", "不是本纠纷的当事人", "not a party to this dispute")])
+        _attended_are_parties(locked, attended)
         row.state, row.attended, row.recorded_at = SessionState.HELD, attended, timezone.now()
         row.minutes_sealed = seal(minutes, context=MINUTES_CONTEXT)
         row.save(update_fields=["state", "attended", "minutes_sealed", "recorded_at"])
         step_add(locked, actor, "session_record", locked.state)
         audit(actor, "session_record", "mediation_session", row.public_id, locked.path, attended=len(attended))
     return row
+
+
+def session_held_record(
+    *,
+    actor: Actor,
+    dispute: Dispute,
+    held_at: datetime | None,
+    place: str,
+    attended_party_ids,
+    minutes: str,
+) -> MediationSession:
+    """A session recorded as held without having been scheduled here: mediation on the spot
+    (现场调解) or a paper record entered late, at most a year back and not before acceptance."""
+    now = timezone.now()
+    place, minutes = (place or "").strip(), (minutes or "").strip()
+    errors = []
+    if held_at is None or held_at > now:
+        errors.append(field_error("held_at", "请填写已举行的调解会时间", "give the time the session was held"))
+    elif now - held_at > BACKFILL:
+        errors.append(field_error("held_at", "只能补录一年内的调解会", "only sessions of the last twelve months"))
+    if not place or len(place) > PLACE_MAX:
+        errors.append(field_error("place", "地点必填，最多100字", "the place is required, at most 100 characters"))
+    if not minutes or len(minutes) > MINUTES_MAX:
+        errors.append(
+            field_error("minutes", "调解笔录必填，最多10000字", "the minutes are required, at most 10,000 characters")
+        )
+    attended = _attended(attended_party_ids, errors)
+    if errors:
+        raise validation_failed(errors)
+    assert held_at is not None  # a missing time is among the errors raised above
+    with transaction.atomic():
+        locked = _handled(actor, dispute, DisputeState.MEDIATING)
+        if locked.accepted_on and timezone.localdate(held_at) < locked.accepted_on:
+            raise validation_failed(
+                [field_error("held_at", "调解会不能早于受理日期", "a session cannot precede the acceptance")]
+            )
+        _attended_are_parties(locked, attended)
+        session = MediationSession.objects.create(
+            dispute=locked,
+            starts_at=held_at,
+            place=place,
+            state=SessionState.HELD,
+            attended=attended,
+            minutes_sealed=seal(minutes, context=MINUTES_CONTEXT),
+            mediator_name=locked.mediator.name if locked.mediator else actor.shown_name,
+            recorded_at=now,
+        )
+        step_add(locked, actor, "session_record", locked.state, f"{timezone.localtime(held_at):%Y-%m-%d %H:%M}")
+        audit(actor, "session_record", "mediation_session", session.public_id, locked.path, attended=len(attended))
+    return session
+
+
+def _attended(attended_party_ids, errors: list) -> list[int]:
+    try:
+        attended = sorted({int(pk) for pk in attended_party_ids or []})
+    except (TypeError, ValueError):
+        attended = []
+    if not attended:
+        errors.append(field_error("attended", "至少一方当事人到场", "at least one party must be present"))
+    return attended
+
+
+def _attended_are_parties(dispute: Dispute, attended: list[int]) -> None:
+    party_ids = set(DisputeParty.objects.filter(dispute=dispute).values_list("pk", flat=True))
+    if not set(attended) <= party_ids:
+        raise validation_failed([field_error("attended", "不是本纠纷的当事人", "not a party to this dispute")])
 
 
 def session_cancel(*, actor: Actor, session: MediationSession, reason: str) -> MediationSession:
@@ -303,9 +363,11 @@ def agreement_record(
     return agreement
 
 
-def dispute_fail(*, actor: Actor, dispute: Dispute, onward_route: str, reason: str) -> Dispute:
-    """Mediation failed: the parties are told the route onward (art. 26)."""
-    errors = []
+def dispute_fail(*, actor: Actor, dispute: Dispute, onward_route: str, reason: str, on: date | None = None) -> Dispute:
+    """Mediation failed (on `on`, by default today): the parties are told the route onward (art. 26)."""
+    today = timezone.localdate()
+    on = on or today
+    errors = _not_future(on, "on", today, label_zh="调解终止日期", label_en="day mediation ended")
     if onward_route not in OnwardRoute.values:
         errors.append(field_error("onward_route", "请选择告知当事人的其他途径", "choose the route onward"))
     if len((reason or "").strip()) < REASON_MIN:
@@ -314,8 +376,9 @@ def dispute_fail(*, actor: Actor, dispute: Dispute, onward_route: str, reason: s
         raise validation_failed(errors)
     with transaction.atomic():
         locked = _handled(actor, dispute, DisputeState.MEDIATING)
-        locked.outcome, locked.onward_route = OutcomeKind.FAILED, onward_route
-        locked.ended_on = timezone.localdate()
+        if locked.accepted_on and on < locked.accepted_on:
+            raise validation_failed([field_error("on", "不能早于受理日期", "cannot precede the acceptance")])
+        locked.outcome, locked.onward_route, locked.ended_on = OutcomeKind.FAILED, onward_route, on
         _transition(locked, actor, "fail", str(OnwardRoute(onward_route).label))
         locked.save(update_fields=["state", "outcome", "onward_route", "ended_on", "updated_at"])
         audit(

@@ -414,3 +414,55 @@ def test_a_mediator_cannot_act_on_a_dispute_not_assigned_to_them(world):
     other = add_dispute(SHUIYUANDI, None)
     error = refused(svc.session_schedule, actor=world.actors["mediator"], dispute=other, starts_at=NOW, place="调解室")
     assert error.status == 404
+
+
+def test_a_session_held_on_the_spot_is_recorded_at_once(world):
+    actor = world.actors["mediator"]
+    held = NOW - dt.timedelta(days=5)
+    session = svc.session_held_record(
+        actor=actor,
+        dispute=world.dispute,
+        held_at=held,
+        place="楼道现场",
+        attended_party_ids=party_ids(world.dispute),
+        minutes="现场调解",
+    )
+    assert (session.state, session.starts_at) == (SessionState.HELD, held)
+    error = refused(
+        svc.session_held_record,
+        actor=actor,
+        dispute=world.dispute,
+        held_at=NOW + dt.timedelta(hours=1),
+        place="",
+        attended_party_ids=[],
+        minutes="",
+    )
+    assert fields(error) == ["held_at", "place", "minutes", "attended"]
+    error = refused(
+        svc.session_held_record,
+        actor=actor,
+        dispute=world.dispute,
+        held_at=NOW - dt.timedelta(days=20),
+        place="楼道",
+        attended_party_ids=party_ids(world.dispute),
+        minutes="现场调解",
+    )
+    assert fields(error) == ["held_at"]  # before the dispute was accepted
+    assert MediationSession.objects.count() == 1
+
+
+def test_a_failure_entered_late_keeps_its_day(world):
+    day = TODAY - dt.timedelta(days=3)
+    dispute = svc.dispute_fail(
+        actor=world.actors["mediator"], dispute=world.dispute, onward_route="arbitration", reason="双方分歧过大", on=day
+    )
+    assert dispute.ended_on == day
+    error = refused(
+        svc.dispute_fail,
+        actor=world.actors["mediator"],
+        dispute=world.other,
+        onward_route="arbitration",
+        reason="双方分歧过大",
+        on=TODAY + dt.timedelta(days=1),
+    )
+    assert fields(error) == ["on"]
