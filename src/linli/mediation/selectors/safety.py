@@ -176,6 +176,11 @@ def officers_by_district(districts) -> dict[str, list[tuple[int, str]]]:
     return {district: police_officers_for(district + "000000") for district in sorted(districts)}
 
 
+def communities_with_officer(paths: list[str]) -> set[str]:
+    """Those of the communities that have an active officer (one query)."""
+    return set(PoliceBeat.objects.filter(path__in=paths, until__isnull=True).values_list("path", flat=True))
+
+
 def beat_active_of(community_path: str) -> PoliceBeat | None:
     return PoliceBeat.objects.filter(path=community_path, until__isnull=True).first()
 
@@ -482,6 +487,24 @@ def four_zero_list(*, actor: Actor, month: dt.date) -> QuerySet[FourZeroStatus]:
     if not may_see_board(actor):
         return FourZeroStatus.objects.none()
     return FourZeroStatus.objects.filter(_status_q(actor), month=month).order_by("path")
+
+
+def months_stored(*, under: str, months: list[dt.date]) -> set[dt.date]:
+    """Which of the months already have stored statuses under a path (one query)."""
+    stored = FourZeroStatus.objects.filter(under_path("path", under), month__in=months)
+    return set(stored.values_list("month", flat=True).distinct())
+
+
+def records_exist(*, under: str) -> dict[str, bool]:
+    """Whether any beat, drill, incident or police case is recorded under a path (the demo's
+    idempotency: each part is made once)."""
+    q = under_path("path", under)
+    return {
+        "beats": PoliceBeat.objects.filter(q).exists(),
+        "drills": EmergencyDrill.objects.filter(q).exists(),
+        "incidents": SafetyIncident.objects.filter(q).exists(),
+        "cases": PoliceCase.objects.filter(q).exists(),
+    }
 
 
 def last_status_month(*, actor: Actor) -> dt.date | None:

@@ -146,6 +146,47 @@ def _one_officer():
     )
 
 
+def beats_set_many(*, actor: Actor, links: list[tuple[str, int]], since: dt.date) -> int:
+    """Link officers to many communities at once (the demo, a district's first roll-out): each
+    link checked as in `beat_set`; communities that already have an active officer are left
+    as they are. One audit record per district. Returns the beats made."""
+    if not sel.may_manage_beats(actor):
+        raise not_found("社区", "Community")
+    officers = sel.officers_by_district({path[:6] for path, _ in links})
+    taken = sel.communities_with_officer([path for path, _ in links])
+    now, rows, problems = timezone.now(), [], []
+    for path, user_id in links:
+        names = dict(officers.get(path[:6], []))
+        if path in taken:
+            continue
+        if user_id not in names or not sel.sees_community(actor, path):
+            problems.append(
+                field_error(
+                    "user_id", f"{path}：不是本区公安分局的社区民警", f"{path}: not a police officer of the district"
+                )
+            )
+            continue
+        taken.add(path)
+        rows.append(
+            PoliceBeat(
+                user_id=user_id,
+                officer_name=names[user_id],
+                path=path,
+                since=since,
+                set_by_name=actor.shown_name,
+                created_at=now,
+            )
+        )
+    if problems:
+        raise validation_failed(problems[:20])
+    with transaction.atomic():
+        PoliceBeat.objects.bulk_create(rows, batch_size=500)
+        for district in sorted({row.path[:6] for row in rows}):
+            count = sum(1 for row in rows if row.path.startswith(district))
+            audit(actor, "beat_set", "police_beat", "batch", district, communities=count, since=since.isoformat())
+    return len(rows)
+
+
 def beat_end(*, actor: Actor, beat_id: int, until: dt.date | None, reason: str) -> PoliceBeat:
     """End an officer's beat on a day (not before it started), with the reason."""
     beat = sel.beat_get(actor=actor, pk=beat_id)
@@ -262,13 +303,10 @@ class DrillInput:
     note: str = ""
 
 
-def drill_record(*, actor: Actor, data: DrillInput, recompute: bool = True) -> EmergencyDrill:
-    """An emergency drill held in a community, at a facility of the registry or elsewhere (the
-    note says where)."""
-    if not actor.has_perm(SAFETY_RECORD):
-        raise not_found("社区", "Community")
+def _drill_checked(actor: Actor, data: DrillInput, today: dt.date) -> dict:
+    """The drill's row values, or the refusal: the one rule for one drill and for many."""
     path = _community(actor, data.community_path)
-    errors = _day_check(data.held_on, "held_on", timezone.localdate())
+    errors = _day_check(data.held_on, "held_on", today)
     scenario, problems = _text(data.scenario, "scenario", SCENARIO_MAX, True, "演练科目", "scenario")
     note, more = _text(data.note, "note", DRILL_NOTE_MAX, False, "说明", "note")
     errors += problems + more
@@ -281,22 +319,52 @@ def drill_record(*, actor: Actor, data: DrillInput, recompute: bool = True) -> E
         )
     if errors:
         raise validation_failed(errors)
-    assert data.held_on is not None and data.participants is not None
+    return {
+        "path": path,
+        "held_on": data.held_on,
+        "scenario": scenario,
+        "participants": data.participants,
+        "facility_ref": facility_ref or None,
+        "note": note,
+        "recorded_by_name": actor.shown_name,
+    }
+
+
+def drill_record(*, actor: Actor, data: DrillInput, recompute: bool = True) -> EmergencyDrill:
+    """An emergency drill held in a community, at a facility of the registry or elsewhere (the
+    note says where)."""
+    if not actor.has_perm(SAFETY_RECORD):
+        raise not_found("社区", "Community")
+    values = _drill_checked(actor, data, timezone.localdate())
     with transaction.atomic():
-        drill = EmergencyDrill.objects.create(
-            path=path,
-            held_on=data.held_on,
-            scenario=scenario,
-            participants=data.participants,
-            facility_ref=facility_ref or None,
-            note=note,
-            recorded_by_name=actor.shown_name,
-            created_at=timezone.now(),
-        )
-        audit(actor, "drill_record", "emergency_drill", drill.public_id, path, participants=data.participants)
+        drill = EmergencyDrill.objects.create(**values, created_at=timezone.now())
+        audit(actor, "drill_record", "emergency_drill", drill.public_id, drill.path, participants=drill.participants)
         if recompute:
-            _recompute_from(path, data.held_on, through_year=True)
+            _recompute_from(drill.path, drill.held_on, through_year=True)
     return drill
+
+
+def drills_record_many(*, actor: Actor, drills: list[DrillInput]) -> int:
+    """Many drills at once (an import, the demo): each checked as one, all or none stored, one
+    audit record for the batch; the statuses are left to `four_zero_compute`."""
+    if not actor.has_perm(SAFETY_RECORD):
+        raise not_found("社区", "Community")
+    today, now = timezone.localdate(), timezone.now()
+    rows = [EmergencyDrill(**_drill_checked(actor, data, today), created_at=now) for data in drills]
+    with transaction.atomic():
+        EmergencyDrill.objects.bulk_create(rows, batch_size=500)
+        paths = sorted({row.path for row in rows})
+        if paths:
+            audit(
+                actor,
+                "drill_record",
+                "emergency_drill",
+                "batch",
+                paths[0][:6],
+                drills=len(rows),
+                communities=len(paths),
+            )
+    return len(rows)
 
 
 # ---- the four-zero statuses --------------------------------------------------------------------
