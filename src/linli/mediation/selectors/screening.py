@@ -220,3 +220,32 @@ def overdue_count(*, actor: Actor, today: date) -> tuple[date, int]:
         communities += [p for p, _, _ in units_under(under=root, kinds=("community", "village"))]
     filed = set(actor.scoped(DisputeScreening.objects.filter(month=month)).values_list("path", flat=True))
     return month, sum(1 for p in communities if p not in filed)
+
+
+@dataclass(frozen=True)
+class PendingReport:
+    path: str
+    name: str
+    month: date
+    due: date
+    overdue: bool
+
+
+def pending_reports(*, actor: Actor, today: date) -> list[PendingReport]:
+    """For a community's screener: the reports not yet filed that are open now (last month's, and
+    this month's in its last days), with their due day. Two queries."""
+    if not actor.has_perm(MEDIATION_SCREEN):
+        return []
+    communities = [p for p in actor.scope_paths if len(p) == COMMUNITY_LEN]
+    if not communities:
+        return []
+    current = month_start(today)
+    months = [previous_month(current)] + ([current] if today >= opens_on(current) else [])
+    filed = set(DisputeScreening.objects.filter(path__in=communities, month__in=months).values_list("path", "month"))
+    names = unit_names(communities)
+    return [
+        PendingReport(p, names.get(p, p), m, due_on(m), today > due_on(m))
+        for p in communities
+        for m in months
+        if (p, m) not in filed
+    ]
