@@ -121,3 +121,17 @@ def test_waiting_cases_are_those_a_side_spoke_last_in(rp):
     assert list(reasoning_waiting(actor=rp.reasoner)) == []
     reasoning_post(actor=rp.other, case=case, text="好的")
     assert list(reasoning_waiting(actor=rp.mediator)) == [case]
+
+
+def test_the_workbench_section_for_commenters(rp, django_assert_num_queries):
+    from linli.mediation.tests.reasoning_support import TODAY
+    from linli.mediation.workbench.reasoning import reasoning_today
+
+    case = opened(rp)
+    assert reasoning_today(rp.actors["community_worker"], TODAY) is None
+    with django_assert_num_queries(2):  # the count and the first rows
+        section = reasoning_today(rp.mediator, TODAY)
+    with django_assert_num_queries(3):  # and the reasoner's communities
+        assert reasoning_today(rp.reasoner, TODAY) == section
+    assert section is not None
+    assert ([c.count for c in section.counts], [r.title for r in section.rows]) == ([1], [case.title])
