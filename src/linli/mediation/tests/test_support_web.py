@@ -195,3 +195,33 @@ def test_opening_a_case_on_the_page(client, world):
     assert (case.path, case.assigned_name) == (SHUIYUANDI, "grid_worker")
     log_in(client, "community_worker")
     assert client.get(page).status_code == 404
+
+
+def test_the_api_opens_records_assigns_and_closes_with_the_same_rules(client, world):
+    log_in(client, "judicial_officer")
+    body = {"kind": "drug_rehab", "person": world.wang, "plan": PLAN, "until": "2027-06-30"}
+    created = client.post(
+        "/api/v1/mediation/support/cases", body, content_type="application/json", headers={"Idempotency-Key": "bf-1"}
+    )
+    again = client.post(
+        "/api/v1/mediation/support/cases", body, content_type="application/json", headers={"Idempotency-Key": "bf-1"}
+    )
+    assert created.status_code == 201 and again.json() == created.json() and SupportCase.objects.count() == 1
+    assert "王秀兰" not in created.content.decode() and PLAN not in created.content.decode()
+    url = f"/api/v1/mediation/support/cases/{created.json()['id']}"
+    entry = {"kind": "visit", "on": TODAY.isoformat(), "note": "入户走访"}
+    assert client.post(f"{url}/entries", entry, content_type="application/json").status_code == 201
+    assigned = client.post(f"{url}/assign", {"username": "community_worker"}, content_type="application/json")
+    assert assigned.status_code == 200 and assigned.json()["assigned"] == "community_worker"
+    unconfirmed = client.post(f"{url}/close", {"reason": "戒毒期满解除"}, content_type="application/json")
+    assert unconfirmed.status_code == 422 and unconfirmed.json()["error"]["fields"][0]["field"] == "confirmed"
+    log_in(client, "other_judicial_officer")
+    assert client.post(f"{url}/entries", entry, content_type="application/json").status_code == 404
+    log_in(client, "community_worker")
+    closing = {"reason": "戒毒期满解除", "confirmed": True}
+    assert client.post(f"{url}/close", closing, content_type="application/json").status_code == 404
+    read = client.post(f"{url}/read", {"reason": "走访前查阅"}, content_type="application/json").json()
+    assert (read["person_name"], read["plan"], [e["note"] for e in read["entries"]]) == ("王秀兰", PLAN, ["入户走访"])
+    log_in(client, "judicial_officer")
+    closed = client.post(f"{url}/close", closing, content_type="application/json")
+    assert closed.status_code == 200 and closed.json()["state"] == "closed"

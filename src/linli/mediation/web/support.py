@@ -203,7 +203,7 @@ def _case_page(request, public_id, reason: str, given=None, status=200, read=Fal
         "case": case,
         "view": view,
         "reason": reason,
-        "community": sel.support_rows([case])[0].community,
+        "community": unit_names([case.path]).get(case.path, ""),
         "reason_form": given.get("reason") or ReasonForm(),
         "entry_form": given.get("entry") or EntryForm(initial={"on": DATE.format_value(timezone.localdate())}),
         "assign_form": given.get("assign") or AssignForm(),
