@@ -100,6 +100,7 @@ class StaffingLine:
 
 AUDIT_ACTIONS: dict[str, Msg] = {
     "mediation.mediator_add": Msg("登记调解员", "Mediator registered"),
+    "mediation.mediator_import": Msg("批量登记调解员", "Mediators registered in bulk"),
     "mediation.mediator_edit": Msg("修改调解员信息", "Mediator details changed"),
     "mediation.mediator_end": Msg("调解员离任", "Mediator left the pool"),
     "mediation.mediator_training": Msg("记录调解员培训", "Mediator training recorded"),

@@ -122,5 +122,6 @@ def counts_problems(counts: Counts) -> list[FieldError]:
 
 AUDIT_ACTIONS: dict[str, Msg] = {
     "mediation.screening_file": Msg("报送矛盾纠纷排查", "Monthly dispute screening filed"),
+    "mediation.screening_import": Msg("批量报送矛盾纠纷排查", "Monthly dispute screenings filed in bulk"),
     "mediation.screening_correct": Msg("更正矛盾纠纷排查", "Monthly dispute screening corrected"),
 }

@@ -19,7 +19,7 @@ from django.utils import timezone
 from linli.accounts.domain import MEDIATION_MANAGE, RESIDENT_ROLES, Role
 from linli.accounts.selectors import active_postings, actor_for_user, user_by_username
 from linli.accounts.services import posting_add, posting_end, user_create
-from linli.areas.selectors import org_unit_by_path
+from linli.areas.selectors import org_unit_by_path, units_under
 from linli.core.actor import Actor
 from linli.core.crypto import mask_phone, seal, unseal
 from linli.core.errors import FieldError, Msg, field_error, not_found, validation_failed
@@ -88,6 +88,8 @@ def _reason_required(reason: str) -> str:
 
 
 def _kinds_problem(codes: list[str]) -> FieldError | None:
+    if not codes:
+        return None
     known = set(DisputeKind.objects.filter(active=True, code__in=codes).values_list("code", flat=True))
     unknown = sorted(set(codes) - known)
     if unknown:
@@ -108,9 +110,14 @@ def _details_problems(data: MediatorInput) -> list[FieldError]:
     return problems
 
 
-def _unit_problems(actor: Actor, data: MediatorInput) -> list[FieldError]:
-    unit = org_unit_by_path(data.path) if data.path.isdigit() else None
-    if unit is None or not actor.sees_path(data.path):
+def _unit_problems(actor: Actor, data: MediatorInput, known: set[str] | None = None) -> list[FieldError]:
+    """The unit exists (in `known` when given: a bulk load reads the tree once) and lies in the
+    actor's area; the mediator's kind may serve its level."""
+    if known is not None:
+        exists = data.path in known
+    else:
+        exists = data.path.isdigit() and org_unit_by_path(data.path) is not None
+    if not exists or not actor.sees_path(data.path):
         return [field_error("path", "请选择您辖区内的单位", "Choose a unit of your area")]
     problem = kind_level_problem(data.kind, data.path)
     return [FieldError("kind", problem)] if problem else []
@@ -190,6 +197,46 @@ def mediator_add(*, actor: Actor, data: MediatorInput) -> MediatorAdded:
         _posting_ensure(actor, user, data.path)
     audit(actor, "mediator_add", "mediator", mediator.public_id, mediator.path, kind=mediator.kind)
     return MediatorAdded(mediator, password)
+
+
+@transaction.atomic
+def mediator_add_many(*, actor: Actor, rows: list[MediatorInput]) -> int:
+    """Load many mediators without accounts at once (a city's first pool from its roster, the
+    demo): every row checked as `mediator_add` checks it, all or nothing, one audit line."""
+    if not actor.has_perm(MEDIATION_MANAGE):
+        raise not_found("调解员库", "Mediator pool")
+    now, today = timezone.now(), timezone.localdate()
+    levels = ("city", "district", "street", "community", "village")
+    known = {p for root in actor.scope_paths for p, _, _ in units_under(under=root, kinds=levels)}
+    mediators = []
+    for number, data in enumerate(rows, start=1):
+        problems = _unit_problems(actor, data, known) + _details_problems(data)
+        if data.username.strip():
+            problems.append(field_error("username", "批量登记不建账号", "Bulk loading makes no accounts"))
+        if problems:
+            first = problems[0]
+            raise validation_failed(
+                [field_error(first.field, f"第 {number} 行：{first.message.zh}", f"Row {number}: {first.message.en}")]
+            )
+        phone = data.phone.strip()
+        mediators.append(
+            Mediator(
+                path=data.path,
+                kind=data.kind,
+                name=data.name.strip()[:50],
+                phone_sealed=seal(phone, context=PHONE_CONTEXT),
+                phone_masked=mask_phone(phone) if phone else "",
+                qualifications=data.qualifications.strip()[:200],
+                specialty=data.specialty.strip()[:100],
+                kinds=sorted(set(data.kinds)),
+                since=data.since or today,
+                created_at=now,
+            )
+        )
+    Mediator.objects.bulk_create(mediators, batch_size=500)
+    root = min(actor.scope_paths, key=len) if actor.scope_paths else ""
+    audit(actor, "mediator_import", "mediator", "", root, count=len(mediators))
+    return len(mediators)
 
 
 @transaction.atomic

@@ -176,3 +176,62 @@ def screening_correct(*, actor: Actor, screening: DisputeScreening, data: Screen
         old=old,
     )
     return screening
+
+
+@transaction.atomic
+def screening_file_many(*, actor: Actor, reports: list[tuple[str, date, ScreeningInput]], today: date | None = None):
+    """File many communities' reports at once (a street's backlog entered from paper, the demo):
+    each checked as `screening_file` checks it, all or nothing, one audit line. Months already
+    filed are refused as in `screening_file`."""
+    today = today or timezone.localdate()
+    screenings, risks = [], []
+    now = timezone.now()
+    for path, month, data in reports:
+        path, month = _community(actor, path), month_start(month)
+        problem = month_problem(month, today)
+        problems = ([FieldError("month", problem)] if problem else []) + _input_problems(data)
+        if problems:
+            raise validation_failed(problems)
+        screenings.append(
+            DisputeScreening(
+                path=path,
+                month=month,
+                found=data.found,
+                in_mediation=data.in_mediation,
+                resolved=data.resolved,
+                escalated_risks=data.escalated_risks,
+                note=data.note.strip()[:500],
+                filed_by_id=actor.user_id,
+                filed_by_name=actor.shown_name,
+                filed_at=now,
+            )
+        )
+        risks.append(data.risks)
+    wanted = {(s.path, s.month) for s in screenings}
+    paths = {p for p, _ in wanted}
+    filed = DisputeScreening.objects.filter(path__in=paths).values_list("path", "month")
+    clash = next((pair for pair in filed if pair in wanted), None)
+    if clash is not None:
+        raise _already_filed(clash[1])
+    try:
+        with transaction.atomic():
+            DisputeScreening.objects.bulk_create(screenings, batch_size=500)
+    except IntegrityError:
+        raise conflict(Msg("同一社区同一月份重复报送", "One community's month twice in the batch")) from None
+    made = {(s.path, s.month): s for s in DisputeScreening.objects.filter(path__in=paths)}
+    ScreeningRisk.objects.bulk_create(
+        [
+            ScreeningRisk(
+                screening=made[(s.path, s.month)],
+                level=r.level,
+                description=r.description.strip()[:200],
+                measure=r.measure.strip()[:200],
+            )
+            for s, row_risks in zip(screenings, risks, strict=True)
+            for r in row_risks
+        ],
+        batch_size=500,
+    )
+    root = min(actor.scope_paths, key=len) if actor.scope_paths else ""
+    audit(actor, "screening_import", "screening", "", root, count=len(screenings))
+    return len(screenings)
