@@ -12,7 +12,7 @@ or mediator publish it as an example, names and personal numbers masked. Every p
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -86,7 +86,9 @@ def _locked(case: ReasoningCase) -> ReasoningCase:
     return ReasoningCase.objects.select_for_update().select_related("kind").get(pk=case.pk)
 
 
-def _post_add(case: ReasoningCase, actor: Actor, role: str, text: str, *, proposal: bool = False) -> ReasoningPost:
+def _post_add(
+    case: ReasoningCase, actor: Actor, role: str, text: str, *, proposal: bool = False, at: datetime | None = None
+) -> ReasoningPost:
     assert actor.user_id is not None  # every writer was checked to be a signed-in account
     return ReasoningPost.objects.create(
         case=case,
@@ -95,7 +97,7 @@ def _post_add(case: ReasoningCase, actor: Actor, role: str, text: str, *, propos
         author_name=actor.shown_name[:150],
         text=seal(text, context=POST_CONTEXT),
         is_proposal=proposal,
-        at=timezone.now(),
+        at=at or timezone.now(),
     )
 
 
@@ -111,9 +113,12 @@ def _new_code() -> str:
 # ---- starting and joining --------------------------------------------------------------------
 
 
-def reasoning_start(*, actor: Actor, kind: str, title: str, statement: str) -> ReasoningCase:
+def reasoning_start(
+    *, actor: Actor, kind: str, title: str, statement: str, at: datetime | None = None
+) -> ReasoningCase:
     """A resident starts a case in their community: the summary (no names), their side. The case
-    waits for the other side, who joins with the code or the link within INVITE_DAYS."""
+    waits for the other side, who joins with the code or the link within INVITE_DAYS. `at` dates a
+    case started earlier (the demo's history); pages and the API never pass it."""
     _resident(actor)
     errors = []
     kind_row = DisputeKind.objects.filter(code=(kind or "").strip(), active=True).first()
@@ -137,7 +142,7 @@ def reasoning_start(*, actor: Actor, kind: str, title: str, statement: str) -> R
     if errors:
         raise validation_failed(errors)
     assert kind_row is not None and actor.user_id is not None
-    now = timezone.now()
+    now = at or timezone.now()
     for _attempt in range(CODE_TRIES):
         try:
             with transaction.atomic():
@@ -148,11 +153,11 @@ def reasoning_start(*, actor: Actor, kind: str, title: str, statement: str) -> R
                     title=title,
                     starter_id=actor.user_id,
                     starter_name=actor.shown_name[:50],
-                    invite_until=invite_until_for(timezone.localdate()),
+                    invite_until=invite_until_for(timezone.localdate(now)),
                     created_at=now,
                     updated_at=now,
                 )
-                _post_add(case, actor, PostRole.STARTER, text)
+                _post_add(case, actor, PostRole.STARTER, text, at=now)
                 audit(actor, "reasoning_start", "mediation_reasoning", case.public_id, path, kind=kind_row.code)
                 return case
         except IntegrityError:
