@@ -215,3 +215,41 @@ def test_the_phone_page_after_agreement_offers_follow_up_and_print(client, world
     assert "agreement-form" not in page
     party_ids(world.dispute)  # the parties stay listed
     assert "张伟" in page and HUNHEWAN not in page
+
+
+def test_the_staff_dispute_page_carries_the_sessions_section(client, world):
+    add_held_session(world.dispute)
+    log_in(client, "community_worker")
+    page = client.get(reverse("portal:mediation:dispute", args=[world.dispute.number]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="sessions"' in html and "schedule-form" in html and "agreement-form" in html
+    assert "双方陈述了各自意见" not in html  # the minutes stay sealed
+    response = client.post(
+        post_url(world.dispute.number, "schedule"), {"back": "", "starts_at": "2026-12-09T09:30", "place": "居委会"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:mediation:dispute", args=[world.dispute.number]) + "#sessions"
+
+
+def test_the_beat_officer_reads_but_does_not_handle(client, world):
+    """The community police officer of the beat reads the area's disputes (MEDIATION_VIEW) but
+    holds no sessions: the section shows, the forms do not, a post is refused."""
+    from django.utils import timezone
+
+    from linli.mediation.models import PoliceBeat
+
+    PoliceBeat.objects.create(
+        user_id=world.actors["police"].user_id,
+        officer_name="police",
+        path=SHUIYUANDI,
+        since=TODAY,
+        set_by_name="tests",
+        created_at=timezone.now(),
+    )
+    log_in(client, "police")
+    html = client.get(reverse("portal:mediation:dispute", args=[world.dispute.number])).content.decode()
+    assert 'id="sessions"' in html and "schedule-form" not in html
+    response = client.post(post_url(world.dispute.number, "schedule"), {"starts_at": "2026-12-09T09:30", "place": "x"})
+    assert response.status_code == 422
+    assert MediationSession.objects.count() == 0

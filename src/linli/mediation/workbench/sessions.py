@@ -41,7 +41,7 @@ def mediator_today(actor: Actor, today: date) -> WorkSection | None:
             d.number,
             reverse("portal:mediation:sessions-my-dispute", args=[d.number]),
             d.due_on,
-            _("Time limit"),
+            _("Mediation time limit"),
             "danger",
         )
         for d in overdue
