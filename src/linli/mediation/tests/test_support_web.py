@@ -123,7 +123,9 @@ def test_every_read_on_the_page_asks_a_reason_and_is_audited(client, world):
 def test_the_lead_filer_sees_the_receipt_only(client, world, django_capture_on_commit_callbacks):
     log_in(client, "grid_worker")
     lead = reverse("portal:mediation:support-lead")
-    assert client.get(lead, {"q": "王秀"}).status_code == 200
+    found = client.post(lead, {"search": "1", "q": "王秀"})
+    assert found.status_code == 200 and f"?person={world.wang}" in found.content.decode()
+    assert not SupportCase.objects.exists()
     assert client.post(lead, {"person_ref": world.wang, "what_was_seen": "吵"}).status_code == 422
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(lead, {"person_ref": world.wang, "what_was_seen": SEEN})

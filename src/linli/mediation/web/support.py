@@ -120,6 +120,16 @@ class ExportForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason for exporting names"), max_length=300, required=False)
 
 
+def _posted_form(request) -> tuple[str, object]:
+    """(the person search's text, the form's data). The search is posted, so a name never lands
+    in a URL or an access log; a search posts no form."""
+    if request.method != "POST":
+        return "", None
+    if "search" in request.POST:
+        return request.POST.get("q", "").strip()[:40], None
+    return "", request.POST
+
+
 def _communities_near(actor) -> list[tuple[str, str]]:
     """The communities a worker may file a lead for: their scope's, or (a grid worker) their grid's."""
     found = community_paths(actor=actor)
@@ -153,12 +163,11 @@ def case_list(request):
 
 @holders_page
 def case_open(request):
-    actor, q = request.actor, request.GET.get("q", "").strip()[:40]
-    form = OpenForm(request.POST or None, actor=actor, initial={"person_ref": request.GET.get("person", "")})
-    if request.method == "POST" and form.is_valid():
-        data = svc.SupportCaseInput(**form.cleaned_data)
+    actor, (q, data) = request.actor, _posted_form(request)
+    form = OpenForm(data, actor=actor, initial={"person_ref": request.GET.get("person", "")})
+    if data is not None and form.is_valid():
         try:
-            case = svc.support_case_open(actor=actor, data=data)
+            case = svc.support_case_open(actor=actor, data=svc.SupportCaseInput(**form.cleaned_data))
         except DomainError as error:
             add_domain_errors(form, error)
         else:
@@ -273,9 +282,9 @@ def case_act(request, public_id):
 
 @filers_page
 def lead(request):
-    actor, q = request.actor, request.GET.get("q", "").strip()[:40]
-    form = LeadForm(request.POST or None, actor=actor, initial={"person_ref": request.GET.get("person", "")})
-    if request.method == "POST" and form.is_valid():
+    actor, (q, data) = request.actor, _posted_form(request)
+    form = LeadForm(data, actor=actor, initial={"person_ref": request.GET.get("person", "")})
+    if data is not None and form.is_valid():
         try:
             filed = svc.support_lead_file(actor=actor, **form.cleaned_data)
         except DomainError as error:
