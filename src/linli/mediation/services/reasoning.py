@@ -464,3 +464,8 @@ def reasoning_lapse_due(*, actor: Actor, today: date | None = None) -> int:
         if count:
             audit(actor, "reasoning_lapse", "mediation_reasoning", "", "", count=count)
     return count
+
+
+def reasoning_lapse_tick() -> str:
+    """`linli tick`'s entry (LINLI_TICK_JOBS): lapse the invitations past their day."""
+    return f"{reasoning_lapse_due(actor=Actor.system('reasoning-lapse'))} lapsed"

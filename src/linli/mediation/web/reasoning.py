@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,7 +22,7 @@ from linli.accounts.domain import MEDIATION_APPLY, MEDIATION_REASON, MEDIATION_V
 from linli.core.errors import DomainError
 from linli.core.forms import add_domain_errors
 from linli.core.web import resident_page, staff_page
-from linli.mediation.domain.reasoning import CODE_LENGTH, TEXT_MAX, TITLE_MAX, ReasoningState
+from linli.mediation.domain.reasoning import CODE_LENGTH, TEXT_MAX, TITLE_MAX, ReasoningState, invitation_lapsed
 from linli.mediation.selectors import reasoning as sel
 from linli.mediation.selectors.disputes import dispute_kinds
 from linli.mediation.selectors.scope import is_mediator_only
@@ -194,7 +195,9 @@ def _case_page(request, public_id, given=None, status=200):
         ),
         "my_accepted": case.starter_accepted_id if rights.side == "starter" else case.other_accepted_id,
     }
-    if rights.side == "starter" and case.state == ReasoningState.INVITED:
+    lapsed = case.state == ReasoningState.INVITED and invitation_lapsed(case.invite_until, timezone.localdate())
+    context["state_label"] = ReasoningState.LAPSED.label if lapsed else case.get_state_display()
+    if rights.side == "starter" and case.state == ReasoningState.INVITED and not lapsed:
         link = reverse("portal:mediation-resident:reasoning-join-link", args=[case.public_id, case.code])
         context["invite_link"] = request.build_absolute_uri(link)
     return render(request, "mediation/resident/reasoning/case.html", context, status=status)
