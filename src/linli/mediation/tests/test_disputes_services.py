@@ -271,3 +271,24 @@ def test_a_resident_applies_and_has_agreed_at_once(world):
     with pytest.raises(DomainError) as refused:
         dispute_apply(actor=world.actors["resident"], data=ApplyInput(kind="neighbour", facts="", respondent_name=""))
     assert fields_of(refused.value) == {"facts", "respondent_name"}
+
+
+def test_a_grid_event_becomes_one_dispute(world):
+    from linli.areas.models import Building
+    from linli.grid_events.services import ReportInput, event_report
+
+    Building.objects.filter(code="210102001002001001").update(lat=41.78, lng=123.43)
+    building = Building.objects.get(code="210102001002001001")
+    event = event_report(
+        actor=world.actors["community_worker"],
+        data=ReportInput(description="楼道堆物引发争吵", building_id=str(building.public_id), not_duplicate=True),
+    )
+    first = registered(world, source="grid_event", source_ref=event.number)
+    assert (first.source, first.source_ref) == ("grid_event", event.number)
+    with pytest.raises(DomainError) as second:
+        registered(world, source="grid_event", source_ref=event.number)
+    assert second.value.code == "conflict" and second.value.details == {"dispute": first.number}
+    with pytest.raises(DomainError) as unseen:
+        registered(world, actor="street_officer", community=SHUIYUANDI, source="grid_event", source_ref="GE000")
+    assert fields_of(unseen.value) == {"source_ref"}
+    assert Dispute.objects.count() == 1

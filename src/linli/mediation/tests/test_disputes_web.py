@@ -216,3 +216,21 @@ def test_a_resident_sees_only_their_own_disputes(client, world):
     log_in(client, "resident")
     assert client.get(f"/my/mediation/disputes/{theirs.number}/").status_code == 200
     assert client.get(f"/my/mediation/disputes/{stranger.number}/").status_code == 404
+
+
+def test_a_resident_party_asks_for_another_mediator(client, world):
+    dispute = mediating(world)
+    log_in(client, "resident")
+    assert f"/my/mediation/disputes/{dispute.number}/recusal/" in page(
+        client.get(f"/my/mediation/disputes/{dispute.number}/")
+    )
+    unconfirmed = client.post(f"/my/mediation/disputes/{dispute.number}/recusal/", {"reason": "调解员是对方亲戚"})
+    assert unconfirmed.status_code == 422
+    dispute.refresh_from_db()
+    assert dispute.mediator_id == world.committee.pk
+    done = client.post(
+        f"/my/mediation/disputes/{dispute.number}/recusal/", {"reason": "调解员是对方亲戚", "confirm": "on"}
+    )
+    assert done.status_code == 302
+    dispute.refresh_from_db()
+    assert (dispute.state, dispute.mediator_id) == ("accepted", None)

@@ -339,6 +339,11 @@ class WithdrawForm(forms.Form):
     confirm = forms.BooleanField(label=gettext_lazy("I confirm; this cannot be undone"))
 
 
+class RecusalForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why should this mediator step aside?"), max_length=300)
+    confirm = forms.BooleanField(label=gettext_lazy("I confirm; this cannot be undone"))
+
+
 NEXT_STEP = {
     DisputeState.CONSENT: gettext_lazy("The community is asking the other side whether they agree to mediation."),
     DisputeState.ACCEPTED: gettext_lazy("Both sides agreed; a mediator is being chosen."),
@@ -371,14 +376,16 @@ def my_dispute_apply(request):
     return render(request, "mediation/resident/disputes/apply.html", {"form": form}, status=422 if form.errors else 200)
 
 
-def _my_page(request, number, form=None, status=200):
+def _my_page(request, number, form=None, status=200, recusal_form=None):
     dispute = sel.my_dispute_get(actor=request.actor, number=number)
     context = {
         "dispute": dispute,
         "parties": sel.dispute_parties(dispute),
         "next_step": NEXT_STEP.get(dispute.state, ""),
         "may_withdraw": dispute.state in svc.OPEN,
+        "may_recuse": dispute.state == DisputeState.MEDIATING and dispute.mediator_id is not None,
         "withdraw_form": form or WithdrawForm(),
+        "recusal_form": recusal_form or RecusalForm(),
     }
     return render(request, "mediation/resident/disputes/dispute.html", context, status=status)
 
@@ -404,6 +411,22 @@ def my_dispute_withdraw(request, number):
     return _my_page(request, number, form, status=422)
 
 
+@resident_page(MEDIATION_APPLY)
+@require_POST
+def my_dispute_recusal(request, number):
+    dispute = sel.my_dispute_get(actor=request.actor, number=number)
+    form = RecusalForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.dispute_recusal(actor=request.actor, dispute=dispute, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("The mediator steps aside; the community assigns another."))
+            return redirect("portal:mediation-resident:dispute", number)
+    return _my_page(request, number, recusal_form=form, status=422)
+
+
 staff_urls: list = [
     path("disputes/", dispute_list, name="dispute-list"),
     path("disputes/new/", dispute_new, name="dispute-new"),
@@ -420,4 +443,5 @@ resident_urls: list = [
     path("disputes/apply/", my_dispute_apply, name="dispute-apply"),
     path("disputes/<str:number>/", my_dispute, name="dispute"),
     path("disputes/<str:number>/withdraw/", my_dispute_withdraw, name="dispute-withdraw"),
+    path("disputes/<str:number>/recusal/", my_dispute_recusal, name="dispute-recusal"),
 ]
