@@ -32,7 +32,7 @@ class MediatorKind(models.TextChoices):
 
 
 class StaffingMark(models.TextChoices):
-    RED = "red", _("Missing")
+    RED = "red", _("No mediator")
     AMBER = "amber", _("Below the goal")
     GREEN = "green", _("Staffed")
 

@@ -320,12 +320,23 @@ def _uuid(value) -> bool:
     return bool(re.fullmatch(r"[0-9a-fA-F-]{32,36}", str(value)))
 
 
+def _lock_with_successor(mediator: Mediator, successor_id) -> None:
+    """Lock the leaving mediator and the successor together, in id order: two mediators ending
+    at once, each naming the other, must not both hand their disputes to someone who left (and
+    must not deadlock)."""
+    ids = [mediator.pk]
+    if successor_id and _uuid(successor_id):
+        ids += list(Mediator.objects.filter(public_id=successor_id).values_list("pk", flat=True))
+    list(Mediator.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
 @transaction.atomic
 def mediator_end(*, actor: Actor, mediator: Mediator, reason: str, successor_id=None) -> int:
     """The mediator leaves the pool (with the reason): their open disputes (accepted, in
     mediation) go to `successor_id` (a mediator's public id) who may take every one of them;
     without one, ending is refused while such disputes exist, naming how many. Their MEDIATOR
     posting at the unit ends. Returns how many disputes moved."""
+    _lock_with_successor(mediator, successor_id)
     mediator = _managed(actor, mediator, lock=True)
     if mediator.until is not None:
         raise validation_failed([field_error("mediator", "该调解员已离任", "This mediator has left the pool")])
