@@ -1,10 +1,12 @@
-"""Demo data of safe community, stage disputes: about a year of disputes across the demo city's
-communities (a few per community, scaled to the city), of every kind and every state — awaiting
+"""Demo data of safe community, stage disputes: about a year of disputes across the showcase
+district's communities (the city's when it has few; a few per community, at most 120), of every
+kind and every state — awaiting
 consent, accepted, in mediation (a few past their time limit, one extended), agreed, closed
 after a follow-up, failed with the route onward, refused, withdrawn —, with sessions and sealed
 minutes, written and oral agreements, a few judicial confirmations, follow-ups and a few
-escalated; and the showcase community's journey (the demo resident's dispute in mediation with
-a session tomorrow, an agreement awaiting its follow-up, a closed and confirmed one).
+escalated; and the showcase community's journey (the demo resident's dispute in mediation with a
+session held and sessions later today and in the next days, an agreement awaiting its follow-up,
+a closed one).
 
 Everything goes through the intake and sessions services with explicit dates. The mediators
 come from the mediators stage's demo (run first): with an empty pool no dispute that needs a
@@ -33,7 +35,8 @@ from linli.residents.domain import id_number_make
 from linli.residents.selectors import applicant_for_user
 
 SEED = 20261217
-PER_COMMUNITY, MAX_DISPUTES, MIN_DISPUTES = 3, 160, 24
+PER_COMMUNITY, MAX_DISPUTES, MIN_DISPUTES = 3, 120, 24  # about 0.1 s each: at most ~15 s
+MIN_COMMUNITIES = 8
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧"
 GIVEN = ["建华", "秀英", "志刚", "丽娟", "国强", "春燕", "海涛", "玉兰", "德胜", "晓明", "淑芬", "永军"]
 SOURCES = [DisputeSource.WINDOW] * 4 + [
@@ -98,16 +101,27 @@ def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
         return
     run = _Run(random.Random(SEED), timezone.localdate(), system)
     kinds = [k.code for k in dispute_kinds()]
-    communities = [path for path, _name, _type in units_under(under=city_path, kinds=("community", "village"))]
+    communities = _communities(city_path, showcase_path)
     if not kinds or not communities:
         log("人民调解纠纷 disputes: no kinds or communities")
         return
     target = max(MIN_DISPUTES, min(MAX_DISPUTES, PER_COMMUNITY * len(communities)))
+    spread = run.rng.sample(communities, len(communities))
     for n in range(target):
-        path = communities[n % len(communities)] if n < len(communities) else run.rng.choice(communities)
+        path = spread[n % len(spread)]
         _one(run, path, run.rng.choice(kinds), _state_for(run, n))
     _showcase(run, showcase_path, kinds)
     log("人民调解纠纷 disputes: " + ", ".join(f"{k} {v}" for k, v in sorted(run.made.items())))
+
+
+def _communities(city_path: str, showcase_path: str) -> list[str]:
+    """The showcase district's communities (where the demo's people and mediators are), or the
+    city's when the district has few."""
+    kinds = ("community", "village")
+    district = [path for path, _name, _type in units_under(under=showcase_path[:6], kinds=kinds)]
+    if len(district) >= MIN_COMMUNITIES:
+        return district
+    return [path for path, _name, _type in units_under(under=city_path, kinds=kinds)]
 
 
 def _state_for(run: _Run, n: int) -> str:
