@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from linli.areas.models import Building
+from linli.core.models import AuditEntry
 from linli.grid_events.handoffs import handoff_links
 from linli.grid_events.services import ReportInput, event_report
 from linli.mediation.models import Dispute
@@ -234,3 +235,17 @@ def test_a_resident_party_asks_for_another_mediator(client, world):
     assert done.status_code == 302
     dispute.refresh_from_db()
     assert (dispute.state, dispute.mediator_id) == ("accepted", None)
+
+
+def test_an_outsider_phone_is_read_with_a_reason_and_logged(client, world):
+    dispute = registered(world)
+    outsider = dispute.parties.get(name="陈外来")
+    log_in(client, "community_worker")
+    url = f"{QUEUE}{dispute.number}/phone/"
+    refused = client.post(url, {"party": outsider.pk, "reason": ""})
+    assert refused.status_code == 422 and OUTSIDER_PHONE not in page(refused)
+    shown = client.post(url, {"party": outsider.pk, "reason": "电话通知调解时间"})
+    assert shown.status_code == 200 and OUTSIDER_PHONE in page(shown)
+    assert AuditEntry.objects.filter(action="mediation.dispute_read", reason="电话通知调解时间").count() == 1
+    log_in(client, "other_community_worker")
+    assert client.post(url, {"party": outsider.pk, "reason": "电话通知调解时间"}).status_code == 404

@@ -195,7 +195,7 @@ def dispute_new(request):
 # ---- staff: a dispute ------------------------------------------------------------------------
 
 
-def _dispute_page(request, number: str, given=None, status=200, revealed=None):
+def _dispute_page(request, number: str, given=None, status=200, revealed=None, phone=None):
     actor = request.actor
     dispute = sel.dispute_get(actor=actor, number=number)
     given = given or {}
@@ -214,6 +214,8 @@ def _dispute_page(request, number: str, given=None, status=200, revealed=None):
         "escalate_form": given.get("escalate") or EscalateForm(),
         "reveal_form": given.get("reveal") or RevealForm(),
         "revealed": revealed,
+        "phone_party": phone[0] if phone else None,
+        "phone_full": phone[1] if phone else "",
         "today": timezone.localdate(),
     }
     context |= sessions_context(request, dispute)
@@ -293,6 +295,25 @@ def dispute_escalate(request, number):
         svc.dispute_escalate(actor=request.actor, dispute=dispute, reason=data["reason"])
 
     return _dispute_post(request, number, EscalateForm, "escalate", save, _("The dispute is marked escalated."))
+
+
+@staff_page(MEDIATION_VIEW)
+@require_POST
+def dispute_phone(request, number):
+    """An outsider party's phone in clear, with a reason (audited)."""
+    dispute = sel.dispute_get(actor=request.actor, number=number)
+    form = RevealForm(request.POST)
+    party = request.POST.get("party", "")
+    try:
+        phone = svc.party_phone_reveal(
+            actor=request.actor, dispute=dispute, party_id=party, reason=request.POST.get("reason", "")
+        )
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        add_domain_errors(form, error)
+        return _dispute_page(request, number, {"reveal": form}, status=422)
+    return _dispute_page(request, number, phone=(int(party), phone))
 
 
 @staff_page(MEDIATION_VIEW, MEDIATION_MEDIATE)
@@ -437,6 +458,7 @@ staff_urls: list = [
     path("disputes/<str:number>/withdraw/", dispute_withdraw, name="dispute-withdraw"),
     path("disputes/<str:number>/escalate/", dispute_escalate, name="dispute-escalate"),
     path("disputes/<str:number>/facts/", dispute_facts, name="dispute-facts"),
+    path("disputes/<str:number>/phone/", dispute_phone, name="dispute-phone"),
 ]
 resident_urls: list = [
     path("disputes/", my_dispute_list, name="dispute-list"),
