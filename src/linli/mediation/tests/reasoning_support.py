@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from importlib import import_module
 
 import pytest
 import time_machine
@@ -53,8 +54,19 @@ def reasoning_clock():
         yield traveller
 
 
+def kinds_shipped() -> None:
+    """The dispute kinds the migration ships (a transactional test's flush removed them)."""
+    from django.apps import apps
+
+    from linli.mediation.models import DisputeKind
+
+    if not DisputeKind.objects.exists():
+        import_module("linli.mediation.migrations.0002_append_only_and_kinds").kinds_seed(apps, None)
+
+
 @pytest.fixture
 def rp(tree, actors, reasoning_clock) -> People:
+    kinds_shipped()
     shuiyuandi, hunhewan = tree[SHUIYUANDI], tree[HUNHEWAN]
     reasoner_user = make_user("reasoner", Role.RESIDENT, shuiyuandi)
     from linli.accounts.services import posting_add
