@@ -299,6 +299,7 @@ def _staffing_chart(report) -> Chart:
 def staffing(request):
     report = sel.staffing_check(actor=request.actor, path=request.GET.get("path", ""))
     context = {"r": report, "chart": _staffing_chart(report) if report.streets else None}
+    context["may_keep_kinds"] = svc.kinds_may_keep(request.actor)
     return render(request, "mediation/staff/mediators/staffing.html", context)
 
 
