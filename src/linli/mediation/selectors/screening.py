@@ -19,7 +19,7 @@ from linli.core.actor import Actor
 from linli.core.errors import not_found
 from linli.core.paths import under_path
 from linli.mediation.domain.disputes import DONE_STATES, RESOLVED_STATES
-from linli.mediation.domain.mediators import COMMUNITY_LEN
+from linli.mediation.domain.mediators import COMMUNITY_LEN, DISTRICT_LEN, STREET_LEN
 from linli.mediation.domain.screening import (
     TREND_MONTHS,
     Counts,
@@ -128,6 +128,19 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
+class SummaryPart:
+    """One street of a district (or district of the city) rolled up: its communities' reports."""
+
+    path: str
+    name: str
+    communities: int
+    filed: int
+    overdue: int
+    found: int
+    resolved: int
+
+
+@dataclass(frozen=True)
 class ScreeningSummary:
     path: str
     name: str
@@ -135,6 +148,12 @@ class ScreeningSummary:
     due: date
     lines: list[SummaryLine]
     trend: list[TrendPoint] = field(default_factory=list)
+    parts: list[SummaryPart] = field(default_factory=list)
+
+    @property
+    def citywide(self) -> bool:
+        """A city's summary shows its districts; their communities are one click further."""
+        return len(self.path) < DISTRICT_LEN
 
     def _total(self, name: str) -> int:
         return sum(getattr(line.screening, name) for line in self.lines if line.screening is not None)
@@ -168,10 +187,7 @@ def screening_summary(*, actor: Actor, path: str, month: date, today: date, tren
     path = summary_root(actor, path)
     month = month_start(month)
     communities = units_under(under=path, kinds=("community", "village"))
-    reports = {
-        s.path: s
-        for s in DisputeScreening.objects.filter(under_path("path", path), month=month).prefetch_related("risks")
-    }
+    reports = {s.path: s for s in DisputeScreening.objects.filter(under_path("path", path), month=month)}
     lines = [SummaryLine(p, n, report_status(month, p in reports, today), reports.get(p)) for p, n, _ in communities]
     return ScreeningSummary(
         path=path,
@@ -180,7 +196,32 @@ def screening_summary(*, actor: Actor, path: str, month: date, today: date, tren
         due=due_on(month),
         lines=lines,
         trend=screening_trend(path, month) if trend else [],
+        parts=_parts(path, lines),
     )
+
+
+def _parts(path: str, lines: list[SummaryLine]) -> list[SummaryPart]:
+    """The streets of a district, or the districts of the city, with their communities' reports
+    rolled up (one query for their names); nothing for a street."""
+    if len(path) >= STREET_LEN:
+        return []
+    kind, length = ("district", DISTRICT_LEN) if len(path) < DISTRICT_LEN else ("street", STREET_LEN)
+    parts = []
+    for part_path, name, _ in units_under(under=path, kinds=(kind,)):
+        mine = [line for line in lines if line.path[:length] == part_path]
+        reports = [line.screening for line in mine if line.screening is not None]
+        parts.append(
+            SummaryPart(
+                part_path,
+                name,
+                len(mine),
+                len(reports),
+                sum(1 for line in mine if line.status == ReportStatus.OVERDUE),
+                sum(r.found for r in reports),
+                sum(r.resolved for r in reports),
+            )
+        )
+    return parts
 
 
 def screening_trend(path: str, month: date) -> list[TrendPoint]:

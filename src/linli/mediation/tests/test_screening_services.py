@@ -136,6 +136,11 @@ def test_the_summary_marks_overdue_communities_and_sums_the_filed(tree, actors, 
     assert [line.status for line in early.lines] == ["filed", "due"]
     district = sel.screening_summary(actor=actors["district_admin"], path="", month=NOV, today=TODAY)
     assert [line.path for line in district.lines] == [SHUIYUANDI, HUNHEWAN, JIXIAN]
+    assert [(p.name, p.communities, p.filed, p.overdue, p.found) for p in district.parts] == [
+        ("浑河湾街道", 2, 1, 1, 5),
+        ("集贤街道", 1, 0, 1, 0),
+    ]
+    assert summary.parts == []
     for name, path in (("street_officer", "210102002"), ("resident", ""), ("anonymous", "")):
         with pytest.raises(DomainError):
             sel.screening_summary(actor=actors[name], path=path, month=NOV, today=TODAY)

@@ -125,3 +125,12 @@ def test_the_export_is_an_xlsx_of_the_summary(client, filed):
     assert answer.status_code == 200
     assert answer["Content-Type"].startswith("application/vnd.openxmlformats")
     assert answer.content[:2] == b"PK"
+
+
+def test_the_city_sees_its_districts_rolled_up(client, filed):
+    log_in(client, "city_admin")
+    page = client.get(reverse(SUMMARY) + "?month=2026-11")
+    assert page.status_code == 200
+    assert [(p.name, p.communities, p.filed) for p in page.context["s"].parts] == [("和平区", 3, 1), ("沈河区", 2, 0)]
+    assert "?path=210102&amp;month=2026-11" in page.content.decode()
+    assert "水源地社区" not in page.content.decode()  # one click further, in the district
