@@ -48,10 +48,12 @@ def test_agreements_to_follow_up(world, django_assert_num_queries):
         signed_on=TODAY - dt.timedelta(days=3),
         perform_by=TODAY - dt.timedelta(days=1),
     )
-    with django_assert_num_queries(2):
+    add_dispute(SHUIYUANDI, world.mediator, due_in=-3)
+    with django_assert_num_queries(3):
         section = follow_ups_today(world.actors["community_worker"], TODAY)
-    assert [(c.key, c.count) for c in section.counts] == [("sessions.follow_up", 1)]
+    assert [(c.key, c.count) for c in section.counts] == [("sessions.overdue_area", 1), ("sessions.follow_up", 1)]
     assert section.rows[0].detail == world.dispute.number
     assert follow_ups_today(world.actors["other_community_worker"], TODAY) is None
     svc.follow_up_record(actor=world.actors["mediator"], dispute=world.dispute, on=TODAY, performance="partial")
-    assert follow_ups_today(world.actors["community_worker"], TODAY) is None
+    section = follow_ups_today(world.actors["community_worker"], TODAY)
+    assert [c.count for c in section.counts] == [1, 0] and section.rows == []

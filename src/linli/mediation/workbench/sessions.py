@@ -1,6 +1,6 @@
 """Stage sessions on the staff workbench: a mediator's sessions today, disputes due within five
-days and overdue (two queries); for intake staff, agreements whose performance date has passed
-with no follow-up since (two queries)."""
+days and overdue (two queries); for intake staff, the area's disputes past their time limit and
+agreements whose performance date has passed with no follow-up since (three queries)."""
 
 from __future__ import annotations
 
@@ -60,11 +60,14 @@ def mediator_today(actor: Actor, today: date) -> WorkSection | None:
 
 
 def follow_ups_today(actor: Actor, today: date) -> WorkSection | None:
+    """For intake staff: the area's disputes past their time limit, and agreements whose
+    performance date passed with no follow-up since (the first of them as rows)."""
     if not actor.has_perm(MEDIATION_INTAKE):
         return None
+    overdue = sel.overdue_disputes(actor=actor, today=today).count()
     due = sel.follow_ups_due(actor=actor, today=today)
     count = due.count()
-    if not count:
+    if not (count or overdue):
         return None
     rows = [
         WorkRow(
@@ -75,19 +78,26 @@ def follow_ups_today(actor: Actor, today: date) -> WorkSection | None:
             _("Perform by"),
             "warn",
         )
-        for d in due[:FIRST_ROWS]
+        for d in (due[:FIRST_ROWS] if count else [])
     ]
-    base = reverse("portal:mediation:dispute-list") + "?state=agreed"
+    base = reverse("portal:mediation:dispute-list")
     return WorkSection(
         "mediation_follow_ups",
-        _("Agreements to follow up"),
+        _("Mediation time limits and follow-ups"),
         [
             WorkCount(
-                "sessions.follow_up", _("Agreements past their performance date, not followed up"), count, base, "warn"
-            )
+                "sessions.overdue_area", _("Disputes past their time limit"), overdue, f"{base}?overdue=1", "danger"
+            ),
+            WorkCount(
+                "sessions.follow_up",
+                _("Agreements past their performance date, not followed up"),
+                count,
+                f"{base}?state=agreed",
+                "warn",
+            ),
         ],
         rows,
-        base,
+        f"{base}?state=agreed",
     )
 
 
