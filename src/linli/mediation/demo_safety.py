@@ -62,7 +62,7 @@ def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
         log(_incidents(actor, communities, showcase_path, today, rng))
     if not made["cases"]:
         log(_cases(actor, communities, showcase_path, today, rng))
-    log(_statuses(city_path, communities, today))
+    log(_statuses(city_path, today))
 
 
 def _officer_of(district: str, actor: Actor) -> int | None:
@@ -169,11 +169,9 @@ def _cases(actor: Actor, communities: list[str], showcase: str, today: dt.date, 
     return f"民警登记案件 police cases: {made}"
 
 
-def _statuses(city_path: str, communities: list[str], today: dt.date) -> str:
+def _statuses(city_path: str, today: dt.date) -> str:
     months = _months_past(today)
     missing = [m for m in months if m not in sel.months_stored(under=city_path, months=months)]
-    districts = sorted({path[:6] for path in communities})
-    for month in missing:
-        for district in districts:
-            svc.four_zero_compute(under=district, month=month)
+    for month in missing:  # the whole city at once: a dozen grouped queries per month
+        svc.four_zero_compute(under=city_path, month=month)
     return f"四零社区 four-zero statuses: {len(missing)} months computed"

@@ -100,6 +100,25 @@ def community_unit(path: str):
     return unit if unit is not None and unit.kind in COMMUNITY_KINDS else None
 
 
+def _common_prefix(paths: list[str]) -> str:
+    if not paths:
+        return ""
+    first, last = min(paths), max(paths)
+    length = 0
+    while length < min(len(first), len(last)) and first[length] == last[length]:
+        length += 1
+    return first[:length]
+
+
+def communities_existing(paths: list[str]) -> set[str]:
+    """Those of the paths that are active communities or villages (one query, under the
+    paths' common prefix)."""
+    root = _common_prefix([p for p in paths if p.isdigit()])
+    if not root:
+        return {p for p in paths if community_unit(p) is not None}
+    return {path for path, _, _ in units_under(under=root, kinds=COMMUNITY_KINDS)} & set(paths)
+
+
 def communities_of(actor: Actor) -> list[tuple[str, str]]:
     """(path, name) of the communities and villages in the actor's area, in path order."""
     if is_police_only(actor) and not actor.is_system:
