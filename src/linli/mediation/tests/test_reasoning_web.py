@@ -131,3 +131,30 @@ def test_staff_read_the_posts_with_a_reason(client, rp):
     assert AuditEntry.objects.filter(action="mediation.reasoning_read").count() == 1
     log_in(client, "other_community_worker")
     assert client.get(url).status_code == 404
+
+
+def test_turning_formal_on_the_page_needs_the_confirmation(client, rp):
+    case = opened(rp)
+    log_in(client, "neighbour")
+    assert client.post(_act_url(case, "formal"), {"reason": "谈不拢"}).status_code == 422
+    case.refresh_from_db()
+    assert (case.state, case.dispute_id) == ("open", None)
+    assert client.post(_act_url(case, "formal"), {"reason": "谈不拢", "confirm": "on"}).status_code == 302
+    case.refresh_from_db()
+    page = client.get(_case_url(case)).content.decode()
+    assert case.state == "formal" and case.dispute.number in page
+
+
+def test_a_mediator_lists_the_open_cases_of_their_community(client, rp):
+    case = opened(rp)
+    started(rp, "另一件事")
+    log_in(client, "mediator")
+    body = client.get(reverse("portal:mediation:reasoning-list")).content.decode()
+    assert case.title in body and "另一件事" not in body
+
+
+def test_the_residents_mediation_page_offers_reasoning(client, rp):
+    log_in(client, "resident")
+    body = client.get(reverse("portal:mediation-resident:home")).content.decode()
+    assert reverse("portal:mediation-resident:reasoning-mine") in body
+    assert reverse("portal:mediation-resident:reasoning-examples") in body
