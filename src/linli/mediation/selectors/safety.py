@@ -508,6 +508,19 @@ def four_zero_list(*, actor: Actor, month: dt.date) -> QuerySet[FourZeroStatus]:
     return FourZeroStatus.objects.filter(_status_q(actor), month=month).order_by("path")
 
 
+def districts_stale(*, month: dt.date, before: dt.datetime) -> list[str]:
+    """Districts whose statuses of the month are missing or were computed before `before`
+    (two queries)."""
+    oldest = {
+        row["district"]: row["oldest"]
+        for row in FourZeroStatus.objects.filter(month=month)
+        .annotate(district=Substr("path", 1, 6))
+        .values("district")
+        .annotate(oldest=Min("computed_at"))
+    }
+    return [path for path in district_paths() if path not in oldest or oldest[path] < before]
+
+
 def months_stored(*, under: str, months: list[dt.date]) -> set[dt.date]:
     """Which of the months already have stored statuses under a path (one query)."""
     stored = FourZeroStatus.objects.filter(under_path("path", under), month__in=months)

@@ -493,12 +493,12 @@ def four_zero_recompute(*, actor: Actor, under: str, month: dt.date) -> int:
 
 
 def four_zero_tick() -> str:
-    """The periodic job: the open month of every district, when older than STALE_MINUTES."""
+    """The periodic job: the open month of every district whose statuses are missing or older
+    than STALE_MINUTES (a board view refreshes only its viewer's area, so each district is
+    judged by its own oldest row)."""
     month = month_start(timezone.localdate())
-    stale_before = timezone.now() - dt.timedelta(minutes=STALE_MINUTES)
-    newest = FourZeroStatus.objects.filter(month=month).order_by("-computed_at").values_list("computed_at", flat=True)
-    latest = newest.first()
-    if latest is not None and latest >= stale_before:
+    stale = sel.districts_stale(month=month, before=timezone.now() - dt.timedelta(minutes=STALE_MINUTES))
+    if not stale:
         return "fresh"
-    stored = sum(four_zero_compute(under=path, month=month) for path in sel.district_paths())
+    stored = sum(four_zero_compute(under=path, month=month) for path in stale)
     return f"{stored} statuses"

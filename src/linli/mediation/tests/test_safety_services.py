@@ -289,3 +289,11 @@ def test_the_command_recomputes_a_month_idempotently(police, clock):
         call_command("four_zero", "--month", "2027-01", stdout=StringIO())
     with pytest.raises(CommandError):
         call_command("four_zero", "--month", "Nov", stdout=StringIO())
+
+
+def test_the_tick_refreshes_a_district_a_board_view_left_stale(police, actors, clock):
+    svc.four_zero_tick()
+    clock.shift(dt.timedelta(minutes=11))
+    assert svc.four_zero_refresh(actor=actors["district_admin"], month=DECEMBER) is True  # 和平区 only
+    assert svc.four_zero_tick() == "2 statuses"  # 沈河区's community and village
+    assert svc.four_zero_tick() == "fresh"
