@@ -83,3 +83,15 @@ def test_the_mediators_queue_over_json(client, world):
     assert rows[0]["overdue"] is False
     log_in(client, "community_worker")
     assert client.get(f"{API}/my/queue").json() == []
+
+
+def test_the_queue_endpoint_has_a_pinned_query_count(client, world, django_assert_num_queries):
+    from linli.mediation.tests.sessions_support import SHUIYUANDI, add_dispute
+
+    for _ in range(4):
+        add_dispute(SHUIYUANDI, world.mediator)
+    log_in(client, "mediator")
+    client.get(f"{API}/my/queue")
+    with django_assert_num_queries(4):
+        rows = client.get(f"{API}/my/queue").json()
+    assert len(rows) == 5
