@@ -158,3 +158,10 @@ def test_the_residents_mediation_page_offers_reasoning(client, rp):
     body = client.get(reverse("portal:mediation-resident:home")).content.decode()
     assert reverse("portal:mediation-resident:reasoning-mine") in body
     assert reverse("portal:mediation-resident:reasoning-examples") in body
+
+
+def test_the_staff_pages_are_not_a_reasoners(client, rp):
+    case = opened(rp)
+    log_in(client, "reasoner")
+    assert client.get(reverse("portal:mediation:reasoning-list")).status_code == 404
+    assert client.get(reverse("portal:mediation:reasoning-case", args=[case.public_id])).status_code == 404
