@@ -249,3 +249,14 @@ def test_an_outsider_phone_is_read_with_a_reason_and_logged(client, world):
     assert AuditEntry.objects.filter(action="mediation.dispute_read", reason="电话通知调解时间").count() == 1
     log_in(client, "other_community_worker")
     assert client.post(url, {"party": outsider.pk, "reason": "电话通知调解时间"}).status_code == 404
+
+
+def test_the_intake_form_finds_pool_residents_and_takes_them_as_parties(client, world):
+    log_in(client, "community_worker")
+    html = page(client.get(QUEUE + "new/?q=李明"))
+    assert f"applicant={world.li}" in html and "孙强" not in html  # 集贤 is outside the worker's area
+    chosen = page(client.get(f"{QUEUE}new/?applicant={world.zhang}&respondent={world.li}"))
+    assert f'name="parties-0-person_ref" value="{world.zhang}"' in chosen and "张建国" in chosen
+    assert f'name="parties-1-person_ref" value="{world.li}"' in chosen
+    outside = page(client.get(f"{QUEUE}new/?applicant={world.sun}"))
+    assert f'name="parties-0-person_ref" value="{world.sun}"' not in outside and "孙强" not in outside

@@ -26,7 +26,7 @@ from linli.mediation.domain.disputes import Consent, DisputeLevel, DisputeSource
 from linli.mediation.selectors import disputes as sel
 from linli.mediation.services import intake as svc
 from linli.mediation.web.sessions import sessions_context
-from linli.residents.selectors import applicant_for_user
+from linli.residents.selectors import applicant_for_user, care_people_search, care_person
 
 PAGE_SIZE = 30
 DATE = DateInput()
@@ -173,10 +173,25 @@ def _event_initial(request, number: str) -> tuple[dict, object]:
     return initial, existing
 
 
+def _picked(request) -> dict:
+    """Pool residents chosen with the search box (`applicant=` / `respondent=` public ids), with
+    their names shown beside the id (the service keeps the pool's name anyway)."""
+    initial = {}
+    for index, key in ((0, "applicant"), (1, "respondent")):
+        ref = request.GET.get(key, "")[:40]
+        person = care_person(actor=request.actor, public_id=ref) if ref else None
+        if person is not None:
+            initial |= {f"parties-{index}-person_ref": person.public_id, f"parties-{index}-name": person.name}
+    return initial
+
+
 @staff_page(MEDIATION_INTAKE)
 def dispute_new(request):
     actor, event = request.actor, request.GET.get("event", "").strip()[:32]
     initial, existing = _event_initial(request, event) if event else ({}, None)
+    initial |= _picked(request)
+    q = request.GET.get("q", "").strip()[:40]
+    found = care_people_search(actor=actor, q=q, limit=10) if q else []
     form = DisputeForm(request.POST or None, actor=actor, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -188,7 +203,8 @@ def dispute_new(request):
             messages.success(request, _("The dispute %(number)s is registered.") % {"number": dispute.number})
             return redirect("portal:mediation:dispute", dispute.number)
     existing_number = existing if isinstance(existing, str) else getattr(existing, "number", "")
-    context = {"form": form, "event": event, "existing": existing_number}
+    context = {"form": form, "event": event, "existing": existing_number, "q": q, "found": found}
+    context |= {"applicant": request.GET.get("applicant", ""), "respondent": request.GET.get("respondent", "")}
     return render(request, "mediation/staff/disputes/new.html", context, status=422 if form.errors else 200)
 
 
