@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from linli.core.actor import Actor
 from linli.core.crypto import unseal
 from linli.core.errors import DomainError
 from linli.core.models import AuditEntry
@@ -466,3 +467,28 @@ def test_a_failure_entered_late_keeps_its_day(world):
         on=TODAY + dt.timedelta(days=1),
     )
     assert fields(error) == ["on"]
+
+
+def test_a_session_in_a_registered_mediation_room_takes_its_name(world):
+    from linli.facilities.services import FacilityInput, facility_save
+
+    editor = Actor.system("rooms", permissions=frozenset({"facility.edit", "facility.view"}), root_path="2101")
+    here = facility_save(
+        actor=editor,
+        data=FacilityInput(
+            kind="mediation_room", name="水源地人民调解室", unit=SHUIYUANDI, lat=41.78, lng=123.43, floor_area_m2="30"
+        ),
+    )
+    elsewhere = facility_save(
+        actor=editor,
+        data=FacilityInput(
+            kind="mediation_room", name="集贤人民调解室", unit="210102002001", lat=41.78, lng=123.43, floor_area_m2="30"
+        ),
+    )
+    actor = world.actors["mediator"]
+    session = svc.session_schedule(actor=actor, dispute=world.dispute, starts_at=NOW, facility_ref=here.public_id)
+    assert (session.place, session.facility_ref) == ("水源地人民调解室", here.public_id)
+    error = refused(
+        svc.session_schedule, actor=actor, dispute=world.dispute, starts_at=NOW, facility_ref=elsewhere.public_id
+    )
+    assert fields(error) == ["facility_ref", "place"]
