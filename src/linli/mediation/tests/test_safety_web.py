@@ -197,3 +197,12 @@ def test_the_workbench_tells_each_role_its_safety_work(police, actors):
     assert [(c.key, c.count) for c in street.counts] == [("safety.no_drill", 2), ("safety.missed", 2)]
     assert street.rows[-1].detail == "应急有备"  # 浑河湾: no drill (its cases have no records, not missed)
     assert safety_today(actors["resident"], TODAY) is None
+
+
+def test_the_board_narrows_to_a_street(client, police):
+    log_in(client, "district_admin")
+    response = client.get(BOARD)
+    assert response.context["streets"] == [("210102001", "浑河湾街道"), ("210102002", "集贤街道")]
+    narrowed = client.get(BOARD + "?street=210102002")
+    assert [r.path for r in narrowed.context["board"].rows] == [JIXIAN]
+    assert 'value="210102002" selected' in narrowed.content.decode()

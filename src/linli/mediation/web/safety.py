@@ -188,6 +188,8 @@ def board_page(request):
         "misses_chart": _misses_chart(board),
         "points": points,
         "street": request.GET.get("street", ""),
+        # the streets of the rows shown (no extra query); narrowed to one, the form offers "all"
+        "streets": sorted({(r.path[:9], r.street) for r in board.rows}),
         "map": sel.map_settings(actor=request.actor),
     } | _tabs(request.actor)
     return render(request, "mediation/staff/safety/board.html", context)
