@@ -55,3 +55,14 @@ def test_two_assignments_at_once_leave_one_mediator(clean, world):
     dispute = Dispute.objects.get(pk=dispute.pk)
     assert dispute.state == "mediating" and dispute.mediator_id is not None
     assert DisputeStep.objects.filter(dispute=dispute, action="assign").count() == 1
+
+
+def test_two_registrations_at_once_take_two_serials(clean, world):
+    """The serial is counted, then the unique number decides: the loser retries with the next."""
+
+    def register(i):
+        registered(world, title=f"同时登记{i}")
+
+    assert run_at_once(2, register) == ["ok", "ok"]
+    numbers = sorted(Dispute.objects.values_list("number", flat=True))
+    assert [n[-5:] for n in numbers] == ["00001", "00002"]
