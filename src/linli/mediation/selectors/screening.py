@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 
 from linli.accounts.domain import MEDIATION_SCREEN, MEDIATION_VIEW, SAFETY_FIGURES
 from linli.areas.selectors import unit_names, units_under
@@ -38,21 +39,36 @@ from linli.mediation.selectors.scope import is_mediator_only
 ENDED_STATES = sorted(DONE_STATES | RESOLVED_STATES)
 
 
+def _suggestion_figures(path: str, month: date):
+    """The month's disputes under `path` and the four counts as aggregate expressions."""
+    first, last = month_start(month), month_end(month)
+    ended = Q(ended_on__lte=last) | Q(ended_on__isnull=True, state__in=ENDED_STATES)
+    disputes = Dispute.objects.filter(under_path("path", path), registered_on__gte=first, registered_on__lte=last)
+    counts = {
+        "found": Count("pk"),
+        "in_mediation": Count("pk", filter=~ended),
+        "resolved": Count("pk", filter=ended & Q(state__in=sorted(RESOLVED_STATES))),
+        "risks": Count("pk", filter=Q(escalated=True)),
+    }
+    return disputes, counts
+
+
 def screening_suggestion(path: str, month: date) -> Counts:
     """What the community's report for `month` would say from the disputes registered there:
     found = registered that month; of those, in mediation = not ended at the month's end,
     resolved = agreed or closed by then; risks = those escalated beyond the street. One query.
     A dispute without its end day (`ended_on`) but in an ended state counts as ended."""
-    first, last = month_start(month), month_end(month)
-    ended = Q(ended_on__lte=last) | Q(ended_on__isnull=True, state__in=ENDED_STATES)
-    figures = Dispute.objects.filter(under_path("path", path), registered_on__gte=first, registered_on__lte=last)
-    row = figures.aggregate(
-        found=Count("pk"),
-        in_mediation=Count("pk", filter=~ended),
-        resolved=Count("pk", filter=ended & Q(state__in=sorted(RESOLVED_STATES))),
-        risks=Count("pk", filter=Q(escalated=True)),
-    )
+    disputes, counts = _suggestion_figures(path, month)
+    row = disputes.aggregate(**counts)
     return Counts(row["found"], row["in_mediation"], row["resolved"], row["risks"])
+
+
+def screening_suggestions(under: str, month: date) -> dict[str, Counts]:
+    """`screening_suggestion` for every community under `under` at once (one grouped query):
+    communities without a dispute that month are missing (all zero)."""
+    disputes, counts = _suggestion_figures(under, month)
+    rows = disputes.annotate(community=Substr("path", 1, COMMUNITY_LEN)).values("community").annotate(**counts)
+    return {r["community"]: Counts(r["found"], r["in_mediation"], r["resolved"], r["risks"]) for r in rows}
 
 
 def suggestion_for(*, actor: Actor, path: str, month: date) -> Counts:

@@ -11,7 +11,7 @@ import pytest
 
 from linli.core.errors import DomainError
 from linli.core.models import AuditEntry
-from linli.mediation.domain.screening import due_on, month_problem
+from linli.mediation.domain.screening import Counts, due_on, month_problem
 from linli.mediation.models import DisputeScreening, ScreeningRisk
 from linli.mediation.selectors import screening as sel
 from linli.mediation.services import screening as svc
@@ -121,6 +121,7 @@ def test_the_suggestion_counts_the_months_disputes(tree, clock):
     dispute(HUNHEWAN, "mediating", **nov)  # another community
     suggestion = sel.screening_suggestion(SHUIYUANDI, NOV)
     assert (suggestion.found, suggestion.in_mediation, suggestion.resolved, suggestion.escalated_risks) == (5, 2, 2, 1)
+    assert sel.screening_suggestions("210102001", NOV) == {SHUIYUANDI: suggestion, HUNHEWAN: Counts(1, 1, 0, 0)}
 
 
 def test_the_summary_marks_overdue_communities_and_sums_the_filed(tree, actors, clock):
