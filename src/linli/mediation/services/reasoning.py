@@ -15,10 +15,11 @@ import secrets
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from linli.accounts.domain import MEDIATION_APPLY, MEDIATION_VIEW
-from linli.accounts.selectors import home_path
+from linli.accounts.domain import MEDIATION_APPLY, MEDIATION_VIEW, Role
+from linli.accounts.selectors import home_path, posted_user_ids
 from linli.core.actor import Actor
 from linli.core.crypto import seal, unseal
 from linli.core.errors import DomainError, Msg, conflict, field_error, not_found, permission_denied, validation_failed
@@ -104,6 +105,10 @@ def _post_add(
 def _touch(case: ReasoningCase, *fields: str) -> None:
     case.updated_at = timezone.now()
     case.save(update_fields=[*fields, "updated_at"])
+
+
+def _case_link(case: ReasoningCase) -> str:
+    return reverse("portal:mediation-resident:reasoning-case", args=[case.public_id])
 
 
 def _new_code() -> str:
@@ -208,10 +213,22 @@ def reasoning_join(*, actor: Actor, code: str, statement: str, public_id=None) -
         _touch(case, "other", "other_name", "state")
         _post_add(case, actor, PostRole.OTHER, text)
         audit(actor, "reasoning_join", "mediation_reasoning", case.public_id, case.path)
+        link = _case_link(case)
         notify(
             user_ids=[case.starter_id],
             kind="mediation.reasoning",
             text=Msg(f"慧评理：对方已加入「{case.title}」。", f"Reasoning: the other side joined “{case.title}”."),
+            link=link,
+        )
+        # the community's reasoners are residents: their inbox, not the staff workbench, tells them
+        notify(
+            user_ids=posted_user_ids(roles={Role.REASONER}, scope_path=case.path),
+            kind="mediation.reasoning_open",
+            text=Msg(
+                f"慧评理：本社区有新的评理「{case.title}」，双方已陈述，等待您的意见。",
+                f"Reasoning: a new case in your community, “{case.title}”, waits for your comment.",
+            ),
+            link=link,
         )
     return case
 
@@ -254,6 +271,7 @@ def reasoning_post(*, actor: Actor, case: ReasoningCase, text: str, proposal: bo
             user_ids=others,
             kind="mediation.reasoning",
             text=Msg(f"慧评理：「{case.title}」有新的发言。", f"Reasoning: a new post in “{case.title}”."),
+            link=_case_link(case),
         )
     return post
 
@@ -314,6 +332,7 @@ def reasoning_accept(*, actor: Actor, case: ReasoningCase, post_id) -> Reasoning
             text=Msg(
                 f"慧评理：对方接受了「{case.title}」的建议方案。", "Reasoning: the other side accepted a proposal."
             ),
+            link=_case_link(case),
         )
     return case
 

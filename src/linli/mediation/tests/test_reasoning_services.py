@@ -98,6 +98,18 @@ def test_the_other_side_joins_with_the_code_and_the_case_opens(rp):
     assert [p.role for p in case_posts(joined)] == ["starter", "other"]
 
 
+def test_joining_tells_the_starter_and_the_communitys_reasoners(rp, django_capture_on_commit_callbacks):
+    from linli.core.models import InboxMessage
+
+    case = started(rp)
+    with django_capture_on_commit_callbacks(execute=True):
+        reasoning_join(actor=rp.other, code=case.code, statement=OTHER_SAYS)
+    inbox = sorted(InboxMessage.objects.values_list("user_id", "kind"))
+    assert inbox == sorted(
+        [(rp.starter.user_id, "mediation.reasoning"), (rp.reasoner.user_id, "mediation.reasoning_open")]
+    )
+
+
 def test_join_by_link_needs_the_matching_case(rp):
     case, second = started(rp), started(rp, "另一件事")
     _refused(
