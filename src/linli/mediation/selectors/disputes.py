@@ -60,6 +60,14 @@ def my_dispute_get(*, actor: Actor, number: str) -> Dispute:
     return dispute
 
 
+def my_party(*, actor: Actor, dispute: Dispute) -> str:
+    """The consent of the actor's own party row in the dispute ("" when they are not a party)."""
+    if actor.user_id is None:
+        return ""
+    row = dispute.parties.filter(user_id=actor.user_id).order_by("pk").values_list("consent", flat=True).first()
+    return row or ""
+
+
 def dispute_kinds(*, include_inactive: bool = False) -> QuerySet[DisputeKind]:
     kinds = DisputeKind.objects.all()
     return kinds if include_inactive else kinds.filter(active=True)

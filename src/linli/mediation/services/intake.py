@@ -413,12 +413,19 @@ def _party_of(dispute: Dispute, party_id) -> DisputeParty:
         raise not_found("当事人", "Party") from None
 
 
-def party_consent(*, actor: Actor, dispute: Dispute, party_id, consent: str, note: str = "", on: date | None = None):
-    """Record one party's will to be mediated. Every party agreed → accepted, the time limit runs
-    from `on`; one party refused → not mediated (ended on `on`)."""
-    _may_intake(actor)
-    _in_scope(actor, dispute)
+def party_consent(
+    *, actor: Actor, dispute: Dispute, party_id=None, consent: str, note: str = "", on: date | None = None
+):
+    """Record one party's will to be mediated: by intake staff of the area naming the party, or by
+    a resident party themself (their own will only, today). Every party agreed → accepted, the
+    time limit runs from `on`; one party refused → not mediated (ended on `on`)."""
     today = timezone.localdate()
+    own = _own_party(actor, dispute) if not actor.has_perm(MEDIATION_INTAKE) else None
+    if own is not None:
+        party_id, on = own.pk, today
+    else:
+        _may_intake(actor)
+        _in_scope(actor, dispute)
     on = on or today
     errors = []
     if consent not in (Consent.AGREED, Consent.REFUSED):

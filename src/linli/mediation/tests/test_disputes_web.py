@@ -260,3 +260,26 @@ def test_the_intake_form_finds_pool_residents_and_takes_them_as_parties(client, 
     assert f'name="parties-1-person_ref" value="{world.li}"' in chosen
     outside = page(client.get(f"{QUEUE}new/?applicant={world.sun}"))
     assert f'name="parties-0-person_ref" value="{world.sun}"' not in outside and "孙强" not in outside
+
+
+def test_a_resident_respondent_answers_themself(client, world):
+    dispute = registered(
+        world,
+        parties=[
+            PartyInput(side="applicant", person_ref=world.li),
+            PartyInput(side="respondent", person_ref=world.zhang),
+        ],
+    )
+    log_in(client, "resident")
+    url = f"/my/mediation/disputes/{dispute.number}/consent/"
+    assert url in page(client.get(f"/my/mediation/disputes/{dispute.number}/"))
+    assert client.post(url, {"consent": "maybe"}).status_code == 422
+    assert client.post(url, {"consent": "agreed", "note": "愿意调解"}).status_code == 302
+    mine = dispute.parties.get(user=world.users["resident"])
+    other = dispute.parties.exclude(pk=mine.pk).get()
+    assert (mine.consent, mine.consent_note, other.consent) == ("agreed", "愿意调解", "pending")
+    assert url not in page(client.get(f"/my/mediation/disputes/{dispute.number}/"))  # answered
+    log_in(client, "community_worker")
+    client.post(f"{QUEUE}{dispute.number}/consent/", {"party": other.pk, "consent": "agreed"})
+    dispute.refresh_from_db()
+    assert dispute.state == "accepted"

@@ -376,6 +376,15 @@ class WithdrawForm(forms.Form):
     confirm = forms.BooleanField(label=gettext_lazy("I confirm; this cannot be undone"))
 
 
+class MyConsentForm(forms.Form):
+    consent = forms.ChoiceField(
+        label=gettext_lazy("Do you agree to mediation?"),
+        choices=[(Consent.AGREED, Consent.AGREED.label), (Consent.REFUSED, Consent.REFUSED.label)],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=gettext_lazy("Anything to add"), max_length=200, required=False)
+
+
 class RecusalForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Why should this mediator step aside?"), max_length=300)
     confirm = forms.BooleanField(label=gettext_lazy("I confirm; this cannot be undone"))
@@ -413,7 +422,7 @@ def my_dispute_apply(request):
     return render(request, "mediation/resident/disputes/apply.html", {"form": form}, status=422 if form.errors else 200)
 
 
-def _my_page(request, number, form=None, status=200, recusal_form=None):
+def _my_page(request, number, form=None, status=200, recusal_form=None, consent_form=None):
     dispute = sel.my_dispute_get(actor=request.actor, number=number)
     context = {
         "dispute": dispute,
@@ -421,6 +430,9 @@ def _my_page(request, number, form=None, status=200, recusal_form=None):
         "next_step": NEXT_STEP.get(dispute.state, ""),
         "may_withdraw": dispute.state in svc.OPEN,
         "may_recuse": dispute.state == DisputeState.MEDIATING and dispute.mediator_id is not None,
+        "my_consent_pending": dispute.state == DisputeState.CONSENT
+        and sel.my_party(actor=request.actor, dispute=dispute) == Consent.PENDING,
+        "consent_form": consent_form or MyConsentForm(),
         "withdraw_form": form or WithdrawForm(),
         "recusal_form": recusal_form or RecusalForm(),
     }
@@ -446,6 +458,28 @@ def my_dispute_withdraw(request, number):
             messages.success(request, _("You withdrew from mediation."))
             return redirect("portal:mediation-resident:dispute", number)
     return _my_page(request, number, form, status=422)
+
+
+@resident_page(MEDIATION_APPLY)
+@require_POST
+def my_dispute_consent(request, number):
+    """A party answers themself whether they agree to mediation (自愿)."""
+    dispute = sel.my_dispute_get(actor=request.actor, number=number)
+    form = MyConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.party_consent(
+                actor=request.actor,
+                dispute=dispute,
+                consent=form.cleaned_data["consent"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Your answer is recorded."))
+            return redirect("portal:mediation-resident:dispute", number)
+    return _my_page(request, number, consent_form=form, status=422)
 
 
 @resident_page(MEDIATION_APPLY)
@@ -482,4 +516,5 @@ resident_urls: list = [
     path("disputes/<str:number>/", my_dispute, name="dispute"),
     path("disputes/<str:number>/withdraw/", my_dispute_withdraw, name="dispute-withdraw"),
     path("disputes/<str:number>/recusal/", my_dispute_recusal, name="dispute-recusal"),
+    path("disputes/<str:number>/consent/", my_dispute_consent, name="dispute-consent"),
 ]
