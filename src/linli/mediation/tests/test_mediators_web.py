@@ -60,14 +60,17 @@ def test_the_pool_list_query_count_is_pinned(client, pool, actors, django_assert
     log_in(client, "street_officer")
     url = reverse("portal:mediation:mediators-list")
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
     dispute(SHUIYUANDI, "mediating", mediator=pool["wang"])
     mediator(actors["street_officer"], "committee", SHUIYUANDI, "孙调解")
-    with django_assert_num_queries(9):  # one more mediator, the same queries
+    with django_assert_num_queries(11):  # one more mediator, the same queries
         page = client.get(url)
     wang = next(m for m, _, _ in page.context["lines"] if m.name == "王调解")
     assert wang.open_count == 1
+    assert [name for _, name in page.context["units"]] == ["浑河湾街道", "水源地社区", "浑河湾社区"]
+    street_only = client.get(url + f"?unit={SHUIYUANDI}")
+    assert sorted(m.name for m, _, _ in street_only.context["lines"]) == ["孙调解", "王调解"]
 
 
 def test_adding_with_a_new_account_shows_the_password_once(client, people, clock):

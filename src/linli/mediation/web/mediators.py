@@ -142,6 +142,7 @@ def pool(request):
     lines = [(m, figures[m.pk], names.get(m.path, m.path)) for m in rows]
     context = {"page": page, "lines": lines, "unit": unit, "kind": kind, "active": active, "year": today.year}
     context |= {"kinds": MediatorKind.choices, "may_manage": actor.has_perm(MEDIATION_MANAGE)}
+    context["units"] = _units(actor)
     context["may_keep_kinds"] = svc.kinds_may_keep(actor)
     return render(request, "mediation/staff/mediators/pool.html", context)
 
