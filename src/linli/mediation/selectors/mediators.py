@@ -120,6 +120,14 @@ def pool_figures(mediator_ids: list[int], year: int) -> dict[int, MediatorFigure
     return figures
 
 
+def mediator_search(*, actor: Actor, q: str, limit: int = 5) -> list[Mediator]:
+    """Serving mediators of the actor's pool whose name contains `q` (the header search)."""
+    q = q.strip()[:20]
+    if not q:
+        return []
+    return list(mediator_list(actor=actor).filter(name__contains=q).order_by("name", "path")[:limit])
+
+
 def mediator_get(*, actor: Actor, public_id) -> Mediator:
     mediator = mediator_list(actor=actor, include_ended=True).filter(public_id=public_id).first()
     if mediator is None:
@@ -136,7 +144,8 @@ def mediator_disputes(mediator: Mediator) -> list[tuple[str, str]]:
     numbers and states only (the facts are read on the dispute's page, with a reason)."""
     rows = Dispute.objects.filter(mediator=mediator).order_by("-registered_on", "-pk")
     return [
-        (number, str(DisputeState(state).label)) for number, state in rows.values_list("number", "state")[:DISPUTES_SHOWN]
+        (number, str(DisputeState(state).label))
+        for number, state in rows.values_list("number", "state")[:DISPUTES_SHOWN]
     ]
 
 

@@ -46,3 +46,14 @@ def test_pool_keepers_see_the_red_marks(tree, actors, clock):
         ("mediators.red_streets", 1),
     ]
     assert mediators_today(actors["community_worker"], TODAY) is None
+
+
+def test_the_header_search_finds_a_mediator_of_the_pool(tree, actors, clock):
+    from linli.core.workbench import SearchQuery
+    from linli.mediation.workbench.mediators import mediators_search
+
+    m = mediator(actors["street_officer"], "committee", SHUIYUANDI, "王调解")
+    found = mediators_search(actors["street_officer"], SearchQuery("调解", "text"))
+    assert [(h.title, h.url) for h in found.hits] == [("王调解", f"/staff/mediation/mediators/{m.public_id}/")]
+    assert mediators_search(actors["other_community_worker"], SearchQuery("调解", "text")).hits == []
+    assert mediators_search(actors["street_officer"], SearchQuery("13812345678", "digits")) is None

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from linli.accounts.domain import MEDIATION_MANAGE
 from linli.core.actor import Actor
 from linli.core.errors import DomainError
-from linli.core.workbench import WorkCount, WorkSection, workbench_register
-from linli.mediation.selectors.mediators import staffing_check
+from linli.core.workbench import SearchGroup, SearchHit, SearchQuery, WorkCount, WorkSection, workbench_register
+from linli.mediation.selectors.mediators import mediator_search, staffing_check
 
 
 def mediators_today(actor: Actor, today: date) -> WorkSection | None:
@@ -42,5 +42,16 @@ def mediators_today(actor: Actor, today: date) -> WorkSection | None:
     return WorkSection("mediation_mediators", _("Mediator staffing"), counts)
 
 
+def mediators_search(actor: Actor, query: SearchQuery) -> SearchGroup | None:
+    """A mediator by name, within the pool the actor may read (never by ID number or phone)."""
+    if query.kind != "text":
+        return None
+    hits = [
+        SearchHit(m.name, str(m.get_kind_display()), reverse("portal:mediation:mediators-detail", args=[m.public_id]))
+        for m in mediator_search(actor=actor, q=query.text)
+    ]
+    return SearchGroup("mediation_mediators", _("Mediator pool"), hits)
+
+
 def register() -> None:
-    workbench_register("mediation_mediators", order=53, today=mediators_today)
+    workbench_register("mediation_mediators", order=53, today=mediators_today, search=mediators_search)
