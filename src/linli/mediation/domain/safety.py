@@ -50,5 +50,8 @@ AUDIT_ACTIONS: dict[str, Msg] = {
     "mediation.police_case": Msg("民警登记案件", "Police case recorded"),
     "mediation.incident_record": Msg("登记安全事故", "Safety incident recorded"),
     "mediation.drill_record": Msg("登记应急演练", "Emergency drill recorded"),
+    "mediation.police_case_withdraw": Msg("撤回民警登记案件", "Police case withdrawn"),
+    "mediation.incident_withdraw": Msg("撤回安全事故记录", "Safety incident withdrawn"),
+    "mediation.drill_withdraw": Msg("撤回应急演练记录", "Emergency drill withdrawn"),
     "mediation.four_zero_compute": Msg("重新计算四零社区状态", "Four-zero statuses recomputed"),
 }

@@ -371,6 +371,51 @@ def drills_record_many(*, actor: Actor, drills: list[DrillInput]) -> int:
     return len(rows)
 
 
+# ---- withdrawing a record entered by mistake ------------------------------------------------------
+
+
+def _withdraw(actor: Actor, rows, public_id, reason: str, action: str, day_field: str, what: Msg) -> None:
+    """Remove a record entered by mistake (a wrong community, a duplicate), with the reason in
+    the audit log and the four-zero statuses it touched recomputed."""
+    row = rows.filter(public_id=public_id).first()
+    if row is None:
+        raise not_found(what.zh, what.en)
+    reason = _reason(reason)
+    with transaction.atomic():
+        locked = type(row).objects.select_for_update().filter(pk=row.pk).first()
+        if locked is None:  # withdrawn a moment ago by someone else
+            raise not_found(what.zh, what.en)
+        day = getattr(locked, day_field)
+        audit(
+            actor, action, type(row).__name__.lower(), locked.public_id, locked.path, reason=reason, day=day.isoformat()
+        )
+        locked.delete()
+        _recompute_from(locked.path, day, through_year=day_field == "held_on")
+
+
+def police_case_withdraw(*, actor: Actor, public_id, reason: str) -> None:
+    if not actor.has_perm(SAFETY_POLICE):
+        raise not_found("案件", "Police case")
+    cases = sel.police_case_list(actor=actor)
+    _withdraw(actor, cases, public_id, reason, "police_case_withdraw", "occurred_on", Msg("案件", "Police case"))
+
+
+def incident_withdraw(*, actor: Actor, public_id, reason: str) -> None:
+    if not actor.has_perm(SAFETY_RECORD):
+        raise not_found("安全事故", "Safety incident")
+    incidents = sel.incident_list(actor=actor)
+    _withdraw(
+        actor, incidents, public_id, reason, "incident_withdraw", "occurred_on", Msg("安全事故", "Safety incident")
+    )
+
+
+def drill_withdraw(*, actor: Actor, public_id, reason: str) -> None:
+    if not actor.has_perm(SAFETY_RECORD):
+        raise not_found("应急演练", "Emergency drill")
+    drills = sel.drill_list(actor=actor)
+    _withdraw(actor, drills, public_id, reason, "drill_withdraw", "held_on", Msg("应急演练", "Emergency drill"))
+
+
 # ---- the four-zero statuses --------------------------------------------------------------------
 
 STATUS_FIELDS = [

@@ -11,7 +11,7 @@ from django.utils import translation
 from python_calamine import CalamineWorkbook
 
 from linli.mediation.domain.safety import ZeroState
-from linli.mediation.models import EmergencyDrill, PoliceBeat, PoliceCase
+from linli.mediation.models import EmergencyDrill, FourZeroStatus, PoliceBeat, PoliceCase
 from linli.mediation.selectors import safety as sel
 from linli.mediation.services import safety as svc
 from linli.mediation.tests.safety_support import (  # noqa: F401 (fixtures)
@@ -206,3 +206,33 @@ def test_the_board_narrows_to_a_street(client, police):
     narrowed = client.get(BOARD + "?street=210102002")
     assert [r.path for r in narrowed.context["board"].rows] == [JIXIAN]
     assert 'value="210102002" selected' in narrowed.content.decode()
+
+
+def test_a_record_entered_by_mistake_is_withdrawn_with_a_reason(client, police):
+    from linli.core.models import AuditEntry
+
+    svc.drill_record(actor=MANAGER, data=svc.DrillInput(SHUIYUANDI, TODAY, "消防疏散", 30))
+    drill = EmergencyDrill.objects.get()
+    assert FourZeroStatus.objects.get(path=SHUIYUANDI, month=DECEMBER).readiness_state == "met"
+    log_in(client, "other_community_worker")
+    url = reverse("portal:mediation:safety-drill-withdraw", args=[drill.public_id])
+    assert client.post(url, {"reason": "重复登记"}).status_code == 404
+    log_in(client, "community_worker")
+    response = client.post(url, {"reason": ""}, follow=True)
+    assert "请写明理由" in response.content.decode()
+    assert EmergencyDrill.objects.count() == 1
+    response = client.post(url, {"reason": "重复登记"})
+    assert response.status_code == 302
+    assert EmergencyDrill.objects.count() == 0
+    assert AuditEntry.objects.get(action="mediation.drill_withdraw").reason == "重复登记"
+    assert FourZeroStatus.objects.get(path=SHUIYUANDI, month=DECEMBER).readiness_state == "missed"
+
+
+def test_the_officer_withdraws_a_case_of_their_beat(client, police):
+    case = svc.police_case_record(
+        actor=police["actors"]["officer"], data=svc.PoliceCaseInput(SHUIYUANDI, "criminal", TODAY, "误报")
+    )
+    log_in(client, "officer")
+    url = reverse("portal:mediation:safety-police-case-withdraw", args=[case.public_id])
+    assert client.post(url, {"reason": "经核实不属刑事案件"}).status_code == 302
+    assert PoliceCase.objects.count() == 0

@@ -379,6 +379,37 @@ def drills_page(request):
     return render(request, "mediation/staff/safety/drills.html", context, status=422 if form.errors else 200)
 
 
+def _withdraw(request, withdraw, public_id, to: str):
+    """Withdraw a record entered by mistake: the reason is required (the refusal says so)."""
+    try:
+        withdraw(actor=request.actor, public_id=public_id, reason=request.POST.get("reason", ""))
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        messages.error(request, " ".join(str(f.message) for f in error.fields) or str(error.message))
+    else:
+        messages.success(request, _("The record is withdrawn."))
+    return redirect(to)
+
+
+@staff_page(SAFETY_POLICE)
+@require_POST
+def police_case_withdraw(request, public_id):
+    return _withdraw(request, svc.police_case_withdraw, public_id, "portal:mediation:safety-police")
+
+
+@staff_page(SAFETY_RECORD)
+@require_POST
+def incident_withdraw(request, public_id):
+    return _withdraw(request, svc.incident_withdraw, public_id, "portal:mediation:safety-incidents")
+
+
+@staff_page(SAFETY_RECORD)
+@require_POST
+def drill_withdraw(request, public_id):
+    return _withdraw(request, svc.drill_withdraw, public_id, "portal:mediation:safety-drills")
+
+
 staff_urls = [
     path("four-zero/", board_page, name="safety-board"),
     path("four-zero/export.xlsx", board_export, name="safety-board-export"),
@@ -386,7 +417,10 @@ staff_urls = [
     path("police-beats/set", beat_set, name="safety-beat-set"),
     path("police-beats/<int:pk>/end", beat_end, name="safety-beat-end"),
     path("police/", police_page, name="safety-police"),
+    path("police/cases/<uuid:public_id>/withdraw", police_case_withdraw, name="safety-police-case-withdraw"),
     path("incidents/", incidents_page, name="safety-incidents"),
+    path("incidents/<uuid:public_id>/withdraw", incident_withdraw, name="safety-incident-withdraw"),
     path("drills/", drills_page, name="safety-drills"),
+    path("drills/<uuid:public_id>/withdraw", drill_withdraw, name="safety-drill-withdraw"),
 ]
 resident_urls: list = []
