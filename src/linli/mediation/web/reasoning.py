@@ -257,7 +257,7 @@ def act(request, public_id, action):
             "close",
             CloseForm(request.POST),
             lambda d: svc.reasoning_close(actor=actor, case=case, reason=d["reason"]),
-            _("The case is closed."),
+            _("The reasoning case is ended."),
         )
     if action == "formal":
         return _act(
