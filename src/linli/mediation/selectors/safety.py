@@ -64,7 +64,7 @@ from linli.mediation.domain.safety import (
     ZeroState,
 )
 from linli.mediation.models import Dispute, EmergencyDrill, FourZeroStatus, PoliceBeat, PoliceCase, SafetyIncident
-from linli.mediation.selectors.scope import area_q, beat_paths, is_police_only
+from linli.mediation.selectors.scope import area_q, beat_paths, is_mediator_only, is_police_only
 from linli.residents.selectors import residents_by_unit
 
 TREND_MONTHS = 12
@@ -121,6 +121,8 @@ def communities_existing(paths: list[str]) -> set[str]:
 
 def communities_of(actor: Actor) -> list[tuple[str, str]]:
     """(path, name) of the communities and villages in the actor's area, in path order."""
+    if is_mediator_only(actor) and not actor.is_system:
+        return []  # a mediator holds their disputes, not an area (as `scope.area_q`)
     if is_police_only(actor) and not actor.is_system:
         paths = beat_paths(actor)
         names = unit_names(paths)

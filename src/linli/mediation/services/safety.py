@@ -507,7 +507,9 @@ def _recompute_from(path: str, day: dt.date, *, through_year: bool) -> None:
 def four_zero_refresh(*, actor: Actor, month: dt.date) -> bool:
     """The board's freshness rule: the open month's statuses of the actor's area are recomputed
     when missing or older than STALE_MINUTES; closed months are kept as stored. True if it ran."""
-    if month != month_start(timezone.localdate()) or sel.four_zero_fresh(actor=actor, month=month):
+    if month != month_start(timezone.localdate()) or not sel.may_see_board(actor) or sel.is_mediator_only(actor):
+        return False
+    if sel.four_zero_fresh(actor=actor, month=month):
         return False
     roots = (
         sorted({path for path, _ in sel.communities_of(actor)})

@@ -236,3 +236,11 @@ def test_the_officer_withdraws_a_case_of_their_beat(client, police):
     url = reverse("portal:mediation:safety-police-case-withdraw", args=[case.public_id])
     assert client.post(url, {"reason": "经核实不属刑事案件"}).status_code == 302
     assert PoliceCase.objects.count() == 0
+
+
+def test_a_mediator_only_account_sees_an_empty_board_and_computes_nothing(client, police, tree):
+    from linli.testing import make_user
+
+    make_user("only_mediator", "mediator", tree[SHUIYUANDI])
+    assert _board_rows(client, "only_mediator") == []
+    assert FourZeroStatus.objects.count() == 0
