@@ -134,6 +134,10 @@ def reasoning_start(
         errors.append(
             field_error("title", f"请用一句话概括（最多{TITLE_MAX}字）", f"sum it up in a line (at most {TITLE_MAX})")
         )
+    elif mask_personal_numbers(title) != title:  # the line is shown in lists: no numbers in it
+        errors.append(
+            field_error("title", "这句话会显示在列表中，请不要写电话或身份证号", "no phone or ID numbers in this line")
+        )
     text = (statement or "").strip()
     if not text or len(text) > TEXT_MAX:
         errors.append(

@@ -77,6 +77,10 @@ def test_start_makes_a_code_an_invitation_and_a_sealed_first_post(rp):
 def test_start_refuses_missing_fields_and_staff_accounts(rp):
     error = _refused("validation_failed", reasoning_start, actor=rp.starter, kind="nope", title="", statement="")
     assert {f.field for f in error.fields} == {"kind", "title", "statement"}
+    error = _refused(
+        "validation_failed", reasoning_start, actor=rp.starter, kind="neighbour", title="找13812345678", statement="x"
+    )
+    assert [f.field for f in error.fields] == ["title"]
     _refused(
         "permission_denied",
         reasoning_start,
