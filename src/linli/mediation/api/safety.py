@@ -52,7 +52,7 @@ class MediationFourZeroOut(Schema):
     computed_at: dt.datetime
 
 
-class MediationMonthIn(Schema):
+class MediationSafetyMonthIn(Schema):
     month: str = Field("", description="YYYY-MM; the current month when empty")
 
 
@@ -69,7 +69,7 @@ def _status(s) -> dict:
 
 @router.get("/four-zero", response={200: list[MediationFourZeroOut], **ERRORS})
 @paginate(Page)
-def four_zero(request, filters: Query[MediationMonthIn]):
+def four_zero(request, filters: Query[MediationSafetyMonthIn]):
     """The four-zero statuses of your area's communities for a month (SAFETY_FIGURES or
     MEDIATION_VIEW). The open month is recomputed when older than ten minutes."""
     month = _month(filters.month)
@@ -168,7 +168,7 @@ def _case(c) -> dict:
 
 @router.get("/police-cases", response={200: list[MediationPoliceCaseOut], **ERRORS})
 @paginate(Page)
-def police_cases(request, filters: Query[MediationMonthIn]):
+def police_cases(request, filters: Query[MediationSafetyMonthIn]):
     """Police cases of your area (a police officer: their beat), of a month or all."""
     month = _month(filters.month) if filters.month else None
     return MappedRows(sel.police_case_list(actor=request.actor, month=month), _case)
@@ -225,7 +225,7 @@ def _incident(i) -> dict:
 
 @router.get("/incidents", response={200: list[MediationIncidentOut], **ERRORS})
 @paginate(Page)
-def incidents(request, filters: Query[MediationMonthIn]):
+def incidents(request, filters: Query[MediationSafetyMonthIn]):
     """Safety incidents of your area, of a month or all."""
     month = _month(filters.month) if filters.month else None
     return MappedRows(sel.incident_list(actor=request.actor, month=month), _incident)
@@ -312,3 +312,35 @@ def drill_create(request, payload: MediationDrillIn):
         return 201, MediationDrillOut(**_drill(drill)).model_dump(mode="json")
 
     return Status(*idempotent(request, create))
+
+
+# ---- withdrawing a record entered by mistake -----------------------------------------------------
+
+
+class MediationSafetyWithdrawIn(Schema):
+    reason: str = Field(description="why the record is withdrawn (at least 4 characters); audited")
+
+
+class MediationSafetyWithdrawnOut(Schema):
+    withdrawn: bool = True
+
+
+@router.post("/police-cases/{uuid:public_id}/withdraw", response={200: MediationSafetyWithdrawnOut, **ERRORS})
+def police_case_withdraw(request, public_id: UUID, payload: MediationSafetyWithdrawIn):
+    """Withdraw a police case entered by mistake (SAFETY_POLICE, your beat); the statuses follow."""
+    svc.police_case_withdraw(actor=request.actor, public_id=public_id, reason=payload.reason)
+    return {"withdrawn": True}
+
+
+@router.post("/incidents/{uuid:public_id}/withdraw", response={200: MediationSafetyWithdrawnOut, **ERRORS})
+def incident_withdraw(request, public_id: UUID, payload: MediationSafetyWithdrawIn):
+    """Withdraw a safety incident entered by mistake (SAFETY_RECORD, your area)."""
+    svc.incident_withdraw(actor=request.actor, public_id=public_id, reason=payload.reason)
+    return {"withdrawn": True}
+
+
+@router.post("/drills/{uuid:public_id}/withdraw", response={200: MediationSafetyWithdrawnOut, **ERRORS})
+def drill_withdraw(request, public_id: UUID, payload: MediationSafetyWithdrawIn):
+    """Withdraw an emergency drill entered by mistake (SAFETY_RECORD, your area)."""
+    svc.drill_withdraw(actor=request.actor, public_id=public_id, reason=payload.reason)
+    return {"withdrawn": True}

@@ -106,3 +106,18 @@ def test_beats_are_linked_and_ended(client, police):
         == 404
     )
     assert dt.date.fromisoformat(ended.json()["since"]) == TODAY
+
+
+def test_an_incident_is_withdrawn_with_a_reason(client, police):
+    log_in(client, "community_worker")
+    body = {"community": SHUIYUANDI, "kind": "gas", "severity": "minor", "occurred_on": TODAY.isoformat()}
+    made = post(client, "/incidents", body | {"description": "误报"}).json()
+    refused = post(client, f"/incidents/{made['id']}/withdraw", {"reason": ""})
+    assert refused.status_code == 422
+    assert [f["field"] for f in refused.json()["error"]["fields"]] == ["reason"]
+    log_in(client, "other_community_worker")
+    assert post(client, f"/incidents/{made['id']}/withdraw", {"reason": "重复登记"}).status_code == 404
+    log_in(client, "community_worker")
+    done = post(client, f"/incidents/{made['id']}/withdraw", {"reason": "重复登记"})
+    assert (done.status_code, done.json()) == (200, {"withdrawn": True})
+    assert client.get(f"{API}/incidents").json()["count"] == 0
