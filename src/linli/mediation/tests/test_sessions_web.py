@@ -6,6 +6,7 @@ a reason, the agreement PDF in Chinese, and what a party sees."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 
@@ -128,11 +129,35 @@ def test_an_agreement_with_no_terms_is_refused_on_the_page(client, world):
     log_in(client, "mediator")
     response = client.post(
         post_url(world.dispute.number, "agreement"),
-        {"back": "my", "kind": "written", "terms": "   ", "signed_on": TODAY.isoformat()},
+        {"back": "my", "kind": "written", "terms": "   ", "signed_on": TODAY.isoformat(), "confirm": "1"},
     )
     assert response.status_code == 422
     assert "协议内容不能为空" in response.content.decode()
     assert MediationAgreement.objects.count() == 0
+
+
+def test_an_agreement_is_recorded_only_when_confirmed(client, world):
+    add_held_session(world.dispute)
+    log_in(client, "mediator")
+    data = {"back": "my", "kind": "oral", "terms": TERMS, "signed_on": TODAY.isoformat()}
+    response = client.post(post_url(world.dispute.number, "agreement"), data)
+    assert response.status_code == 422
+    assert 'id="sessions-agreement-confirm_error"' in response.content.decode()
+    assert MediationAgreement.objects.count() == 0
+    response = client.post(post_url(world.dispute.number, "agreement"), data | {"confirm": "1"})
+    assert response.status_code == 302
+    assert MediationAgreement.objects.get().kind == "oral"
+
+
+def test_two_scheduled_sessions_have_forms_with_their_own_ids(client, world):
+    for hours in (2, 26):
+        MediationSession.objects.create(
+            dispute=world.dispute, starts_at=NOW + dt.timedelta(hours=hours), place="调解室", mediator_name="王调解"
+        )
+    log_in(client, "mediator")
+    html = client.get(my_url(world.dispute.number)).content.decode()
+    ids = re.findall(r'id="(sessions-[^"]+)"', html)
+    assert len(ids) == len(set(ids)) and len([i for i in ids if i.endswith("-minutes")]) == 2
 
 
 def test_other_staff_cannot_post_to_the_dispute(client, world):

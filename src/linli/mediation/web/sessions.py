@@ -42,6 +42,7 @@ AGREEMENT_KINDS = [
     (OutcomeKind.WRITTEN.value, OutcomeKind.WRITTEN.label),
     (OutcomeKind.ORAL.value, OutcomeKind.ORAL.label),
 ]
+CONFIRM = gettext_lazy("I confirm; this cannot be undone")
 RESULTS = [
     (ConfirmationResult.CONFIRMED.value, ConfirmationResult.CONFIRMED.label),
     (ConfirmationResult.REJECTED.value, ConfirmationResult.REJECTED.label),
@@ -75,6 +76,7 @@ class RecordForm(forms.Form):
 class CancelForm(forms.Form):
     session = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label=gettext_lazy("Reason for cancelling"), max_length=300, required=False)
+    confirm = forms.BooleanField(label=CONFIRM)
 
 
 class ExtendForm(forms.Form):
@@ -83,6 +85,7 @@ class ExtendForm(forms.Form):
     )
     parties_agree = forms.BooleanField(label=gettext_lazy("Every party agrees to the extension"), required=False)
     reason = forms.CharField(label=gettext_lazy("Reason for the extension"), max_length=300, required=False)
+    confirm = forms.BooleanField(label=CONFIRM)
 
 
 class AgreementForm(forms.Form):
@@ -92,6 +95,7 @@ class AgreementForm(forms.Form):
     )
     signed_on = forms.DateField(label=gettext_lazy("Agreed on"), widget=DATE, required=False)
     perform_by = forms.DateField(label=gettext_lazy("Perform by"), widget=DATE, required=False)
+    confirm = forms.BooleanField(label=CONFIRM)
 
 
 class FailForm(forms.Form):
@@ -99,6 +103,7 @@ class FailForm(forms.Form):
         label=gettext_lazy("Route onward told to the parties"), choices=OnwardRoute.choices
     )
     reason = forms.CharField(label=gettext_lazy("Why mediation failed"), max_length=300, required=False)
+    confirm = forms.BooleanField(label=CONFIRM)
 
 
 class ConfirmationForm(forms.Form):
@@ -123,6 +128,7 @@ class CloseForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason for closing (needed unless performed in full)"), max_length=300, required=False
     )
+    confirm = forms.BooleanField(label=CONFIRM)
 
 
 class ReadForm(forms.Form):
@@ -143,6 +149,27 @@ def _session_rows(sessions, parties, minutes: dict) -> list[dict]:
     return [
         {"s": s, "attended": [names.get(pk, "?") for pk in s.attended], "minutes": minutes.get(s.pk)} for s in sessions
     ]
+
+
+def _ids(key: str) -> str:
+    """Ids of this section's inputs, apart from the host page's and from each other."""
+    return f"sessions-{key}-%s"
+
+
+def _session_key(public_id) -> str:
+    return str(public_id)[-12:]  # the random end (a uuid7 begins with the time)
+
+
+def _session_forms(session, parties, given: dict) -> dict:
+    """The record and cancel forms of one scheduled session (the posted one keeps its errors)."""
+    key = _session_key(session.public_id)
+    posted = given.get("session_key") == key
+    return {
+        "s": session,
+        "record": (given.get("record") if posted else None)
+        or RecordForm(parties=parties, auto_id=_ids(f"record-{key}")),
+        "cancel": (given.get("cancel") if posted else None) or CancelForm(auto_id=_ids(f"cancel-{key}")),
+    }
 
 
 def sessions_context(request, dispute, given: dict | None = None, revealed: dict | None = None, back: str = "") -> dict:
@@ -172,27 +199,33 @@ def sessions_context(request, dispute, given: dict | None = None, revealed: dict
         "revealed": revealed,
         "mediating": state == DisputeState.MEDIATING,
         "agreed": state == DisputeState.AGREED,
-        "read_form": given.get("read") or ReadForm(),
+        "read_form": given.get("read") or ReadForm(auto_id=_ids("read")),
     }
     if handles and state == DisputeState.MEDIATING:
         part |= {
-            "schedule_form": given.get("schedule") or ScheduleForm(rooms=sel.mediation_rooms(dispute)),
-            "record_form": given.get("record") or RecordForm(parties=parties),
-            "cancel_form": given.get("cancel") or CancelForm(),
-            "extend_form": given.get("extend") or ExtendForm() if not dispute.extended else None,
+            "schedule_form": given.get("schedule")
+            or ScheduleForm(rooms=sel.mediation_rooms(dispute), auto_id=_ids("schedule")),
+            "scheduled_forms": [_session_forms(s, parties, given) for s in part["scheduled"]],
+            "extend_form": None if dispute.extended else given.get("extend") or ExtendForm(auto_id=_ids("extend")),
             "agreement_form": given.get("agreement")
-            or AgreementForm(initial={"kind": OutcomeKind.WRITTEN, "signed_on": today}),
-            "fail_form": given.get("fail") or FailForm(),
+            or AgreementForm(initial={"kind": OutcomeKind.WRITTEN, "signed_on": today}, auto_id=_ids("agreement")),
+            "fail_form": given.get("fail") or FailForm(auto_id=_ids("fail")),
         }
     if handles and agreement is not None and agreement.kind == OutcomeKind.WRITTEN:
-        part["print_form"] = given.get("print") or PrintForm()
+        part["print_form"] = given.get("print") or PrintForm(auto_id=_ids("print"))
         if not agreement.confirmation_result:
-            part["confirmation_form"] = given.get("confirmation") or ConfirmationForm(initial={"applied_on": today})
+            part["confirmation_form"] = given.get("confirmation") or ConfirmationForm(
+                initial={"applied_on": today}, auto_id=_ids("confirmation")
+            )
         elif agreement.confirmation_result == ConfirmationResult.PENDING:
-            part["result_form"] = given.get("result") or ConfirmationResultForm(initial={"decided_on": today})
+            part["result_form"] = given.get("result") or ConfirmationResultForm(
+                initial={"decided_on": today}, auto_id=_ids("result")
+            )
     if handles and state == DisputeState.AGREED:
-        part["follow_up_form"] = given.get("follow_up") or FollowUpForm(initial={"on": today})
-        part["close_form"] = given.get("close") or CloseForm()
+        part["follow_up_form"] = given.get("follow_up") or FollowUpForm(
+            initial={"on": today}, auto_id=_ids("follow_up")
+        )
+        part["close_form"] = given.get("close") or CloseForm(auto_id=_ids("close"))
     return {"sessions_part": part}
 
 
@@ -304,12 +337,16 @@ ACTIONS = {
 }
 
 
-def _bound(form_class, request, dispute):
+def _bound(form_class, action: str, request, dispute):
+    """The posted form, with the ids it had on the page."""
     if form_class is ScheduleForm:
-        return ScheduleForm(request.POST, rooms=sel.mediation_rooms(dispute))
+        return ScheduleForm(request.POST, rooms=sel.mediation_rooms(dispute), auto_id=_ids(action))
+    key = _session_key(request.POST.get("session", ""))
     if form_class is RecordForm:
-        return RecordForm(request.POST, parties=sel.dispute_parties(dispute))
-    return form_class(request.POST)
+        return RecordForm(request.POST, parties=sel.dispute_parties(dispute), auto_id=_ids(f"record-{key}"))
+    if form_class is CancelForm:
+        return CancelForm(request.POST, auto_id=_ids(f"cancel-{key}"))
+    return form_class(request.POST, auto_id=_ids(action))
 
 
 @staff_page(MEDIATION_VIEW, MEDIATION_INTAKE, MEDIATION_MEDIATE)
@@ -323,7 +360,7 @@ def sessions_post(request, number: str, action: str):
     if action not in ACTIONS:
         raise not_found("页面", "Page")
     form_class, save = ACTIONS[action]
-    form = _bound(form_class, request, dispute)
+    form = _bound(form_class, action, request, dispute)
     if form.is_valid():
         try:
             done = save(request.actor, dispute, form.cleaned_data)
@@ -334,12 +371,13 @@ def sessions_post(request, number: str, action: str):
         else:
             messages.success(request, done)
             return _done(request, dispute, back)
-    return _page(request, dispute, {action: form}, status=422, back=back)
+    given = {action: form, "session_key": _session_key(request.POST.get("session", ""))}
+    return _page(request, dispute, given, status=422, back=back)
 
 
 def _read(request, dispute, back: str):
     """Read minutes, terms or follow-up notes in clear, with a reason (audited)."""
-    form = ReadForm(request.POST)
+    form = ReadForm(request.POST, auto_id=_ids("read"))
     what = request.POST.get("what", "")
     try:
         reason = form.data.get("reason", "")
@@ -377,7 +415,7 @@ def agreement_pdf_view(request, number: str):
     except DomainError as error:
         if error.status in (403, 404):
             raise not_found("调解协议", "Agreement") from error
-        form = PrintForm(request.POST)
+        form = PrintForm(request.POST, auto_id=_ids("print"))
         form.is_valid()
         add_domain_errors(form, error)
         return _page(request, dispute, {"print": form}, status=422, back=request.POST.get("back", ""))
