@@ -158,6 +158,8 @@ def test_a_grid_event_hands_on_once(client, world):
     (link,) = handoff_links(world.actors["community_worker"], event.number)
     assert link.url == reverse("portal:mediation:dispute-new") + f"?event={event.number}"
     assert handoff_links(world.actors["resident"], event.number) == []  # no intake right
+    log_in(client, "other_community_worker")
+    assert client.get(link.url).status_code == 404  # an event outside the worker's area
     log_in(client, "community_worker")
     form = client.get(link.url)
     html = page(form)
