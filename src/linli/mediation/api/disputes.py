@@ -196,3 +196,28 @@ def dispute_recusal(request, number: str, payload: MediationRecusalIn):
     d = sel.dispute_get(actor=request.actor, number=number)
     svc.dispute_recusal(actor=request.actor, dispute=d, party_id=payload.party, reason=payload.reason)
     return _detail(sel.dispute_get(actor=request.actor, number=number))
+
+
+class MediationWithdrawIn(Schema):
+    party: int | None = Field(None, description="the party who withdrew (staff); a resident party withdraws themself")
+    reason: str
+
+
+@router.post("/disputes/{number}/withdraw", response={200: MediationDisputeDetailOut, **ERRORS})
+def dispute_withdraw(request, number: str, payload: MediationWithdrawIn):
+    """A party withdraws before an agreement; the dispute ends as withdrawn."""
+    d = sel.dispute_get(actor=request.actor, number=number)
+    svc.dispute_withdraw(actor=request.actor, dispute=d, party_id=payload.party, reason=payload.reason)
+    return _detail(sel.dispute_get(actor=request.actor, number=number))
+
+
+class MediationEscalateIn(Schema):
+    reason: str
+
+
+@router.post("/disputes/{number}/escalate", response={200: MediationDisputeDetailOut, **ERRORS})
+def dispute_escalate(request, number: str, payload: MediationEscalateIn):
+    """Mark the dispute taken beyond the street (once)."""
+    d = sel.dispute_get(actor=request.actor, number=number)
+    svc.dispute_escalate(actor=request.actor, dispute=d, reason=payload.reason)
+    return _detail(sel.dispute_get(actor=request.actor, number=number))

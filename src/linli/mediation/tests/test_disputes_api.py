@@ -108,3 +108,18 @@ def test_the_list_query_count_is_pinned(client, world, django_assert_num_queries
     registered(world)
     with django_assert_num_queries(4):
         assert client.get(API).json()["count"] == 3
+
+
+def test_withdraw_and_escalate_over_json(client, world):
+    dispute = registered(world)
+    party = dispute.parties.order_by("pk").first()
+    log_in(client, "community_worker")
+    escalated = post(client, f"/{dispute.number}/escalate", {"reason": "当事人到区信访"})
+    assert escalated.status_code == 200 and escalated.json()["escalated"] is True
+    assert post(client, f"/{dispute.number}/escalate", {"reason": "当事人到区信访"}).status_code == 409
+    short = post(client, f"/{dispute.number}/withdraw", {"party": party.pk, "reason": ""})
+    assert short.status_code == 422
+    done = post(client, f"/{dispute.number}/withdraw", {"party": party.pk, "reason": "双方已私下和解"})
+    assert done.status_code == 200 and done.json()["state"] == "withdrawn"
+    log_in(client, "other_community_worker")
+    assert post(client, f"/{dispute.number}/escalate", {"reason": "当事人到区信访"}).status_code == 404
