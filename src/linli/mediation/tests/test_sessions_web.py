@@ -278,3 +278,28 @@ def test_the_beat_officer_reads_but_does_not_handle(client, world):
     response = client.post(post_url(world.dispute.number, "schedule"), {"starts_at": "2026-12-09T09:30", "place": "x"})
     assert response.status_code == 422
     assert MediationSession.objects.count() == 0
+
+
+def test_agreements_to_follow_up_are_the_areas_and_pinned(client, world, django_assert_num_queries):
+    agree(world)
+    for _ in range(2):
+        other = add_dispute(SHUIYUANDI, world.mediator)
+        add_held_session(other)
+        svc.agreement_record(
+            actor=world.actors["mediator"],
+            dispute=other,
+            kind="oral",
+            terms=TERMS,
+            signed_on=TODAY - dt.timedelta(days=5),
+            perform_by=TODAY - dt.timedelta(days=1),
+        )
+    url = reverse("portal:mediation:sessions-follow-ups")
+    log_in(client, "community_worker")
+    client.get(url)
+    with django_assert_num_queries(4):
+        html = client.get(url).content.decode()
+    assert html.count("#sessions") == 2 and world.dispute.number not in html  # its perform-by is still ahead
+    log_in(client, "other_community_worker")
+    assert "#sessions" not in client.get(url).content.decode()
+    log_in(client, "mediator")
+    assert client.get(url).status_code == 404

@@ -28,6 +28,7 @@ DISPUTES: list = [
 ]
 SESSIONS: list = [  # the mediator's own disputes and sessions
     (MEDIATION_MEDIATE, None, "portal:mediation:sessions-my", _("My mediation cases")),
+    (MEDIATION_INTAKE, None, "portal:mediation:sessions-follow-ups", _("Agreements to follow up")),
 ]
 MEDIATORS: list = [  # the mediator pool and the staffing rule
     (MEDIATION_VIEW, None, "portal:mediation:mediators-list", _("Mediator pool")),

@@ -451,8 +451,17 @@ def my_dispute(request, number: str):
     return _page(request, dispute, back="my")
 
 
+@staff_page(MEDIATION_INTAKE)
+def follow_ups_list(request):
+    """The area's agreements past their perform-by day with no follow-up since, oldest first."""
+    today = timezone.localdate()
+    rows = list(sel.follow_ups_due(actor=request.actor, today=today).select_related("kind", "mediator")[:200])
+    return render(request, "mediation/staff/sessions/follow_ups.html", {"rows": rows, "today": today})
+
+
 staff_urls = [
     path("my/", my_queue, name="sessions-my"),
+    path("follow-ups/", follow_ups_list, name="sessions-follow-ups"),
     path("my/<str:number>/", my_dispute, name="sessions-my-dispute"),
     path("disputes/<str:number>/sessions/<slug:action>/", sessions_post, name="sessions-post"),
     path("disputes/<str:number>/agreement.pdf", agreement_pdf_view, name="sessions-agreement-pdf"),

@@ -92,12 +92,12 @@ def follow_ups_today(actor: Actor, today: date) -> WorkSection | None:
                 "sessions.follow_up",
                 _("Agreements past their performance date, not followed up"),
                 count,
-                f"{base}?state=agreed",
+                reverse("portal:mediation:sessions-follow-ups"),
                 "warn",
             ),
         ],
         rows,
-        f"{base}?state=agreed",
+        reverse("portal:mediation:sessions-follow-ups"),
     )
 
 
