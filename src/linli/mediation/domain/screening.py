@@ -23,6 +23,8 @@ DUE_DAY = 5  # a month's report is due by the 5th of the next month (an example,
 OPEN_DAYS_BEFORE_END = 5  # the current month may be filed during its last 5 days
 TREND_MONTHS = 12
 RISKS_MAX = 20
+FIRST_YEAR, LAST_YEAR = 2000, 9998  # months outside are no report's (and keep date arithmetic in range)
+COUNT_MAX = 100_000  # far above any community's month; keeps a typo (or a fuzzer) out of the table
 
 
 class RiskLevel(models.TextChoices):
@@ -73,6 +75,8 @@ def opens_on(month: date) -> date:
 
 def month_problem(month: date, today: date) -> Msg | None:
     """Why the report for `month` cannot be filed `today`, or None."""
+    if not FIRST_YEAR <= month.year <= LAST_YEAR:
+        return Msg("没有这个报告月份", "No such month to report on")
     first = opens_on(month)
     if today >= first:
         return None
@@ -101,9 +105,9 @@ class Counts:
 def counts_problems(counts: Counts) -> list[FieldError]:
     """The counts' own rules: none negative; in mediation and resolved are among those found."""
     problems = [
-        field_error(name, "请填写不小于 0 的整数", "Give a whole number, 0 or more")
+        field_error(name, f"请填写 0 到 {COUNT_MAX} 之间的整数", f"Give a whole number from 0 to {COUNT_MAX}")
         for name in ("found", "in_mediation", "resolved", "escalated_risks")
-        if getattr(counts, name) is None or getattr(counts, name) < 0
+        if getattr(counts, name) is None or not 0 <= getattr(counts, name) <= COUNT_MAX
     ]
     if problems:
         return problems

@@ -17,11 +17,13 @@ from django.db.models.functions import Substr
 from linli.accounts.domain import MEDIATION_SCREEN, MEDIATION_VIEW, SAFETY_FIGURES
 from linli.areas.selectors import unit_names, units_under
 from linli.core.actor import Actor
-from linli.core.errors import not_found
+from linli.core.errors import field_error, not_found, validation_failed
 from linli.core.paths import under_path
 from linli.mediation.domain.disputes import DONE_STATES, RESOLVED_STATES
 from linli.mediation.domain.mediators import COMMUNITY_LEN, DISTRICT_LEN, STREET_LEN
 from linli.mediation.domain.screening import (
+    FIRST_YEAR,
+    LAST_YEAR,
     TREND_MONTHS,
     Counts,
     ReportStatus,
@@ -202,6 +204,8 @@ def screening_summary(*, actor: Actor, path: str, month: date, today: date, tren
     month), the counts; the totals; the 12 months' trend of the reports under `path`."""
     path = summary_root(actor, path)
     month = month_start(month)
+    if not FIRST_YEAR <= month.year <= LAST_YEAR:
+        raise validation_failed([field_error("month", "没有这个月份", "No such month")])
     communities = units_under(under=path, kinds=("community", "village"))
     reports = {s.path: s for s in DisputeScreening.objects.filter(under_path("path", path), month=month)}
     lines = [SummaryLine(p, n, report_status(month, p in reports, today), reports.get(p)) for p, n, _ in communities]

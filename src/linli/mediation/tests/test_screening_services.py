@@ -60,7 +60,9 @@ def test_a_report_is_filed_with_its_risks(tree, actors, clock):
     [
         (dt.date(2027, 1, 1), counts(), ["month"]),  # a month to come
         (dt.date(2026, 12, 1), counts(), ["month"]),  # this month, before its last 5 days
+        (dt.date(1, 1, 1), counts(), ["month"]),
         (NOV, counts(found=-1), ["found"]),
+        (NOV, counts(found=10**12, escalated=-2), ["found", "escalated_risks"]),
         (NOV, counts(found=4, in_mediation=2, resolved=3), ["found"]),  # 2 + 3 > 4
         (NOV, counts(risks=[svc.RiskInput("huge", "x")]), ["risks"]),
         (NOV, counts(risks=[svc.RiskInput("low", " ")]), ["risks"]),
@@ -142,6 +144,9 @@ def test_the_summary_marks_overdue_communities_and_sums_the_filed(tree, actors, 
         ("集贤街道", 1, 0, 1, 0),
     ]
     assert summary.parts == []
+    with pytest.raises(DomainError) as error:
+        sel.screening_summary(actor=actors["street_officer"], path="", month=dt.date(1, 1, 1), today=TODAY)
+    assert error.value.fields[0].field == "month"
     for name, path in (("street_officer", "210102002"), ("resident", ""), ("anonymous", "")):
         with pytest.raises(DomainError):
             sel.screening_summary(actor=actors[name], path=path, month=NOV, today=TODAY)

@@ -25,7 +25,7 @@ from linli.core.errors import DomainError, not_found
 from linli.core.forms import add_domain_errors
 from linli.core.sheets import Sheet, workbook
 from linli.core.web import staff_page, xlsx_response
-from linli.mediation.domain.screening import RiskLevel, month_start, previous_month
+from linli.mediation.domain.screening import FIRST_YEAR, LAST_YEAR, RiskLevel, month_start, previous_month
 from linli.mediation.selectors import screening as sel
 from linli.mediation.services import screening as svc
 
@@ -78,9 +78,10 @@ class CorrectForm(ScreeningForm):
 def _month(value: str | None, default: dt.date) -> dt.date:
     """A month from "2026-11" (or a day of it); the default when missing or wrong."""
     try:
-        return month_start(dt.date.fromisoformat(f"{value}-01" if value and len(value) == 7 else value or ""))
+        month = month_start(dt.date.fromisoformat(f"{value}-01" if value and len(value) == 7 else value or ""))
     except ValueError:
         return default
+    return month if FIRST_YEAR <= month.year <= LAST_YEAR else default
 
 
 def _trend_chart(trend) -> Chart:
