@@ -311,6 +311,7 @@ LINLI_TICK_JOBS = [
     "linli.care.services.orders.visits_mark_missed",
     "linli.care.services.statements.bed_visits_tick",
     "linli.mediation.services.safety.four_zero_tick",
+    "linli.mediation.services.reasoning.reasoning_lapse_tick",
 ]
 if ENV.task_backend == "redis":
     INSTALLED_APPS.append("django_rq")

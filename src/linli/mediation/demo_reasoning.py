@@ -43,7 +43,7 @@ def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
     people["mediator"] = actor_for_user(mediator) if mediator is not None else people["reasoner"]
     people |= {username: _neighbour(username, name, showcase_path) for username, name in NEIGHBOURS.items()}
     made = _cases(people)
-    log(f"慧评理 reasoning cases: {made}")
+    log("慧评理 reasoning cases: " + ", ".join(f"{state} {count}" for state, count in sorted(made.items())))
 
 
 def _neighbour(username: str, name: str, community_path: str) -> Actor:

@@ -348,6 +348,13 @@ class ApplyInput:
     claim: str = ""
     title: str = ""
     community: str = ""  # only when the account is not linked to the pool
+    # a 慧评理 case taken to mediation names where it came from and the other side's account
+    source: str = DisputeSource.PORTAL
+    source_ref: str = ""
+    respondent_user_id: int | None = None
+
+
+APPLY_SOURCES = frozenset({DisputeSource.PORTAL, DisputeSource.REASONING})
 
 
 def dispute_apply(*, actor: Actor, data: ApplyInput) -> Dispute:
@@ -367,6 +374,10 @@ def dispute_apply(*, actor: Actor, data: ApplyInput) -> Dispute:
     respondent = PartyInput(side=PartySide.RESPONDENT, name=data.respondent_name, phone=data.respondent_phone)
     rows = _parties_check(actor, [respondent], errors, scoped=False)
     rows[0]["side"] = PartySide.RESPONDENT
+    if data.respondent_user_id is not None:
+        rows[0]["user_id"] = data.respondent_user_id
+    if data.source not in APPLY_SOURCES:
+        errors.append(field_error("source", "请选择纠纷来源", "choose where the dispute came from"))
     if errors and any(e.field == "parties" for e in errors):  # the applicant is the actor: never missing
         errors = [e for e in errors if e.field != "parties"]
     if errors:
@@ -387,8 +398,8 @@ def dispute_apply(*, actor: Actor, data: ApplyInput) -> Dispute:
     values = {
         "kind": kind,
         "level": kind.level,
-        "source": DisputeSource.PORTAL,
-        "source_ref": "",
+        "source": data.source,
+        "source_ref": data.source_ref[:40],
         "title": (data.title or "").strip() or kind.name_zh,
         "facts_sealed": seal(data.facts.strip(), context=FACTS_CONTEXT),
         "claim_sealed": seal(data.claim.strip(), context=CLAIM_CONTEXT) if (data.claim or "").strip() else "",

@@ -25,6 +25,7 @@ from linli.core.crypto import seal, unseal
 from linli.core.errors import DomainError, Msg, conflict, field_error, not_found, permission_denied, validation_failed
 from linli.core.masking import mask_personal_numbers
 from linli.core.notify import notify
+from linli.mediation.domain.disputes import DisputeSource
 from linli.mediation.domain.reasoning import (
     CLOSE_FROM,
     CODE_ALPHABET,
@@ -372,7 +373,6 @@ def reasoning_formal(*, actor: Actor, case: ReasoningCase, reason: str = "") -> 
     """Either side turns the case into formal people's mediation: a dispute applied for by this
     side, the other side as respondent (their consent is asked there, as the law requires), the
     facts being both sides' statements. The case is FORMAL and links the dispute."""
-    from linli.mediation.models import DisputeParty
     from linli.mediation.services.intake import FACTS_MAX, ApplyInput, dispute_apply
 
     rights = _rights(actor, case)
@@ -391,13 +391,16 @@ def reasoning_formal(*, actor: Actor, case: ReasoningCase, reason: str = "") -> 
         dispute = dispute_apply(
             actor=actor,
             data=ApplyInput(
-                kind=case.kind.code, facts=facts, respondent_name=other_name, title=case.title, community=case.path
+                kind=case.kind.code,
+                facts=facts,
+                respondent_name=other_name,
+                title=case.title,
+                community=case.path,
+                source=DisputeSource.REASONING,
+                source_ref=case.code,
+                respondent_user_id=other_id,
             ),
         )
-        # the intake's portal application knows neither the source nor the respondent's account:
-        # a reasoning case names both (see the notes: an intake input for them would replace this)
-        Dispute.objects.filter(pk=dispute.pk).update(source="reasoning", source_ref=case.code)
-        DisputeParty.objects.filter(dispute=dispute, side="respondent", user__isnull=True).update(user_id=other_id)
         case.dispute, case.state = dispute, ReasoningState.FORMAL
         _touch(case, "dispute", "state")
         audit(
