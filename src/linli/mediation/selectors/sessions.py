@@ -5,6 +5,7 @@ of disputes (`disputes.dispute_scope_q`); one 404 for missing and forbidden."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -107,7 +108,11 @@ def dispute_follow_ups(dispute: Dispute) -> list[DisputeFollowUp]:
 
 
 def session_of(dispute: Dispute, public_id) -> MediationSession:
-    session = MediationSession.objects.filter(dispute=dispute, public_id=public_id).first()
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise not_found("调解会", "Session") from None
+    session = MediationSession.objects.filter(dispute=dispute, public_id=key).first()
     if session is None:
         raise not_found("调解会", "Session")
     return session

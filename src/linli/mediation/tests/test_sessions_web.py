@@ -303,3 +303,15 @@ def test_agreements_to_follow_up_are_the_areas_and_pinned(client, world, django_
     assert "#sessions" not in client.get(url).content.decode()
     log_in(client, "mediator")
     assert client.get(url).status_code == 404
+
+
+def test_a_made_up_session_id_is_a_404_not_an_error(client, world):
+    log_in(client, "mediator")
+    for action, data in (
+        ("record", {"minutes": "x", "attended": "1"}),
+        ("cancel", {"reason": "出差了", "confirm": "1"}),
+    ):
+        response = client.post(post_url(world.dispute.number, action), {"session": "not-a-uuid"} | data)
+        assert response.status_code == 404
+    response = client.post(post_url(world.dispute.number, "read"), {"what": "minutes:zzz", "reason": "核对调解过程"})
+    assert response.status_code == 404
