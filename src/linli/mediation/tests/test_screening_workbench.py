@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from linli.mediation.services import screening as svc
 from linli.mediation.tests.mediators_support import SHUIYUANDI, TODAY, clock, mediator  # noqa: F401
@@ -14,6 +15,14 @@ from linli.mediation.workbench.mediators import mediators_today
 from linli.mediation.workbench.screening import screening_today
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):  # the sections' words as written; the Chinese is the catalogue's
+        yield
+
+
 NOV = dt.date(2026, 11, 1)
 
 
