@@ -93,6 +93,11 @@ def _not_future(day: date | None, field: str, today: date, *, label_zh: str, lab
     return []
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    """A time without a zone (an API client's) is the city's local time."""
+    return timezone.make_aware(moment) if moment is not None and timezone.is_naive(moment) else moment
+
+
 def _transition(dispute: Dispute, actor: Actor, action: str, note: str = "") -> None:
     transition = transition_for(action, dispute.state)
     if transition is None:  # guarded by _handled's states; the table has the last word
@@ -112,7 +117,7 @@ def session_schedule(
     """Schedule a session of a dispute in mediation, in a mediation room of the registry or at a
     place written in words."""
     errors = []
-    now = timezone.now()
+    now, starts_at = timezone.now(), _aware(starts_at)
     if starts_at is None:
         errors.append(field_error("starts_at", "请填写调解会时间", "give the session's time"))
     elif starts_at < now - LATE_ENTRY:
@@ -184,7 +189,7 @@ def session_held_record(
 ) -> MediationSession:
     """A session recorded as held without having been scheduled here: mediation on the spot
     (现场调解) or a paper record entered late, at most a year back and not before acceptance."""
-    now = timezone.now()
+    now, held_at = timezone.now(), _aware(held_at)
     place, minutes = (place or "").strip(), (minutes or "").strip()
     errors = []
     if held_at is None or held_at > now:

@@ -95,3 +95,12 @@ def test_the_queue_endpoint_has_a_pinned_query_count(client, world, django_asser
     with django_assert_num_queries(4):
         rows = client.get(f"{API}/my/queue").json()
     assert len(rows) == 5
+
+
+def test_a_time_without_a_zone_is_the_citys(client, world):
+    log_in(client, "mediator")
+    made = post(
+        client, f"/disputes/{world.dispute.number}/sessions", {"starts_at": "2026-12-08T09:30:00", "place": "调解室"}
+    )
+    assert made.status_code == 201
+    assert made.json()["starts_at"].startswith("2026-12-08T09:30:00+08:00")
