@@ -32,6 +32,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import SCREENSHOTS
 from playwright.sync_api import Page, expect
 from test_grid_events import grid_worker_building, photo, staff
 from test_journeys import blocking_violations, menu_link
@@ -296,6 +297,7 @@ def test_neighbour_dispute_from_a_grid_event_to_its_close(phone: Page, desktop: 
     assert response.headers["content-type"] == "application/pdf"
     body = response.body()
     assert body.startswith(b"%PDF")
+    (SCREENSHOTS / "mediation-09-agreement.pdf").write_bytes(body)  # kept beside the screenshots
     text = pdf_text(body)
     assert "调解协议书" in text, text[:500]
     assert applicant in text and upstairs in text, text[:800]
