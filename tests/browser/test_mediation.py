@@ -210,6 +210,7 @@ def test_neighbour_dispute_from_a_grid_event_to_its_close(phone: Page, desktop: 
     assert number, "no case number on the dispute page"
     dispute_url = worker.url
     expect(worker.locator("#dispute-state")).to_contain_text("待征得当事人同意")  # awaiting the parties' consent
+    expect(worker.locator("#assign-form")).to_have_count(0)  # no mediator before both parties agree
     checked(worker)
     screenshot(worker, "mediation-02-dispute-registered-desktop")
 
@@ -279,6 +280,11 @@ def test_neighbour_dispute_from_a_grid_event_to_its_close(phone: Page, desktop: 
         expect(page.locator("#session-table tbody tr", has_text="已举行")).to_have_count(n)
     fits_the_phone(page)
     screenshot(page, "mediation-08-two-sessions-phone")
+    agreement = page.locator("#agreement-form")
+    agreement.locator("[name=confirm]").check()
+    agreement.get_by_role("button", name="登记调解协议").click()  # no terms: refused beside the box
+    expect(page.locator("#agreement-form .field.has-error")).to_contain_text("协议")
+    expect(page.locator("#agreement")).to_have_count(0)
     agreement = page.locator("#agreement-form")
     agreement.locator("[name=terms]").fill(
         "一、楼上住户于七日内请专业人员重做卫生间防水；二、楼上住户承担楼下天花板修复费用人民币一千二百元；三、双方今后友好相处。"
@@ -515,6 +521,7 @@ def test_a_restricted_case_is_found_only_by_those_who_hold_it(phone: Page, deskt
     assert worker.request.get(path).status == 404
     response = worker.goto(path)
     assert response.status == 404
+    expect(worker.get_by_role("heading", level=1)).to_contain_text("不存在或无权访问")
     assert SEEN not in worker.content() and person not in worker.content()
     fits_the_phone(worker)
     screenshot(worker, "mediation-27-case-url-refused-phone")
