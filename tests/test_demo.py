@@ -52,6 +52,10 @@ EXPECTED_TOP = {
     Role.ORGANISER: ["水源地社区"],  # posted where its organisation is based
     Role.CARE_PROVIDER: ["浑河湾街道"],  # posted where its provider is based
     Role.CARER: ["浑河湾街道"],
+    Role.MEDIATOR: ["水源地社区"],  # the showcase community's committee mediator
+    Role.JUDICIAL_OFFICER: ["浑河湾街道"],  # the street's judicial office
+    Role.POLICE_OFFICER: ["和平区"],  # a police department posting; `mediation` narrows it to the beat
+    Role.REASONER: [],  # a resident role: no data scope
 }
 
 

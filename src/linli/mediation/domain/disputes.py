@@ -52,7 +52,7 @@ class DisputeState(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted, awaiting a mediator")
     MEDIATING = "mediating", _("In mediation")
     AGREED = "agreed", _("Agreed, performance followed up")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Mediation closed")
     FAILED = "failed", _("Mediation failed")
     REFUSED = "refused", _("Not mediated (a party refused)")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -107,9 +107,10 @@ class Performance(models.TextChoices):
 
 
 class SessionState(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
-    HELD = "held", _("Held")
-    CANCELLED = "cancelled", _("Cancelled")
+    # the session's own words: "Scheduled" and "Held" mean a shift and a reservation elsewhere
+    SCHEDULED = "scheduled", _("Session scheduled")
+    HELD = "held", _("Session held")
+    CANCELLED = "cancelled", _("Session cancelled")
 
 
 @dataclass(frozen=True)

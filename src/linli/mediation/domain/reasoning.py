@@ -30,7 +30,7 @@ class ReasoningState(models.TextChoices):
     SETTLED = "settled", _("Settled between them")
     FORMAL = "formal", _("Turned into formal mediation")
     LAPSED = "lapsed", _("Invitation lapsed")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Reasoning closed")
 
 
 class PostRole(models.TextChoices):
