@@ -6,12 +6,19 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.domain import (
+    ACCOUNTS_MANAGE,
     MEDIATION_INTAKE,
+    MEDIATION_MANAGE,
     MEDIATION_MEDIATE,
     MEDIATION_REASON,
     MEDIATION_VIEW,
     SAFETY_FIGURES,
     SAFETY_POLICE,
+    SAFETY_RECORD,
+    SUPPORT_COUNSEL,
+    SUPPORT_FAMILY,
+    SUPPORT_JUDICIAL,
+    Role,
 )
 from linli.core.web import any_permission
 
@@ -43,13 +50,11 @@ REASONING: list = [  # 慧评理 cases: the area's summaries, a mediator's open 
 SAFETY: list = [  # four-zero board, police beats and cases, incidents, drills
     ("", any_permission(SAFETY_FIGURES, MEDIATION_VIEW), "portal:mediation:safety-board", _("Four-zero board")),
     (SAFETY_POLICE, None, "portal:mediation:safety-police", _("Community police")),
-    ("safety.record", None, "portal:mediation:safety-incidents", _("Safety incidents")),
-    ("safety.record", None, "portal:mediation:safety-drills", _("Emergency drills")),
-    ("", any_permission("mediation.manage", "accounts.manage"), "portal:mediation:safety-beats", _("Police beats")),
+    (SAFETY_RECORD, None, "portal:mediation:safety-incidents", _("Safety incidents")),
+    (SAFETY_RECORD, None, "portal:mediation:safety-drills", _("Emergency drills")),
+    ("", any_permission(MEDIATION_MANAGE, ACCOUNTS_MANAGE), "portal:mediation:safety-beats", _("Police beats")),
 ]
-from linli.accounts.domain import SUPPORT_COUNSEL, SUPPORT_FAMILY, SUPPORT_JUDICIAL, Role  # noqa: E402  (stage support)
-
-SUPPORT: list = [
+SUPPORT: list = [  # restricted support cases, and the lead any grid or community worker files
     (
         "",
         any_permission(SUPPORT_JUDICIAL, SUPPORT_FAMILY, SUPPORT_COUNSEL),
@@ -62,7 +67,7 @@ SUPPORT: list = [
         "portal:mediation:support-lead",
         _("Report a domestic-violence lead"),
     ),
-]  # restricted support cases
+]
 
 NAV = (
     _("Safe community"),
