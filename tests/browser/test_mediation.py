@@ -32,7 +32,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import SCREENSHOTS
 from playwright.sync_api import Page, expect
 from test_grid_events import grid_worker_building, photo, staff
 from test_journeys import blocking_violations, menu_link
@@ -40,6 +39,7 @@ from test_journeys import blocking_violations, menu_link
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"  # as the conftest's
 CITY = ZoneInfo("Asia/Shanghai")
 NEIGHBOUR = "demo_neighbour_b"  # a demo resident account of the showcase community (the other side)
 NEIGHBOUR_PASSWORD = "楼道-月季-4711-晴"
