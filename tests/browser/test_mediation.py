@@ -49,7 +49,7 @@ RAW = re.compile(
     r"grid_event|reasoning|neighbour|domestic_violence|open|invited|settled|formal|written|full|"
     r"None|True|False)\b"
 )
-CLOSED = re.compile("已结案|已归档")  # the wording of "closed" in Chinese
+CLOSED = re.compile("已结案")
 SEEN = "深夜多次听到邻居家中传出打骂声和孩子哭喊，第二天看到女主人手臂有淤青。"
 
 

@@ -35,3 +35,10 @@ def add_domain_errors(form: forms.Form, error: DomainError, aliases: dict[str, s
     for problem in error.fields:
         name = aliases.get(problem.field, problem.field)
         form.add_error(name if name in form.fields else None, str(problem.message))
+
+
+def needed(field: forms.Field) -> forms.Field:
+    """A field the service requires, left optional in the form so that the service's own message
+    (naming the field, in both languages) is the one shown: the label must not call it optional."""
+    field.needed = True  # type: ignore[attr-defined]
+    return field

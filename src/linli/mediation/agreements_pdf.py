@@ -28,10 +28,21 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", fontName=font, fontSize=18, leading=26, alignment=1, spaceAfter=4),
         "number": ParagraphStyle("number", fontName=font, fontSize=10, leading=14, alignment=2, spaceAfter=8),
         "h2": ParagraphStyle("h2", fontName=font, fontSize=12, leading=18, spaceBefore=8, spaceAfter=4),
-        "body": ParagraphStyle("body", fontName=font, fontSize=11, leading=18, firstLineIndent=22),
-        "cell": ParagraphStyle("cell", fontName=font, fontSize=10, leading=14),
-        "sign": ParagraphStyle("sign", fontName=font, fontSize=11, leading=22),
+        "body": ParagraphStyle("body", fontName=font, fontSize=11, leading=18, firstLineIndent=22, wordWrap="CJK"),
+        "cell": ParagraphStyle("cell", fontName=font, fontSize=10, leading=14, wordWrap="CJK"),
+        "sign": ParagraphStyle("sign", fontName=font, fontSize=11, leading=22, wordWrap="CJK"),
     }
+
+
+CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese_count(n: int) -> str:
+    """一式三份: a legal paper writes its copies in Chinese numerals (up to 99)."""
+    if n < 10:
+        return CHINESE_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return f"{CHINESE_DIGITS[tens] if tens > 1 else ''}十{CHINESE_DIGITS[ones] if ones else ''}"
 
 
 def _text(text: str, style: ParagraphStyle) -> list[Paragraph]:
@@ -102,7 +113,7 @@ def agreement_pdf(paper: AgreementPaper) -> bytes:
             escape(
                 "本协议自各方当事人签名、调解员签名并加盖人民调解委员会印章之日起生效，具有法律约束力，"
                 "当事人应当按照约定履行。当事人可以自本协议生效之日起三十日内共同向人民法院申请司法确认。"
-                f"本协议一式{len(paper.parties) + 1}份，当事人各执一份，人民调解委员会留存一份。"
+                f"本协议一式{_chinese_count(len(paper.parties) + 1)}份，当事人各执一份，人民调解委员会留存一份。"
             ),
             styles["body"],
         ),

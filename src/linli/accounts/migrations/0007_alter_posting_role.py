@@ -4,15 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_care_roles'),
+        ("accounts", "0006_care_roles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='posting',
-            name='role',
-            field=models.CharField(choices=[('resident', 'Resident'), ('grid_worker', 'Grid worker'), ('community_worker', 'Community worker'), ('street_officer', 'Street officer'), ('department_officer', 'Department officer'), ('district_admin', 'District administrator'), ('city_admin', 'City administrator'), ('auditor', 'Auditor'), ('operator', 'Operator'), ('planner', 'Facility planner'), ('civil_affairs_officer', 'Civil-affairs officer'), ('organiser', 'Organisation organiser'), ('care_provider', 'Care provider'), ('carer', 'Carer'), ('mediator', 'Mediator'), ('judicial_officer', 'Judicial officer'), ('police_officer', 'Community police officer'), ('reasoner', 'Reasoner')], max_length=32, verbose_name='role'),
+            model_name="posting",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("resident", "Resident"),
+                    ("grid_worker", "Grid worker"),
+                    ("community_worker", "Community worker"),
+                    ("street_officer", "Street officer"),
+                    ("department_officer", "Department officer"),
+                    ("district_admin", "District administrator"),
+                    ("city_admin", "City administrator"),
+                    ("auditor", "Auditor"),
+                    ("operator", "Operator"),
+                    ("planner", "Facility planner"),
+                    ("civil_affairs_officer", "Civil-affairs officer"),
+                    ("organiser", "Organisation organiser"),
+                    ("care_provider", "Care provider"),
+                    ("carer", "Carer"),
+                    ("mediator", "Mediator"),
+                    ("judicial_officer", "Judicial officer"),
+                    ("police_officer", "Community police officer"),
+                    ("reasoner", "Reasoner"),
+                ],
+                max_length=32,
+                verbose_name="role",
+            ),
         ),
     ]

@@ -5,20 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mediation', '0004_disputes_recusal'),
+        ("mediation", "0004_disputes_recusal"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reasoningcase',
-            name='other_accepted',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='mediation.reasoningpost'),
+            model_name="reasoningcase",
+            name="other_accepted",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="mediation.reasoningpost",
+            ),
         ),
         migrations.AddField(
-            model_name='reasoningcase',
-            name='starter_accepted',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='mediation.reasoningpost'),
+            model_name="reasoningcase",
+            name="starter_accepted",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="mediation.reasoningpost",
+            ),
         ),
     ]

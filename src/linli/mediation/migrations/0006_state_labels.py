@@ -4,25 +4,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mediation', '0005_reasoning_accepted'),
+        ("mediation", "0005_reasoning_accepted"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='dispute',
-            name='state',
-            field=models.CharField(choices=[('consent', "Awaiting the parties' consent"), ('accepted', 'Accepted, awaiting a mediator'), ('mediating', 'In mediation'), ('agreed', 'Agreed, performance followed up'), ('closed', 'Mediation closed'), ('failed', 'Mediation failed'), ('refused', 'Not mediated (a party refused)'), ('withdrawn', 'Withdrawn')], default='consent', max_length=12, verbose_name='state'),
+            model_name="dispute",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("consent", "Awaiting the parties' consent"),
+                    ("accepted", "Accepted, awaiting a mediator"),
+                    ("mediating", "In mediation"),
+                    ("agreed", "Agreed, performance followed up"),
+                    ("closed", "Mediation closed"),
+                    ("failed", "Mediation failed"),
+                    ("refused", "Not mediated (a party refused)"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                default="consent",
+                max_length=12,
+                verbose_name="state",
+            ),
         ),
         migrations.AlterField(
-            model_name='mediationsession',
-            name='state',
-            field=models.CharField(choices=[('scheduled', 'Session scheduled'), ('held', 'Session held'), ('cancelled', 'Session cancelled')], default='scheduled', max_length=10, verbose_name='state'),
+            model_name="mediationsession",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("scheduled", "Session scheduled"),
+                    ("held", "Session held"),
+                    ("cancelled", "Session cancelled"),
+                ],
+                default="scheduled",
+                max_length=10,
+                verbose_name="state",
+            ),
         ),
         migrations.AlterField(
-            model_name='reasoningcase',
-            name='state',
-            field=models.CharField(choices=[('invited', 'Waiting for the other side'), ('open', 'Both sides heard; open for comments'), ('settled', 'Settled between them'), ('formal', 'Turned into formal mediation'), ('lapsed', 'Invitation lapsed'), ('closed', 'Reasoning closed')], default='invited', max_length=10, verbose_name='state'),
+            model_name="reasoningcase",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("invited", "Waiting for the other side"),
+                    ("open", "Both sides heard; open for comments"),
+                    ("settled", "Settled between them"),
+                    ("formal", "Turned into formal mediation"),
+                    ("lapsed", "Invitation lapsed"),
+                    ("closed", "Reasoning closed"),
+                ],
+                default="invited",
+                max_length=10,
+                verbose_name="state",
+            ),
         ),
     ]

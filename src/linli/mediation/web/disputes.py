@@ -378,7 +378,7 @@ class WithdrawForm(forms.Form):
 
 class MyConsentForm(forms.Form):
     consent = forms.ChoiceField(
-        label=gettext_lazy("Do you agree to mediation?"),
+        label=gettext_lazy("My answer"),
         choices=[(Consent.AGREED, Consent.AGREED.label), (Consent.REFUSED, Consent.REFUSED.label)],
         widget=forms.RadioSelect,
     )

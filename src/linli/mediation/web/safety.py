@@ -28,7 +28,7 @@ from linli.accounts.domain import (
 )
 from linli.core.charts import Chart, Series
 from linli.core.errors import DomainError
-from linli.core.forms import DateInput, add_domain_errors
+from linli.core.forms import DateInput, add_domain_errors, needed
 from linli.core.sheets import Sheet, workbook
 from linli.core.web import staff_page, xlsx_response
 from linli.mediation.domain.four_zero import four_zero_definition, month_end, month_parse, month_start
@@ -105,7 +105,7 @@ class BeatForm(forms.Form):
 
 class BeatEndForm(forms.Form):
     until = forms.DateField(label=gettext_lazy("Last day"), widget=DATE, required=False)
-    reason = forms.CharField(label=gettext_lazy("Reason for ending"), max_length=300, required=False)
+    reason = needed(forms.CharField(label=gettext_lazy("Reason for ending"), max_length=300, required=False))
 
 
 def _tabs(actor) -> dict:

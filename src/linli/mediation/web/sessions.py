@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.domain import MEDIATION_INTAKE, MEDIATION_MEDIATE, MEDIATION_VIEW
 from linli.core.errors import DomainError, not_found
-from linli.core.forms import DateInput, DateTimeInput, add_domain_errors
+from linli.core.forms import DateInput, DateTimeInput, add_domain_errors, needed
 from linli.core.web import staff_page
 from linli.mediation.agreements_pdf import agreement_pdf
 from linli.mediation.domain.disputes import (
@@ -50,7 +50,7 @@ RESULTS = [
 
 
 class ScheduleForm(forms.Form):
-    starts_at = forms.DateTimeField(label=gettext_lazy("Session starts at"), widget=DATETIME, required=False)
+    starts_at = needed(forms.DateTimeField(label=gettext_lazy("Session starts at"), widget=DATETIME, required=False))
     facility_ref = forms.ChoiceField(label=gettext_lazy("Mediation room"), required=False)
     place = forms.CharField(label=gettext_lazy("Place (if not a room listed)"), max_length=100, required=False)
 
@@ -64,8 +64,10 @@ class RecordForm(forms.Form):
     attended = forms.MultipleChoiceField(
         label=gettext_lazy("Parties present"), widget=forms.CheckboxSelectMultiple, required=False
     )
-    minutes = forms.CharField(
-        label=gettext_lazy("Minutes (kept sealed)"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    minutes = needed(
+        forms.CharField(
+            label=gettext_lazy("Minutes (kept sealed)"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        )
     )
 
     def __init__(self, *args, parties=(), **kwargs):
@@ -75,7 +77,7 @@ class RecordForm(forms.Form):
 
 class CancelForm(forms.Form):
     session = forms.CharField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=gettext_lazy("Reason for cancelling"), max_length=300, required=False)
+    reason = needed(forms.CharField(label=gettext_lazy("Reason for cancelling"), max_length=300, required=False))
     confirm = forms.BooleanField(label=CONFIRM)
 
 
@@ -84,14 +86,16 @@ class ExtendForm(forms.Form):
         label=gettext_lazy("Extend by (days)"), min_value=1, max_value=EXTENSION_MAX_DAYS, required=False
     )
     parties_agree = forms.BooleanField(label=gettext_lazy("Every party agrees to the extension"), required=False)
-    reason = forms.CharField(label=gettext_lazy("Reason for the extension"), max_length=300, required=False)
+    reason = needed(forms.CharField(label=gettext_lazy("Reason for the extension"), max_length=300, required=False))
     confirm = forms.BooleanField(label=CONFIRM)
 
 
 class AgreementForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Agreement"), choices=AGREEMENT_KINDS, widget=forms.RadioSelect)
-    terms = forms.CharField(
-        label=gettext_lazy("Terms agreed (kept sealed)"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    terms = needed(
+        forms.CharField(
+            label=gettext_lazy("Terms agreed (kept sealed)"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        )
     )
     signed_on = forms.DateField(label=gettext_lazy("Agreed on"), widget=DATE, required=False)
     perform_by = forms.DateField(label=gettext_lazy("Perform by"), widget=DATE, required=False)
@@ -102,7 +106,7 @@ class FailForm(forms.Form):
     onward_route = forms.ChoiceField(
         label=gettext_lazy("Route onward told to the parties"), choices=OnwardRoute.choices
     )
-    reason = forms.CharField(label=gettext_lazy("Why mediation failed"), max_length=300, required=False)
+    reason = needed(forms.CharField(label=gettext_lazy("Why mediation failed"), max_length=300, required=False))
     confirm = forms.BooleanField(label=CONFIRM)
 
 
@@ -132,12 +136,12 @@ class CloseForm(forms.Form):
 
 
 class ReadForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason for reading"), max_length=300, required=False)
+    reason = needed(forms.CharField(label=gettext_lazy("Reason for reading"), max_length=300, required=False))
 
 
 class PrintForm(forms.Form):
-    reveal_reason = forms.CharField(
-        label=gettext_lazy("Reason for printing ID numbers in full"), max_length=300, required=False
+    reveal_reason = needed(
+        forms.CharField(label=gettext_lazy("Reason for printing ID numbers in full"), max_length=300, required=False)
     )
 
 

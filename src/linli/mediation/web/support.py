@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from linli.areas.selectors import community_paths, unit_names
 from linli.core.errors import DomainError, not_found
-from linli.core.forms import DateInput, add_domain_errors
+from linli.core.forms import DateInput, add_domain_errors, needed
 from linli.core.web import xlsx_response
 from linli.mediation.domain.support import EntryKind, SupportKind, SupportState
 from linli.mediation.selectors import support as sel
@@ -82,8 +82,10 @@ class LeadForm(forms.Form):
     person_ref = forms.CharField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label=gettext_lazy("Name (when not in the resident pool)"), max_length=50, required=False)
     path = forms.ChoiceField(label=gettext_lazy("Community"), required=False)
-    what_was_seen = forms.CharField(
-        label=gettext_lazy("What you saw or heard"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    what_was_seen = needed(
+        forms.CharField(
+            label=gettext_lazy("What you saw or heard"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        )
     )
 
     def __init__(self, *args, actor, **kwargs):
@@ -108,8 +110,12 @@ class AssignForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for closing (kept sealed)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    reason = needed(
+        forms.CharField(
+            label=gettext_lazy("Reason for closing (kept sealed)"),
+            widget=forms.Textarea(attrs={"rows": 2}),
+            required=False,
+        )
     )
     confirmed = forms.BooleanField(
         label=gettext_lazy("I confirm closing this case; it cannot be reopened"), required=False
@@ -117,7 +123,7 @@ class CloseForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason for exporting names"), max_length=300, required=False)
+    reason = needed(forms.CharField(label=gettext_lazy("Reason for exporting names"), max_length=300, required=False))
 
 
 def _posted_form(request) -> tuple[str, object]:
