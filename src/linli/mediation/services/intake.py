@@ -42,6 +42,7 @@ from linli.mediation.models import Dispute, DisputeKind, DisputeParty, Mediator
 from linli.mediation.selectors.disputes import dispute_scope_q
 from linli.mediation.selectors.mediators import mediator_candidates
 from linli.mediation.services.common import audit, dispute_locked, step_add
+from linli.mediation.services.safety import four_zero_follow
 from linli.residents.domain import id_number_normalise, id_number_problem, phone_problem
 from linli.residents.selectors import applicant_by_ref, applicant_for_user
 from linli.workdays.selectors import work_calendar
@@ -689,6 +690,8 @@ def dispute_escalate(*, actor: Actor, dispute: Dispute, reason: str) -> Dispute:
         _touch(dispute, "escalated")
         step_add(dispute, actor, "escalate", dispute.state)
         audit(actor, "dispute_escalate", "mediation_dispute", dispute.number, dispute.path, reason)
+        # the four-zero's petitions count escalated disputes of the month they were registered in
+        four_zero_follow(dispute.path[:COMMUNITY_LEN], dispute.registered_on)
     return dispute
 
 

@@ -250,7 +250,7 @@ def police_case_record(*, actor: Actor, data: PoliceCaseInput, recompute: bool =
             actor, "police_case", "police_case", case.public_id, path, kind=data.kind, day=data.occurred_on.isoformat()
         )
         if recompute:
-            _recompute_from(path, data.occurred_on, through_year=False)
+            four_zero_follow(path, data.occurred_on, through_year=False)
     return case
 
 
@@ -292,7 +292,7 @@ def incident_record(*, actor: Actor, data: IncidentInput, recompute: bool = True
         )
         audit(actor, "incident_record", "safety_incident", incident.public_id, path, kind=data.kind)
         if recompute:
-            _recompute_from(path, data.occurred_on, through_year=False)
+            four_zero_follow(path, data.occurred_on, through_year=False)
     return incident
 
 
@@ -343,7 +343,7 @@ def drill_record(*, actor: Actor, data: DrillInput, recompute: bool = True) -> E
         drill = EmergencyDrill.objects.create(**values, created_at=timezone.now())
         audit(actor, "drill_record", "emergency_drill", drill.public_id, drill.path, participants=drill.participants)
         if recompute:
-            _recompute_from(drill.path, drill.held_on, through_year=True)
+            four_zero_follow(drill.path, drill.held_on, through_year=True)
     return drill
 
 
@@ -390,7 +390,7 @@ def _withdraw(actor: Actor, rows, public_id, reason: str, action: str, day_field
             actor, action, type(row).__name__.lower(), locked.public_id, locked.path, reason=reason, day=day.isoformat()
         )
         locked.delete()
-        _recompute_from(locked.path, day, through_year=day_field == "held_on")
+        four_zero_follow(locked.path, day, through_year=day_field == "held_on")
 
 
 def police_case_withdraw(*, actor: Actor, public_id, reason: str) -> None:
@@ -493,9 +493,10 @@ def _statuses_upsert(rows: list[tuple[str, dt.date, dict]]) -> None:  # rows of 
         cursor.executemany(sql, params)
 
 
-def _recompute_from(path: str, day: dt.date, *, through_year: bool) -> None:
-    """A record changed the figures of its month (a drill: of every later month of its year
-    too): recompute the community's stored statuses of those months up to the open one."""
+def four_zero_follow(path: str, day: dt.date, *, through_year: bool = False) -> None:
+    """A record (an incident, a case, a drill, an escalated dispute) changed the figures of its
+    month (a drill: of every later month of its year too): recompute the community's stored
+    statuses of those months up to the open one."""
     open_month = month_start(timezone.localdate())
     month = month_start(day)
     last = min(open_month, dt.date(day.year, 12, 1)) if through_year else month

@@ -12,7 +12,7 @@ import pytest
 from linli.core.crypto import unseal
 from linli.core.errors import DomainError
 from linli.core.models import AuditEntry, InboxMessage
-from linli.mediation.models import Dispute, DisputeParty, DisputeStep
+from linli.mediation.models import Dispute, DisputeParty, DisputeStep, FourZeroStatus
 from linli.mediation.services.intake import (
     ApplyInput,
     PartyInput,
@@ -243,6 +243,9 @@ def test_escalate_marks_it_once_with_a_reason(world):
         dispute_escalate(actor=world.actors["community_worker"], dispute=dispute, reason="")
     dispute = dispute_escalate(actor=world.actors["community_worker"], dispute=dispute, reason="当事人到区信访")
     assert dispute.escalated is True
+    # the four-zero status of the month it was registered in follows at once: one petition, missed
+    status = FourZeroStatus.objects.get(path=dispute.path[:12], month=dispute.registered_on.replace(day=1))
+    assert (status.petitions, status.petitions_state, status.four_zero) == (1, "missed", False)
     with pytest.raises(DomainError) as again:
         dispute_escalate(actor=world.actors["community_worker"], dispute=dispute, reason="当事人到区信访")
     assert again.value.code == "conflict"
