@@ -304,7 +304,26 @@ def _create(actor: Actor, *, values: dict, parties: list[dict], path: str, day: 
     DisputeParty.objects.bulk_create([DisputeParty(dispute=dispute, **row) for row in parties])
     step_add(dispute, actor, "register", "", note)
     audit(actor, "dispute_register", "mediation_dispute", dispute.number, path, source=dispute.source)
+    _parties_tell(actor, dispute, parties)
     return dispute
+
+
+def _parties_tell(actor: Actor, dispute: Dispute, parties: list[dict]) -> None:
+    """A party with an account (other than whoever registered it) is asked in their inbox, so they
+    can answer themself whether they agree to mediation."""
+    user_ids = sorted({row["user_id"] for row in parties if row.get("user_id") and row["user_id"] != actor.user_id})
+    if not user_ids:
+        return
+    notify(
+        user_ids=user_ids,
+        kind="mediation.registered",
+        text=Msg(
+            f"人民调解：社区已登记纠纷 {dispute.number}，请告诉我们您是否同意调解。",
+            f"People's mediation: the community registered dispute {dispute.number}; "
+            "please tell us whether you agree to mediation.",
+        ),
+        link=reverse("portal:mediation-resident:dispute", args=[dispute.number]),
+    )
 
 
 def dispute_register(*, actor: Actor, data: DisputeInput) -> Dispute:

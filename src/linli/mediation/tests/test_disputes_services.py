@@ -295,3 +295,16 @@ def test_a_grid_event_becomes_one_dispute(world):
         registered(world, actor="street_officer", community=SHUIYUANDI, source="grid_event", source_ref="GE000")
     assert fields_of(unseen.value) == {"source_ref"}
     assert Dispute.objects.count() == 1
+
+
+def test_a_party_with_an_account_is_asked_in_their_inbox(world, django_capture_on_commit_callbacks):
+    from linli.core.models import InboxMessage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dispute = registered(world)
+    resident = world.actors["resident"]
+    assert dispute.parties.get(side="applicant").user_id == resident.user_id
+    message = InboxMessage.objects.get(user_id=resident.user_id, kind="mediation.registered")
+    assert dispute.number in message.text_zh and message.link == f"/my/mediation/disputes/{dispute.number}/"
+    # the worker who registered it is told nothing, and an outsider has no account to tell
+    assert InboxMessage.objects.filter(kind="mediation.registered").count() == 1
