@@ -312,7 +312,7 @@ def _parties_tell(actor: Actor, dispute: Dispute, parties: list[dict]) -> None:
     """A party with an account (other than whoever registered it) is asked in their inbox, so they
     can answer themself whether they agree to mediation."""
     user_ids = sorted({row["user_id"] for row in parties if row.get("user_id") and row["user_id"] != actor.user_id})
-    if not user_ids:
+    if not user_ids or dispute.source == DisputeSource.REASONING:  # 慧评理 tells the other side itself
         return
     notify(
         user_ids=user_ids,
