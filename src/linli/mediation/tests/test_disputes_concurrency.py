@@ -5,8 +5,6 @@ one dispute."""
 
 from __future__ import annotations
 
-from importlib import import_module
-
 import pytest
 
 from linli.core.actor import Actor
@@ -20,10 +18,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def clean():
-    """The kinds come with a migration: a transactional test starts after the last one's flush."""
-    from django.apps import apps
-
-    import_module("linli.mediation.migrations.0002_append_only_and_kinds").kinds_seed(apps, None)
+    """The kinds are loaded again by the conftest; the append-only rows are emptied after."""
     yield
     empty_append_only_tables()
 

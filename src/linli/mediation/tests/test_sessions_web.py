@@ -307,8 +307,9 @@ def test_agreements_to_follow_up_are_the_areas_and_pinned(client, world, django_
 
 def test_a_made_up_session_id_is_a_404_not_an_error(client, world):
     log_in(client, "mediator")
+    party = str(world.dispute.parties.first().pk)  # a real party: the form is valid, only the session is made up
     for action, data in (
-        ("record", {"minutes": "x", "attended": "1"}),
+        ("record", {"minutes": "x", "attended": party}),
         ("cancel", {"reason": "出差了", "confirm": "1"}),
     ):
         response = client.post(post_url(world.dispute.number, action), {"session": "not-a-uuid"} | data)
