@@ -41,7 +41,7 @@ def area_q(actor: Actor, field_name: str = "path") -> Q:
     """Rows of the actor's area: their scope, or a police officer's beat (nothing when empty)."""
     if actor.is_system:
         return actor.scope_q(field_name)
-    if actor.has_role(Role.POLICE_OFFICER) and is_police_only(actor):
+    if is_police_only(actor):
         paths = beat_paths(actor)
         q = Q(pk__in=[])
         for path in paths:
@@ -50,6 +50,17 @@ def area_q(actor: Actor, field_name: str = "path") -> Q:
     if is_mediator_only(actor):
         return Q(pk__in=[])
     return actor.scope_q(field_name)
+
+
+def area_covers(actor: Actor, path: str) -> bool:
+    """`area_q` for one path, in Python (a row already read)."""
+    if actor.is_system:
+        return actor.sees_path(path)
+    if is_police_only(actor):
+        return any(path.startswith(beat) for beat in beat_paths(actor))
+    if is_mediator_only(actor):
+        return False
+    return actor.sees_path(path)
 
 
 def mediator_of(actor: Actor) -> Mediator | None:

@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from linli.accounts.domain import RESIDENT_ROLES, Role
+from linli.accounts.domain import RESIDENT_ROLES
 from linli.areas.selectors import unit_names
 from linli.core.actor import Actor
 from linli.core.crypto import unseal
@@ -23,7 +23,7 @@ from linli.core.ids import uuid_or_none
 from linli.core.workbench import SearchGroup, SearchHit, SearchQuery, WorkCount, WorkSection
 from linli.mediation.domain.support import SupportKind, SupportState, kinds_opened_by
 from linli.mediation.models import PoliceBeat, SupportCase
-from linli.mediation.selectors.scope import area_q, beat_paths, is_mediator_only, is_police_only
+from linli.mediation.selectors.scope import area_covers, area_q
 
 NAME_CONTEXT = "mediation.support.name"
 
@@ -42,17 +42,6 @@ def held_kinds(actor: Actor) -> list[str]:
 
 def may_hold(actor: Actor) -> bool:
     return bool(held_kinds(actor))
-
-
-def area_covers(actor: Actor, path: str) -> bool:
-    """`scope.area_q` for one path, in Python: the actor's scope, or a police officer's beat."""
-    if actor.is_system:
-        return actor.sees_path(path)
-    if actor.has_role(Role.POLICE_OFFICER) and is_police_only(actor):
-        return any(path.startswith(beat) for beat in beat_paths(actor))
-    if is_mediator_only(actor):
-        return False
-    return actor.sees_path(path)
 
 
 def holds(actor: Actor, kind: str, path: str) -> bool:
