@@ -28,7 +28,6 @@ What is timed:
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import io
 import os
@@ -80,25 +79,7 @@ def main(args: argparse.Namespace) -> int:
                 _create_database(args.postgres, url)
             else:
                 url = stack.enter_context(harness.postgres_database(args.postgres))
-            os.environ.update(
-                {
-                    "LINLI_DATABASE_URL": url,
-                    "LINLI_DATA_DIR": str(data_dir),
-                    "LINLI_LOG_LEVEL": "WARNING",
-                    "LINLI_TASK_BACKEND": "immediate",
-                    "LINLI_DATA_KEYS": "1:" + base64.b64encode(os.urandom(32)).decode(),
-                    "LINLI_DATA_KEY_ID": "1",
-                    "DJANGO_SETTINGS_MODULE": "linli.config.settings",
-                }
-            )
-            import django
-
-            django.setup()
-            from django.core.management import call_command
-
-            started = time.perf_counter()
-            call_command("migrate", verbosity=0)
-            harness.log(f"migrated in {time.perf_counter() - started:.0f} s")
+            harness.django_setup(url, data_dir)
             results = run(args)
             report(args, results)
             if args.keep:
