@@ -250,7 +250,7 @@ def police_case_record(*, actor: Actor, data: PoliceCaseInput, recompute: bool =
             actor, "police_case", "police_case", case.public_id, path, kind=data.kind, day=data.occurred_on.isoformat()
         )
         if recompute:
-            four_zero_follow(path, data.occurred_on, through_year=False)
+            four_zero_follow(path, data.occurred_on)
     return case
 
 
@@ -292,7 +292,7 @@ def incident_record(*, actor: Actor, data: IncidentInput, recompute: bool = True
         )
         audit(actor, "incident_record", "safety_incident", incident.public_id, path, kind=data.kind)
         if recompute:
-            four_zero_follow(path, data.occurred_on, through_year=False)
+            four_zero_follow(path, data.occurred_on)
     return incident
 
 
