@@ -180,13 +180,32 @@ SUPPORT_JUDICIAL = "support.judicial"  # community corrections, drug rehabilitat
 SUPPORT_FAMILY = "support.family"  # domestic-violence leads (police, the judicial office)
 SUPPORT_COUNSEL = "support.counsel"  # psychological counselling
 MEDIATION_WORK = frozenset({MEDIATION_VIEW, MEDIATION_INTAKE, MEDIATION_SCREEN, SAFETY_RECORD, SAFETY_FIGURES})
+# deliberation and self-governance (协商议事, issue 18): consultation, the village procedure, conventions,
+# the public board and the community burden list
+CONSULT_TAKE_PART = "consultation.take_part"  # a resident proposes, supports, comments, votes, evaluates
+CONSULT_VIEW = "consultation.view"  # topics, consultations, village matters and conventions of one's scope
+CONSULT_MANAGE = "consultation.manage"  # the two committees: decide topics, run consultations, meetings, decisions
+VILLAGE_REVIEW = "consultation.village_review"  # the town's review of a village's major matter (乡镇审核)
+BURDEN_CERTIFY = "burden.certify"  # a community issues a certificate of a listed kind
+BURDEN_REQUEST = "burden.request"  # a department asks communities to take a task (准入申请)
+BURDEN_MANAGE = "burden.manage"  # the district keeps the certificate and task lists and decides requests
+CONSULT_WORK = frozenset({CONSULT_VIEW, CONSULT_MANAGE, BURDEN_CERTIFY})
 GRID_COMMUNITY = frozenset(
     {GRID_VIEW, GRID_REPORT, GRID_REGISTER, GRID_DISPATCH, GRID_WHISTLE, GRID_HANDLE, GRID_VERIFY}
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.RESIDENT: frozenset(
-        {DESK_APPLY, GRID_REPORT, VOLUNTEER_JOIN, TIMEBANK_USE, CHARITY_OFFER, CARE_ORDER, MEDIATION_APPLY}
+        {
+            DESK_APPLY,
+            GRID_REPORT,
+            VOLUNTEER_JOIN,
+            TIMEBANK_USE,
+            CHARITY_OFFER,
+            CARE_ORDER,
+            MEDIATION_APPLY,
+            CONSULT_TAKE_PART,
+        }
     ),
     Role.GRID_WORKER: frozenset(
         {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EDIT, RESIDENTS_VISIT, RESIDENTS_EXPORT, RESIDENTS_REVEAL}
@@ -211,7 +230,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | {VOLUNTEER_MANAGE, VOLUNTEER_REVEAL, TIMEBANK_MANAGE, CHARITY_MANAGE}
     | WELFARE_WORK
     | CARE_WORK
-    | MEDIATION_WORK,
+    | MEDIATION_WORK
+    | CONSULT_WORK,
     Role.STREET_OFFICER: frozenset(
         {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, RESIDENTS_REVEAL, DESK_DECIDE, DESK_SUPERVISE}
     )
@@ -224,9 +244,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | CARE_WORK
     | {CARE_PAY, CARE_PROTECT}
     | MEDIATION_WORK
-    | {MEDIATION_MANAGE},
+    | {MEDIATION_MANAGE}
+    | {CONSULT_VIEW, VILLAGE_REVIEW},
     Role.DEPARTMENT_OFFICER: frozenset(
-        {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, DESK_VIEW, DESK_DECIDE, GRID_VIEW, GRID_HANDLE}
+        {ORGTREE_VIEW, RESIDENTS_VIEW, RESIDENTS_EXPORT, DESK_VIEW, DESK_DECIDE, GRID_VIEW, GRID_HANDLE, BURDEN_REQUEST}
     ),
     Role.DISTRICT_ADMIN: frozenset(
         {
@@ -244,7 +265,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     )
     | FACILITY_PLANNING
     | LINKAGE_VIEW
-    | {VENTURES_REVIEW, WELFARE_FIGURES, CARE_FIGURES, SAFETY_FIGURES},
+    | {VENTURES_REVIEW, WELFARE_FIGURES, CARE_FIGURES, SAFETY_FIGURES}
+    | {CONSULT_VIEW, BURDEN_MANAGE},
     Role.CITY_ADMIN: frozenset(
         {
             ORGTREE_VIEW,
@@ -266,7 +288,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     )
     | FACILITY_PLANNING
     | LINKAGE_VIEW
-    | {VENTURES_REVIEW, WELFARE_FIGURES, CARE_FIGURES, SAFETY_FIGURES},
+    | {VENTURES_REVIEW, WELFARE_FIGURES, CARE_FIGURES, SAFETY_FIGURES}
+    | {CONSULT_VIEW, BURDEN_MANAGE},
     Role.AUDITOR: frozenset({ORGTREE_VIEW, AUDIT_SEARCH, DESK_VIEW, DESK_SUPERVISE, GRID_VIEW, FACILITY_VIEW})
     | LINKAGE_VIEW,
     Role.OPERATOR: frozenset(
@@ -303,7 +326,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | {SUPPORT_JUDICIAL, SUPPORT_FAMILY, SUPPORT_COUNSEL},
     # `mediation` narrows the officer to the communities of their beat
     Role.POLICE_OFFICER: frozenset({MEDIATION_VIEW, SAFETY_POLICE, SAFETY_RECORD, SUPPORT_FAMILY}),
-    Role.REASONER: frozenset({MEDIATION_APPLY, MEDIATION_REASON}),
+    Role.REASONER: frozenset({MEDIATION_APPLY, MEDIATION_REASON, CONSULT_TAKE_PART}),
 }
 
 

@@ -8,6 +8,7 @@ from linli.areas.api import router as areas_router
 from linli.care.api import router as care_router
 from linli.charity.api import router as charity_router
 from linli.core.apitools import install_error_handlers
+from linli.consultation.api import router as consultation_router
 from linli.core.audit_api import router as audit_router
 from linli.facilities.api import router as facilities_router
 from linli.grid_events.api import router as grid_router
@@ -48,3 +49,4 @@ api.add_router("/charity", charity_router)
 api.add_router("/welfare", welfare_router)
 api.add_router("/care", care_router)
 api.add_router("/mediation", mediation_router)
+api.add_router("/consultation", consultation_router)

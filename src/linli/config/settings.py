@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "linli.welfare",
     "linli.care",
     "linli.mediation",
+    "linli.consultation",
     "linli.portal",
 ]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from linli.care.domain import AUDIT_ACTIONS as CARE_ACTIONS
 from linli.charity.domain import AUDIT_ACTIONS as CHARITY_ACTIONS
+from linli.consultation.domain import AUDIT_ACTIONS as CONSULTATION_ACTIONS
 from linli.core.errors import Msg
 from linli.grid_events.domain import TRANSITIONS as GRID_TRANSITIONS
 from linli.mediation.domain import AUDIT_ACTIONS as MEDIATION_ACTIONS
@@ -126,6 +127,7 @@ ACTION_NAMES: dict[str, Msg] = {
     **WELFARE_ACTIONS,
     **CARE_ACTIONS,
     **MEDIATION_ACTIONS,
+    **CONSULTATION_ACTIONS,
 }
 
 

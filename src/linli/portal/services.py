@@ -21,6 +21,7 @@ from linli.areas.models import Department, Grid, OrgUnit
 from linli.areas.services import demo_layout_generate, demo_positions_generate, departments_ensure, divisions_import
 from linli.care.demo import demo_generate as demo_care_generate
 from linli.charity.demo import demo_generate as demo_charity_generate
+from linli.consultation.demo import demo_generate as demo_consultation_generate
 from linli.core.actor import Actor
 from linli.facilities.demo import demo_analysis_run, demo_facilities_generate, demo_network_generate
 from linli.grid_events.demo import demo_events_generate
@@ -268,6 +269,13 @@ def demo_mediation_prepare(*, log=print) -> None:
     """Safe community: the mediator pool (with a few gaps), a year of disputes of every kind and
     state, monthly screenings, 慧评理 cases, safety records and four-zero statuses, support cases."""
     demo_mediation_generate(city_path=_city().path, showcase_path=_showcase_community().path, log=log)
+
+
+def demo_consultation_prepare(*, log=print) -> None:
+    """Deliberation: topics and consultations in every state across communities, votes, decisions
+    being carried out, village major matters at every step, conventions, the public boards and the
+    district burden lists."""
+    demo_consultation_generate(city_path=_city().path, showcase_path=_showcase_community().path, log=log)
 
 
 def demo_care_prepare(*, log=print) -> None:

@@ -26,6 +26,7 @@ from linli.accounts.domain import (
 )
 from linli.care.web.nav import NAV as CARE_NAV
 from linli.charity.web.nav import NAV as CHARITY_NAV
+from linli.consultation.web.nav import NAV as CONSULTATION_NAV
 from linli.mediation.web.nav import NAV as MEDIATION_NAV
 from linli.partners.web.nav import NAV as PARTNERS_NAV
 from linli.residents.selectors import can_edit_reveal_rights
@@ -96,6 +97,7 @@ STAFF_NAV = [
     WELFARE_NAV,
     CARE_NAV,
     MEDIATION_NAV,
+    CONSULTATION_NAV,
     VOLUNTEERS_NAV,
     TIMEBANK_NAV,
     PARTNERS_NAV,

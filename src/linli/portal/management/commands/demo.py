@@ -22,6 +22,7 @@ from linli.portal.services import (
     demo_accounts_ensure,
     demo_care_prepare,
     demo_city_prepare,
+    demo_consultation_prepare,
     demo_desk_prepare,
     demo_facilities_prepare,
     demo_grid_prepare,
@@ -70,6 +71,7 @@ class Command(BaseCommand):
         demo_welfare_prepare(log=self.stdout.write)
         demo_care_prepare(log=self.stdout.write)
         demo_mediation_prepare(log=self.stdout.write)
+        demo_consultation_prepare(log=self.stdout.write)
         if outlines := demo_boundaries_generate(actor=Actor.system("demo")):
             self.stdout.write(f"示意社区范围 approximate community outlines: {outlines}")
         self._router_ensure()

@@ -1,0 +1,5 @@
+"""API of stage burden, under `/api/v1/consultation/`."""
+
+from ninja import Router
+
+router = Router(tags=["consultation"])

@@ -1,0 +1,5 @@
+"""Demo data of stage village, made through the services. Idempotent."""
+
+
+def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
+    pass

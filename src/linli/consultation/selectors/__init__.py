@@ -1,0 +1,1 @@
+"""Reads of deliberation, one module per stage; every one scoped through `scope`."""

@@ -1,0 +1,1 @@
+"""Reads of stage board, scoped (`selectors.scope`)."""

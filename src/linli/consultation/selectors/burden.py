@@ -1,0 +1,1 @@
+"""Reads of stage burden, scoped (`selectors.scope`)."""

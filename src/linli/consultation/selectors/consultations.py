@@ -1,0 +1,1 @@
+"""Reads of stage consultations, scoped (`selectors.scope`)."""

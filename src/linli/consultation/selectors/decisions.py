@@ -1,0 +1,1 @@
+"""Reads of stage decisions, scoped (`selectors.scope`)."""

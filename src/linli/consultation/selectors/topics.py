@@ -1,0 +1,1 @@
+"""Reads of stage topics, scoped (`selectors.scope`)."""

@@ -1,0 +1,1 @@
+"""Reads of stage village, scoped (`selectors.scope`)."""

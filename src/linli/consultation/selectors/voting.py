@@ -1,0 +1,1 @@
+"""Reads of stage voting, scoped (`selectors.scope`)."""

@@ -1,0 +1,1 @@
+"""Writes of deliberation, one module per stage (import from the module: `services.topics`, …)."""

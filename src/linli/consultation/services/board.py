@@ -1,0 +1,1 @@
+"""Writes of stage board: one transaction each, checked, audited."""

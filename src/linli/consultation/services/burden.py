@@ -1,0 +1,1 @@
+"""Writes of stage burden: one transaction each, checked, audited."""

@@ -1,0 +1,1 @@
+"""Writes of stage consultations: one transaction each, checked, audited."""

@@ -1,0 +1,1 @@
+"""Writes of stage decisions: one transaction each, checked, audited."""

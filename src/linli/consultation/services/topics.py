@@ -1,0 +1,1 @@
+"""Writes of stage topics: one transaction each, checked, audited."""

@@ -1,0 +1,1 @@
+"""Writes of stage village: one transaction each, checked, audited."""

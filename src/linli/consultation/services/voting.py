@@ -1,0 +1,1 @@
+"""Writes of stage voting: one transaction each, checked, audited."""

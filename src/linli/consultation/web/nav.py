@@ -1,0 +1,42 @@
+"""This app's group in the staff menu (see `portal.web.context.STAFF_NAV` for the entry shape:
+permission or "", condition or None, url name, label). A link appears only for an actor who can
+open the page. Each stage keeps its own lines below, in the order the menu shows them; a stage
+adds its lines when its pages land."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from linli.accounts.domain import BURDEN_CERTIFY, BURDEN_MANAGE, BURDEN_REQUEST, CONSULT_MANAGE, CONSULT_VIEW
+from linli.core.web import any_permission
+
+OVERVIEW = [
+    (
+        "",
+        any_permission(CONSULT_VIEW, CONSULT_MANAGE, BURDEN_CERTIFY, BURDEN_REQUEST, BURDEN_MANAGE),
+        "portal:consultation:home",
+        _("Deliberation"),
+    )
+]
+TOPICS: list = []
+CONSULTATIONS: list = []
+VOTING: list = []
+DECISIONS: list = []
+VILLAGE: list = []
+BOARD: list = []
+BURDEN: list = []
+
+NAV = (
+    _("Deliberation"),
+    [*OVERVIEW, *TOPICS, *CONSULTATIONS, *VOTING, *DECISIONS, *VILLAGE, *BOARD, *BURDEN],
+)
+
+
+def nav_links(actor) -> list[dict]:
+    """The pages of this app the actor may open, for the overview's tiles (the overview itself left out)."""
+    return [
+        {"url": reverse(name), "label": label}
+        for permission, condition, name, label in NAV[1]
+        if name != "portal:consultation:home"
+        and (not permission or actor.has_perm(permission))
+        and (condition is None or condition(actor))
+    ]

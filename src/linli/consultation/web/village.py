@@ -1,0 +1,5 @@
+"""Pages of stage village (see the brief and `docs/consultation.md`)."""
+
+staff_urls: list = []
+resident_urls: list = []
+public_urls: list = []

@@ -1,0 +1,5 @@
+"""Stage board on the staff workbench."""
+
+
+def register() -> None:
+    pass

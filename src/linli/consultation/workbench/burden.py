@@ -1,0 +1,5 @@
+"""Stage burden on the staff workbench."""
+
+
+def register() -> None:
+    pass

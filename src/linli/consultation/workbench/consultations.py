@@ -1,0 +1,5 @@
+"""Stage consultations on the staff workbench."""
+
+
+def register() -> None:
+    pass

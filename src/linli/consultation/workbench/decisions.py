@@ -1,0 +1,5 @@
+"""Stage decisions on the staff workbench."""
+
+
+def register() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Stage topics on the staff workbench."""
+
+
+def register() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Stage village on the staff workbench."""
+
+
+def register() -> None:
+    pass

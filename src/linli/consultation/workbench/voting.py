@@ -1,0 +1,5 @@
+"""Stage voting on the staff workbench."""
+
+
+def register() -> None:
+    pass
