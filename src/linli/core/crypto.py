@@ -94,3 +94,14 @@ def mask_phone(value: str) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_name(name: str) -> str:
+    """张*明 style: the surname kept, the given name masked but its last character (two-character
+    names: 张*). For lists other residents see (a comment's author, a sign-in sheet, a roll)."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

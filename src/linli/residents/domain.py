@@ -64,6 +64,9 @@ class Disability(models.TextChoices):
     LEVEL4 = "4", _("Disability level 4")
 
 
+ADULT_AGE = 18  # 十八周岁以上 (Civil Code art. 17): who is on a roll and counts toward a villagers' quorum
+
+
 class ResidentStatus(models.TextChoices):
     ACTIVE = "active", _("Living here")
     MOVED_OUT = "moved_out", _("Moved out")

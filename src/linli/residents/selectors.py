@@ -7,6 +7,8 @@ Nothing here returns a plaintext ID number, phone or note: revealing one is a se
 from __future__ import annotations
 
 import random
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -18,9 +20,11 @@ from django.utils import timezone
 from linli.accounts.domain import ACCOUNTS_MANAGE, RESIDENTS_REVEAL, RESIDENTS_VIEW, Role
 from linli.core.actor import Actor
 from linli.core.crypto import blind_index
+from linli.core.crypto import mask_name as crypto_mask_name
 from linli.core.errors import not_found
 from linli.core.paths import subtree_counts, under_path
 from linli.residents.domain import (
+    ADULT_AGE,
     AWARENESS_PERIOD_DAYS,
     DEFAULT_VISIT_INTERVAL_DAYS,
     ResidentStatus,
@@ -937,3 +941,72 @@ def care_people_aged(
     ).filter(under_path("path", under))
     residents = residents.order_by("path", "pk")
     return _care_people(residents[:limit] if limit else residents)
+
+
+# ---------------------------------------------------------------- deliberation's rolls (issue 18)
+
+
+@dataclass(frozen=True)
+class RollVoter:
+    """An adult on a consultation's roll: public ids and a masked name, nothing more."""
+
+    resident_ref: uuid.UUID
+    household_ref: uuid.UUID | None
+    path: str
+    name_masked: str
+    household_label: str  # building and room: how a household is named on a roll
+
+
+def _adults_under(under: str, on: date) -> QuerySet[Resident]:
+    born_by = _years_before(on, ADULT_AGE)
+    return Resident.objects.filter(path__startswith=under, status=ResidentStatus.ACTIVE, birth_date__lte=born_by)
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+_VOTER_FIELDS = ("public_id", "household__public_id", "path", "name", "household__building__name", "household__room")
+
+
+def roll_voters(*, under: str, on: date) -> Iterator[RollVoter]:
+    """Active residents aged 18 or more on `on` living under a path (building, grid, community or
+    village), in path order. Unscoped: only deliberation's roll freeze and quorum counts call it,
+    after checking the actor runs that community's consultation. Streams (100,000 rows)."""
+    rows = (
+        _adults_under(under, on)
+        .order_by("path", "household_id", "pk")
+        .values_list(
+            "public_id", "household__public_id", "path", "name", "household__building__name", "household__room"
+        )
+    )
+    for public_id, household_ref, path, name, building, room in rows.iterator(chunk_size=5000):
+        label = f"{building or ''} {room or ''}".strip()
+        yield RollVoter(public_id, household_ref, path, crypto_mask_name(name), label)
+
+
+def roll_counts(*, under: str, on: date) -> tuple[int, int]:
+    """(adults, households with an adult) living under a path: the denominators of a villagers'
+    meeting's quorum (村民委员会组织法 art. 22)."""
+    adults = _adults_under(under, on)
+    return adults.count(), adults.exclude(household__isnull=True).values("household_id").distinct().count()
+
+
+def voter_for_user(user_id: int | None) -> RollVoter | None:
+    """The active resident a resident account stands for, as a voter (any age: the roll decides)."""
+    if user_id is None:
+        return None
+    row = (
+        Resident.objects.filter(user_id=user_id, status=ResidentStatus.ACTIVE)
+        .values_list(
+            "public_id", "household__public_id", "path", "name", "household__building__name", "household__room"
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    public_id, household_ref, path, name, building, room = row
+    return RollVoter(public_id, household_ref, path, crypto_mask_name(name), f"{building or ''} {room or ''}".strip())
