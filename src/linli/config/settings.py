@@ -313,6 +313,8 @@ LINLI_TICK_JOBS = [
     "linli.care.services.statements.bed_visits_tick",
     "linli.mediation.services.safety.four_zero_tick",
     "linli.mediation.services.reasoning.reasoning_lapse_tick",
+    "linli.consultation.services.topics.topics_lapse_tick",
+    "linli.consultation.services.voting.voting_close_tick",
 ]
 if ENV.task_backend == "redis":
     INSTALLED_APPS.append("django_rq")
