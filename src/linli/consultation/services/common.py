@@ -45,3 +45,29 @@ def numbered_create(model: Any, prefix: str, unit_code: str, day: date, **values
                 raise
             continue
     raise conflict(Msg("编号冲突，请重试", "The number was taken at the same moment; try again"))
+
+
+def topic_follow(actor: Actor, topic_id: int | None, to_state: str, note: str = "") -> None:
+    """A topic follows its consultation (under consultation, concluded): its state and a step
+    row, inside the caller's transaction. Nothing for a consultation opened without a topic."""
+    from django.utils import timezone
+
+    from linli.consultation.models import Topic, TopicStep
+
+    if topic_id is None:
+        return
+    topic = Topic.objects.select_for_update().get(pk=topic_id)
+    if topic.state == to_state:
+        return
+    from_state, topic.state, topic.updated_at = topic.state, to_state, timezone.now()
+    topic.save(update_fields=["state", "updated_at"])
+    TopicStep.objects.create(
+        topic=topic,
+        action="follow",
+        from_state=from_state,
+        to_state=to_state,
+        note=note[:300],
+        by_id=actor.user_id,
+        by_name=actor.shown_name,
+        at=topic.updated_at,
+    )
