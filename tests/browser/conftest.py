@@ -25,7 +25,9 @@ import pytest
 from linli.core.server import demo_serving_threads, granian_command
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# CI runs the browser tests in two shards side by side: each keeps its own folder (the fixture
+# below empties its folder at the start of a session)
+SCREENSHOTS = Path(os.environ.get("LINLI_SCREENSHOTS_DIR") or ROOT / "test-artifacts" / "screenshots")
 CHROMIUM = os.environ.get("LINLI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
