@@ -120,3 +120,55 @@ AUDIT_ACTIONS: dict[str, Msg] = {
     "consultation.major_kind_save": Msg("维护重大事项目录", "Major-matter list edited"),
     "consultation.representative_save": Msg("维护村民代表名册", "Representatives' roll edited"),
 }
+
+
+# ---- the numbers in words, for the refusal and the step's record ---------------------------------
+
+# each rule's threshold as people say it: (zh, en)
+_THRESHOLD_WORDS: dict[str, tuple[str, str]] = {
+    "villagers_adults": ("过半数", "more than half"),
+    "villagers_households": ("三分之二以上", "two thirds or more"),
+    "representatives": ("三分之二以上", "two thirds or more"),
+    "party_members": ("过半数", "more than half"),
+}
+VOTE_WORDS = ("过半数", "more than half")
+
+
+def attendance_words(rule: str, present: int, roll: int, unit: tuple[str, str] = ("人", "people")) -> Msg:
+    """ "应到 412 人，实到 198 人，未过半数" — the attendance against the roll, in words."""
+    zh_rule, en_rule = _THRESHOLD_WORDS[rule]
+    met = attendance_met(rule, present, roll)
+    if zh_rule == "过半数":
+        zh_verdict = "已过半数" if met else "未过半数"
+    else:
+        zh_verdict = "已达三分之二" if met else "不足三分之二"
+    en_verdict = f"{en_rule}: reached" if met else f"not {en_rule}"
+    return Msg(
+        f"应到 {roll} {unit[0]}，实到 {present} {unit[0]}，{zh_verdict}",
+        f"{roll} {unit[1]} on the roll, {present} present, {en_verdict}",
+    )
+
+
+def vote_words(rule: str, votes_for: int, present: int) -> Msg:
+    """ "实到 198 人，赞成 90 票，未过半数" — the vote against those present, in words."""
+    passes = resolution_passes(rule, votes_for, present)
+    return Msg(
+        f"实到 {present} 人，赞成 {votes_for} 票，{'已过半数' if passes else '未过半数'}",
+        f"{present} present, {votes_for} in favour, {'more than half' if passes else 'not more than half'}",
+    )
+
+
+def villagers_words(*, adults: int, adults_present: int, households: int, households_present: int) -> Msg:
+    """Both counts of a villagers' meeting (art. 22 accepts either)."""
+    by_adults = attendance_words("villagers_adults", adults_present, adults)
+    by_households = attendance_words("villagers_households", households_present, households, ("户", "households"))
+    return Msg(f"{by_adults.zh}；{by_households.zh}", f"{by_adults.en}; {by_households.en}")
+
+
+def step_index(step: str) -> int:
+    return STEP_ORDER.index(step)
+
+
+def steps_done(stage: str) -> list[str]:
+    """The steps done in order, from the last one done (`VillageMatter.stage`)."""
+    return list(STEP_ORDER[: step_index(stage) + 1]) if stage else []
