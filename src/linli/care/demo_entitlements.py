@@ -2,8 +2,8 @@
 
 The example list is already in force (the data migration ships it). Capability assessments: in
 the showcase community about 8 % of the elders 60+, recorded one by one through the service by
-the community worker (levels skewed mild, dated over the last thirteen months so that some are
-due again); across the city a few hundred more, scored by the same pure rules and written in
+the community worker (levels skewed mild, dated over the last twelve months so that some are
+due again soon); across the city a few hundred more, scored by the same pure rules and written in
 bulk (the answers sealed the same way), so that orders have levels to check."""
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
             actor=worker,
             person_ref=person.public_id,
             answers=_answers(form, rng),
-            assessed_on=today - dt.timedelta(days=rng.randint(0, 395)),
+            # within the year the service accepts; the oldest are due again soon
+            assessed_on=today - dt.timedelta(days=rng.randint(0, 364)),
             second_assessor_name=rng.choice(SECOND_ASSESSORS),
         )
     log(f"示范社区能力评估 capability assessments in the showcase community: {len(chosen)}")

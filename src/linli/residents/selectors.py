@@ -21,6 +21,7 @@ from linli.accounts.domain import ACCOUNTS_MANAGE, RESIDENTS_REVEAL, RESIDENTS_V
 from linli.core.actor import Actor
 from linli.core.crypto import blind_index
 from linli.core.crypto import mask_name as crypto_mask_name
+from linli.core.dates import years_before
 from linli.core.errors import not_found
 from linli.core.paths import subtree_counts, under_path
 from linli.residents.domain import (
@@ -958,15 +959,8 @@ class RollVoter:
 
 
 def _adults_under(under: str, on: date) -> QuerySet[Resident]:
-    born_by = _years_before(on, ADULT_AGE)
+    born_by = years_before(on, ADULT_AGE)
     return Resident.objects.filter(path__startswith=under, status=ResidentStatus.ACTIVE, birth_date__lte=born_by)
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 _VOTER_FIELDS = ("public_id", "household__public_id", "path", "name", "household__building__name", "household__room")

@@ -27,6 +27,7 @@ from linli.care.selectors.entitlements import list_in_force, may_edit_list
 from linli.care.services.locks import elder_lock
 from linli.core.actor import Actor
 from linli.core.crypto import seal, unseal
+from linli.core.dates import years_before
 from linli.core.errors import Msg, conflict, field_error, not_found, permission_denied, validation_failed
 from linli.core.services import audit_record
 from linli.residents.domain import CareKind
@@ -302,7 +303,7 @@ def assessment_record(
         problems.append(field_error("assessed_on", "请填写评估日期", "Give the day of the assessment"))
     elif assessed_on > today:
         problems.append(field_error("assessed_on", "评估日期不能晚于今天", "The day cannot be in the future"))
-    elif assessed_on < today.replace(year=today.year - 1):
+    elif assessed_on < years_before(today, 1):
         problems.append(field_error("assessed_on", "评估日期不能早于一年前", "The day cannot be more than a year ago"))
     if person.age_on(today) < ELDER_AGE:
         problems.append(
