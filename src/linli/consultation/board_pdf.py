@@ -1,4 +1,5 @@
-"""A community's public board as a PDF for the physical board (公开栏): A4, Chinese through the
+"""A community's public board as a PDF for the physical board (公开栏), in Chinese whatever the
+reader's language (a paper for a Chinese community's wall): A4, Chinese through the
 vendored font (`core.pdf`, CJK line breaking), the notices showing today grouped by kind and the
 conventions in force. Laid out from `selectors.board.public_board`; this module only lays out."""
 
@@ -8,12 +9,12 @@ import datetime as dt
 import io
 from xml.sax.saxutils import escape
 
-from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+from linli.consultation.domain.board import NOTICE_KIND_ZH
 from linli.consultation.selectors.board import PublicBoard
 from linli.core.pdf import pdf_font
 
@@ -37,28 +38,32 @@ def _paragraphs(text: str, style: ParagraphStyle) -> list[Paragraph]:
 
 def _period(notice) -> str:
     if notice.public_until:
-        return _("Shown %(start)s to %(end)s") % {"start": notice.public_from, "end": notice.public_until}
-    return _("Shown from %(start)s") % {"start": notice.public_from}
+        return f"公示期：{notice.public_from:%Y年%m月%d日}至{notice.public_until:%Y年%m月%d日}"
+    return f"公示起始：{notice.public_from:%Y年%m月%d日}"
 
 
 def board_pdf(board: PublicBoard, today: dt.date) -> bytes:
     s = _styles()
     story: list = [
-        Paragraph(escape(_("Public board of %(name)s") % {"name": board.name}), s["title"]),
-        Paragraph(escape(_("As of %(day)s") % {"day": today.isoformat()}), s["date"]),
+        Paragraph(escape(f"{board.name}公开栏"), s["title"]),
+        Paragraph(escape(f"{today:%Y年%m月%d日}"), s["date"]),
     ]
-    for label, notices in board.groups:
-        story.append(Paragraph(escape(str(label)), s["h2"]))
+    for kind, notices in board.by_kind:
+        story.append(Paragraph(escape(NOTICE_KIND_ZH[kind]), s["h2"]))
         for notice in notices:
             story += [Paragraph(escape(notice.title), s["h3"]), *_paragraphs(notice.body, s["body"])]
             story.append(Paragraph(escape(_period(notice)), s["small"]))
     if board.conventions:
-        story.append(Paragraph(escape(_("Conventions in force")), s["h2"]))
+        story.append(Paragraph(escape("现行公约章程"), s["h2"]))
         for convention, version in board.conventions:
-            head = _("%(title)s (adopted on %(day)s)") % {"title": convention.title, "day": version.adopted_on}
+            head = (
+                f"{convention.title}（{version.adopted_on:%Y年%m月%d日}通过）"
+                if version.adopted_on
+                else convention.title
+            )
             story += [Paragraph(escape(head), s["h3"]), *_paragraphs(version.text, s["body"])]
     if len(story) == 2:
-        story.append(Paragraph(escape(_("Nothing is on the board today.")), s["body"]))
+        story.append(Paragraph(escape("今日暂无公开事项。"), s["body"]))
     story.append(Spacer(1, 6 * mm))
     buffer = io.BytesIO()
     margin = 18 * mm

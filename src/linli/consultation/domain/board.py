@@ -38,6 +38,17 @@ class NoticeKind(models.TextChoices):
     NOTICE = "notice", _("Notice")
 
 
+# the printed board is a paper for a Chinese community's physical board: Chinese always
+NOTICE_KIND_ZH = {
+    NoticeKind.DECISION: "协商决定",
+    NoticeKind.RESULT: "实施结果",
+    NoticeKind.VILLAGE_RESOLUTION: "村务决议",
+    NoticeKind.VILLAGE_RESULT: "村务实施结果",
+    NoticeKind.FINANCE: "财务公开",
+    NoticeKind.CONVENTION: "公约章程",
+    NoticeKind.NOTICE: "通知公告",
+}
+
 AUDIT_ACTIONS: dict[str, Msg] = {
     "consultation.convention_draft": Msg("起草公约章程", "Convention drafted"),
     "consultation.convention_adopt": Msg("公约章程通过施行", "Convention adopted"),

@@ -180,7 +180,14 @@ class PublicBoard:
     name: str
     unit_kind: str
     parents: list[tuple[str, str]]  # (path, name) of its district and street
-    groups: list[tuple[str, list]]  # (kind label, notices showing) in the board's order
+    by_kind: list[tuple[str, list]]  # (kind, notices showing) in the board's order
+
+    @property
+    def groups(self) -> list[tuple[str, list]]:
+        """(kind label, notices) for pages."""
+        labels = dict(NoticeKind.choices)
+        return [(labels[kind], notices) for kind, notices in self.by_kind]
+
     conventions: list[tuple[Convention, ConventionVersion]]  # with the version in force
 
 
@@ -212,8 +219,7 @@ def public_board(path: str, today: dt.date) -> PublicBoard:
     by_kind: dict[str, list] = {}
     for notice in notices_showing(path, today):
         by_kind.setdefault(notice.kind, []).append(notice)
-    labels = dict(NoticeKind.choices)
-    groups = [(labels[k], by_kind[k]) for k in BOARD_KIND_ORDER if k in by_kind]
+    groups = [(k, by_kind[k]) for k in BOARD_KIND_ORDER if k in by_kind]
     names = unit_names([path[:6], path[:9]])
     parents = [(p, names[p]) for p in (path[:6], path[:9]) if p in names]
     return PublicBoard(path, unit.name, unit.kind, parents, groups, conventions_in_force(path))
