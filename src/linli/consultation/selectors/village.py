@@ -8,8 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from linli.accounts.domain import CONSULT_MANAGE, CONSULT_TAKE_PART, CONSULT_VIEW, VILLAGE_REVIEW
+from linli.accounts.domain import CONSULT_MANAGE, CONSULT_TAKE_PART, CONSULT_VIEW, VILLAGE_REVIEW, Role
 from linli.areas.selectors import org_unit_by_path, unit_names, units_under
 from linli.consultation.domain.village import STEP_ORDER, MatterState, StepResult, VillageStep, next_step, steps_done
 from linli.consultation.models import MajorMatterKind, VillageMatter, VillageMatterStep, VillageRepresentative
@@ -193,3 +194,23 @@ def public_matter(*, public_id) -> tuple[VillageMatter, list[VillageMatterStep]]
         raise not_found("公开事项", "Published matter")
     rows = matter.steps.filter(step__in=PUBLISHED, result=StepResult.DONE)
     return matter, list(rows.defer("minutes"))
+
+
+def unit_names_of(matters) -> dict[str, str]:
+    """The villages' names of a page of matters, in one query."""
+    return unit_names({m.path for m in matters})
+
+
+def kind_paths_editable(actor: Actor) -> list[tuple[str, str]]:
+    """Where the actor may add rows to the list: the city (a city administrator), their towns
+    (CONSULT_MANAGE held over a town)."""
+    places = [("", _("The whole city"))] if actor.has_role(Role.CITY_ADMIN) else []
+    if actor.has_perm(CONSULT_MANAGE):
+        towns = [p for p in actor.scope_paths if len(p) == TOWN_LEN]
+        places += sorted(unit_names(towns).items())
+    return places
+
+
+def kind_unit_names(actor: Actor) -> dict[str, str]:
+    """Names of the towns whose own rows the actor sees."""
+    return unit_names({k.path for k in kind_list(actor=actor) if k.path})

@@ -53,7 +53,8 @@ def add_household(community: str, names: list[str], *, child: bool = False) -> l
                 relation="self" if i == 0 else "child" if age < 18 else "spouse",
             ),
         )
-        refs.append(str(person.public_id))
+        if age >= 18:  # the roll's adults only
+            refs.append(str(person.public_id))
     return refs
 
 

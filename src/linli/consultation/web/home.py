@@ -10,6 +10,7 @@ from linli.accounts.domain import (
     CONSULT_TAKE_PART,
     CONSULT_VIEW,
 )
+from linli.consultation.selectors.village import home_village
 from linli.consultation.web.nav import nav_links
 from linli.core.web import resident_page, staff_page
 
@@ -22,4 +23,5 @@ def staff_home(request):
 
 @resident_page(CONSULT_TAKE_PART)
 def resident_home(request):
-    return render(request, "consultation/resident/home.html")
+    # the village tile shows only for a villager (stage village)
+    return render(request, "consultation/resident/home.html", {"villager": bool(home_village(request.actor))})
