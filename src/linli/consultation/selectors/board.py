@@ -167,7 +167,7 @@ def board_work(*, actor: Actor, today: dt.date) -> list[WorkItem]:
         .values_list("what", "convention__title", "adopted_on", "convention__public_id", "convention__path")
         .order_by()
     )
-    items = [WorkItem(*row) for row in expiring.union(consulting, all=True)]
+    items = [WorkItem(*row) for row in expiring.union(consulting, all=True).order_by()]
     return sorted(items, key=lambda i: (i.what != "expiring", i.day or dt.date.max, i.title))
 
 
