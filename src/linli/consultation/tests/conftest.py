@@ -17,3 +17,15 @@ def shipped_major_matter_kinds(request):
 
     request.getfixturevalue("transactional_db")
     import_module("linli.consultation.migrations.0002_village_kinds").kinds_seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def shipped_burden_lists(request):
+    """Stage burden: the city's example certificate and task lists (migration 0003_burden_kinds)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    import_module("linli.consultation.migrations.0003_burden_kinds").kinds_seed(apps, None)
