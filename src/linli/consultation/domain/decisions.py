@@ -23,4 +23,25 @@ AUDIT_ACTIONS: dict[str, Msg] = {
     "consultation.task_progress": Msg("登记落实进展", "Implementation progress recorded"),
     "consultation.task_done": Msg("协商决定任务完成", "Implementation task done"),
     "consultation.decision_evaluate": Msg("评价协商成效", "Decision evaluated"),
+    "consultation.consultation_complete": Msg("协商事项办结", "Consultation completed"),
 }
+
+# what the five levels are called, best first on the page (非常满意 … 非常不满意)
+RATING_WORDS = {
+    5: _("Very satisfied"),
+    4: _("Satisfied"),
+    3: _("Neutral"),
+    2: _("Dissatisfied"),
+    1: _("Very dissatisfied"),
+}
+PERCENT_MAX = 100
+
+
+def evaluation_open(last_done_on, today) -> bool:
+    """Participants may evaluate from the day the last task is done for EVALUATION_DAYS days."""
+    return last_done_on is not None and 0 <= (today - last_done_on).days < EVALUATION_DAYS
+
+
+def progress_allowed(current: int, given: int) -> bool:
+    """Progress only moves forward, and never beyond 100%."""
+    return current <= given <= PERCENT_MAX
