@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the fixtures are re-exported; the helpers take the `world` they give)
 """Consultations test support: the voting stage's world (水源地社区 with 张家, 李家; 孙家 in 集贤社区;
 a Monday-morning clock) and a consultation prepared through this stage's own services."""
 

@@ -8,7 +8,6 @@ import datetime as dt
 
 import pytest
 
-from linli.core.models import AuditEntry
 from linli.consultation.models import Comment, Consultation, ConsultationStep, SignIn
 from linli.consultation.services import consultations as svc
 from linli.consultation.tests.consultations_support import (  # noqa: F401 (fixtures)
@@ -22,6 +21,7 @@ from linli.consultation.tests.consultations_support import (  # noqa: F401 (fixt
     world,
 )
 from linli.core.errors import DomainError
+from linli.core.models import AuditEntry
 
 
 def test_preparing_numbers_the_consultation_keys_its_options_and_writes_a_step(world):
