@@ -39,7 +39,7 @@ class NoticeKind(models.TextChoices):
 
 
 # the printed board is a paper for a Chinese community's physical board: Chinese always
-NOTICE_KIND_ZH = {
+NOTICE_KIND_ZH: dict[str, str] = {
     NoticeKind.DECISION: "协商决定",
     NoticeKind.RESULT: "实施结果",
     NoticeKind.VILLAGE_RESOLUTION: "村务决议",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet, Value
@@ -183,7 +184,7 @@ class PublicBoard:
     by_kind: list[tuple[str, list]]  # (kind, notices showing) in the board's order
 
     @property
-    def groups(self) -> list[tuple[str, list]]:
+    def groups(self) -> list[tuple[Any, list]]:
         """(kind label, notices) for pages."""
         labels = dict(NoticeKind.choices)
         return [(labels[kind], notices) for kind, notices in self.by_kind]
@@ -229,7 +230,9 @@ def public_convention(public_id: UUID | str) -> tuple[Convention, list[Conventio
     """A convention with its public versions (in force, earlier ones, the draft under
     consultation); one 404 for a convention with none yet."""
     convention = Convention.objects.filter(public_id=public_id).first()
-    versions = list(convention.versions.filter(state__in=PUBLIC_STATES).order_by("-version")) if convention else []
+    if convention is None:
+        raise not_found("公约章程", "Convention")
+    versions = list(convention.versions.filter(state__in=PUBLIC_STATES).order_by("-version"))
     if not versions:
         raise not_found("公约章程", "Convention")
     return convention, versions

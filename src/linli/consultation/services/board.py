@@ -292,7 +292,8 @@ def _link_targets(convention: Convention, consultation_id, matter_id):
 
 
 def _consultation_of(convention: Convention, consultation_id) -> Consultation:
-    found = Consultation.objects.filter(public_id=_uuid(consultation_id), path=convention.path).first()
+    key = _uuid(consultation_id)
+    found = Consultation.objects.filter(public_id=key, path=convention.path).first() if key else None
     if found is None or found.state == CANCELLED:
         raise validation_failed(
             [
@@ -305,7 +306,8 @@ def _consultation_of(convention: Convention, consultation_id) -> Consultation:
 
 
 def _matter_of(convention: Convention, matter_id) -> VillageMatter:
-    found = VillageMatter.objects.filter(public_id=_uuid(matter_id), path=convention.path).first()
+    key = _uuid(matter_id)
+    found = VillageMatter.objects.filter(public_id=key, path=convention.path).first() if key else None
     if found is None:
         raise validation_failed(
             [field_error("matter", "请选择本村的重大事项", "Choose a major matter of this village")]
