@@ -11,6 +11,7 @@ from bench import (
     care_visits,
     catalogue_search,
     compliance_page,
+    consultation_votes,
     desk_intake,
     desk_queries,
     facilities,
@@ -40,6 +41,10 @@ BENCHMARKS = {
     "mediation": (
         mediation,
         "a mediator's queue, a district's screening summary and four-zero board at 200,000 disputes, PostgreSQL",
+    ),
+    "consultation-votes": (
+        consultation_votes,
+        "a city-wide vote: 20,000 votes (each sent twice) through vote_cast on a 100,000 roll vs plain INSERTs; the tally",
     ),
     "api": (api, "/api/v1/me and a 50-row scoped org-unit list vs a bare JsonResponse (granian WSGI)"),
     "residents-queries": (
