@@ -150,6 +150,13 @@ class DoorHit:
     signed: bool
 
 
+def _home_label(household) -> str:
+    """Building and room, how a household is named at the door."""
+    if household is None:
+        return ""
+    return f"{household.building.name if household.building_id else ''} {household.room}".strip()
+
+
 def door_search(*, actor: Actor, meeting: Meeting, q: str) -> list[DoorHit]:
     """Residents of the consultation's scope matching a name, for the tablet at the door."""
     q = q.strip()
@@ -165,7 +172,7 @@ def door_search(*, actor: Actor, meeting: Meeting, q: str) -> list[DoorHit]:
         DoorHit(
             str(r.public_id),
             mask_name(r.name),
-            f"{r.household.building.name if r.household.building_id else ''} {r.household.room}".strip(),
+            _home_label(r.household),
             r.public_id in signed,
         )
         for r in rows

@@ -363,7 +363,7 @@ def meeting_schedule(*, actor: Actor, public_id, starts_at: dt.datetime | None, 
         problems.append(field_error("starts_at", "请填写开始时间", "Give the start time"))
     if not place:
         problems.append(field_error("place", "请填写地点", "Give the place"))
-    if problems:
+    if problems or starts_at is None:
         raise validation_failed(problems)
     with transaction.atomic():
         c = _locked(actor, public_id)
