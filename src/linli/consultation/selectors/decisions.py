@@ -37,6 +37,17 @@ def outcome_words(consultation: Consultation) -> str:
     return f"表决结果：“{label}”获得通过（投票 {cast} / 名册 {roll}）。"
 
 
+def decidable(consultation: Consultation) -> bool:
+    """Counted, or — with nothing to vote on — discussed at a meeting whose minutes are written."""
+    if consultation.state == ConsultationState.COUNTED:
+        return True
+    return (
+        consultation.state == ConsultationState.DISCUSSING
+        and not consultation.options.exists()
+        and consultation.meetings.exclude(minutes="").exists()
+    )
+
+
 def decision_of(consultation: Consultation) -> Decision | None:
     return Decision.objects.filter(consultation=consultation).first()
 

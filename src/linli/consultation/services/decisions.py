@@ -25,7 +25,7 @@ from linli.consultation.models import (
     ImplementationTask,
     TaskProgress,
 )
-from linli.consultation.selectors.decisions import last_done_on, outcome_words
+from linli.consultation.selectors.decisions import decidable, last_done_on, outcome_words
 from linli.consultation.services.board import NoticeInput, notice_publish
 from linli.consultation.services.common import audit, topic_follow
 from linli.core.actor import Actor
@@ -65,17 +65,6 @@ def _move(actor: Actor, consultation: Consultation, to_state: str, action: str, 
     )
 
 
-def _decidable(consultation: Consultation) -> bool:
-    """Counted, or — with nothing to vote on — discussed at a meeting whose minutes are written."""
-    if consultation.state == ConsultationState.COUNTED:
-        return True
-    return (
-        consultation.state == ConsultationState.DISCUSSING
-        and not consultation.options.exists()
-        and consultation.meetings.exclude(minutes="").exists()
-    )
-
-
 # ---- the decision ---------------------------------------------------------------------------------
 
 
@@ -99,7 +88,7 @@ def decision_publish(
         raise validation_failed(problems)
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        if not _decidable(locked) or Decision.objects.filter(consultation=locked).exists():
+        if not decidable(locked) or Decision.objects.filter(consultation=locked).exists():
             raise conflict(Msg("这项协商现在不能公布决定", "A decision cannot be published for this consultation now"))
         outcome = outcome_words(locked)
         if not body.startswith(outcome):

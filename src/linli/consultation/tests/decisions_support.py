@@ -12,7 +12,7 @@ from django.utils import timezone
 from linli.consultation.models import Consultation, Meeting
 from linli.consultation.tests.voting_support import SHUIYUANDI, discussing
 
-__all__ = ["SHUIYUANDI", "counted", "council_with_minutes"]
+__all__ = ["SHUIYUANDI", "council_with_minutes", "counted"]
 
 
 def counted(*, winner: str | None = "A", quorum_met: bool = True) -> Consultation:

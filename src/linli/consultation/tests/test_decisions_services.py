@@ -7,8 +7,15 @@ import datetime as dt
 
 import pytest
 
-from linli.consultation.models import BoardNotice, Consultation, ConsultationStep, Decision, Evaluation
-from linli.consultation.models import ImplementationTask, TaskProgress
+from linli.consultation.models import (
+    BoardNotice,
+    Consultation,
+    ConsultationStep,
+    Decision,
+    Evaluation,
+    ImplementationTask,
+    TaskProgress,
+)
 from linli.consultation.services.decisions import (
     consultation_complete,
     decision_evaluate,
@@ -17,7 +24,7 @@ from linli.consultation.services.decisions import (
     task_done,
     task_progress,
 )
-from linli.consultation.tests.decisions_support import counted, council_with_minutes
+from linli.consultation.tests.decisions_support import council_with_minutes, counted
 from linli.consultation.tests.voting_support import TODAY, clock, discussing, world  # noqa: F401 (fixtures)
 from linli.core.errors import DomainError
 from linli.core.models import AuditEntry
