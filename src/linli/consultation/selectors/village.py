@@ -214,3 +214,8 @@ def kind_paths_editable(actor: Actor) -> list[tuple[str, str]]:
 def kind_unit_names(actor: Actor) -> dict[str, str]:
     """Names of the towns whose own rows the actor sees."""
     return unit_names({k.path for k in kind_list(actor=actor) if k.path})
+
+
+def village_has_matters(path: str) -> bool:
+    """Whether a village has any major matter (the demo's idempotency)."""
+    return VillageMatter.objects.filter(path=path).exists()
