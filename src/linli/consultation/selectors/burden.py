@@ -155,4 +155,19 @@ def figures(district: str) -> Figures:
 def requests_awaiting(*, actor: Actor):
     if not actor.has_perm(BURDEN_MANAGE):
         return TaskEntryRequest.objects.none()
-    return TaskEntryRequest.objects.filter(area_q(actor), state=RequestState.SUBMITTED)
+    return TaskEntryRequest.objects.filter(area_q(actor), state=RequestState.SUBMITTED).select_related("department")
+
+
+def unit_names(paths) -> dict[str, str]:
+    from linli.areas.selectors import unit_names as names
+
+    return names(paths)
+
+
+def requests_decided_since(*, actor: Actor, since: date):
+    """The actor's departments' requests decided since that day (their workbench)."""
+    if not actor.has_perm(BURDEN_REQUEST) or not actor.department_ids:
+        return TaskEntryRequest.objects.none()
+    return TaskEntryRequest.objects.filter(
+        department_id__in=actor.department_ids, decided_at__date__gte=since
+    ).select_related("department")

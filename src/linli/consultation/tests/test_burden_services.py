@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the stage's fixtures are imported from burden_support)
 """Stage burden's writes: the list (never a nationally forbidden certificate), issuing only what
 the list names, voiding, requests with funds decided by the district, unlisted asks recorded."""
 
