@@ -216,7 +216,7 @@ def matter_propose(*, actor: Actor, data: MatterInput) -> VillageMatter:
     kind = kinds_for(path).filter(pk=data.kind_id).first() if data.kind_id else None
     if kind is None:
         problems.append(field_error("kind_id", "请选择重大事项类别", "Choose the kind of major matter"))
-    if problems:
+    if problems or kind is None:
         raise validation_failed(problems)
     now = timezone.now()
     with transaction.atomic():
@@ -342,7 +342,7 @@ def _en(step: str | None) -> str:
     return STEP_EN.get(step or "", "")
 
 
-STEP_ZH = {
+STEP_ZH: dict[str, str] = {
     VillageStep.PROPOSE: "党支部提议",
     VillageStep.DISCUSS: "两委会商议",
     VillageStep.DELIBERATE: "党员大会审议",
@@ -351,7 +351,7 @@ STEP_ZH = {
     VillageStep.PUBLISH_RESOLUTION: "决议公开",
     VillageStep.PUBLISH_RESULT: "实施结果公开",
 }
-STEP_EN = {
+STEP_EN: dict[str, str] = {
     VillageStep.PROPOSE: "Party branch proposes",
     VillageStep.DISCUSS: "Two committees discuss",
     VillageStep.DELIBERATE: "Party members' meeting deliberates",

@@ -90,7 +90,7 @@ class StepForm(forms.Form):
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Review decision"),
-        choices=[("approve", _("Approve")), ("return", _("Return to the village"))],
+        choices=[("approve", _("Approve the matter")), ("return", _("Return to the village"))],
         widget=forms.RadioSelect,
     )
     reasons = forms.CharField(
@@ -107,7 +107,7 @@ class WithdrawForm(forms.Form):
 
 class RepresentativeForm(forms.Form):
     resident_ref = forms.CharField(widget=forms.HiddenInput, required=False)
-    since = forms.DateField(label=_("Term from"), widget=DATE)
+    since = forms.DateField(label=_("Term begins"), widget=DATE)
     until = forms.DateField(label=_("Term until"), widget=DATE, required=False)
 
 
