@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -86,7 +87,9 @@ def certificate_kind_save(*, actor: Actor, data: KindInput, kind: CertificateKin
                 f"Under {FORBIDDEN_SOURCE} a community may not issue this certificate; it cannot be listed",
             )
         )
-    taken = CertificateKind.objects.filter(path=path, code=data.code.strip()).exclude(pk=kind.pk if kind else None)
+    taken = CertificateKind.objects.filter(path=path, code=data.code.strip())
+    if kind is not None:
+        taken = taken.exclude(pk=kind.pk)
     if data.code.strip() and taken.exists():
         problems.append(field_error("code", "清单中已有此编码", "This code is on the list already"))
     _check(problems)
@@ -142,6 +145,7 @@ def certificate_issue(*, actor: Actor, data: CertificateInput) -> Certificate:
     _needed(problems, {"purpose": data.purpose})
     subject_ref, shown = _subject(actor, data, problems)
     _check(problems)
+    assert kind is not None  # _check raised otherwise
     with transaction.atomic():
         certificate = numbered_create(
             Certificate,
@@ -177,7 +181,7 @@ def _listed_kind(kind_id, path: str, today: date, problems: list[FieldError]) ->
     return kind
 
 
-def _subject(actor: Actor, data: CertificateInput, problems: list[FieldError]) -> tuple[str | None, str]:
+def _subject(actor: Actor, data: CertificateInput, problems: list[FieldError]) -> tuple[UUID | None, str]:
     """The resident by public id (the pool's scoped read, in this community), else a typed name."""
     if data.subject_ref:
         try:
@@ -229,7 +233,7 @@ def task_request_file(*, actor: Actor, data: RequestInput) -> TaskEntryRequest:
     """A department asks that communities take a task; the district of the department decides."""
     if not actor.has_perm(BURDEN_REQUEST):
         raise permission_denied()
-    department = Department.objects.filter(pk=data.department_id, pk__in=actor.department_ids).first()
+    department = Department.objects.filter(pk=data.department_id or 0, pk__in=actor.department_ids).first()
     if department is None:
         raise not_found("部门", "Department")
     problems: list[FieldError] = []
@@ -333,7 +337,7 @@ def task_refusal_record(*, actor: Actor, data: RefusalInput) -> TaskRefusal:
             department=department,
             department_name=name[:100],
             what=data.what.strip()[:200],
-            asked_on=data.asked_on,
+            asked_on=data.asked_on or timezone.localdate(),  # checked above: never blank here
             recorded_by_id=actor.user_id,
             recorded_at=timezone.now(),
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import time_machine
@@ -68,7 +69,7 @@ def department_id(actor) -> int:
 
 
 def request_input(actor, **changes) -> svc.RequestInput:
-    values = {
+    values: dict[str, Any] = {
         "department_id": department_id(actor),
         "title": "老年人能力评估入户",
         "legal_basis": "《辽宁省养老服务条例》（示例）",

@@ -23,8 +23,8 @@ from linli.consultation.tests.burden_support import (  # noqa: F401
     request_input,
     zhang,
 )
-from linli.core.models import AuditEntry
 from linli.core.errors import DomainError
+from linli.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +193,16 @@ def test_an_unlisted_ask_is_recorded_against_the_department(actors, clock):
             data=svc.RefusalInput(path=HUNHEWAN, department_name="区卫健局", what="x", asked_on=TODAY),
         )
     assert TaskRefusal.objects.count() == 1
+
+
+def test_the_demo_makes_every_state_once(tree, clock):
+    from linli.consultation.demo_burden import demo_generate
+
+    demo_generate(city_path="2101", showcase_path=SHUIYUANDI, log=lambda _m: None)
+    states = sorted(TaskEntryRequest.objects.filter(path=DISTRICT).values_list("state", flat=True))
+    counts = (Certificate.objects.count(), Certificate.objects.filter(voided_at__isnull=False).count())
+    assert (states, counts, TaskRefusal.objects.count()) == (["approved", "refused", "submitted"], (3, 1), 3)
+    assert CommunityTask.objects.filter(path=DISTRICT).count() == 1
+    assert TaskRefusal.objects.values("department_name").distinct().count() == 2
+    demo_generate(city_path="2101", showcase_path=SHUIYUANDI, log=lambda _m: None)
+    assert (Certificate.objects.count(), TaskEntryRequest.objects.count(), TaskRefusal.objects.count()) == (3, 3, 3)

@@ -163,5 +163,6 @@ def test_the_workbench_shows_the_district_what_awaits(actors, clock):
 
     filed(actors["department_officer"])
     section = burden_today(actors["district_admin"], TODAY)
+    assert section is not None
     assert [(c.key, c.count) for c in section.counts] == [("burden.awaiting", 1)]
     assert burden_today(actors["community_worker"], TODAY) is None

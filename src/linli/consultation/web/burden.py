@@ -48,6 +48,12 @@ NAV_LINKS: list = [
 # ---------------------------------------------------------------- forms
 
 
+def _choices(form: forms.Form, name: str, choices: list) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 class KindForm(forms.Form):
     code = needed(forms.CharField(label=gettext_lazy("List code"), max_length=24, required=False))
     name = needed(forms.CharField(label=gettext_lazy("Certificate name"), max_length=100, required=False))
@@ -76,8 +82,8 @@ class CertificateForm(forms.Form):
 
     def __init__(self, *args, communities=(), kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["path"].choices = list(communities)
-        self.fields["kind_id"].choices = [("", "—"), *[(k.pk, k.name) for k in kinds]]
+        _choices(self, "path", list(communities))
+        _choices(self, "kind_id", [("", "—"), *[(k.pk, k.name) for k in kinds]])
 
 
 class VoidForm(forms.Form):
@@ -95,7 +101,7 @@ class AskForm(forms.Form):
 
     def __init__(self, *args, communities=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["path"].choices = list(communities)
+        _choices(self, "path", list(communities))
 
 
 class RequestForm(forms.Form):
@@ -112,7 +118,7 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department_id"].choices = list(departments)
+        _choices(self, "department_id", list(departments))
 
 
 class DecideForm(forms.Form):
