@@ -21,7 +21,7 @@ REQUEST_PREFIX = "ZR"  # 准入: ZR + district code + yyyymm + serial
 class RequestState(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting the district")
     APPROVED = "approved", _("Approved: on the community task list")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", _("Entry refused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 

@@ -70,7 +70,7 @@ class EndForm(forms.Form):
 
 class CertificateForm(forms.Form):
     path = forms.ChoiceField(label=gettext_lazy("Community"), choices=())
-    kind_id = forms.TypedChoiceField(label=gettext_lazy("Certificate"), choices=(), coerce=int, required=False)
+    kind_id = forms.TypedChoiceField(label=gettext_lazy("Certificate item"), choices=(), coerce=int, required=False)
     subject_ref = forms.CharField(widget=forms.HiddenInput, required=False)
     subject_name = forms.CharField(
         label=gettext_lazy("Certificate for (name)"),
@@ -124,7 +124,7 @@ class RequestForm(forms.Form):
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(
         label=gettext_lazy("Decision"),
-        choices=[("approve", gettext_lazy("Approve: put it on the task list")), ("refuse", gettext_lazy("Refuse"))],
+        choices=[("approve", gettext_lazy("Approve: put it on the task list")), ("refuse", gettext_lazy("Refuse entry"))],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=gettext_lazy("Reason given to the department"), max_length=300, required=False)
