@@ -1,9 +1,108 @@
 """Links from lower apps into deliberation: a recurring grid event put to the committees as a topic
-(`grid_events.handoffs`), a micro-fund payment above its threshold put to consultation or to the
-village procedure. Filled by stage topics."""
+(`grid_events.handoffs`), a micro-fund payment above its threshold put to the residents
+(`charity.decision_routes`). The new-topic form reads the event or the payment request through
+their apps' selectors; one topic per event or request (the constraint decides)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from linli.accounts.domain import CONSULT_MANAGE
+from linli.charity.decision_routes import DecisionLink, DecisionRoute, decision_route_register
+from linli.consultation.domain.topics import TopicSource
+from linli.core.actor import Actor
+from linli.core.errors import DomainError
+from linli.grid_events.handoffs import EventHandoff, HandoffLink, handoff_register
+
+REF_MAX = 40
+
+
+def _topic_url(topic) -> str:
+    return reverse("portal:consultation:topics-detail", args=[topic.public_id])
+
+
+def _new_url(**query) -> str:
+    key, value = next(iter(query.items()))
+    return reverse("portal:consultation:topics-new") + f"?{key}={value}"
+
+
+# ---- grid events -------------------------------------------------------------------------------------
+
+
+def _event_links(actor: Actor, number: str) -> list[HandoffLink]:
+    from linli.consultation.selectors.topics import topic_for_source
+
+    if not actor.has_perm(CONSULT_MANAGE):
+        return []
+    topic = topic_for_source(source=TopicSource.GRID_EVENT, ref=number)
+    if topic is not None and actor.sees_path(topic.path):
+        return [HandoffLink(_topic_url(topic), _("Consultation topic %(number)s") % {"number": topic.number}, True)]
+    if topic is not None:
+        return []
+    return [HandoffLink(_new_url(event=number), _("Put to consultation as a topic"))]
+
+
+# ---- micro-fund payments -------------------------------------------------------------------------------
+
+
+def _payment_links(actor: Actor, payment_request) -> list[DecisionLink]:
+    from linli.consultation.selectors.topics import topic_decision, topic_for_source
+
+    if not actor.has_perm(CONSULT_MANAGE):
+        return []
+    topic = topic_for_source(source=TopicSource.MICRO_FUND, ref=str(payment_request.public_id))
+    if topic is None:
+        return [DecisionLink(_new_url(payment=payment_request.public_id), _("Put to the residents' consultation"))]
+    decision = topic_decision(topic)
+    if decision is not None:
+        url = reverse("portal:consultation:decisions-detail", args=[decision.consultation.number])
+        return [
+            DecisionLink(url, _("The residents decided: %(number)s") % {"number": decision.consultation.number}, True)
+        ]
+    return [DecisionLink(_topic_url(topic), _("Consultation topic %(number)s") % {"number": topic.number}, True)]
+
+
+# ---- the new-topic form's first values -----------------------------------------------------------------
+
+
+def prefill_from(actor: Actor, *, event: str = "", payment: str = "") -> dict:
+    """Title, body, community and source of a topic from a grid event or a waiting payment request
+    the actor may see; nothing when neither is given or visible."""
+    from linli.charity.selectors import request_get
+    from linli.grid_events.selectors import event_get
+
+    try:
+        if event:
+            found = event_get(actor=actor, key=event[:32])
+            return {
+                "community": found.community_path,
+                "title": found.description.strip().splitlines()[0][:40] if found.description.strip() else "",
+                "body": found.description,
+                "source": TopicSource.GRID_EVENT,
+                "source_ref": found.number,
+            }
+        if payment:
+            waiting = request_get(actor=actor, public_id=payment[:REF_MAX])
+            body = _("%(purpose)s — %(amount)s yuan, paid to %(payee)s, from the fund %(fund)s") % {
+                "purpose": waiting.purpose,
+                "amount": waiting.amount,
+                "payee": waiting.payee,
+                "fund": waiting.fund.name,
+            }
+            return {
+                "community": waiting.fund.community_path,
+                "title": waiting.purpose[:100],
+                "body": body,
+                "source": TopicSource.MICRO_FUND,
+                "source_ref": str(waiting.public_id),
+            }
+    except (DomainError, ValueError, ValidationError):  # not visible or malformed: an empty form
+        return {}
+    return {}
+
 
 def handoffs_register() -> None:
-    pass
+    handoff_register(EventHandoff("consultation", _event_links))
+    decision_route_register(DecisionRoute("consultation", _payment_links))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.domain import CHARITY_MANAGE, CHARITY_OFFER
 from linli.areas.selectors import community_paths
+from linli.charity.decision_routes import decision_links
 from linli.charity.domain import (
     PLACE_LABELS,
     EntryKind,
@@ -369,6 +370,8 @@ def fund(request, public_id):
         bound[which] = form
         status = 422
     waiting = list(requests_waiting(actor=actor, fund=found))
+    for waiting_request in waiting:  # the apps above that put a request to the residents (decision_routes)
+        waiting_request.decision_links = decision_links(actor, waiting_request)
     return render(
         request,
         "charity/staff/fund.html",
