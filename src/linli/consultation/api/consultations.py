@@ -143,7 +143,9 @@ def comment_add(request, number: str, payload: ConsultCommentIn):
     """A resident of the scope comments while the consultation is open; pending until moderated."""
     consultation = sel.resident_consultation_by_number(actor=request.actor, number=number)
     m = svc.comment_add(actor=request.actor, consultation=consultation, body=payload.body)
-    return 201, {"public_id": m.public_id, "author": m.author_shown, "body": m.body, "state": m.state, "at": m.at}
+    return Status(
+        201, {"public_id": m.public_id, "author": m.author_shown, "body": m.body, "state": m.state, "at": m.at}
+    )
 
 
 @router.post("/consultation-comments/{public_id}/moderation", response={200: ConsultCommentOut, **ERRORS})
@@ -162,4 +164,4 @@ def meeting_sign_in(request, public_id: UUID, payload: ConsultSignInIn):
         stakeholder=payload.stakeholder,
         name=payload.name,
     )
-    return 201, {"name_shown": row.name_shown, "stakeholder": row.stakeholder, "signed_at": row.signed_at}
+    return Status(201, {"name_shown": row.name_shown, "stakeholder": row.stakeholder, "signed_at": row.signed_at})
