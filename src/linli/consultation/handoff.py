@@ -5,7 +5,6 @@ their apps' selectors; one topic per event or request (the constraint decides)."
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -13,10 +12,7 @@ from linli.accounts.domain import CONSULT_MANAGE
 from linli.charity.decision_routes import DecisionLink, DecisionRoute, decision_route_register
 from linli.consultation.domain.topics import TopicSource
 from linli.core.actor import Actor
-from linli.core.errors import DomainError
 from linli.grid_events.handoffs import EventHandoff, HandoffLink, handoff_register
-
-REF_MAX = 40
 
 
 def _topic_url(topic) -> str:
@@ -62,45 +58,6 @@ def _payment_links(actor: Actor, payment_request) -> list[DecisionLink]:
             DecisionLink(url, _("The residents decided: %(number)s") % {"number": decision.consultation.number}, True)
         ]
     return [DecisionLink(_topic_url(topic), _("Consultation topic %(number)s") % {"number": topic.number}, True)]
-
-
-# ---- the new-topic form's first values -----------------------------------------------------------------
-
-
-def prefill_from(actor: Actor, *, event: str = "", payment: str = "") -> dict:
-    """Title, body, community and source of a topic from a grid event or a waiting payment request
-    the actor may see; nothing when neither is given or visible."""
-    from linli.charity.selectors import request_get
-    from linli.grid_events.selectors import event_get
-
-    try:
-        if event:
-            found = event_get(actor=actor, key=event[:32])
-            return {
-                "community": found.community_path,
-                "title": found.description.strip().splitlines()[0][:40] if found.description.strip() else "",
-                "body": found.description,
-                "source": TopicSource.GRID_EVENT,
-                "source_ref": found.number,
-            }
-        if payment:
-            waiting = request_get(actor=actor, public_id=payment[:REF_MAX])
-            body = _("%(purpose)s — %(amount)s yuan, paid to %(payee)s, from the fund %(fund)s") % {
-                "purpose": waiting.purpose,
-                "amount": waiting.amount,
-                "payee": waiting.payee,
-                "fund": waiting.fund.name,
-            }
-            return {
-                "community": waiting.fund.community_path,
-                "title": waiting.purpose[:100],
-                "body": body,
-                "source": TopicSource.MICRO_FUND,
-                "source_ref": str(waiting.public_id),
-            }
-    except (DomainError, ValueError, ValidationError):  # not visible or malformed: an empty form
-        return {}
-    return {}
 
 
 def handoffs_register() -> None:

@@ -117,6 +117,8 @@ def resident_topic_get(*, actor: Actor, public_id) -> Topic:
 
 
 def supported(actor: Actor, topic: Topic) -> bool:
+    if actor.user_id is None:
+        return False
     return TopicSupport.objects.filter(topic=topic, user_id=actor.user_id).exists()
 
 
@@ -145,3 +147,46 @@ def topic_decision(topic: Topic):
     from linli.consultation.models import Decision
 
     return Decision.objects.filter(consultation__topic=topic).select_related("consultation").first()
+
+
+# ---- the new-topic form's first values -----------------------------------------------------------------
+
+
+def topic_prefill(actor: Actor, *, event: str = "", payment: str = "") -> dict:
+    """Title, body, community and source of a topic from a grid event or a waiting payment request
+    the actor may see; nothing when neither is given or visible."""
+    from django.utils.translation import gettext as _
+
+    from linli.charity.selectors import request_get
+    from linli.consultation.domain.topics import TopicSource
+    from linli.core.errors import DomainError
+    from linli.grid_events.selectors import event_get
+
+    try:
+        if event:
+            found = event_get(actor=actor, key=event[:32])
+            return {
+                "community": found.community_path,
+                "title": found.description.strip().splitlines()[0][:40] if found.description.strip() else "",
+                "body": found.description,
+                "source": TopicSource.GRID_EVENT,
+                "source_ref": found.number,
+            }
+        if payment:
+            waiting = request_get(actor=actor, public_id=payment[:40])
+            body = _("%(purpose)s — %(amount)s yuan, paid to %(payee)s, from the fund %(fund)s") % {
+                "purpose": waiting.purpose,
+                "amount": waiting.amount,
+                "payee": waiting.payee,
+                "fund": waiting.fund.name,
+            }
+            return {
+                "community": waiting.fund.community_path,
+                "title": waiting.purpose[:100],
+                "body": body,
+                "source": TopicSource.MICRO_FUND,
+                "source_ref": str(waiting.public_id),
+            }
+    except (DomainError, ValueError, ValidationError):  # not visible or malformed: an empty form
+        return {}
+    return {}

@@ -205,7 +205,7 @@ def topic_put(*, actor: Actor, data: TopicInput) -> Topic:
 def topic_support(*, actor: Actor, public_id) -> Topic:
     """Once per resident account of the same community; the threshold submits it at once."""
     community = home_community(actor) if actor.has_perm(CONSULT_TAKE_PART) else ""
-    if not community:
+    if not community or actor.user_id is None:
         raise not_found("议题", "Topic")
     with transaction.atomic():
         topic = Topic.objects.select_for_update().filter(public_id=public_id, path=community).first()

@@ -64,7 +64,7 @@ def test_anonymous_is_refused(client, world):
 def test_decide_needs_the_committees(client, world):
     topic = put(world)
     log_in(client, "resident")
-    assert post(client, f"{BASE}/{topic.public_id}/decide", {"accept": True, "reason": "好"}).status_code == 403
+    assert post(client, f"{BASE}/{topic.public_id}/decide", {"accept": True, "reason": "好"}).status_code == 404
     topic.refresh_from_db()
     assert topic.state == "submitted"
     log_in(client, "community_worker")

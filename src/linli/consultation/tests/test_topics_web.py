@@ -130,5 +130,5 @@ def test_the_resident_list_query_count_is_pinned(client, world, django_assert_nu
         proposal(world, title=f"议题{n}")
     log_in(client, "resident3")
     client.get(mine("list"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(mine("list")).status_code == 200

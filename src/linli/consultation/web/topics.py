@@ -64,7 +64,7 @@ class PutForm(forms.Form):
 
     def __init__(self, *args, communities=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].choices = list(communities)
+        self.fields["community"].choices = list(communities)  # type: ignore[attr-defined]
 
 
 class DecideForm(forms.Form):
@@ -121,9 +121,7 @@ def staff_list(request):
 
 def _prefill(request) -> dict:
     """First values from a grid event or a micro-fund payment (read through their apps)."""
-    from linli.consultation.handoff import prefill_from
-
-    return prefill_from(request.actor, event=request.GET.get("event", ""), payment=request.GET.get("payment", ""))
+    return sel.topic_prefill(request.actor, event=request.GET.get("event", ""), payment=request.GET.get("payment", ""))
 
 
 @staff_page(CONSULT_MANAGE)
@@ -198,11 +196,9 @@ def _resident_url(topic) -> str:
 
 @resident_page(CONSULT_TAKE_PART)
 def resident_list(request):
-    rows = sel.resident_topics(actor=request.actor)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    for topic in page:
-        topic.progress = sel.progress_percent(topic)
-    return render(request, "consultation/resident/topics/list.html", {"page": page})
+    page = Paginator(sel.resident_topics(actor=request.actor), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(topic, sel.progress_percent(topic)) for topic in page]
+    return render(request, "consultation/resident/topics/list.html", {"page": page, "rows": rows})
 
 
 @resident_page(CONSULT_TAKE_PART)
