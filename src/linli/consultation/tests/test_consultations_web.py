@@ -159,3 +159,14 @@ def test_the_staff_list_query_count_is_pinned(client, world, django_assert_num_q
     client.get(staff("list"))
     with django_assert_num_queries(7):
         assert client.get(staff("list")).status_code == 200
+
+
+def test_the_page_in_every_early_state_shows_labels_not_codes(client, world):
+    draft = prepared(world, title="草案协商")
+    cancelled = discussing(world, title="取消的协商")
+    svc.consultation_cancel(actor=world.actors["community_worker"], public_id=cancelled.public_id, reason="重新调研")
+    log_in(client, "community_worker")
+    for c, label in ((draft, "筹备中"), (cancelled, "重新调研")):
+        page = client.get(staff("detail", c.public_id), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert label in page
+        assert ">draft<" not in page and ">cancelled<" not in page and "system:" not in page
