@@ -255,3 +255,20 @@ def test_a_resident_is_taken_to_their_own_board(client, board):
     page = client.get(reverse("portal:consultation-resident:board-mine"))
     assert page.status_code == 200  # the `resident` account is not linked to the pool
     assert page.templates[0].name == "consultation/resident/board/none.html"
+
+
+def test_decisions_and_village_steps_link_to_their_pages(client, actors, village_worker, clock):
+    ref = "0193a000-0000-7000-8000-000000000001"
+    notice(actors["community_worker"], kind="decision", title="停车协商决定", source_type="decision", source_ref=ref)
+    notice(
+        village_worker,
+        path=VILLAGE,
+        kind="village_resolution",
+        title="决议",
+        source_type="village_step",
+        source_ref=ref,
+    )
+    community = client.get(reverse("portal:board:board-show", args=[SHUIYUANDI])).content.decode()
+    assert f'href="/board/decisions/{ref}/"' in community
+    village = client.get(reverse("portal:board:board-show", args=[VILLAGE])).content.decode()
+    assert f'href="/board/village/{ref}/"' in village
