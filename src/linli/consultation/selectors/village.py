@@ -19,6 +19,7 @@ from linli.core.actor import Actor
 from linli.core.errors import not_found
 
 TOWN_LEN = 9
+VILLAGE_LEN = 12
 SUCCESS = (StepResult.DONE, StepResult.PASSED, StepResult.APPROVED)
 PUBLISHED = (VillageStep.PUBLISH_RESOLUTION, VillageStep.PUBLISH_RESULT)
 # what a villager or the public board shows of a step: never the minutes, never who recorded it
@@ -129,6 +130,15 @@ def kind_choices(village_path: str) -> list[tuple[int, str, str]]:
     for row in rows.order_by("path", "position"):
         chosen[row.code] = row  # the town's ("2101…") sorts after the city's ("")
     return [(row.pk, row.name_zh, row.name_en) for row in sorted(chosen.values(), key=lambda r: r.position)]
+
+
+def may_manage_villages(actor: Actor) -> bool:
+    """CONSULT_MANAGE over a village, judged from the division codes alone (no query, for the
+    menu): a 12-digit unit whose serial is 200–399 is a villagers' committee (GB/T 10114's
+    村民委员会 range); a shorter scope path may hold villages."""
+    if not actor.has_perm(CONSULT_MANAGE):
+        return False
+    return any(len(p) < VILLAGE_LEN or (len(p) == VILLAGE_LEN and "200" <= p[9:] <= "399") for p in actor.scope_paths)
 
 
 def villages_managed(*, actor: Actor) -> list[tuple[str, str]]:

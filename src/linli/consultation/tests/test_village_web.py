@@ -201,3 +201,11 @@ def test_the_major_matter_list_is_readable_and_the_city_admin_adds_rows(client, 
         {"path": "", "code": "housing", "name_zh": "宅基地分配", "name_en": "Homesteads", "active": "on"},
     )
     assert "宅基地分配" in page(client.get(reverse("portal:consultation:village-kinds")))
+
+
+def test_an_urban_community_worker_has_no_village_forms(client, world):
+    log_in(client, "community_worker")
+    assert client.get(f"{LIST}new/").status_code == 404
+    assert "/staff/consultation/village/representatives/" not in page(client.get(LIST))
+    log_in(client, "village_worker")
+    assert "/staff/consultation/village/representatives/" in page(client.get(LIST))

@@ -32,7 +32,12 @@ READERS = (CONSULT_VIEW, CONSULT_MANAGE, VILLAGE_REVIEW)
 NAV_LINKS: list = [
     ("", any_permission(*READERS), "portal:consultation:village-list", _("Village major matters")),
     (VILLAGE_REVIEW, None, "portal:consultation:village-review-queue", _("Town review of village matters")),
-    (CONSULT_MANAGE, None, "portal:consultation:village-representatives", _("Villagers' representatives")),
+    (
+        CONSULT_MANAGE,
+        sel.may_manage_villages,
+        "portal:consultation:village-representatives",
+        _("Villagers' representatives"),
+    ),
     ("", any_permission(*READERS), "portal:consultation:village-kinds", _("Major-matter list")),
 ]
 
@@ -139,13 +144,15 @@ def matter_list(request):
         "state": state,
         "states": MatterState.choices,
         "names": sel.unit_names_of(page.object_list),
-        "may_propose": request.actor.has_perm(CONSULT_MANAGE),
+        "may_propose": sel.may_manage_villages(request.actor),
     }
     return render(request, "consultation/staff/village/list.html", context)
 
 
 @staff_page(CONSULT_MANAGE)
 def matter_new(request):
+    if not sel.may_manage_villages(request.actor):
+        raise not_found("页面", "Page")
     form = MatterForm(request.POST or None, actor=request.actor)
     if request.method == "POST" and form.is_valid():
         try:
