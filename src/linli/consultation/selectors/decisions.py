@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.accounts.domain import CONSULT_MANAGE, CONSULT_TAKE_PART, CONSULT_VIEW
 from linli.consultation.domain.consultations import ConsultationState
@@ -17,6 +19,7 @@ from linli.consultation.models import Consultation, Decision, Evaluation, Implem
 from linli.consultation.selectors.scope import area_q, home_community
 from linli.core.actor import Actor
 from linli.core.errors import not_found
+from linli.core.workbench import FIRST_ROWS, WorkCount, WorkRow, WorkSection
 
 LIST_LIMIT = 200
 CARRYING_OUT = (ConsultationState.DECIDED, ConsultationState.IMPLEMENTING)
@@ -162,4 +165,35 @@ def community_decisions(actor: Actor) -> list[Decision]:
         Decision.objects.filter(consultation__path=community, consultation__state__in=CARRYING_OUT)
         .select_related("consultation")
         .order_by("-published_at")[:5]
+    )
+
+
+def decisions_today(actor: Actor, today: dt.date) -> WorkSection | None:
+    """Overdue implementation tasks, and decisions whose tasks are all done, ready to complete:
+    counts in one aggregate query, one query for the first rows; nothing with nothing to do."""
+    if not actor.has_perm(CONSULT_MANAGE):
+        return None
+    tasks = ImplementationTask.objects.filter(decision__consultation=OuterRef("pk"), state=TaskState.OPEN)
+    annotated = Consultation.objects.filter(area_q(actor), state=ConsultationState.IMPLEMENTING).annotate(
+        is_late=Exists(tasks.filter(due_on__lt=today)), is_busy=Exists(tasks)
+    )
+    counted = annotated.aggregate(late=Count("pk", filter=Q(is_late=True)), ready=Count("pk", filter=Q(is_busy=False)))
+    if not (counted["late"] or counted["ready"]):
+        return None
+    rows = [
+        WorkRow(
+            c.title,
+            c.number,
+            reverse("portal:consultation:decisions-detail", args=[c.number]),
+            tone="warn" if c.is_late else "",
+        )
+        for c in annotated.filter(Q(is_late=True) | Q(is_busy=False)).order_by("-is_late", "updated_at")[:FIRST_ROWS]
+    ]
+    base = reverse("portal:consultation:decisions-implementation")
+    counts = [
+        WorkCount("decisions.overdue", _("Consultations with overdue tasks"), counted["late"], base, "warn"),
+        WorkCount("decisions.ready", _("Decisions carried out, ready to complete"), counted["ready"], base),
+    ]
+    return WorkSection(
+        "consultation_decisions", _("Implementation of decisions"), [c for c in counts if c.count], rows, ""
     )
