@@ -124,7 +124,10 @@ class RequestForm(forms.Form):
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(
         label=gettext_lazy("Decision"),
-        choices=[("approve", gettext_lazy("Approve: put it on the task list")), ("refuse", gettext_lazy("Refuse entry"))],
+        choices=[
+            ("approve", gettext_lazy("Approve: put it on the task list")),
+            ("refuse", gettext_lazy("Refuse entry")),
+        ],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=gettext_lazy("Reason given to the department"), max_length=300, required=False)
