@@ -173,7 +173,10 @@ def _problems(actor: Actor, data: ConsultationInput) -> list[FieldError]:
 def _topic(data: ConsultationInput) -> Topic | None:
     if not data.topic_id:
         return None
-    topic = Topic.objects.select_for_update().filter(public_id=data.topic_id, path=data.path).first()
+    try:
+        topic = Topic.objects.select_for_update().filter(public_id=data.topic_id, path=data.path).first()
+    except ValidationError:  # not a UUID: no such topic
+        topic = None
     if topic is None:
         raise not_found("议题", "Topic")
     if topic.state != TopicState.ACCEPTED:

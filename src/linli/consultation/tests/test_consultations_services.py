@@ -168,3 +168,9 @@ def test_minutes_only_after_the_meeting_started(world, clock):
     svc.meeting_minutes(actor=worker, meeting_id=later.public_id, minutes="与会居民同意方案一")
     later.refresh_from_db()
     assert later.minutes == "与会居民同意方案一"
+
+
+def test_a_malformed_or_unaccepted_topic_is_refused(world):
+    with pytest.raises(DomainError) as refused:
+        prepared(world, topic_id="not-a-uuid")
+    assert refused.value.code == "not_found" and Consultation.objects.count() == 0
