@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,10 +55,16 @@ def decision_of(consultation: Consultation) -> Decision | None:
     return Decision.objects.filter(consultation=consultation).first()
 
 
-def task_rows(decision: Decision) -> list[ImplementationTask]:
-    """The tasks with their progress (two queries)."""
+def _overdue(today: dt.date) -> ExpressionWrapper:
+    return ExpressionWrapper(Q(state=TaskState.OPEN, due_on__lt=today), output_field=BooleanField())
+
+
+def task_rows(decision: Decision, today: dt.date) -> list[ImplementationTask]:
+    """The tasks with their progress, open ones past their due date marked `overdue` (two queries)."""
     return list(
-        decision.tasks.prefetch_related(Prefetch("progress", queryset=TaskProgress.objects.order_by("at", "pk")))
+        decision.tasks.annotate(overdue=_overdue(today)).prefetch_related(
+            Prefetch("progress", queryset=TaskProgress.objects.order_by("at", "pk"))
+        )
     )
 
 
@@ -88,6 +94,8 @@ def evaluation_summary(decision: Decision) -> EvaluationSummary:
 
 
 def my_evaluation(actor: Actor, decision: Decision) -> Evaluation | None:
+    if actor.user_id is None:
+        return None
     return Evaluation.objects.filter(decision=decision, user_id=actor.user_id).first()
 
 
@@ -143,7 +151,7 @@ def public_decision_get(public_id) -> Decision:
     return found
 
 
-def implementation_tasks(actor: Actor) -> QuerySet[ImplementationTask]:
+def implementation_tasks(actor: Actor, today: dt.date) -> QuerySet[ImplementationTask]:
     """Open and done tasks of decisions being carried out in the actor's area, soonest due first."""
     if not may_view(actor):
         return ImplementationTask.objects.none()
@@ -152,6 +160,7 @@ def implementation_tasks(actor: Actor) -> QuerySet[ImplementationTask]:
             area_q(actor, "decision__consultation__path"), decision__consultation__state__in=CARRYING_OUT
         )
         .select_related("decision__consultation")
+        .annotate(overdue=_overdue(today))
         .order_by("state", "due_on", "pk")[:LIST_LIMIT]
     )
 

@@ -137,6 +137,7 @@ def task_add(*, actor: Actor, decision: Decision, what: str, who: str, due_on: d
         problems.append(field_error("due_on", "完成期限不能早于今天", "The due date cannot be in the past"))
     if problems:
         raise validation_failed(problems)
+    assert due_on is not None  # refused above; for the type checker
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if locked.state not in (ConsultationState.DECIDED, ConsultationState.IMPLEMENTING):
@@ -235,8 +236,9 @@ def decision_evaluate(*, actor: Actor, decision: Decision, rating: int, comment:
     """A participant (a resident living under the consultation's scope) rates the outcome once,
     while the evaluation is open; the unique constraint decides a second try."""
     consultation = decision.consultation
-    voter = voter_for_user(actor.user_id) if actor.has_perm(CONSULT_TAKE_PART) else None
-    if voter is None or not voter.path.startswith(consultation.scope_path):
+    user_id = actor.user_id
+    voter = voter_for_user(user_id) if actor.has_perm(CONSULT_TAKE_PART) else None
+    if user_id is None or voter is None or not voter.path.startswith(consultation.scope_path):
         raise not_found("协商决定", "Decision")
     comment = comment.strip()
     problems = []
@@ -251,7 +253,7 @@ def decision_evaluate(*, actor: Actor, decision: Decision, rating: int, comment:
     try:
         with transaction.atomic():
             row = Evaluation.objects.create(
-                decision=decision, user_id=actor.user_id, rating=rating, comment=comment, at=timezone.now()
+                decision=decision, user_id=user_id, rating=rating, comment=comment, at=timezone.now()
             )
             audit(actor, "decision_evaluate", "consultation_decision", decision.public_id, consultation.path)
     except IntegrityError as error:

@@ -85,9 +85,7 @@ def _summary(decision) -> dict:
 
 def _shared(decision) -> dict:
     today = timezone.localdate()
-    tasks = sel.task_rows(decision)
-    for task in tasks:
-        task.overdue = task.state == TaskState.OPEN and task.due_on < today
+    tasks = sel.task_rows(decision, today)
     last = sel.last_done_on(decision)
     return {"d": decision, "tasks": tasks, "summary": _summary(decision), "evaluating": evaluation_open(last, today)}
 
@@ -147,10 +145,7 @@ def decisions_detail(request, number: str):
 
 @staff_page(CONSULT_VIEW, CONSULT_MANAGE)
 def decisions_implementation(request):
-    tasks = list(sel.implementation_tasks(request.actor))
-    today = timezone.localdate()
-    for task in tasks:
-        task.overdue = task.state == TaskState.OPEN and task.due_on < today
+    tasks = list(sel.implementation_tasks(request.actor, timezone.localdate()))
     return render(request, "consultation/staff/decisions/implementation.html", {"tasks": tasks})
 
 
