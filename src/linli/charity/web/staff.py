@@ -371,7 +371,7 @@ def fund(request, public_id):
         status = 422
     waiting = list(requests_waiting(actor=actor, fund=found))
     for waiting_request in waiting:  # the apps above that put a request to the residents (decision_routes)
-        waiting_request.decision_links = decision_links(actor, waiting_request)
+        waiting_request.decision_links = decision_links(actor, waiting_request)  # type: ignore[attr-defined]
     return render(
         request,
         "charity/staff/fund.html",
