@@ -50,10 +50,15 @@ class ConsultVotingCloseIn(Schema):
 
 
 def _tally(consultation, *, staff: bool, voted_at=None) -> dict:
+    """Staff see the counts live; residents the turnout while voting, the counts once counted."""
     counted = consultation.state not in (ConsultationState.DISCUSSING, ConsultationState.VOTING)
-    result = sel.live_tally(consultation) if not counted else None
-    stored = consultation.result if counted else {}
-    cast = stored.get("cast", 0) if counted else result.cast
+    if counted:
+        stored = consultation.result or {}
+        counts, cast = stored.get("counts", {}), stored.get("cast", 0)
+        quorum_met, winner = stored.get("quorum_met"), stored.get("winner")
+    else:
+        live = sel.live_tally(consultation)
+        counts, cast, quorum_met, winner = live.counts, live.cast, live.quorum_met, live.winner
     shown = staff or counted
     return {
         "state": consultation.state,
@@ -64,9 +69,9 @@ def _tally(consultation, *, staff: bool, voted_at=None) -> dict:
         "cast": cast,
         "turnout_percent": round(cast * 100 / consultation.roll_size, 1) if consultation.roll_size else 0.0,
         "counted": counted,
-        "counts": (stored.get("counts", {}) if counted else result.counts) if shown else {},
-        "quorum_met": (stored.get("quorum_met") if counted else result.quorum_met) if shown else None,
-        "winner": (stored.get("winner") if counted else result.winner) if shown else None,
+        "counts": counts if shown else {},
+        "quorum_met": quorum_met if shown else None,
+        "winner": winner if shown else None,
         "you_voted_at": voted_at,
     }
 
