@@ -59,8 +59,9 @@ class StepResult(models.TextChoices):
     PASSED = "passed", _("Passed")
     NOT_PASSED = "not_passed", _("Not passed")
     NO_QUORUM = "no_quorum", _("No quorum")
-    APPROVED = "approved", _("Approved")
-    RETURNED = "returned", _("Returned")
+    # distinct msgids: "Approved" and "Returned" already mean 准予 / 已退还 elsewhere
+    APPROVED = "approved", _("Approved by the town")
+    RETURNED = "returned", _("Returned by the town")
 
 
 @dataclass(frozen=True)

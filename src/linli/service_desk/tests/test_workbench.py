@@ -111,9 +111,11 @@ def test_today_page_runs_in_a_fixed_number_of_queries(client, desk, django_asser
         # the shell and the desk, grid and visits sections (16), then volunteers (4), the time bank
         # (2), charity (3) and social assistance (applications 3, the roll 3, relief 4 with its
         # first rows), care services (10 over its six stages) and safe community (9 over its
-        # stages: disputes, time limits, screening, drills, support cases): each section a fixed
+        # stages: disputes, time limits, screening, drills, support cases) and deliberation (6: one
+        # aggregate per stage with work for a committee member — topics, consultations, voting,
+        # decisions, village, board — rows only where there is work): each section a fixed
         # number, whatever the data size
-        with django_assert_max_num_queries(54):
+        with django_assert_max_num_queries(60):
             page = client.get("/staff/").content.decode()
     assert 'data-key="desk.overdue"><span class="work-number">3</span>' in page
 
