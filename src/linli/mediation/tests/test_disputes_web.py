@@ -155,8 +155,11 @@ def _event(world):
 
 def test_a_grid_event_hands_on_once(client, world):
     event = _event(world)
-    (link,) = handoff_links(world.actors["community_worker"], event.number)
-    assert link.url == reverse("portal:mediation:dispute-new") + f"?event={event.number}"
+    # other apps offer their own hand-offs too (a consultation topic): mediation's is one of them
+    mediation_new = reverse("portal:mediation:dispute-new") + f"?event={event.number}"
+    (link,) = [
+        link for link in handoff_links(world.actors["community_worker"], event.number) if link.url == mediation_new
+    ]
     assert handoff_links(world.actors["resident"], event.number) == []  # no intake right
     log_in(client, "other_community_worker")
     assert client.get(link.url).status_code == 404  # an event outside the worker's area
@@ -179,7 +182,7 @@ def test_a_grid_event_hands_on_once(client, world):
     }
     assert client.post(link.url, data).status_code == 302
     first = Dispute.objects.get()
-    (done,) = handoff_links(world.actors["community_worker"], event.number)
+    (done,) = [link for link in handoff_links(world.actors["community_worker"], event.number) if link.done]
     assert done.done and done.url == f"{QUEUE}{first.number}/"
     again = client.post(link.url, data)
     assert again.status_code == 422 and f"{QUEUE}{first.number}/" in page(again)
