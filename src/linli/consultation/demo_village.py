@@ -46,7 +46,7 @@ MATTERS = [
 
 
 def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
-    village = _village(city_path, showcase_path)
+    village = demo_village_path(city_path, showcase_path)
     if not village:
         log("village: no village in the city, skipped")
         return
@@ -69,7 +69,9 @@ def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
     log(f"village: {village} (street {village[:9]}) — {len(MATTERS)} major matters")
 
 
-def _village(city_path: str, showcase_path: str) -> str:
+def demo_village_path(city_path: str, showcase_path: str) -> str:
+    """The demo's village: the first under the showcase's street, else its district, else the city
+    (the portal posts the demo village worker and town officer there)."""
     for under in (showcase_path[:9], showcase_path[:6], city_path):
         found = units_under(under=under, kinds=("village",)) if under else []
         if found:

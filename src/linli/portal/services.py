@@ -22,6 +22,7 @@ from linli.areas.services import demo_layout_generate, demo_positions_generate, 
 from linli.care.demo import demo_generate as demo_care_generate
 from linli.charity.demo import demo_generate as demo_charity_generate
 from linli.consultation.demo import demo_generate as demo_consultation_generate
+from linli.consultation.demo_village import demo_village_path
 from linli.core.actor import Actor
 from linli.facilities.demo import demo_analysis_run, demo_facilities_generate, demo_network_generate
 from linli.grid_events.demo import demo_events_generate
@@ -108,6 +109,11 @@ def _showcase() -> dict[str, OrgUnit | Grid | Department]:
     }
 
 
+def _demo_village() -> OrgUnit | None:
+    path = demo_village_path(_city().path, _showcase_community().path)
+    return OrgUnit.objects.filter(path=path).first() if path else None
+
+
 @transaction.atomic
 def demo_accounts_ensure(*, data_dir: Path) -> list[DemoAccount]:
     """One account per role; passwords are made once and kept in the data folder (mode 600)."""
@@ -119,6 +125,10 @@ def demo_accounts_ensure(*, data_dir: Path) -> list[DemoAccount]:
     # the city's civil-affairs bureau sets social assistance's amounts (a city posting)
     places.append(("demo_civil_affairs_city", Role.CIVIL_AFFAIRS_OFFICER, _city()))
     places += [(username, Role.DEPARTMENT_OFFICER, department) for username, department in _grid_officers().items()]
+    # the village procedure: the demo village's committee and the town that reviews its matters
+    if village := _demo_village():
+        places.append(("demo_village_worker", Role.COMMUNITY_WORKER, village))
+        places.append(("demo_town_officer", Role.STREET_OFFICER, _parent(village)))
     for username, role, place in places:
         password = known.get(username) or _demo_password()
         user = User.objects.filter(username=username).first()
