@@ -44,7 +44,7 @@ BENCHMARKS = {
     ),
     "consultation-votes": (
         consultation_votes,
-        "a city-wide vote: 20,000 votes (each sent twice) through vote_cast on a 100,000 roll vs plain INSERTs; the tally",
+        "a city-wide vote: 20,000 votes (each sent twice) via vote_cast on a 100,000 roll vs plain INSERTs; the tally",
     ),
     "api": (api, "/api/v1/me and a 50-row scoped org-unit list vs a bare JsonResponse (granian WSGI)"),
     "residents-queries": (

@@ -7,8 +7,8 @@ from linli.accounts.auth import API_AUTH
 from linli.areas.api import router as areas_router
 from linli.care.api import router as care_router
 from linli.charity.api import router as charity_router
-from linli.core.apitools import install_error_handlers
 from linli.consultation.api import router as consultation_router
+from linli.core.apitools import install_error_handlers
 from linli.core.audit_api import router as audit_router
 from linli.facilities.api import router as facilities_router
 from linli.grid_events.api import router as grid_router
