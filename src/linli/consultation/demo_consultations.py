@@ -55,7 +55,7 @@ COMMENTS = [
 ]
 
 
-def _worker(path: str) -> Actor:
+def committee_actor(path: str) -> Actor:
     """The demo community worker in the showcase; a system actor of the committees elsewhere."""
     user = user_by_username(f"demo_{Role.COMMUNITY_WORKER}")
     actor = actor_for_user(user) if user is not None else None
@@ -132,7 +132,7 @@ def _meeting(worker: Actor, c: Consultation, path: str) -> None:
 
 def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
     showcase = showcase_path[:COMMUNITY_LEN]
-    worker = _worker(showcase)
+    worker = committee_actor(showcase)
     made = 0
     for title, question, options, topic_title, opened in SHOWCASE:
         c = _make(worker, showcase, title, question, options, topic_title, opened, log)
@@ -146,5 +146,5 @@ def demo_generate(*, city_path: str, showcase_path: str, log=print) -> None:
     others = [p for p, _name, _kind in units_under(under=city_path, kinds=("community",)) if p != showcase][:2]
     for path in others:
         for title, question, options in OTHERS:
-            made += _make(_worker(path), path, title, question, options, "", True, log) is not None
+            made += _make(committee_actor(path), path, title, question, options, "", True, log) is not None
     log(f"  consultations: {made} made")

@@ -69,6 +69,13 @@ COMMENTS_OPEN = (ConsultationState.DISCUSSING, ConsultationState.VOTING)
 MEETINGS_OPEN = (ConsultationState.DRAFT, ConsultationState.DISCUSSING, ConsultationState.VOTING)
 
 
+ONE_OPTION = field_error(
+    "options",
+    "至少需要两个选项；不投票、在会上议定的协商不填选项",
+    "At least two options; none for a consultation decided at the meeting without a vote",
+)
+
+
 @dataclass
 class ConsultationInput:
     path: str  # the community (12)
@@ -158,9 +165,11 @@ def _problems(actor: Actor, data: ConsultationInput) -> list[FieldError]:
         problems.append(field_error("majority", "请选择通过规则", "Choose the majority"))
     if not 0 <= data.quorum_percent <= 100:
         problems.append(field_error("quorum_percent", "须在0到100之间", "Between 0 and 100"))
+    # no choices at all is a consultation decided at the meeting by consensus (a council, without
+    # a vote); a single choice is never a vote
     options = _clean_list(data.options)
-    if len(options) < 2:
-        problems.append(field_error("options", "至少需要两个选项", "At least two options"))
+    if len(options) == 1:
+        problems.append(ONE_OPTION)
     elif len(options) > OPTIONS_MAX or len(set(options)) != len(options):
         problems.append(field_error("options", "选项不超过10个且不能重复", "At most ten options, none repeated"))
     if data.discussion_until and data.voting_until and data.voting_until.date() < data.discussion_until:
@@ -270,8 +279,8 @@ def consultation_open(*, actor: Actor, public_id) -> Consultation:
         c = _locked(actor, public_id)
         if c.state != ConsultationState.DRAFT:
             raise conflict(Msg("协商已开放或已结束", "The consultation is already open or over"))
-        if c.options.count() < 2:
-            raise validation_failed([field_error("options", "至少需要两个选项", "At least two options")])
+        if c.options.count() == 1:
+            raise validation_failed([ONE_OPTION])
         c.state, c.updated_at = ConsultationState.DISCUSSING, timezone.now()
         c.save(update_fields=["state", "updated_at"])
         _step(actor, c, "open", ConsultationState.DRAFT)

@@ -10,6 +10,7 @@ import pytest
 
 from linli.consultation.models import Comment, Consultation, ConsultationStep, SignIn
 from linli.consultation.services import consultations as svc
+from linli.consultation.services.voting import voting_open
 from linli.consultation.tests.consultations_support import (  # noqa: F401 (fixtures)
     JIXIAN,
     NOW,
@@ -48,6 +49,19 @@ def test_preparing_refuses_bad_input_and_writes_nothing(world, changes, field):
         prepared(world, **changes)
     assert [f.field for f in refused.value.fields] == [field]
     assert Consultation.objects.count() == 0
+
+
+def test_a_council_without_choices_opens_but_cannot_vote(world):
+    """No choices: decided at the meeting by consensus (a council); one choice is never a vote."""
+    c = prepared(world, form="council", options=[])
+    opened = svc.consultation_open(actor=world.actors["community_worker"], public_id=c.public_id)
+    assert opened.state == "discussing" and opened.options.count() == 0
+    with pytest.raises(DomainError) as refused:
+        voting_open(
+            actor=world.actors["community_worker"], consultation=opened, voting_until=NOW + dt.timedelta(days=3)
+        )
+    assert "options" in [f.field for f in refused.value.fields]
+    assert Consultation.objects.get(pk=c.pk).state == "discussing"
 
 
 def test_a_building_inside_the_community_is_accepted(world):
