@@ -28,6 +28,9 @@ from linli.residents.services import ResidentInput, household_register, resident
 
 MIN_ADULTS = 40  # fewer adults than this in the pool: add households (a villagers' meeting needs a roll)
 NEW_HOUSEHOLDS = 30
+ADULTS_PER_HOUSEHOLD = 2
+# what the village step adds to a demo pool that has too few villagers (beyond `--residents`)
+VILLAGE_TOP_UP = NEW_HOUSEHOLDS * ADULTS_PER_HOUSEHOLD
 REPRESENTATIVES = 9
 SURNAMES = "王李张刘陈杨赵黄周吴"
 GIVEN = ("建国", "秀兰", "玉珍", "志强", "桂英", "德福", "淑芬", "海涛", "春梅", "长顺")
@@ -97,7 +100,7 @@ def _villagers(actor: Actor, village: str, today: dt.date) -> None:
             )
         except DomainError:  # the room is taken: the next one
             continue
-        for k in range(2):
+        for k in range(ADULTS_PER_HOUSEHOLD):
             birth = today.replace(year=today.year - 30 - (n * 7 + k * 3) % 40, day=1)
             gender = "male" if k == 0 else "female"
             _resident(
