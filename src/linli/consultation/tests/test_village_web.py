@@ -153,11 +153,12 @@ def test_a_villager_sees_texts_and_results_never_the_minutes(client, world):
     log_in(client, "villager")
     home = client.get("/my/consultation/")
     assert "/my/consultation/village/" in page(home)
+    assert 'href="/board/burden/210103/"' in page(home)  # the district's certificate list
     listing = client.get("/my/consultation/village/")
     assert matter.title in page(listing)
     detail = client.get(f"/my/consultation/village/{matter.public_id}/")
     assert detail.status_code == 200
-    assert "会议记录" not in page(detail)
+    assert "会议记录" not in page(detail)  # the minutes (their text in the support module)
     assert "将村东仓库出租五年" in page(detail)
 
 

@@ -10,6 +10,7 @@ from linli.accounts.domain import (
     CONSULT_TAKE_PART,
     CONSULT_VIEW,
 )
+from linli.consultation.selectors.scope import home_community
 from linli.consultation.selectors.village import home_village
 from linli.consultation.web.nav import nav_links
 from linli.core.web import resident_page, staff_page
@@ -23,5 +24,7 @@ def staff_home(request):
 
 @resident_page(CONSULT_TAKE_PART)
 def resident_home(request):
-    # the village tile shows only for a villager (stage village)
-    return render(request, "consultation/resident/home.html", {"villager": bool(home_village(request.actor))})
+    # the village tile shows only for a villager (stage village); the burden list is the district's
+    community = home_community(request.actor)
+    context = {"villager": bool(home_village(request.actor)), "district": community[:6]}
+    return render(request, "consultation/resident/home.html", context)
