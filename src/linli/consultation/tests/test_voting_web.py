@@ -25,7 +25,7 @@ def test_the_staff_panel_shows_the_roll_it_will_freeze_and_opens_with_confirmati
     c = discussing()
     log_in(client, "community_worker")
     page = client.get(staff_url(c)).content.decode()
-    assert "开始投票将从今天的居民信息库冻结一份" in page or "Opening the vote freezes a roll of 2 voters" in page
+    assert "开始投票将按今天的居民信息库冻结一份" in page or "Opening the vote freezes a roll of 2 voters" in page
     refused = client.post(staff_url(c, "voting-post", "open"), {"voting_until": "2026-12-10 18:00"})
     assert refused.status_code == 422 and Consultation.objects.get(pk=c.pk).state == "discussing"
     assert 'value="2026-12-10 18:00"' in refused.content.decode()  # the input kept
