@@ -236,6 +236,8 @@ def resident_panel(request, consultation, given: dict | None = None) -> dict:
             part["ballot"] = given.get("ballot") or BallotForm(
                 options=sel.option_list(consultation), auto_id="voting-ballot-%s"
             )
+        elif given.get("ballot") is not None:  # a refused ballot (a second vote): say why, not just the receipt
+            part["refusal"] = [error for errors in given["ballot"].errors.values() for error in errors]
     if state in COUNTED_STATES:
         part["result"] = _result(consultation, sel.option_list(consultation))
     return part
