@@ -211,6 +211,20 @@ def test_parking_topic_from_proposal_to_a_prepared_consultation(phone: Page, des
     screenshot(stale, "consultation-12-second-vote-refused")
     stale.close()
 
+    # the worker closes the vote early (a reason, confirmed) and counts: one vote of the roll is no quorum
+    worker.reload()
+    closing = worker.locator("#voting-close-form")
+    closing.locator("input[name=reason]").fill("试点协商提前结束投票。")
+    closing.locator("input[name=confirm]").check()
+    closing.get_by_role("button", name="结束并计票").click()
+    expect(worker.locator("main")).to_contain_text("未达到最低参与比例，表决不通过。")
+    chinese_only(worker)
+    screenshot(worker, "consultation-13-counted")
+    page.reload()
+    expect(page.locator("#voting-result")).to_contain_text("未达到最低参与比例，表决不通过。")
+    fits_the_phone(page)
+    screenshot(page, "consultation-14-result-resident")
+
 
 # ---- 4. the public board, anonymous on a phone ------------------------------------------------
 
