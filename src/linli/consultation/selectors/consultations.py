@@ -29,6 +29,9 @@ COMMUNITY_LEN = 12
 HIDDEN_FROM_RESIDENTS = (ConsultationState.DRAFT,)
 
 
+GRID_LEN = 15  # a building's path is its grid's and three digits more
+
+
 def may_view(actor: Actor) -> bool:
     return actor.has_perm(CONSULT_VIEW) or actor.has_perm(CONSULT_MANAGE)
 
@@ -95,11 +98,12 @@ def scope_places(actor: Actor, path: str) -> list[tuple[str, str]]:
     """The grids and buildings of a community, as choices for who takes part."""
     if not path:
         return []
-    grids = grid_list(actor=actor).filter(path__startswith=path).values_list("path", "name").order_by("path")
+    grids = dict(grid_list(actor=actor).filter(path__startswith=path).values_list("path", "name").order_by("path"))
     buildings = building_list(actor=actor).filter(path__startswith=path).values_list("path", "name").order_by("path")
+    # a building is named with its grid: every grid has its own 1号楼
     return [
-        *((p, _("Grid: %(name)s") % {"name": n}) for p, n in grids),
-        *((p, _("Building: %(name)s") % {"name": n}) for p, n in buildings),
+        *((p, _("Grid: %(name)s") % {"name": n}) for p, n in grids.items()),
+        *((p, _("Building: %(name)s") % {"name": f"{grids.get(p[:GRID_LEN], '')} {n}".strip()}) for p, n in buildings),
     ]
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from linli.accounts.domain import CONSULT_MANAGE
@@ -373,6 +374,12 @@ def _publish_adopted(actor: Actor, convention: Convention, version: ConventionVe
     """The adoption announced on the board for the default period; the text itself stays on the
     board among the conventions in force until a later version replaces it."""
     start = max(version.adopted_on or timezone.localdate(), timezone.localdate())
+    # the earlier version's announcement comes down: the board never shows two texts in force
+    BoardNotice.objects.filter(
+        path=convention.path, source_type="convention", source_ref=str(convention.public_id), withdrawn_at=None
+    ).filter(Q(public_until__isnull=True) | Q(public_until__gte=start)).update(
+        public_until=start - dt.timedelta(days=1)
+    )
     notice_publish(
         actor=actor,
         data=NoticeInput(

@@ -15,7 +15,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from linli.accounts.domain import CONSULT_MANAGE, VILLAGE_REVIEW, Role
 from linli.areas.selectors import org_unit_by_path
@@ -573,7 +572,9 @@ def _resolution_text(matter: VillageMatter) -> str:
 
 def _notice(matter: VillageMatter, step: str, text: str, held_on: dt.date, until: dt.date | None) -> NoticeInput:
     resolution = step == VillageStep.PUBLISH_RESOLUTION
-    title = (_("Resolution: %(title)s") if resolution else _("Result: %(title)s")) % {"title": matter.title}
+    # the board's text is stored once, in Chinese (a notice is read by everyone, printed, and made
+    # by a command or the demo as well as by a page in either language)
+    title = f"{'决议公开' if resolution else '实施结果公开'}：{matter.title}"
     return NoticeInput(
         path=matter.path,
         kind=NoticeKind.VILLAGE_RESOLUTION if resolution else NoticeKind.VILLAGE_RESULT,

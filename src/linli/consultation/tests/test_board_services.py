@@ -117,6 +117,9 @@ def test_a_revision_goes_from_draft_to_consultation_to_force(actors, clock):
         str(made.public_id),
     ]
     assert AuditEntry.objects.filter(action="consultation.convention_adopt").count() == 2
+    # the board shows one text in force: the earlier announcement came down the day before
+    showing = BoardNotice.objects.filter(kind="convention", public_from__lte=TODAY).exclude(public_until__lt=TODAY)
+    assert [n.body for n in showing] == [TEXT_V2]
 
 
 @pytest.mark.parametrize("state", ["draft", "discussing", "voting", "counted"])

@@ -111,9 +111,10 @@ class RequestForm(forms.Form):
     work = needed(
         forms.CharField(label=gettext_lazy("The work asked of communities"), widget=forms.Textarea, required=False)
     )
-    funds_amount = forms.DecimalField(
-        label=gettext_lazy("Funds (yuan)"), max_digits=14, decimal_places=2, required=False
+    funds_amount = needed(
+        forms.DecimalField(label=gettext_lazy("Funds (yuan)"), max_digits=14, decimal_places=2, required=False)
     )
+
     funds_source = needed(forms.CharField(label=gettext_lazy("Source of funds"), max_length=200, required=False))
 
     def __init__(self, *args, departments=(), **kwargs):

@@ -45,7 +45,9 @@ class ConsultationFormFields(forms.Form):
         )
     )
     form = forms.ChoiceField(label=gettext_lazy("Form of consultation"), choices=ConsultationForm.choices)
-    scope_kind = forms.ChoiceField(label=gettext_lazy("Who takes part"), choices=ParticipantScope.choices)
+    scope_kind = forms.ChoiceField(
+        label=gettext_lazy("Who takes part"), choices=ParticipantScope.choices, initial=ParticipantScope.COMMUNITY
+    )
     scope_path = forms.ChoiceField(label=gettext_lazy("Building or grid"), required=False)
     stakeholders = forms.CharField(
         label=gettext_lazy("Stakeholders (one unit per line)"),

@@ -75,16 +75,24 @@ class MatterForm(forms.Form):
 
 
 class StepForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=DATE, required=False)
-    assembly = forms.ChoiceField(label=_("Kind of meeting"), choices=[("", "—"), *AssemblyKind.choices], required=False)
-    roll_total = _number(label=_("Party members with a vote"))
-    present = _number(label=_("Present (people)"))
-    households_present = _number(label=_("Households represented"))
-    votes_for = _number(label=_("Votes for"))
-    votes_against = _number(label=_("Votes against"))
-    abstentions = _number(label=_("Abstentions"))
-    minutes = forms.CharField(label=_("Meeting minutes"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    adopted_text = forms.CharField(label=_("Text as adopted"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    # which fields a step needs is the service's rule (a meeting's counts, the text adopted); none
+    # is labelled optional, since most steps refuse without them
+    held_on = needed(forms.DateField(label=_("Held on"), widget=DATE, required=False))
+    assembly = needed(
+        forms.ChoiceField(label=_("Kind of meeting"), choices=[("", "—"), *AssemblyKind.choices], required=False)
+    )
+    roll_total = needed(_number(label=_("Party members with a vote")))
+    present = needed(_number(label=_("Present (people)")))
+    households_present = needed(_number(label=_("Households represented")))
+    votes_for = needed(_number(label=_("Votes for")))
+    votes_against = needed(_number(label=_("Votes against")))
+    abstentions = needed(_number(label=_("Abstentions")))
+    minutes = needed(
+        forms.CharField(label=_("Meeting minutes"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    )
+    adopted_text = needed(
+        forms.CharField(label=_("Text as adopted"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    )
     public_until = forms.DateField(label=_("On the board until"), widget=DATE, required=False)
 
     def step_input(self, step: str) -> svc.StepInput:
