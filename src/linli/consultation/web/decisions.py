@@ -71,7 +71,7 @@ class EvaluateForm(forms.Form):
         choices=list(RATING_WORDS.items()),
         widget=forms.RadioSelect(attrs={"class": "rating-choice"}),
     )
-    comment = forms.CharField(label=gettext_lazy("Comment (optional)"), max_length=300, required=False)
+    comment = forms.CharField(label=gettext_lazy("Your comment on how it was done"), max_length=300, required=False)
 
 
 # ---- what both panels show ------------------------------------------------------------------------
