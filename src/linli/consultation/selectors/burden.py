@@ -16,7 +16,9 @@ from linli.consultation.domain.burden import CITY_ROWS, DISTRICT_LEN, RequestSta
 from linli.consultation.models import Certificate, CertificateKind, CommunityTask, TaskEntryRequest, TaskRefusal
 from linli.consultation.selectors.scope import area_q
 from linli.core.actor import Actor
+from linli.core.crypto import mask_name
 from linli.core.errors import not_found
+from linli.residents.selectors import resident_search
 
 
 def _in_force_q(day: date) -> Q:
@@ -171,3 +173,15 @@ def requests_decided_since(*, actor: Actor, since: date):
     return TaskEntryRequest.objects.filter(
         department_id__in=actor.department_ids, decided_at__date__gte=since
     ).select_related("department")
+
+
+SUBJECT_ROWS = 10
+
+
+def certificate_subjects(*, actor: Actor, community: str, q: str) -> list[tuple[str, str]]:
+    """Residents of the community the pool's scoped search finds, masked (never an ID or phone)."""
+    q = q.strip()
+    if not q:
+        return []
+    rows = resident_search(actor=actor, q=q).filter(path__startswith=community)[:SUBJECT_ROWS]
+    return [(str(r.public_id), mask_name(r.name)) for r in rows]

@@ -21,14 +21,11 @@ from linli.consultation.domain.burden import FORBIDDEN_SOURCE, RequestState, dis
 from linli.consultation.selectors import burden as sel
 from linli.consultation.services import burden as svc
 from linli.core.charts import Chart, Series
-from linli.core.crypto import mask_name
 from linli.core.errors import DomainError
 from linli.core.forms import DateInput, add_domain_errors, needed
 from linli.core.web import any_permission, staff_page
-from linli.residents.selectors import resident_search
 
 ALL = (BURDEN_CERTIFY, BURDEN_REQUEST, BURDEN_MANAGE)
-SEARCH_ROWS = 10
 
 # this stage's lines of the staff menu (see `web/nav.py` for the shape)
 NAV_LINKS: list = [
@@ -222,12 +219,7 @@ def certificates(request):
 
 
 def _found(request, community: str) -> list[tuple[str, str]]:
-    """Residents of the pool's scoped search in the community, masked (never an ID or phone)."""
-    q = request.GET.get("q", "").strip()
-    if not q:
-        return []
-    rows = resident_search(actor=request.actor, q=q).filter(path__startswith=community)[:SEARCH_ROWS]
-    return [(str(r.public_id), mask_name(r.name)) for r in rows]
+    return sel.certificate_subjects(actor=request.actor, community=community, q=request.GET.get("q", ""))
 
 
 @staff_page(BURDEN_CERTIFY)

@@ -12,8 +12,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from linli.core.apitools import ErrorOut, IsoDate, MappedRows, Page
+from linli.core.crypto import mask_name
 from linli.core.idempotency import idempotent
-from linli.welfare.domain.roll import mask_name
 from linli.welfare.selectors.roll import (
     open_reviews,
     payroll_get,

@@ -150,17 +150,6 @@ def review_status(next_review_on: date, today: date) -> str:
     return ""
 
 
-def mask_name(name: str) -> str:
-    """张*明 style: the surname kept, the given name masked but its last character (one-character
-    given names: 张*)."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
 def mask_account(number: str) -> str:
     """A bank account number with only its last four digits shown (**** **** 1234)."""
     digits = "".join(ch for ch in number if ch.isdigit())

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from linli.accounts.domain import WELFARE_DECIDE, WELFARE_INTAKE, WELFARE_REVEAL, WELFARE_REVIEW
 from linli.areas.selectors import unit_names
 from linli.core.charts import Chart, Series
+from linli.core.crypto import mask_name
 from linli.core.errors import DomainError
 from linli.core.forms import DateInput, add_domain_errors
 from linli.core.web import staff_page
@@ -31,7 +32,6 @@ from linli.welfare.domain.roll import (
     PayrollState,
     RecipientState,
     add_months,
-    mask_name,
     month_start,
     review_status,
 )
