@@ -71,3 +71,21 @@ def topic_follow(actor: Actor, topic_id: int | None, to_state: str, note: str = 
         by_name=actor.shown_name,
         at=topic.updated_at,
     )
+
+
+def consultation_step(actor: Actor, consultation, action: str, from_state: str, note: str = "", at=None) -> None:
+    """One row of the consultation's timeline (every stage's transitions write it the same way)."""
+    from django.utils import timezone
+
+    from linli.consultation.models import ConsultationStep
+
+    ConsultationStep.objects.create(
+        consultation=consultation,
+        action=action,
+        from_state=from_state,
+        to_state=consultation.state,
+        note=note[:300],
+        by_id=actor.user_id,
+        by_name=actor.shown_name,
+        at=at or timezone.now(),
+    )

@@ -31,7 +31,6 @@ from linli.consultation.models import (
     Comment,
     Consultation,
     ConsultationOption,
-    ConsultationStep,
     Meeting,
     SignIn,
     Topic,
@@ -114,16 +113,7 @@ def _locked(actor: Actor, public_id) -> Consultation:
 
 
 def _step(actor: Actor, c: Consultation, action: str, from_state: str, note: str = "") -> None:
-    ConsultationStep.objects.create(
-        consultation=c,
-        action=action,
-        from_state=from_state,
-        to_state=c.state,
-        note=note[:REASON_MAX],
-        by_id=actor.user_id,
-        by_name=actor.shown_name,
-        at=timezone.now(),
-    )
+    common.consultation_step(actor, c, action, from_state, note[:REASON_MAX])
 
 
 # ---- checking the input --------------------------------------------------------------------------

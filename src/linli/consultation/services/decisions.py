@@ -19,7 +19,6 @@ from linli.consultation.domain.decisions import RATINGS, TaskState, evaluation_o
 from linli.consultation.domain.topics import TopicState
 from linli.consultation.models import (
     Consultation,
-    ConsultationStep,
     Decision,
     Evaluation,
     ImplementationTask,
@@ -27,7 +26,7 @@ from linli.consultation.models import (
 )
 from linli.consultation.selectors.decisions import decidable, last_done_on, outcome_words
 from linli.consultation.services.board import NoticeInput, notice_publish
-from linli.consultation.services.common import audit, topic_follow
+from linli.consultation.services.common import audit, consultation_step, topic_follow
 from linli.core.actor import Actor
 from linli.core.errors import Msg, conflict, field_error, not_found, permission_denied, validation_failed
 from linli.residents.selectors import voter_for_user
@@ -53,16 +52,7 @@ def _move(actor: Actor, consultation: Consultation, to_state: str, action: str, 
     from_state = consultation.state
     consultation.state, consultation.updated_at = to_state, timezone.now()
     consultation.save(update_fields=["state", "updated_at"])
-    ConsultationStep.objects.create(
-        consultation=consultation,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        note=note[:300],
-        by_id=actor.user_id,
-        by_name=actor.shown_name,
-        at=consultation.updated_at,
-    )
+    consultation_step(actor, consultation, action, from_state, note, at=consultation.updated_at)
 
 
 # ---- the decision ---------------------------------------------------------------------------------

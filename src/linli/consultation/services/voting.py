@@ -22,9 +22,9 @@ from django.utils.translation import gettext
 from linli.accounts.domain import CONSULT_MANAGE, CONSULT_TAKE_PART
 from linli.consultation.domain.consultations import ConsultationState
 from linli.consultation.domain.voting import VoteChannel, VoteUnit
-from linli.consultation.models import Consultation, ConsultationOption, ConsultationStep, RollEntry, SignIn, Vote
+from linli.consultation.models import Consultation, ConsultationOption, RollEntry, SignIn, Vote
 from linli.consultation.selectors.voting import live_tally, voter_ref
-from linli.consultation.services.common import audit
+from linli.consultation.services.common import audit, consultation_step
 from linli.core.actor import Actor
 from linli.core.errors import DomainError, Msg, conflict, field_error, not_found, permission_denied, validation_failed
 from linli.residents.selectors import RollVoter, roll_voters, voter_for_user
@@ -44,16 +44,7 @@ def _manager(actor: Actor, consultation: Consultation) -> None:
 
 
 def _step(actor: Actor, consultation: Consultation, action: str, from_state: str, note: str = "") -> None:
-    ConsultationStep.objects.create(
-        consultation=consultation,
-        action=action,
-        from_state=from_state,
-        to_state=consultation.state,
-        note=note[:300],
-        by_id=actor.user_id,
-        by_name=actor.shown_name,
-        at=consultation.updated_at,
-    )
+    consultation_step(actor, consultation, action, from_state, note, at=consultation.updated_at)
 
 
 # ---- opening: the roll frozen --------------------------------------------------------------------
